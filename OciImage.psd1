@@ -1,0 +1,32 @@
+@{
+    RootModule           = 'OciImage.dll'
+    # The one version: Directory.Build.props reads it from here for every assembly.
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b48b3b9-6048-419c-bad7-b666e5c06176'
+    Author               = 'OciImage contributors'
+    CompanyName          = 'OciImage'
+    Copyright            = '(c) OciImage contributors. MIT License.'
+    Description          = 'Container image operations for PowerShell: inspect, build, tag and copy OCI images between registries and OCI image layouts, with objects in the pipeline.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @('OciImage.format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-OciDigest'
+        'Get-OciImageConfig'
+        'Get-OciLayer'
+        'Get-OciManifest'
+        'Get-OciTag'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('OCI', 'Container', 'Docker', 'Registry', 'Image', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
+            LicenseUri   = 'https://example.invalid/OciImage/LICENSE'
+            ProjectUri   = 'https://example.invalid/OciImage'
+            ReleaseNotes = 'First release: OCI image layouts; Get-OciManifest, Get-OciImageConfig, Get-OciDigest, Get-OciLayer, Get-OciTag.'
+        }
+    }
+}

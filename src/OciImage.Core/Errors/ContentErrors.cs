@@ -1,0 +1,27 @@
+using System;
+
+namespace OciImage.Core.Errors;
+
+/// <summary>Bytes read do not hash to the digest (or size) that named them.</summary>
+public sealed class DigestMismatchException(string what, Digest expected, string actual)
+    : OciException("DigestMismatch", OciErrorKind.InvalidData,
+        $"The content of {what} does not match its descriptor: expected {expected}, got {actual}. The source is corrupt or was modified; nothing was written.")
+{
+    public Digest Expected { get; } = expected;
+    public string Actual { get; } = actual;
+}
+
+/// <summary>A manifest, index or config that is not valid JSON of the expected shape.</summary>
+public sealed class InvalidManifestException(string what, string reason, Exception? inner = null)
+    : OciException("InvalidManifest", OciErrorKind.InvalidData,
+        $"{what} is not a valid OCI or Docker document: {reason}.", inner);
+
+/// <summary>A manifest larger than the 4 MiB the distribution spec lets a client refuse.</summary>
+public sealed class ManifestTooLargeException(string what, long size, long limit)
+    : OciException("ManifestTooLarge", OciErrorKind.LimitsExceeded,
+        $"{what} is {size} bytes, over the {limit}-byte limit for manifests; it was not read.");
+
+/// <summary>A media type the operation cannot handle.</summary>
+public sealed class UnsupportedMediaTypeException(string what, string? mediaType)
+    : OciException("UnsupportedMediaType", OciErrorKind.InvalidData,
+        $"{what} has media type '{mediaType ?? "(none)"}', which is not an image manifest or index this module reads.");

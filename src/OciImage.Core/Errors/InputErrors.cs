@@ -1,0 +1,44 @@
+namespace OciImage.Core.Errors;
+
+/// <summary>A reference string that does not parse.</summary>
+public sealed class InvalidReferenceException(string reference, string reason)
+    : OciException("InvalidReference", OciErrorKind.InvalidArgument,
+        $"'{reference}' is not a valid image reference: {reason}. Use REGISTRY/REPOSITORY[:TAG][@DIGEST] or oci:PATH[:TAG|@DIGEST].")
+{
+    public string Reference { get; } = reference;
+}
+
+/// <summary>A digest string that does not parse.</summary>
+public sealed class InvalidDigestException(string digest, string reason)
+    : OciException("InvalidDigest", OciErrorKind.InvalidArgument,
+        $"'{digest}' is not a valid digest: {reason}. A digest looks like sha256:<64 lowercase hex>.")
+{
+    public string Digest { get; } = digest;
+}
+
+/// <summary>A platform string that does not parse.</summary>
+public sealed class InvalidPlatformException(string platform, string reason)
+    : OciException("InvalidPlatform", OciErrorKind.InvalidArgument,
+        $"'{platform}' is not a valid platform: {reason}. Use OS/ARCHITECTURE[/VARIANT], for example linux/arm64/v8.")
+{
+    public string Platform { get; } = platform;
+}
+
+/// <summary>A reference whose transport this build cannot reach.</summary>
+public sealed class TransportNotAvailableException(string reference)
+    : OciException("TransportNotAvailable", OciErrorKind.NotImplemented,
+        $"'{reference}' names a registry, and registry access is not available in this version; use an OCI layout reference (oci:PATH[:TAG]).");
+
+/// <summary>A file path that does not exist.</summary>
+public sealed class FileNotFoundOciException(string path)
+    : OciException("FileNotFound", OciErrorKind.NotFound, $"The file '{path}' does not exist.")
+{
+    public string Path { get; } = path;
+}
+
+/// <summary>A path that names a directory where a file is needed.</summary>
+public sealed class PathIsDirectoryException(string path)
+    : OciException("PathIsDirectory", OciErrorKind.InvalidArgument, $"'{path}' is a directory; give a file.")
+{
+    public string Path { get; } = path;
+}

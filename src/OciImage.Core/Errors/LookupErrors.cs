@@ -1,0 +1,31 @@
+namespace OciImage.Core.Errors;
+
+/// <summary>A manifest (tag or digest) that the store does not have.</summary>
+public sealed class ManifestUnknownException(string reference, string detail)
+    : OciException("ManifestUnknown", OciErrorKind.NotFound,
+        $"No image '{reference}': {detail}.");
+
+/// <summary>A blob that the store does not have.</summary>
+public sealed class BlobUnknownException(string where, Digest digest)
+    : OciException("BlobUnknown", OciErrorKind.NotFound,
+        $"Blob {digest} is missing from {where}. The image is incomplete; copy it again from its source.");
+
+/// <summary>A directory that is not an OCI image layout.</summary>
+public sealed class LayoutNotFoundException(string path, string detail)
+    : OciException("LayoutNotFound", OciErrorKind.NotFound, $"'{path}' is not an OCI image layout: {detail}.")
+{
+    public string Path { get; } = path;
+}
+
+/// <summary>An index that has no manifest for the platform asked for, or a choice that needs a platform.</summary>
+public sealed class PlatformNotFoundException(string reference, string detail)
+    : OciException("PlatformNotFound", OciErrorKind.NotFound, $"{reference}: {detail}.");
+
+/// <summary>A layout reference without tag or digest when the layout holds more than one image.</summary>
+public sealed class AmbiguousReferenceException(string reference, string detail)
+    : OciException("AmbiguousReference", OciErrorKind.InvalidArgument, $"{reference}: {detail}.");
+
+/// <summary>Another writer held the layout's lock for longer than we wait.</summary>
+public sealed class LayoutLockedException(string path)
+    : OciException("LayoutLocked", OciErrorKind.ResourceUnavailable,
+        $"The layout '{path}' stayed locked by another writer; try again, or remove a stale index.json.lock if no writer is running.");

@@ -1,0 +1,99 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core.Errors;
+using OciImage.Core.IO;
+using OciImage.Core.Model;
+using OciImage.Core.Stores;
+
+namespace OciImage.Core.Images;
+
+/// <summary>Reads images from any store: resolve a reference, choose a platform, read the config.</summary>
+public static class ImageReader
+{
+    /// <summary>Configs are small; refuse a hostile one that claims to be huge.</summary>
+    public const long MaxConfigSize = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Resolves a reference to its manifest. An index with a platform asked for yields that platform's image;
+    /// without one, the index itself.
+    /// </summary>
+    public static async Task<ResolvedImage> ResolveAsync(IImageStore store, Reference reference, Platform? platform, CancellationToken cancellationToken)
+    {
+        var descriptor = await store.ResolveAsync(reference, cancellationToken).ConfigureAwait(false);
+        var manifest = await store.GetManifestAsync(descriptor, cancellationToken).ConfigureAwait(false);
+        var resolved = new ResolvedImage(reference.WithDigest(descriptor.Digest), descriptor, manifest, descriptor.Platform);
+        if (platform is null || manifest is not ImageIndex index)
+        {
+            return resolved;
+        }
+
+        return await SelectPlatformAsync(store, resolved, index, platform, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Resolves to one image manifest: through the index by platform, or the index's only image when it has one.
+    /// </summary>
+    public static async Task<ResolvedImage> ResolveImageAsync(IImageStore store, Reference reference, Platform? platform, CancellationToken cancellationToken)
+    {
+        var resolved = await ResolveAsync(store, reference, platform, cancellationToken).ConfigureAwait(false);
+        if (resolved.Manifest is not ImageIndex index)
+        {
+            return resolved;
+        }
+
+        var images = RunnableImages(index).ToList();
+        if (images.Count == 1)
+        {
+            var only = await store.GetManifestAsync(images[0], cancellationToken).ConfigureAwait(false);
+            return new ResolvedImage(reference.WithDigest(images[0].Digest), images[0], only, images[0].Platform);
+        }
+
+        throw new PlatformNotFoundException(reference.ToString(),
+            $"it is an index of {images.Count} images ({DescribePlatforms(index)}); choose one with -Platform") { Target = reference };
+    }
+
+    /// <summary>Reads and verifies an image's config.</summary>
+    public static async Task<ImageConfig> GetConfigAsync(IImageStore store, ImageManifest manifest, CancellationToken cancellationToken)
+    {
+        var what = $"config {manifest.Config.Digest} of {store.Location}";
+        var stream = await store.OpenBlobAsync(manifest.Config, cancellationToken).ConfigureAwait(false);
+        var raw = await BlobReading.ReadAllAsync(stream, manifest.Config, MaxConfigSize, what, cancellationToken).ConfigureAwait(false);
+        return ImageConfig.Parse(raw, what);
+    }
+
+    /// <summary>The platforms of an index, as "linux/amd64, linux/arm64/v8".</summary>
+    public static string DescribePlatforms(ImageIndex index)
+    {
+        var platforms = index.Manifests.Where(m => m.Platform is not null).Select(m => m.Platform!.ToString()).Distinct().ToList();
+        return platforms.Count == 0 ? "no platforms given" : string.Join(", ", platforms);
+    }
+
+    /// <summary>Entries that are images to run: not attestations (platform unknown/unknown).</summary>
+    private static IEnumerable<Descriptor> RunnableImages(ImageIndex index) =>
+        index.Manifests.Where(m => MediaTypes.IsImageManifest(m.MediaType) && m.Platform?.OS != "unknown");
+
+    private static async Task<ResolvedImage> SelectPlatformAsync(IImageStore store, ResolvedImage parent, ImageIndex index, Platform platform, CancellationToken cancellationToken)
+    {
+        foreach (var entry in index.Manifests)
+        {
+            if (entry.Platform is null || !platform.Matches(entry.Platform) || !MediaTypes.IsManifest(entry.MediaType))
+            {
+                continue;
+            }
+
+            var child = await store.GetManifestAsync(entry, cancellationToken).ConfigureAwait(false);
+            var childReference = parent.Reference.WithDigest(entry.Digest);
+            if (child is ImageIndex nested)
+            {
+                return await SelectPlatformAsync(store, new ResolvedImage(childReference, entry, child, entry.Platform), nested, platform, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new ResolvedImage(childReference, entry, child, entry.Platform);
+        }
+
+        throw new PlatformNotFoundException(parent.Reference.ToString(),
+            $"the index has no image for {platform} (it has {DescribePlatforms(index)})") { Target = parent.Reference };
+    }
+}

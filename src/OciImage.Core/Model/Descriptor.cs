@@ -1,0 +1,61 @@
+using System.Collections.Generic;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OciImage.Core.Model;
+
+/// <summary>An OCI content descriptor: what a manifest, index or layout says about one blob.</summary>
+public sealed class Descriptor
+{
+    [JsonPropertyName("mediaType")]
+    public string MediaType { get; init; } = string.Empty;
+
+    [JsonPropertyName("artifactType")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ArtifactType { get; init; }
+
+    [JsonPropertyName("digest")]
+    public Digest Digest { get; init; }
+
+    [JsonPropertyName("size")]
+    public long Size { get; init; }
+
+    [JsonPropertyName("urls")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Urls { get; init; }
+
+    [JsonPropertyName("annotations")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+
+    [JsonPropertyName("data")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Data { get; init; }
+
+    [JsonPropertyName("platform")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Platform? Platform { get; init; }
+
+    /// <summary>Fields we do not model, kept so a layout's index.json round-trips without loss.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Extra { get; set; }
+
+    /// <summary>The ref.name annotation: the tag of an index.json entry.</summary>
+    [JsonIgnore]
+    public string? RefName => Annotations is not null && Annotations.TryGetValue(OciImage.Core.Annotations.RefName, out var name) ? name : null;
+
+    public Descriptor With(IReadOnlyDictionary<string, string>? annotations) => new()
+    {
+        MediaType = MediaType,
+        ArtifactType = ArtifactType,
+        Digest = Digest,
+        Size = Size,
+        Urls = Urls,
+        Annotations = annotations,
+        Data = Data,
+        Platform = Platform,
+        Extra = Extra,
+    };
+
+    public override string ToString() => $"{MediaType} {Digest} ({Size} bytes)";
+}

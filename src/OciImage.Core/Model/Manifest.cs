@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OciImage.Core.Model;
+
+/// <summary>
+/// A manifest or index together with the exact bytes it was read from. Its digest is always over those bytes,
+/// never over re-serialised JSON, so what we copy keeps its identity.
+/// </summary>
+public abstract class Manifest
+{
+    /// <summary>The most a client must read (distribution spec: registries may refuse over 4 MiB).</summary>
+    public const int MaxSize = 4 * 1024 * 1024;
+
+    private byte[] _raw = Array.Empty<byte>();
+
+    [JsonPropertyName("schemaVersion")]
+    [JsonPropertyOrder(-3)]
+    public int SchemaVersion { get; init; }
+
+    [JsonPropertyName("mediaType")]
+    [JsonPropertyOrder(-2)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DeclaredMediaType { get; init; }
+
+    [JsonPropertyName("artifactType")]
+    [JsonPropertyOrder(-1)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ArtifactType { get; init; }
+
+    [JsonPropertyName("subject")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Descriptor? Subject { get; init; }
+
+    [JsonPropertyName("annotations")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Extra { get; set; }
+
+    /// <summary>The media type: the declared one, else the one the transport said, else inferred from the shape.</summary>
+    [JsonIgnore]
+    public string MediaType { get; internal set; } = string.Empty;
+
+    [JsonIgnore]
+    public Digest Digest { get; private set; }
+
+    [JsonIgnore]
+    public long Size => _raw.Length;
+
+    /// <summary>A copy of the exact bytes.</summary>
+    public byte[] GetRawBytes() => (byte[])_raw.Clone();
+
+    /// <summary>The exact bytes without copying, for writers inside the engine.</summary>
+    internal ReadOnlyMemory<byte> Raw => _raw;
+
+    public Descriptor ToDescriptor(IReadOnlyDictionary<string, string>? annotations = null, Platform? platform = null) => new()
+    {
+        MediaType = MediaType,
+        ArtifactType = ArtifactType,
+        Digest = Digest,
+        Size = Size,
+        Annotations = annotations,
+        Platform = platform,
+    };
+
+    internal void Attach(byte[] raw, string mediaType)
+    {
+        _raw = raw;
+        MediaType = mediaType;
+        Digest = Digest.Compute(raw, Digest.Sha256);
+    }
+
+    /// <summary>The digest over the bytes with the algorithm of <paramref name="expected"/> (sha512 manifests exist).</summary>
+    internal Digest DigestFor(Digest expected) =>
+        expected.Algorithm == Digest.Algorithm ? Digest : Digest.Compute(_raw, expected.Algorithm);
+}
+
+/// <summary>An image manifest: a config and an ordered list of layers (OCI or Docker v2 schema 2).</summary>
+public sealed class ImageManifest : Manifest
+{
+    [JsonPropertyName("config")]
+    public Descriptor Config { get; init; } = new();
+
+    [JsonPropertyName("layers")]
+    public IReadOnlyList<Descriptor> Layers { get; init; } = Array.Empty<Descriptor>();
+}
+
+/// <summary>An image index (or Docker manifest list): manifests for several platforms or purposes.</summary>
+public sealed class ImageIndex : Manifest
+{
+    [JsonPropertyName("manifests")]
+    public IReadOnlyList<Descriptor> Manifests { get; init; } = Array.Empty<Descriptor>();
+}

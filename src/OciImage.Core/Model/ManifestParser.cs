@@ -1,0 +1,128 @@
+using System;
+using System.Text.Json;
+using OciImage.Core.Errors;
+
+namespace OciImage.Core.Model;
+
+/// <summary>Turns manifest bytes into an <see cref="ImageManifest"/> or <see cref="ImageIndex"/>, keeping the bytes.</summary>
+public static class ManifestParser
+{
+    /// <param name="raw">The exact bytes; kept by the result.</param>
+    /// <param name="mediaTypeHint">What the descriptor or the Content-Type said, if anything.</param>
+    /// <param name="what">Names the document in error messages.</param>
+    public static Manifest Parse(byte[] raw, string? mediaTypeHint, string what)
+    {
+        if (raw.Length > Manifest.MaxSize)
+        {
+            throw new ManifestTooLargeException(what, raw.Length, Manifest.MaxSize);
+        }
+
+        string? declared;
+        bool hasManifests;
+        bool hasLayers;
+        int schemaVersion;
+        try
+        {
+            using var doc = JsonDocument.Parse(raw);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidManifestException(what, "it is not a JSON object");
+            }
+
+            var root = doc.RootElement;
+            declared = root.TryGetProperty("mediaType", out var mt) && mt.ValueKind == JsonValueKind.String ? mt.GetString() : null;
+            hasManifests = root.TryGetProperty("manifests", out _);
+            hasLayers = root.TryGetProperty("layers", out _) || root.TryGetProperty("config", out _);
+            schemaVersion = root.TryGetProperty("schemaVersion", out var sv) && sv.ValueKind == JsonValueKind.Number && sv.TryGetInt32(out var v) ? v : 0;
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidManifestException(what, "it is not valid JSON (" + ex.Message + ")", ex);
+        }
+
+        if (schemaVersion != 2)
+        {
+            throw new InvalidManifestException(what, schemaVersion == 1
+                ? "it is a Docker schema 1 manifest, which is deprecated and not supported"
+                : "its schemaVersion is not 2");
+        }
+
+        var mediaType = declared
+            ?? (MediaTypes.IsManifest(mediaTypeHint) ? mediaTypeHint : null)
+            ?? (hasManifests ? MediaTypes.OciIndex : hasLayers ? MediaTypes.OciManifest : null);
+
+        Manifest result;
+        try
+        {
+            if (MediaTypes.IsIndex(mediaType))
+            {
+                var index = JsonSerializer.Deserialize<ImageIndex>(raw, OciJson.Options)!;
+                if (!hasManifests)
+                {
+                    throw new InvalidManifestException(what, "an index needs a 'manifests' array");
+                }
+
+                result = index;
+            }
+            else if (MediaTypes.IsImageManifest(mediaType))
+            {
+                var manifest = JsonSerializer.Deserialize<ImageManifest>(raw, OciJson.Options)!;
+                if (manifest.Config.Digest.IsEmpty)
+                {
+                    throw new InvalidManifestException(what, "an image manifest needs a 'config' descriptor with a digest");
+                }
+
+                foreach (var layer in manifest.Layers)
+                {
+                    if (layer is null || layer.Digest.IsEmpty)
+                    {
+                        throw new InvalidManifestException(what, "every layer descriptor needs a digest");
+                    }
+                }
+
+                result = manifest;
+            }
+            else
+            {
+                throw new UnsupportedMediaTypeException(what, mediaType);
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidManifestException(what, ex.Message, ex);
+        }
+
+        if (mediaTypeHint is not null && declared is not null && MediaTypes.IsManifest(mediaTypeHint) && mediaTypeHint != declared)
+        {
+            throw new InvalidManifestException(what, $"it declares media type '{declared}' but was described as '{mediaTypeHint}'");
+        }
+
+        result.Attach(raw, mediaType!);
+        return result;
+    }
+
+    /// <summary>Parses and checks the bytes against the descriptor that named them (digest and size).</summary>
+    public static Manifest ParseVerified(byte[] raw, Descriptor expected, string what)
+    {
+        if (expected.Size > 0 && raw.Length != expected.Size)
+        {
+            throw new DigestMismatchException(what, expected.Digest, $"{raw.Length} bytes instead of {expected.Size}");
+        }
+
+        var actual = Digest.Compute(raw, expected.Digest.Algorithm);
+        if (actual != expected.Digest)
+        {
+            throw new DigestMismatchException(what, expected.Digest, actual.ToString());
+        }
+
+        return Parse(raw, expected.MediaType, what);
+    }
+
+    /// <summary>Serialises a new model once and parses it back, so its digest is over the bytes written.</summary>
+    public static T Create<T>(T model)
+        where T : Manifest
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(model, OciJson.Options);
+        return (T)Parse(bytes, model.DeclaredMediaType, "the new " + typeof(T).Name);
+    }
+}

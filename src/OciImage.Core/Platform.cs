@@ -1,0 +1,165 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Serialization;
+using OciImage.Core.Errors;
+
+namespace OciImage.Core;
+
+/// <summary>
+/// An image platform as in an index entry: <c>os/architecture[/variant]</c>, plus os.version and os.features.
+/// Matching normalises the way containerd does: arm64 means arm64/v8, arm means arm/v7, aarch64 is arm64,
+/// x86_64 is amd64; a request without a variant matches any variant of its architecture.
+/// </summary>
+public sealed class Platform : IEquatable<Platform>
+{
+    [JsonConstructor]
+    public Platform(string os, string architecture, string? variant = null, string? osVersion = null, IReadOnlyList<string>? osFeatures = null)
+    {
+        OS = os;
+        Architecture = architecture;
+        Variant = string.IsNullOrEmpty(variant) ? null : variant;
+        OSVersion = string.IsNullOrEmpty(osVersion) ? null : osVersion;
+        OSFeatures = osFeatures;
+    }
+
+    [JsonPropertyName("architecture")]
+    public string Architecture { get; }
+
+    [JsonPropertyName("os")]
+    public string OS { get; }
+
+    [JsonPropertyName("os.version")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? OSVersion { get; }
+
+    [JsonPropertyName("os.features")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? OSFeatures { get; }
+
+    [JsonPropertyName("variant")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Variant { get; }
+
+    public static Platform Parse(string value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new InvalidPlatformException(value ?? "(null)", "it is empty");
+        }
+
+        var parts = value.Trim().Split('/');
+        if (parts.Length is < 2 or > 3 || parts.Any(p => p.Length == 0))
+        {
+            throw new InvalidPlatformException(value, "it needs two or three parts separated by '/'");
+        }
+
+        foreach (var part in parts)
+        {
+            if (!part.All(c => char.IsLetterOrDigit(c) || c == '_' || c == '-' || c == '.'))
+            {
+                throw new InvalidPlatformException(value, $"'{part}' has characters other than letters, digits, '_', '-' and '.'");
+            }
+        }
+
+        return new Platform(parts[0].ToLowerInvariant(), parts[1].ToLowerInvariant(), parts.Length == 3 ? parts[2].ToLowerInvariant() : null);
+    }
+
+    /// <summary>The platform this process runs on, as an image would name it.</summary>
+    public static Platform Current
+    {
+        get
+        {
+            var os = System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows) ? "windows" : "linux";
+            var arch = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
+            {
+                System.Runtime.InteropServices.Architecture.Arm64 => "arm64",
+                System.Runtime.InteropServices.Architecture.Arm => "arm",
+                System.Runtime.InteropServices.Architecture.X86 => "386",
+                _ => "amd64",
+            };
+            return new Platform(os, arch);
+        }
+    }
+
+    /// <summary>True when an image of platform <paramref name="candidate"/> satisfies this requested platform.</summary>
+    public bool Matches(Platform candidate)
+    {
+        if (!string.Equals(OS, candidate.OS, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var (arch, variant) = Normalize(Architecture, Variant);
+        var (candidateArch, candidateVariant) = Normalize(candidate.Architecture, candidate.Variant);
+        if (arch != candidateArch)
+        {
+            return false;
+        }
+
+        if (Variant is null && !HasDefaultVariant(arch))
+        {
+            return true;
+        }
+
+        if (variant != candidateVariant)
+        {
+            return false;
+        }
+
+        return OSVersion is null || string.Equals(OSVersion, candidate.OSVersion, StringComparison.OrdinalIgnoreCase);
+    }
+
+    public override string ToString() => Variant is null ? $"{OS}/{Architecture}" : $"{OS}/{Architecture}/{Variant}";
+
+    public bool Equals(Platform? other) =>
+        other is not null && ToString() == other.ToString() && OSVersion == other.OSVersion;
+
+    public override bool Equals(object? obj) => obj switch
+    {
+        Platform p => Equals(p),
+        string s => string.Equals(ToString(), s, StringComparison.OrdinalIgnoreCase),
+        _ => false,
+    };
+
+    public override int GetHashCode() => ToString().GetHashCode();
+
+    private static bool HasDefaultVariant(string architecture) => architecture is "arm64" or "arm";
+
+    private static (string Architecture, string? Variant) Normalize(string architecture, string? variant)
+    {
+        var arch = architecture.ToLowerInvariant();
+        var v = variant?.ToLowerInvariant();
+        switch (arch)
+        {
+            case "aarch64":
+            case "arm64":
+                arch = "arm64";
+                v = v is null or "8" or "v8" ? "v8" : v;
+                break;
+            case "armhf":
+                arch = "arm";
+                v = "v7";
+                break;
+            case "armel":
+                arch = "arm";
+                v = "v6";
+                break;
+            case "arm":
+                v = v is null or "7" ? "v7" : v.StartsWith("v", StringComparison.Ordinal) ? v : "v" + v;
+                break;
+            case "x86_64":
+            case "x86-64":
+            case "amd64":
+                arch = "amd64";
+                v = v is null or "v1" ? null : v;
+                break;
+            case "i386":
+            case "386":
+                arch = "386";
+                break;
+        }
+
+        return (arch, v);
+    }
+}

@@ -1,0 +1,300 @@
+using System;
+using System.Text.RegularExpressions;
+using OciImage.Core.Errors;
+
+namespace OciImage.Core;
+
+/// <summary>Where an image lives: a registry repository, or an OCI image layout directory.</summary>
+public enum ReferenceTransport
+{
+    Registry,
+    Layout,
+}
+
+/// <summary>
+/// An image reference: <c>[REGISTRY/]REPOSITORY[:TAG][@DIGEST]</c> (Docker Hub names normalised as docker does),
+/// or <c>oci:PATH[:TAG|@DIGEST]</c> for an image layout, like skopeo's transports. Immutable.
+/// </summary>
+public sealed class Reference : IEquatable<Reference>
+{
+    public const string DockerHub = "docker.io";
+    public const string LayoutPrefix = "oci:";
+    private const int MaxNameLength = 255;
+
+    private static readonly Regex PathComponent = new("^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$", RegexOptions.CultureInvariant);
+    private static readonly Regex TagPattern = new(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.CultureInvariant);
+    private static readonly Regex DomainPattern = new(
+        @"^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$",
+        RegexOptions.CultureInvariant);
+
+    private Reference(ReferenceTransport transport, string? registry, string? repository, string? layoutPath, string? tag, Digest? digest)
+    {
+        Transport = transport;
+        Registry = registry;
+        Repository = repository;
+        LayoutPath = layoutPath;
+        Tag = tag;
+        Digest = digest;
+    }
+
+    public ReferenceTransport Transport { get; }
+
+    public bool IsLayout => Transport == ReferenceTransport.Layout;
+
+    /// <summary>The registry host[:port] (docker.io for Docker Hub); null for a layout.</summary>
+    public string? Registry { get; }
+
+    /// <summary>The repository path inside the registry (library/ubuntu); null for a layout.</summary>
+    public string? Repository { get; }
+
+    /// <summary>The layout directory as given or resolved; null for a registry reference.</summary>
+    public string? LayoutPath { get; }
+
+    public string? Tag { get; }
+
+    public Digest? Digest { get; }
+
+    /// <summary>The repository (or layout) without tag or digest.</summary>
+    public string Name => IsLayout ? LayoutPrefix + LayoutPath : Registry + "/" + Repository;
+
+    /// <summary>What to ask a registry's manifests endpoint for: the digest when pinned, else the tag, else latest.</summary>
+    public string RegistryIdentifier => Digest?.ToString() ?? Tag ?? "latest";
+
+    /// <summary>The host to connect to: Docker Hub's API lives on registry-1.docker.io.</summary>
+    public string? RegistryEndpointHost => Registry == DockerHub ? "registry-1.docker.io" : Registry;
+
+    public static Reference Parse(string value)
+    {
+        if (value is null)
+        {
+            throw new InvalidReferenceException("(null)", "it is empty");
+        }
+
+        var text = value.Trim();
+        if (text.Length == 0)
+        {
+            throw new InvalidReferenceException(value, "it is empty");
+        }
+
+        if (text.StartsWith(LayoutPrefix, StringComparison.Ordinal))
+        {
+            return ParseLayout(value, text.Substring(LayoutPrefix.Length));
+        }
+
+        if (text.StartsWith("docker://", StringComparison.Ordinal))
+        {
+            text = text.Substring("docker://".Length);
+        }
+
+        return ParseRegistry(value, text);
+    }
+
+    public static bool TryParse(string value, out Reference? reference)
+    {
+        try
+        {
+            reference = Parse(value);
+            return true;
+        }
+        catch (InvalidReferenceException)
+        {
+            reference = null;
+            return false;
+        }
+    }
+
+    /// <summary>A layout reference built from parts, for callers that already hold a path.</summary>
+    public static Reference ForLayout(string path, string? tag = null, Digest? digest = null)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            throw new InvalidReferenceException(LayoutPrefix, "the layout path is empty");
+        }
+
+        if (tag is not null && !TagPattern.IsMatch(tag))
+        {
+            throw new InvalidReferenceException(LayoutPrefix + path + ":" + tag, $"'{tag}' is not a valid tag");
+        }
+
+        return new Reference(ReferenceTransport.Layout, null, null, path, tag, digest);
+    }
+
+    public Reference WithTag(string? tag)
+    {
+        if (tag is not null && !TagPattern.IsMatch(tag))
+        {
+            throw new InvalidReferenceException(tag, "a tag is up to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'");
+        }
+
+        return new Reference(Transport, Registry, Repository, LayoutPath, tag, Digest);
+    }
+
+    public Reference WithDigest(Digest? digest) => new(Transport, Registry, Repository, LayoutPath, Tag, digest);
+
+    /// <summary>The same reference with the layout path replaced (used to resolve a relative path once).</summary>
+    public Reference WithLayoutPath(string path) =>
+        IsLayout ? new Reference(Transport, null, null, path, Tag, Digest) : this;
+
+    /// <summary>Only the repository or layout, with neither tag nor digest.</summary>
+    public Reference WithoutIdentifier() => new(Transport, Registry, Repository, LayoutPath, null, null);
+
+    public override string ToString()
+    {
+        var text = Name;
+        if (Tag is not null)
+        {
+            text += ":" + Tag;
+        }
+
+        if (Digest is { } d)
+        {
+            text += "@" + d;
+        }
+
+        return text;
+    }
+
+    public bool Equals(Reference? other) => other is not null && string.Equals(ToString(), other.ToString(), StringComparison.Ordinal);
+
+    public override bool Equals(object? obj) => obj switch
+    {
+        Reference r => Equals(r),
+        string s => TryParse(s, out var parsed) && Equals(parsed),
+        _ => false,
+    };
+
+    public override int GetHashCode() => ToString().GetHashCode();
+
+    private static Reference ParseLayout(string original, string rest)
+    {
+        Digest? digest = null;
+        string? tag = null;
+        var at = rest.LastIndexOf('@');
+        if (at >= 0 && OciImage.Core.Digest.TryParse(rest.Substring(at + 1), out var d))
+        {
+            digest = d;
+            rest = rest.Substring(0, at);
+        }
+        else if (at >= 0 && rest.Substring(at + 1).Contains(":"))
+        {
+            throw new InvalidReferenceException(original, $"'{rest.Substring(at + 1)}' is not a valid digest");
+        }
+
+        var colon = rest.LastIndexOf(':');
+        var isDriveLetter = colon == 1 && char.IsLetter(rest[0]);
+        if (colon >= 0 && !isDriveLetter)
+        {
+            var candidate = rest.Substring(colon + 1);
+            if (candidate.IndexOfAny(new[] { '/', '\\' }) < 0)
+            {
+                if (!TagPattern.IsMatch(candidate))
+                {
+                    throw new InvalidReferenceException(original, $"'{candidate}' is not a valid tag");
+                }
+
+                tag = candidate;
+                rest = rest.Substring(0, colon);
+            }
+        }
+
+        if (rest.Length == 0)
+        {
+            throw new InvalidReferenceException(original, "the layout path after 'oci:' is empty");
+        }
+
+        return new Reference(ReferenceTransport.Layout, null, null, rest, tag, digest);
+    }
+
+    private static Reference ParseRegistry(string original, string text)
+    {
+        Digest? digest = null;
+        var at = text.IndexOf('@');
+        if (at >= 0)
+        {
+            var digestText = text.Substring(at + 1);
+            if (!OciImage.Core.Digest.TryParse(digestText, out var d))
+            {
+                throw new InvalidReferenceException(original, $"'{digestText}' is not a valid digest");
+            }
+
+            digest = d;
+            text = text.Substring(0, at);
+        }
+
+        string? tag = null;
+        var lastColon = text.LastIndexOf(':');
+        if (lastColon >= 0 && text.IndexOf('/', lastColon) < 0)
+        {
+            var candidate = text.Substring(lastColon + 1);
+            var beforeColon = text.Substring(0, lastColon);
+
+            // "localhost:5000" alone is a host and port, not a repository with a tag.
+            if (!TagPattern.IsMatch(candidate))
+            {
+                throw new InvalidReferenceException(original, $"'{candidate}' is not a valid tag");
+            }
+
+            if (beforeColon.Length == 0)
+            {
+                throw new InvalidReferenceException(original, "the repository name is empty");
+            }
+
+            tag = candidate;
+            text = beforeColon;
+        }
+
+        string registry;
+        string repository;
+        var slash = text.IndexOf('/');
+        var first = slash < 0 ? text : text.Substring(0, slash);
+        if (slash >= 0 && (first.Contains(".") || first.Contains(":") || first == "localhost" || first.ToLowerInvariant() != first))
+        {
+            registry = first;
+            repository = text.Substring(slash + 1);
+            if (!DomainPattern.IsMatch(registry))
+            {
+                throw new InvalidReferenceException(original, $"'{registry}' is not a valid registry host");
+            }
+        }
+        else
+        {
+            registry = DockerHub;
+            repository = text;
+        }
+
+        if (registry == "index.docker.io" || registry == "registry-1.docker.io")
+        {
+            registry = DockerHub;
+        }
+
+        if (registry == DockerHub && repository.IndexOf('/') < 0)
+        {
+            repository = "library/" + repository;
+        }
+
+        if (repository.Length == 0)
+        {
+            throw new InvalidReferenceException(original, "the repository name is empty");
+        }
+
+        foreach (var component in repository.Split('/'))
+        {
+            if (component.ToLowerInvariant() != component)
+            {
+                throw new InvalidReferenceException(original, "repository names must be lowercase");
+            }
+
+            if (!PathComponent.IsMatch(component))
+            {
+                throw new InvalidReferenceException(original, $"'{component}' is not a valid repository path component (lowercase letters, digits and single separators . _ __ -)");
+            }
+        }
+
+        if (registry.Length + 1 + repository.Length > MaxNameLength)
+        {
+            throw new InvalidReferenceException(original, $"the name is longer than {MaxNameLength} characters");
+        }
+
+        return new Reference(ReferenceTransport.Registry, registry, repository, null, tag, digest);
+    }
+}

@@ -1,0 +1,39 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core.Model;
+
+namespace OciImage.Core.Stores;
+
+/// <summary>
+/// What reading, composing and copying need from a place that holds images: one registry repository or one
+/// image layout. The contract, as in containers/image: blobs first, then the manifest, then the tag; every
+/// read is verified against its descriptor before the caller sees it.
+/// </summary>
+public interface IImageStore : IDisposable
+{
+    /// <summary>The repository or layout, for messages and output objects.</summary>
+    Reference Location { get; }
+
+    /// <summary>Finds the manifest a reference names (by digest, by tag, or the only one).</summary>
+    Task<Descriptor> ResolveAsync(Reference reference, CancellationToken cancellationToken);
+
+    /// <summary>Reads a manifest or index and verifies its bytes against the descriptor.</summary>
+    Task<Manifest> GetManifestAsync(Descriptor descriptor, CancellationToken cancellationToken);
+
+    /// <summary>Opens a blob for reading; the stream throws DigestMismatchException at its end if the bytes are wrong.</summary>
+    Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken cancellationToken);
+
+    Task<bool> HasBlobAsync(Descriptor descriptor, CancellationToken cancellationToken);
+
+    /// <summary>Stores a blob; nothing is kept unless its bytes match the descriptor.</summary>
+    Task PutBlobAsync(Descriptor descriptor, Stream content, IProgress<long>? bytesWritten, CancellationToken cancellationToken);
+
+    /// <summary>Stores a manifest by its exact bytes, and tags it when a tag is given.</summary>
+    Task PutManifestAsync(Manifest manifest, string? tag, CancellationToken cancellationToken);
+
+    /// <summary>The tags, in the store's order.</summary>
+    IAsyncEnumerable<string> ListTagsAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,332 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core.Errors;
+using OciImage.Core.IO;
+using OciImage.Core.Model;
+
+namespace OciImage.Core.Stores;
+
+/// <summary>
+/// An OCI image layout directory: <c>oci-layout</c>, <c>index.json</c>, <c>blobs/ALG/HEX</c>. Tags are
+/// ref.name annotations on index.json entries, one tag per entry. Blobs are written to a temp file, verified
+/// and renamed; index.json is rewritten under a cross-process lock and replaced atomically.
+/// Entries we do not understand are kept as they are.
+/// </summary>
+public sealed class OciLayoutStore : IImageStore
+{
+    private const string LayoutFileName = "oci-layout";
+    private const string IndexFileName = "index.json";
+    private static readonly byte[] LayoutFileContent = Encoding.UTF8.GetBytes("{\"imageLayoutVersion\":\"1.0.0\"}");
+
+    private OciLayoutStore(string root)
+    {
+        Root = root;
+        Location = Reference.ForLayout(root);
+    }
+
+    /// <summary>The layout directory, a full path.</summary>
+    public string Root { get; }
+
+    public Reference Location { get; }
+
+    /// <summary>Opens an existing layout; fails with LayoutNotFound when the directory is not one.</summary>
+    public static OciLayoutStore Open(string path)
+    {
+        var root = Path.GetFullPath(path);
+        if (!Directory.Exists(root))
+        {
+            throw new LayoutNotFoundException(path, "the directory does not exist") { Target = path };
+        }
+
+        var layoutFile = Path.Combine(root, LayoutFileName);
+        if (!File.Exists(layoutFile))
+        {
+            throw new LayoutNotFoundException(path, "it has no oci-layout file") { Target = path };
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(layoutFile));
+            if (!doc.RootElement.TryGetProperty("imageLayoutVersion", out var version) || version.ValueKind != JsonValueKind.String)
+            {
+                throw new LayoutNotFoundException(path, "its oci-layout file has no imageLayoutVersion") { Target = path };
+            }
+        }
+        catch (JsonException)
+        {
+            throw new LayoutNotFoundException(path, "its oci-layout file is not valid JSON") { Target = path };
+        }
+
+        return new OciLayoutStore(root);
+    }
+
+    /// <summary>Opens a layout, creating an empty one (directory, oci-layout, index.json) if none is there.</summary>
+    public static OciLayoutStore OpenOrCreate(string path)
+    {
+        var root = Path.GetFullPath(path);
+        Directory.CreateDirectory(root);
+        var layoutFile = Path.Combine(root, LayoutFileName);
+        if (!File.Exists(layoutFile))
+        {
+            if (Directory.EnumerateFileSystemEntries(root).Any(e => Path.GetFileName(e) is not ("blobs" or IndexFileName or "index.json.lock")))
+            {
+                throw new LayoutNotFoundException(path, "the directory is not empty and has no oci-layout file; choose an empty or new directory") { Target = path };
+            }
+
+            AtomicFile.WriteAllBytes(layoutFile, LayoutFileContent);
+        }
+
+        Directory.CreateDirectory(Path.Combine(root, "blobs", Digest.Sha256));
+        if (!File.Exists(Path.Combine(root, IndexFileName)))
+        {
+            using var writeLock = LayoutLock.AcquireAsync(root, CancellationToken.None).GetAwaiter().GetResult();
+            if (!File.Exists(Path.Combine(root, IndexFileName)))
+            {
+                AtomicFile.WriteAllBytes(Path.Combine(root, IndexFileName), LayoutIndex.Empty().ToBytes());
+            }
+        }
+
+        return Open(root);
+    }
+
+    public string BlobPath(Digest digest) => Path.Combine(Root, "blobs", digest.Algorithm, digest.Hex);
+
+    /// <summary>Reads index.json as it is now.</summary>
+    public LayoutIndex ReadIndex()
+    {
+        var path = Path.Combine(Root, IndexFileName);
+        if (!File.Exists(path))
+        {
+            throw new LayoutNotFoundException(Root, "it has no index.json") { Target = Root };
+        }
+
+        return LayoutIndex.Parse(File.ReadAllBytes(path), path);
+    }
+
+    public Task<Descriptor> ResolveAsync(Reference reference, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var entries = ReadIndex().Manifests;
+        var shown = reference.ToString();
+
+        if (reference.Digest is { } digest)
+        {
+            var byDigest = entries.Where(e => e.Digest == digest).ToList();
+            if (reference.Tag is not null && !byDigest.Any(e => e.RefName == reference.Tag))
+            {
+                throw new ManifestUnknownException(shown, $"tag '{reference.Tag}' does not name digest {digest} in this layout") { Target = reference };
+            }
+
+            if (byDigest.Count > 0)
+            {
+                return Task.FromResult(byDigest[0]);
+            }
+
+            // Not a top-level entry, but it may be a child of an index held here.
+            return Task.FromResult(DescribeBlobManifest(reference, digest));
+        }
+
+        if (reference.Tag is { } tag)
+        {
+            var tagged = entries.LastOrDefault(e => e.RefName == tag);
+            if (tagged is null)
+            {
+                var tags = entries.Select(e => e.RefName).Where(t => t is not null).Distinct().ToList();
+                var known = tags.Count == 0 ? "the layout has no tags" : "tags here: " + string.Join(", ", tags.Take(20));
+                throw new ManifestUnknownException(shown, $"tag '{tag}' is not in the layout ({known})") { Target = reference };
+            }
+
+            return Task.FromResult(tagged);
+        }
+
+        var images = entries.Where(e => MediaTypes.IsManifest(e.MediaType)).ToList();
+        if (images.Count == 1)
+        {
+            return Task.FromResult(images[0]);
+        }
+
+        if (images.Count == 0)
+        {
+            throw new ManifestUnknownException(shown, "the layout holds no images") { Target = reference };
+        }
+
+        var names = images.Select(e => e.RefName ?? e.Digest.ToString()).Distinct();
+        throw new AmbiguousReferenceException(shown, $"the layout holds {images.Count} images; add :TAG or @DIGEST to choose one ({string.Join(", ", names.Take(20))})") { Target = reference };
+    }
+
+    public async Task<Manifest> GetManifestAsync(Descriptor descriptor, CancellationToken cancellationToken)
+    {
+        var what = $"manifest {descriptor.Digest} in {Root}";
+        if (descriptor.Size > Manifest.MaxSize)
+        {
+            throw new ManifestTooLargeException(what, descriptor.Size, Manifest.MaxSize);
+        }
+
+        var raw = await ReadBlobBytesAsync(descriptor.Digest, Manifest.MaxSize, what, cancellationToken).ConfigureAwait(false);
+        return ManifestParser.ParseVerified(raw, descriptor, what);
+    }
+
+    public Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var path = BlobPath(descriptor.Digest);
+        if (!File.Exists(path))
+        {
+            throw new BlobUnknownException(Root, descriptor.Digest) { Target = descriptor.Digest };
+        }
+
+        Stream file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: false);
+        return Task.FromResult<Stream>(new VerifyingStream(file, descriptor, $"blob {descriptor.Digest} in {Root}"));
+    }
+
+    public Task<bool> HasBlobAsync(Descriptor descriptor, CancellationToken cancellationToken)
+    {
+        var info = new FileInfo(BlobPath(descriptor.Digest));
+        return Task.FromResult(info.Exists && (descriptor.Size <= 0 || info.Length == descriptor.Size));
+    }
+
+    public async Task PutBlobAsync(Descriptor descriptor, Stream content, IProgress<long>? bytesWritten, CancellationToken cancellationToken)
+    {
+        var target = BlobPath(descriptor.Digest);
+        if (await HasBlobAsync(descriptor, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = AtomicFile.TempPathBeside(target);
+        try
+        {
+            using (var verified = new VerifyingStream(content, descriptor, $"blob {descriptor.Digest}"))
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: false))
+            {
+                var buffer = new byte[81920];
+                long total = 0;
+                int read;
+                while ((read = await verified.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    await file.WriteAsync(buffer, 0, read, cancellationToken).ConfigureAwait(false);
+                    total += read;
+                    bytesWritten?.Report(total);
+                }
+
+                file.Flush(flushToDisk: true);
+            }
+
+            AtomicFile.MoveOver(temp, target);
+        }
+        finally
+        {
+            AtomicFile.TryDelete(temp);
+        }
+    }
+
+    public async Task PutManifestAsync(Manifest manifest, string? tag, CancellationToken cancellationToken)
+    {
+        var descriptor = manifest.ToDescriptor();
+        using (var bytes = new MemoryStream(manifest.GetRawBytes(), writable: false))
+        {
+            await PutBlobAsync(descriptor, bytes, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        await UpdateIndexAsync(index => index.Add(descriptor, tag), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Points a tag at a manifest already in the layout (moving it from any other entry).</summary>
+    public async Task TagAsync(Descriptor manifest, string tag, CancellationToken cancellationToken)
+    {
+        if (!await HasBlobAsync(manifest, cancellationToken).ConfigureAwait(false))
+        {
+            throw new BlobUnknownException(Root, manifest.Digest) { Target = manifest.Digest };
+        }
+
+        await UpdateIndexAsync(index => index.Add(manifest.With(null), tag), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes a tag's entry; returns false when the tag was not there.</summary>
+    public async Task<bool> UntagAsync(string tag, CancellationToken cancellationToken)
+    {
+        var removed = false;
+        await UpdateIndexAsync(index => index.RemoveTag(tag, out removed), cancellationToken).ConfigureAwait(false);
+        return removed;
+    }
+
+    public async IAsyncEnumerable<string> ListTagsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        foreach (var tag in ReadIndex().Manifests.Select(e => e.RefName).Where(t => t is not null).Distinct())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return tag!;
+        }
+    }
+
+    /// <summary>Reads, changes and atomically replaces index.json, holding the layout lock throughout.</summary>
+    public async Task UpdateIndexAsync(Func<LayoutIndex, LayoutIndex> change, CancellationToken cancellationToken)
+    {
+        using var writeLock = await LayoutLock.AcquireAsync(Root, cancellationToken).ConfigureAwait(false);
+        var current = ReadIndex();
+        var updated = change(current);
+        if (!ReferenceEquals(updated, current))
+        {
+            AtomicFile.WriteAllBytes(Path.Combine(Root, IndexFileName), updated.ToBytes());
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private async Task<byte[]> ReadBlobBytesAsync(Digest digest, long limit, string what, CancellationToken cancellationToken)
+    {
+        var path = BlobPath(digest);
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            throw new BlobUnknownException(Root, digest) { Target = digest };
+        }
+
+        if (info.Length > limit)
+        {
+            throw new ManifestTooLargeException(what, info.Length, limit);
+        }
+
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: false);
+        var buffer = new byte[info.Length];
+        var offset = 0;
+        while (offset < buffer.Length)
+        {
+            var n = await file.ReadAsync(buffer, offset, buffer.Length - offset, cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                break;
+            }
+
+            offset += n;
+        }
+
+        return offset == buffer.Length ? buffer : buffer.Take(offset).ToArray();
+    }
+
+    /// <summary>Describes a manifest blob that index.json does not list (a platform child of an index).</summary>
+    private Descriptor DescribeBlobManifest(Reference reference, Digest digest)
+    {
+        var path = BlobPath(digest);
+        if (!File.Exists(path))
+        {
+            throw new ManifestUnknownException(reference.ToString(), $"digest {digest} is not in the layout") { Target = reference };
+        }
+
+        var what = $"manifest {digest} in {Root}";
+        var raw = ReadBlobBytesAsync(digest, Manifest.MaxSize, what, CancellationToken.None).GetAwaiter().GetResult();
+        var manifest = ManifestParser.ParseVerified(raw, new Descriptor { Digest = digest, Size = raw.Length }, what);
+        return manifest.ToDescriptor();
+    }
+}

@@ -1,0 +1,107 @@
+using System.IO;
+using System.Management.Automation;
+using OciImage.Core;
+using OciImage.Core.Errors;
+using OciImage.Core.Stores;
+
+namespace OciImage.Commands;
+
+/// <summary>Gets the digest of an image reference (without reading more than its manifest), or of files.</summary>
+[Cmdlet(VerbsCommon.Get, "OciDigest", DefaultParameterSetName = ReferenceSet)]
+[OutputType(typeof(OciDescriptor), ParameterSetName = new[] { ReferenceSet })]
+[OutputType(typeof(OciFileDigest), ParameterSetName = new[] { PathSet, LiteralPathSet })]
+public sealed class GetOciDigestCommand : OciCmdlet
+{
+    private const string ReferenceSet = "Reference";
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    /// <summary>The image: REGISTRY/REPOSITORY[:TAG][@DIGEST] or oci:PATH[:TAG|@DIGEST].</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ReferenceSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] Reference { get; set; } = null!;
+
+    /// <summary>Files to hash; wildcards are expanded.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = null!;
+
+    /// <summary>Files to hash, taken literally (no wildcards).</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = null!;
+
+    /// <summary>The digest algorithm for files: sha256 (default) or sha512.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [ValidateSet(Digest.Sha256, Digest.Sha512)]
+    public string Algorithm { get; set; } = Digest.Sha256;
+
+    protected override void ProcessRecord()
+    {
+        switch (ParameterSetName)
+        {
+            case ReferenceSet:
+                foreach (var text in Reference)
+                {
+                    ForEachInput(text, () =>
+                    {
+                        var reference = ResolveReference(text);
+                        var descriptor = RunCore(async (_, ct) =>
+                        {
+                            using var store = ImageStores.OpenForRead(reference);
+                            return await store.ResolveAsync(reference, ct).ConfigureAwait(false);
+                        });
+                        WriteObject(new OciDescriptor(reference.WithDigest(descriptor.Digest), descriptor));
+                    });
+                }
+
+                break;
+            case PathSet:
+                foreach (var pattern in Path)
+                {
+                    ForEachInput(pattern, () =>
+                    {
+                        foreach (var file in GetResolvedProviderPathFromPSPath(pattern, out _))
+                        {
+                            HashFile(file);
+                        }
+                    });
+                }
+
+                break;
+            default:
+                foreach (var literal in LiteralPath)
+                {
+                    HashFile(GetUnresolvedProviderPathFromPSPath(literal));
+                }
+
+                break;
+        }
+    }
+
+    private void HashFile(string file)
+    {
+        ForEachInput(file, () =>
+        {
+            if (Directory.Exists(file))
+            {
+                throw new PathIsDirectoryException(file);
+            }
+
+            if (!File.Exists(file))
+            {
+                throw new FileNotFoundOciException(file);
+            }
+
+            var (digest, size) = RunCore((_, ct) =>
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+                return System.Threading.Tasks.Task.FromResult(Digest.Compute(stream, Algorithm));
+            });
+            WriteObject(new OciFileDigest(file, digest, size));
+        });
+    }
+}

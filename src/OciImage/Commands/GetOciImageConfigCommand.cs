@@ -1,0 +1,52 @@
+using System.Management.Automation;
+using OciImage.Core.Images;
+using OciImage.Core.Stores;
+
+namespace OciImage.Commands;
+
+/// <summary>Gets the configuration of an image: environment, entrypoint, labels, layers' DiffIDs, history.</summary>
+[Cmdlet(VerbsCommon.Get, "OciImageConfig")]
+[OutputType(typeof(OciImageConfig), typeof(string))]
+public sealed class GetOciImageConfigCommand : OciCmdlet
+{
+    /// <summary>The image: REGISTRY/REPOSITORY[:TAG][@DIGEST] or oci:PATH[:TAG|@DIGEST].</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] Reference { get; set; } = null!;
+
+    /// <summary>The platform to read when the reference names a multi-platform index.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Platform { get; set; }
+
+    /// <summary>Writes the exact JSON text of the config instead of an object.</summary>
+    [Parameter]
+    public SwitchParameter Raw { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var text in Reference)
+        {
+            ForEachInput(text, () =>
+            {
+                var reference = ResolveReference(text);
+                var platform = ParsePlatform(Platform);
+                var (image, config) = RunCore(async (_, ct) =>
+                {
+                    using var store = ImageStores.OpenForRead(reference);
+                    var resolved = await ImageReader.ResolveImageAsync(store, reference, platform, ct).ConfigureAwait(false);
+                    return (resolved, await ImageReader.GetConfigAsync(store, resolved.Image!, ct).ConfigureAwait(false));
+                });
+
+                if (Raw)
+                {
+                    WriteObject(System.Text.Encoding.UTF8.GetString(config.GetRawBytes()));
+                }
+                else
+                {
+                    WriteObject(new OciImageConfig(image.Reference, config));
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.Management.Automation;
+using OciImage.Core.Images;
+using OciImage.Core.Stores;
+
+namespace OciImage.Commands;
+
+/// <summary>Lists an image's layers with their digests, DiffIDs, sizes and the history line that made each.</summary>
+[Cmdlet(VerbsCommon.Get, "OciLayer")]
+[OutputType(typeof(OciLayer))]
+public sealed class GetOciLayerCommand : OciCmdlet
+{
+    /// <summary>The image: REGISTRY/REPOSITORY[:TAG][@DIGEST] or oci:PATH[:TAG|@DIGEST].</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] Reference { get; set; } = null!;
+
+    /// <summary>The platform to read when the reference names a multi-platform index.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Platform { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var text in Reference)
+        {
+            ForEachInput(text, () =>
+            {
+                var reference = ResolveReference(text);
+                var platform = ParsePlatform(Platform);
+                var layers = RunCore(async (_, ct) =>
+                {
+                    using var store = ImageStores.OpenForRead(reference);
+                    var image = await ImageReader.ResolveImageAsync(store, reference, platform, ct).ConfigureAwait(false);
+                    var config = await ImageReader.GetConfigAsync(store, image.Image!, ct).ConfigureAwait(false);
+                    return LayerListing.Describe(image, config, store as OciLayoutStore);
+                });
+
+                WriteObject(layers, enumerateCollection: true);
+            });
+        }
+    }
+}

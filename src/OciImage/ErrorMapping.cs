@@ -1,0 +1,49 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using OciImage.Core.Errors;
+
+namespace OciImage;
+
+/// <summary>The one place where engine exceptions become ErrorRecords with a stable ErrorId and category.</summary>
+internal static class ErrorMapping
+{
+    public static bool IsExpected(Exception ex) =>
+        ex is OciException or IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException;
+
+    public static ErrorRecord ToErrorRecord(Exception ex, object? target)
+    {
+        return ex switch
+        {
+            OciException oci => new ErrorRecord(oci, oci.ErrorId, Category(oci.Kind), oci.Target ?? target)
+            {
+                ErrorDetails = new ErrorDetails(oci.Message),
+            },
+            UnauthorizedAccessException => new ErrorRecord(ex, "FileAccessDenied", ErrorCategory.PermissionDenied, target)
+            {
+                ErrorDetails = new ErrorDetails($"Access denied: {ex.Message} Check the permissions of the path."),
+            },
+            IOException => new ErrorRecord(ex, "FileSystemError", ErrorCategory.WriteError, target)
+            {
+                ErrorDetails = new ErrorDetails($"A file operation failed: {ex.Message}"),
+            },
+            _ => new ErrorRecord(ex, "InvalidArgument", ErrorCategory.InvalidArgument, target),
+        };
+    }
+
+    public static ErrorCategory Category(OciErrorKind kind) => kind switch
+    {
+        OciErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+        OciErrorKind.InvalidData => ErrorCategory.InvalidData,
+        OciErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+        OciErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+        OciErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+        OciErrorKind.AuthenticationError => ErrorCategory.AuthenticationError,
+        OciErrorKind.ConnectionError => ErrorCategory.ConnectionError,
+        OciErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
+        OciErrorKind.ResourceExists => ErrorCategory.ResourceExists,
+        OciErrorKind.OperationStopped => ErrorCategory.OperationStopped,
+        OciErrorKind.NotImplemented => ErrorCategory.NotImplemented,
+        _ => ErrorCategory.NotSpecified,
+    };
+}

@@ -1,0 +1,37 @@
+using System.Collections.Generic;
+using OciImage.Core.Images;
+using OciImage.Core.Model;
+using OciImage.Core.Stores;
+
+namespace OciImage;
+
+/// <summary>Joins a manifest's layer descriptors with the config's DiffIDs and history, in layer order.</summary>
+internal static class LayerListing
+{
+    public static IReadOnlyList<OciLayer> Describe(ResolvedImage image, ImageConfig config, OciLayoutStore? layout)
+    {
+        var layers = image.Image!.Layers;
+        var diffIds = config.RootFs.DiffIds;
+        var history = config.LayerHistory();
+        var result = new List<OciLayer>(layers.Count);
+        for (var i = 0; i < layers.Count; i++)
+        {
+            var layer = layers[i];
+            var entry = i < history.Count ? history[i] : null;
+            result.Add(new OciLayer
+            {
+                Reference = image.Reference,
+                Index = i,
+                Digest = layer.Digest,
+                DiffId = i < diffIds.Count ? diffIds[i] : null,
+                Size = layer.Size,
+                MediaType = layer.MediaType,
+                CreatedBy = entry?.CreatedBy,
+                Created = entry?.Created,
+                BlobPath = layout?.BlobPath(layer.Digest),
+            });
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Collections;
+using OciImage.Core;
+using OciImage.Core.Model;
+
+namespace OciImage;
+
+/// <summary>One descriptor, with the reference that names it (what Get-OciDigest and index entries give).</summary>
+public sealed class OciDescriptor
+{
+    public OciDescriptor(Reference reference, Descriptor descriptor)
+    {
+        Reference = reference;
+        MediaType = descriptor.MediaType;
+        Digest = descriptor.Digest;
+        Size = descriptor.Size;
+        Platform = descriptor.Platform;
+        ArtifactType = descriptor.ArtifactType;
+        Annotations = Convert.ToHashtable(descriptor.Annotations);
+        Tag = descriptor.RefName ?? reference.Tag;
+    }
+
+    public Reference Reference { get; }
+
+    public string? Tag { get; }
+
+    public string MediaType { get; }
+
+    public Digest Digest { get; }
+
+    public long Size { get; }
+
+    public Platform? Platform { get; }
+
+    public string? ArtifactType { get; }
+
+    public Hashtable Annotations { get; }
+
+    public override string ToString() => Digest.ToString();
+}

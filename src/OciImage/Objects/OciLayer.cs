@@ -1,0 +1,34 @@
+using System;
+using OciImage.Core;
+
+namespace OciImage;
+
+/// <summary>One layer of an image: its blob (digest, size, media type) and what the config says of it.</summary>
+public sealed class OciLayer
+{
+    public Reference? Reference { get; init; }
+
+    /// <summary>Position in the manifest, from 0 (the base).</summary>
+    public int Index { get; init; }
+
+    public Digest Digest { get; init; }
+
+    /// <summary>Digest of the uncompressed tar, from the config's rootfs.diff_ids.</summary>
+    public Digest? DiffId { get; init; }
+
+    public long Size { get; init; }
+
+    public string MediaType { get; init; } = string.Empty;
+
+    /// <summary>gzip, zstd or none.</summary>
+    public string Compression => Core.MediaTypes.LayerCompression(MediaType);
+
+    public string? CreatedBy { get; init; }
+
+    public DateTimeOffset? Created { get; init; }
+
+    /// <summary>The blob's file when the image is in a layout.</summary>
+    public string? BlobPath { get; init; }
+
+    public override string ToString() => Digest.ToString();
+}

@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core;
+using OciImage.Core.Errors;
+
+namespace OciImage;
+
+/// <summary>
+/// Base of every cmdlet: owns the cancellation that StopProcessing triggers, runs engine calls off the
+/// pipeline thread while relaying their verbose and warning messages onto it, and turns engine errors into
+/// ErrorRecords through <see cref="ErrorMapping"/>. Only the pipeline thread writes to PowerShell streams.
+/// </summary>
+public abstract class OciCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _cancellation = new();
+
+    protected CancellationToken CancellationToken => _cancellation.Token;
+
+    protected override void StopProcessing() => _cancellation.Cancel();
+
+    public void Dispose() => _cancellation.Dispose();
+
+    /// <summary>
+    /// Runs an engine call to completion. Messages it posts through the <see cref="EngineMessages"/> it is given
+    /// are written here, on the pipeline thread, while it runs.
+    /// </summary>
+    protected T RunCore<T>(Func<EngineMessages, CancellationToken, Task<T>> operation)
+    {
+        using var messages = new EngineMessages();
+        var task = Task.Run(() => operation(messages, _cancellation.Token));
+        _ = task.ContinueWith(_ => messages.Complete(), TaskScheduler.Default);
+        foreach (var message in messages.Drain())
+        {
+            switch (message.Kind)
+            {
+                case EngineMessageKind.Verbose:
+                    WriteVerbose(message.Text);
+                    break;
+                case EngineMessageKind.Warning:
+                    WriteWarning(message.Text);
+                    break;
+            }
+        }
+
+        try
+        {
+            return task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>Runs the work for one input; an engine error becomes a non-terminating error and the pipeline goes on.</summary>
+    protected void ForEachInput(object? target, Action work)
+    {
+        try
+        {
+            work();
+        }
+        catch (PipelineStoppedException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ErrorMapping.IsExpected(ex))
+        {
+            WriteError(ErrorMapping.ToErrorRecord(ex, target));
+        }
+    }
+
+    /// <summary>Parses a reference and makes a relative layout path absolute against the current location.</summary>
+    protected Reference ResolveReference(string text)
+    {
+        var reference = Reference.Parse(text);
+        if (reference.IsLayout)
+        {
+            var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(reference.LayoutPath!);
+            reference = reference.WithLayoutPath(full);
+        }
+
+        return reference;
+    }
+
+    /// <summary>Parses an optional platform parameter; bad text raises InvalidPlatform.</summary>
+    protected static Platform? ParsePlatform(string? text) => string.IsNullOrEmpty(text) ? null : Platform.Parse(text!);
+}

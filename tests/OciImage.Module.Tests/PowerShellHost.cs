@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using OciImage.TestKit;
+
+namespace OciImage.Module.Tests;
+
+/// <summary>What a script run produced on each stream.</summary>
+public sealed record ScriptResult(
+    IReadOnlyList<PSObject> Output,
+    IReadOnlyList<ErrorRecord> Errors,
+    IReadOnlyList<string> Verbose,
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>All stream text together, for asserting what must never appear anywhere.</summary>
+    public string AllText => string.Join("\n", Output.Select(o => o?.ToString()).Concat(Errors.Select(e => e.ToString())).Concat(Verbose).Concat(Warnings));
+}
+
+/// <summary>
+/// Hosts the real PowerShell 7.6 engine in-process, imports the built module from out/OciImage (exactly the
+/// folder users get) and runs script text against it, one fresh runspace per host.
+/// </summary>
+public sealed class PowerShellHost : IDisposable
+{
+    private readonly Runspace _runspace;
+
+    public PowerShellHost(string? workingDirectory = null)
+    {
+        var state = InitialSessionState.CreateDefault2();
+        _runspace = RunspaceFactory.CreateRunspace(state);
+        _runspace.Open();
+        var import = Run($"Import-Module '{RepoPaths.ModuleFolder}' -ErrorAction Stop");
+        if (import.Errors.Count > 0)
+        {
+            throw new InvalidOperationException("Import-Module failed: " + import.Errors[0]);
+        }
+
+        if (workingDirectory is not null)
+        {
+            Run($"Set-Location -LiteralPath '{workingDirectory}'");
+        }
+    }
+
+    /// <summary>Runs script text; terminating errors are caught and reported like non-terminating ones.</summary>
+    public ScriptResult Run(string script, IDictionary<string, object?>? variables = null)
+    {
+        using var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        if (variables is not null)
+        {
+            foreach (var pair in variables)
+            {
+                _runspace.SessionStateProxy.SetVariable(pair.Key, pair.Value);
+            }
+        }
+
+        ps.AddScript(script);
+        var errors = new List<ErrorRecord>();
+        List<PSObject> output;
+        try
+        {
+            output = ps.Invoke().ToList();
+        }
+        catch (RuntimeException ex)
+        {
+            output = new List<PSObject>();
+            errors.Add(ex.ErrorRecord);
+        }
+
+        errors.InsertRange(0, ps.Streams.Error);
+        return new ScriptResult(
+            output,
+            errors,
+            ps.Streams.Verbose.Select(v => v.Message).ToList(),
+            ps.Streams.Warning.Select(w => w.Message).ToList());
+    }
+
+    /// <summary>Runs script text and fails with the first error's text when any error was written.</summary>
+    public IReadOnlyList<PSObject> RunClean(string script, IDictionary<string, object?>? variables = null)
+    {
+        var result = Run(script, variables);
+        if (result.Errors.Count > 0)
+        {
+            throw new Xunit.Sdk.XunitException("The script wrote errors: " + string.Join("\n", result.Errors.Select(e => e.FullyQualifiedErrorId + ": " + e)));
+        }
+
+        return result.Output;
+    }
+
+    public void Dispose() => _runspace.Dispose();
+}

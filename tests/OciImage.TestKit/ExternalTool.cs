@@ -1,0 +1,54 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+
+namespace OciImage.TestKit;
+
+/// <summary>Runs the independent referees (skopeo, umoci) and other programs, with a time limit.</summary>
+public static class ExternalTool
+{
+    public sealed record Result(int ExitCode, string StdOut, string StdErr);
+
+    public static bool IsInstalled(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator)
+            .Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, name)));
+
+    /// <summary>Runs a program and fails the test with its output when it exits non-zero.</summary>
+    public static string Run(string program, params string[] args)
+    {
+        var result = TryRun(program, args);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(" ", args)} exited {result.ExitCode}: {result.StdErr}{result.StdOut}");
+        }
+
+        return result.StdOut;
+    }
+
+    public static Result TryRun(string program, params string[] args)
+    {
+        var info = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + program);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(120_000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} did not finish within 120 s");
+        }
+
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
