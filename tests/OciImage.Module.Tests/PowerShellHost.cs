@@ -39,7 +39,8 @@ public sealed class PowerShellHost : IDisposable
 
         if (workingDirectory is not null)
         {
-            Run($"Set-Location -LiteralPath '{workingDirectory}'");
+            // Set-Location lives in a module this engine lacks; the session state API is what it calls.
+            RunClean($"$null = $ExecutionContext.SessionState.Path.SetLocation('{workingDirectory}')");
         }
     }
 
