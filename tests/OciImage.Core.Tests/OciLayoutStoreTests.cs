@@ -1,0 +1,244 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core;
+using OciImage.Core.Errors;
+using OciImage.Core.Images;
+using OciImage.Core.Model;
+using OciImage.Core.Stores;
+using OciImage.TestKit;
+using Xunit;
+
+namespace OciImage.Core.Tests;
+
+public class OciLayoutStoreTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task WritesAndReadsBackManifestsAndTags()
+    {
+        using var temp = new TempDirectory();
+        using var store = OciLayoutStore.OpenOrCreate(temp.Combine("layout"));
+        await PutEmptyBlob(store);
+        var first = SampleManifests.Tiny("one");
+        var second = SampleManifests.Tiny("two");
+        await store.PutManifestAsync(first, "v1", None);
+        await store.PutManifestAsync(second, "v2", None);
+        await store.PutManifestAsync(second, "latest", None);
+
+        Assert.Equal(new[] { "v1", "v2", "latest" }, await ToList(store.ListTagsAsync(None)));
+        var resolved = await ImageReader.ResolveAsync(store, Reference.ForLayout(store.Root, "v2"), null, None);
+        Assert.Equal(second.Digest, resolved.Manifest.Digest);
+        Assert.Equal(second.GetRawBytes(), resolved.Manifest.GetRawBytes());
+
+        // Moving a tag leaves one entry per tag.
+        await store.PutManifestAsync(first, "latest", None);
+        var entries = store.ReadIndex().Manifests;
+        Assert.Single(entries, e => e.RefName == "latest");
+        Assert.Equal(first.Digest, entries.Single(e => e.RefName == "latest").Digest);
+
+        Assert.True(await store.UntagAsync("v1", None));
+        Assert.False(await store.UntagAsync("v1", None));
+        await Assert.ThrowsAsync<ManifestUnknownException>(() => store.ResolveAsync(Reference.ForLayout(store.Root, "v1"), None));
+    }
+
+    [Fact]
+    public async Task ABlobThatDoesNotMatchItsDigestIsNeverKept()
+    {
+        using var temp = new TempDirectory();
+        using var store = OciLayoutStore.OpenOrCreate(temp.Combine("layout"));
+        var content = Encoding.UTF8.GetBytes("real content");
+        var claimed = new Descriptor { MediaType = "application/octet-stream", Digest = Digest.Compute(Encoding.UTF8.GetBytes("other")), Size = content.Length };
+
+        await Assert.ThrowsAsync<DigestMismatchException>(() => store.PutBlobAsync(claimed, new MemoryStream(content), null, None));
+        Assert.False(await store.HasBlobAsync(claimed, None));
+        Assert.Empty(Directory.GetFiles(Path.Combine(store.Root, "blobs", "sha256")));
+
+        var tooLong = new Descriptor { MediaType = "application/octet-stream", Digest = Digest.Compute(content), Size = 3 };
+        await Assert.ThrowsAsync<DigestMismatchException>(() => store.PutBlobAsync(tooLong, new MemoryStream(content), null, None));
+        Assert.Empty(Directory.GetFiles(Path.Combine(store.Root, "blobs", "sha256")));
+    }
+
+    [Fact]
+    public async Task ReadingATamperedBlobFailsAtItsEnd()
+    {
+        using var temp = new TempDirectory();
+        using var store = OciLayoutStore.OpenOrCreate(temp.Combine("layout"));
+        var content = Encoding.UTF8.GetBytes("layer bytes");
+        var descriptor = new Descriptor { MediaType = MediaTypes.OciLayer, Digest = Digest.Compute(content), Size = content.Length };
+        await store.PutBlobAsync(descriptor, new MemoryStream(content), null, None);
+        File.WriteAllText(store.BlobPath(descriptor.Digest), "LAYER BYTES");
+
+        using var stream = await store.OpenBlobAsync(descriptor, None);
+        Assert.Throws<DigestMismatchException>(() => stream.CopyTo(Stream.Null));
+    }
+
+    [Fact]
+    public async Task EntriesItDoesNotUnderstandAreKept()
+    {
+        using var temp = new TempDirectory();
+        var root = temp.Combine("layout");
+        using (OciLayoutStore.OpenOrCreate(root))
+        {
+        }
+
+        File.WriteAllText(Path.Combine(root, "index.json"), """
+            {"schemaVersion":2,"manifests":[
+              {"mediaType":"application/vnd.example.thing","digest":"sha384:0000","size":1,"annotations":{"x":"y"}},
+              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824","size":5,"future":{"a":1}}
+            ],"annotations":{"org.example":"kept"}}
+            """);
+        using var store = OciLayoutStore.Open(root);
+        await PutEmptyBlob(store);
+        await store.PutManifestAsync(SampleManifests.Tiny("new"), "new", None);
+
+        var text = File.ReadAllText(Path.Combine(root, "index.json"));
+        Assert.Contains("sha384:0000", text);
+        Assert.Contains("\"future\":{\"a\":1}", text);
+        Assert.Contains("\"org.example\":\"kept\"", text);
+        Assert.Equal(3, store.ReadIndex().EntryCount);
+    }
+
+    [Fact]
+    public async Task ConcurrentWritersInOneProcessLoseNoEntry()
+    {
+        using var temp = new TempDirectory();
+        var root = temp.Combine("layout");
+        using (var store = OciLayoutStore.OpenOrCreate(root))
+        {
+            await PutEmptyBlob(store);
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
+        {
+            using var store = OciLayoutStore.Open(root);
+            for (var i = 0; i < 15; i++)
+            {
+                await store.PutManifestAsync(SampleManifests.Tiny($"w{writer}-{i}"), $"w{writer}-{i}", None);
+            }
+        })));
+
+        using var check = OciLayoutStore.Open(root);
+        Assert.Equal(120, (await ToList(check.ListTagsAsync(None))).Count);
+        AssertNoTempFiles(root);
+    }
+
+    [Fact]
+    public async Task TwoWriterProcessesLoseNoEntry()
+    {
+        using var temp = new TempDirectory();
+        var root = temp.Combine("layout");
+        using (var store = OciLayoutStore.OpenOrCreate(root))
+        {
+            await PutEmptyBlob(store);
+        }
+
+        var writers = new[] { "left", "right" }.Select(prefix => StartWriter(root, prefix, 60)).ToList();
+        foreach (var writer in writers)
+        {
+            Assert.True(writer.WaitForExit(120_000), "a writer process hung");
+            Assert.True(writer.ExitCode == 0, writer.StandardError.ReadToEnd());
+        }
+
+        using var check = OciLayoutStore.Open(root);
+        var tags = await ToList(check.ListTagsAsync(None));
+        Assert.Equal(120, tags.Count);
+        Assert.Equal(60, tags.Count(t => t.StartsWith("left-", StringComparison.Ordinal)));
+        AssertNoTempFiles(root);
+    }
+
+    [Fact]
+    public void OpeningWhatIsNotALayoutSaysSo()
+    {
+        using var temp = new TempDirectory();
+        Assert.Equal("LayoutNotFound", Assert.Throws<LayoutNotFoundException>(() => OciLayoutStore.Open(temp.Combine("missing"))).ErrorId);
+        Assert.Throws<LayoutNotFoundException>(() => OciLayoutStore.Open(temp.Path));
+        File.WriteAllText(temp.Combine("stray.txt"), "x");
+        Assert.Throws<LayoutNotFoundException>(() => OciLayoutStore.OpenOrCreate(temp.Path));
+    }
+
+    [ToolFact("skopeo", "umoci")]
+    public async Task WhatWeWriteSkopeoAndUmociRead()
+    {
+        using var temp = new TempDirectory();
+        var source = temp.Combine("umoci");
+        ReferenceImages.BuildWithUmoci(source, "app", "amd64", new Dictionary<string, string> { ["a.txt"] = "a" });
+
+        // Copy blob by blob through the store API into a layout we write.
+        var target = temp.Combine("ours");
+        using (var from = OciLayoutStore.Open(source))
+        using (var to = OciLayoutStore.OpenOrCreate(target))
+        {
+            var image = await ImageReader.ResolveImageAsync(from, Reference.ForLayout(source, "app"), null, None);
+            foreach (var blob in image.Image!.Layers.Append(image.Image.Config))
+            {
+                using var stream = await from.OpenBlobAsync(blob, None);
+                await to.PutBlobAsync(blob, stream, null, None);
+            }
+
+            await to.PutManifestAsync(image.Manifest, "copied", None);
+        }
+
+        Assert.Equal(ReferenceImages.SkopeoDigest(source, "app"), ReferenceImages.SkopeoDigest(target, "copied"));
+        var stat = ExternalTool.Run("umoci", "stat", "--image", $"{target}:copied", "--json");
+        Assert.Contains("COPY app /app", stat);
+        ExternalTool.Run("umoci", "unpack", "--rootless", "--image", $"{target}:copied", temp.Combine("bundle"));
+        Assert.Equal("a", File.ReadAllText(temp.Combine("bundle", "rootfs", "app", "a.txt")));
+    }
+
+    [SchemaFact]
+    public async Task IndexAndLayoutFileValidateAgainstTheOciSchemas()
+    {
+        using var temp = new TempDirectory();
+        using var store = OciLayoutStore.OpenOrCreate(temp.Combine("layout"));
+        await PutEmptyBlob(store);
+        var manifest = SampleManifests.Tiny("schema");
+        await store.PutManifestAsync(manifest, "v1", None);
+
+        Assert.Empty(await SchemaValidator.ValidateAsync(SchemaValidator.Index, File.ReadAllText(Path.Combine(store.Root, "index.json"))));
+        Assert.Empty(await SchemaValidator.ValidateAsync(SchemaValidator.Layout, File.ReadAllText(Path.Combine(store.Root, "oci-layout"))));
+        Assert.Empty(await SchemaValidator.ValidateAsync(SchemaValidator.Manifest, Encoding.UTF8.GetString(manifest.GetRawBytes())));
+
+        // The validator is not a rubber stamp.
+        Assert.NotEmpty(await SchemaValidator.ValidateAsync(SchemaValidator.Index, """{"schemaVersion":2,"manifests":[{"digest":"nope"}]}"""));
+    }
+
+    private static async Task PutEmptyBlob(OciLayoutStore store)
+    {
+        var descriptor = new Descriptor { MediaType = MediaTypes.OciEmpty, Digest = Digest.Compute(SampleManifests.EmptyConfig), Size = 2 };
+        await store.PutBlobAsync(descriptor, new MemoryStream(SampleManifests.EmptyConfig), null, None);
+    }
+
+    private static Process StartWriter(string root, string prefix, int count)
+    {
+        var program = Path.Combine(AppContext.BaseDirectory, "OciImage.TestKit.dll");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "exec", program, "tag-layout", root, prefix, count.ToString() })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    private static void AssertNoTempFiles(string root) =>
+        Assert.Empty(Directory.GetFiles(root, "*.tmp-*", SearchOption.AllDirectories));
+
+    private static async Task<List<string>> ToList(IAsyncEnumerable<string> items)
+    {
+        var list = new List<string>();
+        await foreach (var item in items)
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+}
