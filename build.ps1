@@ -1,0 +1,61 @@
+<#
+.SYNOPSIS
+    Builds, tests, packages or cleans the OciImage module.
+.DESCRIPTION
+    Build writes the ready module folder out/OciImage. Test runs the xunit suites (the
+    module tests import out/OciImage into a hosted PowerShell 7.6). Package builds in
+    Release and writes a .nupkg to out/packages that Publish-PSResource and
+    Publish-Module accept. Clean removes build output.
+.EXAMPLE
+    ./build.ps1 -Task Build
+.EXAMPLE
+    ./build.ps1 -Task Package
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Package', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Debug'
+)
+
+$ErrorActionPreference = 'Stop'
+$root = $PSScriptRoot
+$solution = Join-Path $root 'OciImage.slnx'
+$moduleFolder = Join-Path $root 'out/OciImage'
+
+function Invoke-Dotnet {
+    param([string[]] $Arguments)
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+switch ($Task) {
+    'Build' {
+        Invoke-Dotnet @('build', $solution, '-c', $Configuration)
+        Write-Host "Module folder: $moduleFolder"
+    }
+    'Test' {
+        Invoke-Dotnet @('test', $solution, '-c', $Configuration)
+    }
+    'Package' {
+        Invoke-Dotnet @('build', (Join-Path $root 'src/OciImage/OciImage.csproj'), '-c', 'Release')
+        $packages = Join-Path $root 'out/packages'
+        New-Item -ItemType Directory -Force -Path $packages | Out-Null
+        # Publishing to a local file repository is how PSResourceGet writes a gallery-ready .nupkg.
+        $repository = 'OciImageBuild'
+        Register-PSResourceRepository -Name $repository -Uri $packages -Trusted -Force
+        try {
+            Publish-PSResource -Path $moduleFolder -Repository $repository
+        }
+        finally {
+            Unregister-PSResourceRepository -Name $repository
+        }
+        Get-ChildItem $packages -Filter '*.nupkg'
+    }
+    'Clean' {
+        Invoke-Dotnet @('clean', $solution)
+        Remove-Item -Recurse -Force -ErrorAction SilentlyContinue (Join-Path $root 'out')
+    }
+}
