@@ -1,0 +1,134 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Net.Http;
+using System.Threading;
+
+namespace OciImage.TestKit;
+
+public enum RegistryAuth
+{
+    None,
+    Basic,
+    Token,
+}
+
+/// <summary>
+/// The CNCF distribution registry (Debian's docker-registry) on 127.0.0.1, a free port and a temp directory,
+/// without auth, with htpasswd basic auth, or with token auth against <see cref="TokenServer"/>. Stopped and
+/// deleted on dispose.
+/// </summary>
+public sealed class RegistryServer : IDisposable
+{
+    public const string User = "ociuser";
+    public const string Password = "s3cret-Pa55word";
+
+    private readonly TempDirectory _temp = new("ociregistry");
+    private readonly Process _process;
+
+    public RegistryServer(RegistryAuth auth = RegistryAuth.None)
+    {
+        Auth = auth;
+        Port = FreePort.Next();
+        var authBlock = string.Empty;
+        if (auth == RegistryAuth.Basic)
+        {
+            var htpasswd = _temp.Combine("htpasswd");
+            ExternalTool.Run("htpasswd", "-Bbc", htpasswd, User, Password);
+            authBlock = $"auth:\n  htpasswd:\n    realm: test-realm\n    path: {htpasswd}\n";
+        }
+        else if (auth == RegistryAuth.Token)
+        {
+            Tokens = new TokenServer(_temp.Path);
+            Tokens.AddUser(User, Password);
+            authBlock = $"auth:\n  token:\n    realm: {Tokens.Realm}\n    service: {TokenServer.Service}\n    issuer: {TokenServer.Issuer}\n    rootcertbundle: {Tokens.CertificateBundlePath}\n";
+        }
+
+        var config = _temp.Combine("config.yml");
+        File.WriteAllText(config,
+            "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n" +
+            $"storage:\n  filesystem:\n    rootdirectory: {_temp.Combine("data")}\n  delete:\n    enabled: true\n" +
+            $"http:\n  addr: 127.0.0.1:{Port}\n  secret: test-secret\n" + authBlock);
+
+        var info = new ProcessStartInfo("docker-registry") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        info.ArgumentList.Add("serve");
+        info.ArgumentList.Add(config);
+        _process = Process.Start(info)!;
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, _) => { };
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+        WaitUntilReady();
+    }
+
+    public RegistryAuth Auth { get; }
+
+    public int Port { get; }
+
+    /// <summary>host:port, as references name it.</summary>
+    public string Host => $"127.0.0.1:{Port}";
+
+    public TokenServer? Tokens { get; }
+
+    /// <summary>skopeo's credential flags for this registry.</summary>
+    public string[] SkopeoCredentials(string flag = "--dest-creds") =>
+        Auth == RegistryAuth.None ? Array.Empty<string>() : new[] { flag, $"{User}:{Password}" };
+
+    /// <summary>Pushes a layout image here with skopeo, so the registry holds what an independent client wrote.</summary>
+    public void PushWithSkopeo(string layoutReference, string repositoryAndTag)
+    {
+        var args = new System.Collections.Generic.List<string> { "copy", "--quiet", "--dest-tls-verify=false" };
+        args.AddRange(SkopeoCredentials());
+        args.Add(layoutReference);
+        args.Add($"docker://{Host}/{repositoryAndTag}");
+        ExternalTool.Run("skopeo", args.ToArray());
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _process.Dispose();
+        Tokens?.Dispose();
+        _temp.Dispose();
+    }
+
+    private void WaitUntilReady()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"docker-registry exited with {_process.ExitCode}");
+            }
+
+            try
+            {
+                using var response = http.GetAsync($"http://{Host}/v2/").GetAwaiter().GetResult();
+                return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (System.Threading.Tasks.TaskCanceledException)
+            {
+            }
+
+            Thread.Sleep(50);
+        }
+
+        throw new TimeoutException("docker-registry did not start within 15 s");
+    }
+}
