@@ -12,11 +12,18 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('OciImage.format.ps1xml')
     CmdletsToExport      = @(
+        'Connect-OciRegistry'
+        'Disconnect-OciRegistry'
         'Get-OciDigest'
         'Get-OciImageConfig'
         'Get-OciLayer'
         'Get-OciManifest'
+        'Get-OciRepository'
         'Get-OciTag'
+        'Remove-OciManifest'
+        'Remove-OciTag'
+        'Save-OciBlob'
+        'Set-OciTag'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -26,7 +33,7 @@
             Tags         = @('OCI', 'Container', 'Docker', 'Registry', 'Image', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
             LicenseUri   = 'https://example.invalid/OciImage/LICENSE'
             ProjectUri   = 'https://example.invalid/OciImage'
-            ReleaseNotes = 'First release: OCI image layouts; Get-OciManifest, Get-OciImageConfig, Get-OciDigest, Get-OciLayer, Get-OciTag.'
+            ReleaseNotes = 'OCI image layouts and registries (anonymous, basic and token auth, docker config credentials): inspect, tag, untag, delete, save blobs.'
         }
     }
 }

@@ -8,28 +8,32 @@ internal enum EngineMessageKind
 {
     Verbose,
     Warning,
+    Output,
 }
 
 /// <summary>A queue that engine work on the thread pool posts to, and the pipeline thread drains.</summary>
-public sealed class EngineMessages : IDisposable
+public sealed class EngineMessages : OciImage.Core.IEngineLog, IDisposable
 {
-    private readonly BlockingCollection<(EngineMessageKind Kind, string Text)> _queue = new();
+    private readonly BlockingCollection<(EngineMessageKind Kind, object Payload)> _queue = new();
 
     public void Verbose(string text) => Post(EngineMessageKind.Verbose, text);
 
     public void Warning(string text) => Post(EngineMessageKind.Warning, text);
 
+    /// <summary>Sends an object down the pipeline as soon as it is ready (tags page by page, for example).</summary>
+    public void Emit(object item) => Post(EngineMessageKind.Output, item);
+
     internal void Complete() => _queue.CompleteAdding();
 
-    internal IEnumerable<(EngineMessageKind Kind, string Text)> Drain() => _queue.GetConsumingEnumerable();
+    internal IEnumerable<(EngineMessageKind Kind, object Payload)> Drain() => _queue.GetConsumingEnumerable();
 
     public void Dispose() => _queue.Dispose();
 
-    private void Post(EngineMessageKind kind, string text)
+    private void Post(EngineMessageKind kind, object payload)
     {
         try
         {
-            _queue.Add((kind, text));
+            _queue.Add((kind, payload));
         }
         catch (InvalidOperationException)
         {

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -30,19 +29,40 @@ public abstract class OciCmdlet : PSCmdlet, IDisposable
     protected T RunCore<T>(Func<EngineMessages, CancellationToken, Task<T>> operation)
     {
         using var messages = new EngineMessages();
-        var task = Task.Run(() => operation(messages, _cancellation.Token));
+        using var call = CancellationTokenSource.CreateLinkedTokenSource(_cancellation.Token);
+        var task = Task.Run(() => operation(messages, call.Token));
         _ = task.ContinueWith(_ => messages.Complete(), TaskScheduler.Default);
-        foreach (var message in messages.Drain())
+        try
         {
-            switch (message.Kind)
+            foreach (var message in messages.Drain())
             {
-                case EngineMessageKind.Verbose:
-                    WriteVerbose(message.Text);
-                    break;
-                case EngineMessageKind.Warning:
-                    WriteWarning(message.Text);
-                    break;
+                switch (message.Kind)
+                {
+                    case EngineMessageKind.Verbose:
+                        WriteVerbose((string)message.Payload);
+                        break;
+                    case EngineMessageKind.Warning:
+                        WriteWarning((string)message.Payload);
+                        break;
+                    case EngineMessageKind.Output:
+                        WriteObject(message.Payload);
+                        break;
+                }
             }
+        }
+        catch
+        {
+            // The pipeline stopped (Select-Object -First, Ctrl+C) or a write failed: stop the engine too.
+            call.Cancel();
+            try
+            {
+                task.Wait();
+            }
+            catch (AggregateException)
+            {
+            }
+
+            throw;
         }
 
         try

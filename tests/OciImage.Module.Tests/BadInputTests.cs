@@ -22,7 +22,7 @@ public sealed class BadInputTests : IClassFixture<LayoutFixture>
     [InlineData("Get-OciManifest 'oci:/tmp/x:1' -Platform 'linux'", "InvalidPlatform,OciImage.Commands.GetOciManifestCommand", "InvalidArgument")]
     [InlineData("Get-OciDigest -LiteralPath '/nonexistent/file'", "FileNotFound,OciImage.Commands.GetOciDigestCommand", "ObjectNotFound")]
     [InlineData("Get-OciDigest -LiteralPath '/tmp'", "PathIsDirectory,OciImage.Commands.GetOciDigestCommand", "InvalidArgument")]
-    [InlineData("Get-OciTag 'localhost:5000/repo'", "TransportNotAvailable,OciImage.Commands.GetOciTagCommand", "NotImplemented")]
+    [InlineData("Get-OciTag '127.0.0.1:1/repo' -MaximumRetryCount 0", "RegistryUnreachable,OciImage.Commands.GetOciTagCommand", "ConnectionError")]
     public void MalformedInputGivesAStableError(string script, string errorId, string category)
     {
         using var host = new PowerShellHost();

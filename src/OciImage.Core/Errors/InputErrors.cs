@@ -24,11 +24,6 @@ public sealed class InvalidPlatformException(string platform, string reason)
     public string Platform { get; } = platform;
 }
 
-/// <summary>A reference whose transport this build cannot reach.</summary>
-public sealed class TransportNotAvailableException(string reference)
-    : OciException("TransportNotAvailable", OciErrorKind.NotImplemented,
-        $"'{reference}' names a registry, and registry access is not available in this version; use an OCI layout reference (oci:PATH[:TAG]).");
-
 /// <summary>A file path that does not exist.</summary>
 public sealed class FileNotFoundOciException(string path)
     : OciException("FileNotFound", OciErrorKind.NotFound, $"The file '{path}' does not exist.")

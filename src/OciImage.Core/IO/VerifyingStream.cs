@@ -45,12 +45,22 @@ public sealed class VerifyingStream : Stream
 
     public override int Read(byte[] buffer, int offset, int count)
     {
+        if (count == 0)
+        {
+            return 0;
+        }
+
         var n = _inner.Read(buffer, offset, count);
         return Account(buffer, offset, n);
     }
 
     public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
+        if (count == 0)
+        {
+            return 0;
+        }
+
         var n = await _inner.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false);
         return Account(buffer, offset, n);
     }

@@ -21,8 +21,8 @@ public static class ImageReader
     /// </summary>
     public static async Task<ResolvedImage> ResolveAsync(IImageStore store, Reference reference, Platform? platform, CancellationToken cancellationToken)
     {
-        var descriptor = await store.ResolveAsync(reference, cancellationToken).ConfigureAwait(false);
-        var manifest = await store.GetManifestAsync(descriptor, cancellationToken).ConfigureAwait(false);
+        var manifest = await store.GetManifestAsync(reference, cancellationToken).ConfigureAwait(false);
+        var descriptor = manifest.ToDescriptor();
         var resolved = new ResolvedImage(reference.WithDigest(descriptor.Digest), descriptor, manifest, descriptor.Platform);
         if (platform is null || manifest is not ImageIndex index)
         {

@@ -20,6 +20,9 @@ public interface IImageStore : IDisposable
     /// <summary>Finds the manifest a reference names (by digest, by tag, or the only one).</summary>
     Task<Descriptor> ResolveAsync(Reference reference, CancellationToken cancellationToken);
 
+    /// <summary>Reads the manifest a reference names (tag, digest, or the only one), verified, in one round trip.</summary>
+    Task<Manifest> GetManifestAsync(Reference reference, CancellationToken cancellationToken);
+
     /// <summary>Reads a manifest or index and verifies its bytes against the descriptor.</summary>
     Task<Manifest> GetManifestAsync(Descriptor descriptor, CancellationToken cancellationToken);
 
@@ -27,6 +30,12 @@ public interface IImageStore : IDisposable
     Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken cancellationToken);
 
     Task<bool> HasBlobAsync(Descriptor descriptor, CancellationToken cancellationToken);
+
+    /// <summary>The size of a blob, or null when the store does not have it.</summary>
+    Task<long?> StatBlobAsync(Digest digest, CancellationToken cancellationToken);
+
+    /// <summary>The blob's bytes from an offset on, unverified (for resuming a download); the caller verifies.</summary>
+    Task<Stream> OpenBlobRangeAsync(Descriptor descriptor, long offset, CancellationToken cancellationToken);
 
     /// <summary>Stores a blob; nothing is kept unless its bytes match the descriptor.</summary>
     Task PutBlobAsync(Descriptor descriptor, Stream content, IProgress<long>? bytesWritten, CancellationToken cancellationToken);

@@ -161,6 +161,12 @@ public sealed class OciLayoutStore : IImageStore
         throw new AmbiguousReferenceException(shown, $"the layout holds {images.Count} images; add :TAG or @DIGEST to choose one ({string.Join(", ", names.Take(20))})") { Target = reference };
     }
 
+    public async Task<Manifest> GetManifestAsync(Reference reference, CancellationToken cancellationToken)
+    {
+        var descriptor = await ResolveAsync(reference, cancellationToken).ConfigureAwait(false);
+        return await GetManifestAsync(descriptor, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<Manifest> GetManifestAsync(Descriptor descriptor, CancellationToken cancellationToken)
     {
         var what = $"manifest {descriptor.Digest} in {Root}";
@@ -184,6 +190,25 @@ public sealed class OciLayoutStore : IImageStore
 
         Stream file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: false);
         return Task.FromResult<Stream>(new VerifyingStream(file, descriptor, $"blob {descriptor.Digest} in {Root}"));
+    }
+
+    public Task<long?> StatBlobAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        var info = new FileInfo(BlobPath(digest));
+        return Task.FromResult<long?>(info.Exists ? info.Length : null);
+    }
+
+    public Task<Stream> OpenBlobRangeAsync(Descriptor descriptor, long offset, CancellationToken cancellationToken)
+    {
+        var path = BlobPath(descriptor.Digest);
+        if (!File.Exists(path))
+        {
+            throw new BlobUnknownException(Root, descriptor.Digest) { Target = descriptor.Digest };
+        }
+
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: false);
+        file.Seek(offset, SeekOrigin.Begin);
+        return Task.FromResult<Stream>(file);
     }
 
     public Task<bool> HasBlobAsync(Descriptor descriptor, CancellationToken cancellationToken)

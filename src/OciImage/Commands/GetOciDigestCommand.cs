@@ -10,7 +10,7 @@ namespace OciImage.Commands;
 [Cmdlet(VerbsCommon.Get, "OciDigest", DefaultParameterSetName = ReferenceSet)]
 [OutputType(typeof(OciDescriptor), ParameterSetName = new[] { ReferenceSet })]
 [OutputType(typeof(OciFileDigest), ParameterSetName = new[] { PathSet, LiteralPathSet })]
-public sealed class GetOciDigestCommand : OciCmdlet
+public sealed class GetOciDigestCommand : OciRegistryCmdlet
 {
     private const string ReferenceSet = "Reference";
     private const string PathSet = "Path";
@@ -49,9 +49,9 @@ public sealed class GetOciDigestCommand : OciCmdlet
                     ForEachInput(text, () =>
                     {
                         var reference = ResolveReference(text);
-                        var descriptor = RunCore(async (_, ct) =>
+                        var descriptor = RunCore(async (messages, ct) =>
                         {
-                            using var store = ImageStores.OpenForRead(reference);
+                            using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
                             return await store.ResolveAsync(reference, ct).ConfigureAwait(false);
                         });
                         WriteObject(new OciDescriptor(reference.WithDigest(descriptor.Digest), descriptor));

@@ -7,7 +7,7 @@ namespace OciImage.Commands;
 /// <summary>Gets the configuration of an image: environment, entrypoint, labels, layers' DiffIDs, history.</summary>
 [Cmdlet(VerbsCommon.Get, "OciImageConfig")]
 [OutputType(typeof(OciImageConfig), typeof(string))]
-public sealed class GetOciImageConfigCommand : OciCmdlet
+public sealed class GetOciImageConfigCommand : OciRegistryCmdlet
 {
     /// <summary>The image: REGISTRY/REPOSITORY[:TAG][@DIGEST] or oci:PATH[:TAG|@DIGEST].</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -31,9 +31,9 @@ public sealed class GetOciImageConfigCommand : OciCmdlet
             {
                 var reference = ResolveReference(text);
                 var platform = ParsePlatform(Platform);
-                var (image, config) = RunCore(async (_, ct) =>
+                var (image, config) = RunCore(async (messages, ct) =>
                 {
-                    using var store = ImageStores.OpenForRead(reference);
+                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
                     var resolved = await ImageReader.ResolveImageAsync(store, reference, platform, ct).ConfigureAwait(false);
                     return (resolved, await ImageReader.GetConfigAsync(store, resolved.Image!, ct).ConfigureAwait(false));
                 });

@@ -7,7 +7,7 @@ namespace OciImage.Commands;
 /// <summary>Lists an image's layers with their digests, DiffIDs, sizes and the history line that made each.</summary>
 [Cmdlet(VerbsCommon.Get, "OciLayer")]
 [OutputType(typeof(OciLayer))]
-public sealed class GetOciLayerCommand : OciCmdlet
+public sealed class GetOciLayerCommand : OciRegistryCmdlet
 {
     /// <summary>The image: REGISTRY/REPOSITORY[:TAG][@DIGEST] or oci:PATH[:TAG|@DIGEST].</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -27,9 +27,9 @@ public sealed class GetOciLayerCommand : OciCmdlet
             {
                 var reference = ResolveReference(text);
                 var platform = ParsePlatform(Platform);
-                var layers = RunCore(async (_, ct) =>
+                var layers = RunCore(async (messages, ct) =>
                 {
-                    using var store = ImageStores.OpenForRead(reference);
+                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
                     var image = await ImageReader.ResolveImageAsync(store, reference, platform, ct).ConfigureAwait(false);
                     var config = await ImageReader.GetConfigAsync(store, image.Image!, ct).ConfigureAwait(false);
                     return LayerListing.Describe(image, config, store as OciLayoutStore);

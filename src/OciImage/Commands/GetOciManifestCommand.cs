@@ -8,7 +8,7 @@ namespace OciImage.Commands;
 /// <summary>Gets the manifest or index that a reference names.</summary>
 [Cmdlet(VerbsCommon.Get, "OciManifest")]
 [OutputType(typeof(OciManifest), typeof(OciIndex), typeof(string))]
-public sealed class GetOciManifestCommand : OciCmdlet
+public sealed class GetOciManifestCommand : OciRegistryCmdlet
 {
     /// <summary>The image: REGISTRY/REPOSITORY[:TAG][@DIGEST] or oci:PATH[:TAG|@DIGEST].</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -32,9 +32,9 @@ public sealed class GetOciManifestCommand : OciCmdlet
             {
                 var reference = ResolveReference(text);
                 var platform = ParsePlatform(Platform);
-                var image = RunCore(async (_, ct) =>
+                var image = RunCore(async (messages, ct) =>
                 {
-                    using var store = ImageStores.OpenForRead(reference);
+                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
                     return await ImageReader.ResolveAsync(store, reference, platform, ct).ConfigureAwait(false);
                 });
 

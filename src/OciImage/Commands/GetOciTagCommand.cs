@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
@@ -9,7 +8,7 @@ namespace OciImage.Commands;
 /// <summary>Lists the tags of a repository or an OCI layout.</summary>
 [Cmdlet(VerbsCommon.Get, "OciTag")]
 [OutputType(typeof(OciTag))]
-public sealed class GetOciTagCommand : OciCmdlet
+public sealed class GetOciTagCommand : OciRegistryCmdlet
 {
     /// <summary>The repository (REGISTRY/REPOSITORY) or layout (oci:PATH); a tag or digest on it is ignored.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -22,6 +21,14 @@ public sealed class GetOciTagCommand : OciCmdlet
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
+    private static void Emit(EngineMessages messages, WildcardPattern? pattern, OciTag tag)
+    {
+        if (pattern is null || pattern.IsMatch(tag.Tag))
+        {
+            messages.Emit(tag);
+        }
+    }
+
     protected override void ProcessRecord()
     {
         var pattern = Name is null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
@@ -30,35 +37,28 @@ public sealed class GetOciTagCommand : OciCmdlet
             ForEachInput(text, () =>
             {
                 var reference = ResolveReference(text).WithoutIdentifier();
-                var tags = RunCore(async (_, ct) =>
+                RunCore(async (messages, ct) =>
                 {
-                    using var store = ImageStores.OpenForRead(reference);
+                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
                     if (store is OciLayoutStore layout)
                     {
                         // A layout knows each tag's digest without another read.
-                        return layout.ReadIndex().Manifests
-                            .Where(e => e.RefName is not null)
-                            .GroupBy(e => e.RefName!)
-                            .Select(g => new OciTag(reference, g.Key, g.Last().Digest, g.Last().MediaType))
-                            .ToList();
+                        foreach (var entry in layout.ReadIndex().Manifests.Where(e => e.RefName is not null).GroupBy(e => e.RefName!))
+                        {
+                            Emit(messages, pattern, new OciTag(reference, entry.Key, entry.Last().Digest, entry.Last().MediaType));
+                        }
+
+                        return 0;
                     }
 
-                    var list = new List<OciTag>();
+                    // Registry tags go down the pipeline page by page.
                     await foreach (var tag in store.ListTagsAsync(ct).ConfigureAwait(false))
                     {
-                        list.Add(new OciTag(reference, tag, null, null));
+                        Emit(messages, pattern, new OciTag(reference, tag, null, null));
                     }
 
-                    return list;
+                    return 0;
                 });
-
-                foreach (var tag in tags)
-                {
-                    if (pattern is null || pattern.IsMatch(tag.Tag))
-                    {
-                        WriteObject(tag);
-                    }
-                }
             });
         }
     }

@@ -1,0 +1,45 @@
+using System;
+
+namespace OciImage.Core.Errors;
+
+/// <summary>The registry refused our credentials, or asked for credentials we do not have.</summary>
+public sealed class UnauthorizedException(string registry, string detail)
+    : OciException("Unauthorized", OciErrorKind.AuthenticationError,
+        $"{registry} refused access: {detail}. Check the user name and password (Connect-OciRegistry -Registry {registry} -Credential ...) or the docker config.");
+
+/// <summary>Authenticated, but not allowed to do this (DENIED, 403).</summary>
+public sealed class AccessDeniedException(string what, string detail)
+    : OciException("AccessDenied", OciErrorKind.PermissionDenied,
+        $"Access to {what} was denied: {detail}. The credentials used lack the permission (pull, push or delete) this needs.");
+
+/// <summary>A repository the registry does not know (NAME_UNKNOWN).</summary>
+public sealed class RepositoryUnknownException(string repository, string detail)
+    : OciException("RepositoryUnknown", OciErrorKind.NotFound, $"The repository {repository} does not exist: {detail}.");
+
+/// <summary>The registry could not be reached, after retries.</summary>
+public sealed class RegistryUnreachableException(string registry, string detail, Exception? inner = null)
+    : OciException("RegistryUnreachable", OciErrorKind.ConnectionError,
+        $"Cannot reach {registry}: {detail}. Check the host name, the port and the network; -MaximumRetryCount sets how often to retry.", inner);
+
+/// <summary>The registry kept answering 429 after every retry.</summary>
+public sealed class TooManyRequestsException(string registry)
+    : OciException("TooManyRequests", OciErrorKind.LimitsExceeded,
+        $"{registry} kept answering 429 Too Many Requests after every retry; wait, or raise -MaximumRetryCount and -RetryIntervalSec.");
+
+/// <summary>Any other error answer from a registry, with its spec error code.</summary>
+public sealed class RegistryErrorException(string what, int status, string? code, string detail)
+    : OciException("RegistryError", status >= 500 ? OciErrorKind.ResourceUnavailable : OciErrorKind.InvalidArgument,
+        $"{what} failed: HTTP {status}{(code is null ? string.Empty : " " + code)}: {detail}.")
+{
+    public int StatusCode { get; } = status;
+
+    public string? Code { get; } = code;
+}
+
+/// <summary>Plain HTTP to a host that is not loopback, without -AllowInsecure.</summary>
+public sealed class InsecureRegistryException(string registry, string detail)
+    : OciException("InsecureRegistryRefused", OciErrorKind.PermissionDenied, $"{registry}: {detail}.");
+
+/// <summary>The registry does not implement an operation (tag deletion, catalog).</summary>
+public sealed class OperationNotSupportedException(string what, string detail)
+    : OciException("OperationNotSupported", OciErrorKind.NotImplemented, $"{what} is not supported here: {detail}.");

@@ -1,0 +1,221 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+
+namespace OciImage.Core.Registry;
+
+/// <summary>
+/// Credentials as Docker keeps them: <c>$DOCKER_CONFIG/config.json</c> or <c>~/.docker/config.json</c>, with
+/// <c>credHelpers</c> (per registry), <c>credsStore</c> (default helper) and <c>auths</c> (base64 user:password
+/// or identitytoken), under the key forms Docker writes (host, https://host, https://index.docker.io/v1/).
+/// Read only: this class never writes the file.
+/// </summary>
+public sealed class DockerConfigCredentials
+{
+    private readonly string? _configPath;
+    private readonly IEngineLog _log;
+
+    public DockerConfigCredentials(string? configPath, IEngineLog log)
+    {
+        _configPath = configPath;
+        _log = log;
+    }
+
+    /// <summary>The config file Docker would use: $DOCKER_CONFIG/config.json, else ~/.docker/config.json.</summary>
+    public static string? DefaultPath()
+    {
+        var dir = Environment.GetEnvironmentVariable("DOCKER_CONFIG");
+        if (string.IsNullOrEmpty(dir))
+        {
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            if (string.IsNullOrEmpty(home))
+            {
+                return null;
+            }
+
+            dir = Path.Combine(home, ".docker");
+        }
+
+        return Path.Combine(dir, "config.json");
+    }
+
+    /// <summary>The credential for a registry host, or null for anonymous.</summary>
+    public RegistryCredential? Find(string registry)
+    {
+        if (_configPath is null || !File.Exists(_configPath))
+        {
+            return null;
+        }
+
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(File.ReadAllBytes(_configPath));
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            _log.Warning($"Ignoring the docker config {_configPath}: it cannot be read ({ex.GetType().Name}).");
+            return null;
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            var keys = KeysFor(registry);
+            if (root.TryGetProperty("credHelpers", out var helpers) && helpers.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var key in keys)
+                {
+                    if (helpers.TryGetProperty(key, out var helper) && helper.ValueKind == JsonValueKind.String)
+                    {
+                        return RunHelper(helper.GetString()!, registry);
+                    }
+                }
+            }
+
+            if (root.TryGetProperty("auths", out var auths) && auths.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var entry in auths.EnumerateObject())
+                {
+                    if (keys.Contains(NormaliseKey(entry.Name)) && entry.Value.ValueKind == JsonValueKind.Object)
+                    {
+                        var found = FromAuthEntry(entry.Value);
+                        if (found is not null)
+                        {
+                            return found;
+                        }
+                    }
+                }
+            }
+
+            if (root.TryGetProperty("credsStore", out var store) && store.ValueKind == JsonValueKind.String && store.GetString() is { Length: > 0 } storeName)
+            {
+                return RunHelper(storeName, registry);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The key forms that name a registry host in a docker config.</summary>
+    private static HashSet<string> KeysFor(string registry)
+    {
+        var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { registry };
+        if (registry == Reference.DockerHub)
+        {
+            keys.UnionWith(new[] { "index.docker.io", "registry-1.docker.io", "docker.io" });
+        }
+
+        return keys;
+    }
+
+    /// <summary>"https://index.docker.io/v1/" and "http://host:5000/v2" both name a host.</summary>
+    private static string NormaliseKey(string key)
+    {
+        var k = key;
+        var scheme = k.IndexOf("://", StringComparison.Ordinal);
+        if (scheme >= 0)
+        {
+            k = k.Substring(scheme + 3);
+        }
+
+        var slash = k.IndexOf('/');
+        return slash >= 0 ? k.Substring(0, slash) : k;
+    }
+
+    private RegistryCredential? FromAuthEntry(JsonElement entry)
+    {
+        if (entry.TryGetProperty("identitytoken", out var identity) && identity.ValueKind == JsonValueKind.String && identity.GetString() is { Length: > 0 } token)
+        {
+            var user = entry.TryGetProperty("username", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString()! : "<token>";
+            return new RegistryCredential(user, token, isIdentityToken: true) { Source = "docker config identitytoken" };
+        }
+
+        if (entry.TryGetProperty("auth", out var auth) && auth.ValueKind == JsonValueKind.String && auth.GetString() is { Length: > 0 } encoded)
+        {
+            try
+            {
+                var pair = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+                var colon = pair.IndexOf(':');
+                if (colon > 0)
+                {
+                    return new RegistryCredential(pair.Substring(0, colon), pair.Substring(colon + 1)) { Source = "docker config" };
+                }
+            }
+            catch (FormatException)
+            {
+            }
+
+            _log.Warning("An 'auth' entry in the docker config is not base64 of user:password; it was ignored.");
+            return null;
+        }
+
+        if (entry.TryGetProperty("username", out var name) && entry.TryGetProperty("password", out var password)
+            && name.ValueKind == JsonValueKind.String && password.ValueKind == JsonValueKind.String)
+        {
+            return new RegistryCredential(name.GetString()!, password.GetString()!) { Source = "docker config" };
+        }
+
+        return null;
+    }
+
+    /// <summary>Runs docker-credential-NAME get with the server on stdin; a missing helper warns and means anonymous.</summary>
+    private RegistryCredential? RunHelper(string helper, string registry)
+    {
+        var program = "docker-credential-" + helper;
+        var server = registry == Reference.DockerHub ? "https://index.docker.io/v1/" : registry;
+        try
+        {
+            var info = new ProcessStartInfo(program, "get")
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                CreateNoWindow = true,
+            };
+            using var process = Process.Start(info)!;
+            process.StandardInput.Write(server);
+            process.StandardInput.Close();
+            var output = process.StandardOutput.ReadToEnd();
+            process.StandardError.ReadToEnd();
+            if (!process.WaitForExit(30_000))
+            {
+                process.Kill();
+                _log.Warning($"The credential helper {program} did not answer within 30 s; going on without credentials.");
+                return null;
+            }
+
+            if (process.ExitCode != 0)
+            {
+                // Helpers exit non-zero with "credentials not found" for registries they do not know.
+                _log.Verbose($"The credential helper {program} has no credentials for {server}.");
+                return null;
+            }
+
+            using var doc = JsonDocument.Parse(output);
+            var user = doc.RootElement.TryGetProperty("Username", out var u) ? u.GetString() ?? string.Empty : string.Empty;
+            var secret = doc.RootElement.TryGetProperty("Secret", out var s) ? s.GetString() ?? string.Empty : string.Empty;
+            if (secret.Length == 0)
+            {
+                return null;
+            }
+
+            return new RegistryCredential(user, secret, isIdentityToken: user == "<token>") { Source = "credential helper " + helper };
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            _log.Warning($"The docker config names the credential helper '{helper}', but {program} is not installed; going on without credentials for {registry}.");
+            return null;
+        }
+        catch (JsonException)
+        {
+            _log.Warning($"The credential helper {program} answered something that is not JSON; going on without credentials.");
+            return null;
+        }
+    }
+}

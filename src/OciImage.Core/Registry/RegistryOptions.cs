@@ -1,0 +1,40 @@
+using System;
+
+namespace OciImage.Core.Registry;
+
+/// <summary>Settings for one registry host, kept per session by Connect-OciRegistry or given per call.</summary>
+public sealed class RegistryOptions
+{
+    public RegistryCredential? Credential { get; init; }
+
+    /// <summary>Plain HTTP (and so any certificate) allowed for a host that is not loopback.</summary>
+    public bool AllowInsecure { get; init; }
+
+    /// <summary>TLS without certificate validation. Dangerous; the module warns.</summary>
+    public bool SkipCertificateCheck { get; init; }
+
+    /// <summary>Upload in PATCH chunks of this size; 0 for monolithic uploads unless the registry asks.</summary>
+    public long ChunkSize { get; init; }
+
+    public int MaximumRetryCount { get; init; } = 4;
+
+    public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>No single retry waits longer than this, whatever Retry-After says.</summary>
+    public TimeSpan MaximumRetryDelay { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>These settings, overlaid with the ones given explicitly for one call.</summary>
+    public RegistryOptions Merge(RegistryOptions? overrides) => overrides is null ? this : new RegistryOptions
+    {
+        Credential = overrides.Credential ?? Credential,
+        AllowInsecure = overrides.AllowInsecure || AllowInsecure,
+        SkipCertificateCheck = overrides.SkipCertificateCheck || SkipCertificateCheck,
+        ChunkSize = overrides.ChunkSize > 0 ? overrides.ChunkSize : ChunkSize,
+        MaximumRetryCount = overrides.MaximumRetryCount,
+        RetryInterval = overrides.RetryInterval,
+        MaximumRetryDelay = overrides.MaximumRetryDelay,
+        RequestTimeout = overrides.RequestTimeout,
+    };
+}

@@ -1,0 +1,371 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core.Errors;
+using OciImage.Core.IO;
+using OciImage.Core.Model;
+using OciImage.Core.Stores;
+
+namespace OciImage.Core.Registry;
+
+/// <summary>
+/// One repository of a registry, through the distribution API. Every manifest is checked against the digest
+/// asked for or the Docker-Content-Digest the registry gave; every blob stream is verified at its end.
+/// </summary>
+public sealed class RegistryStore : IImageStore
+{
+    private readonly RegistryClient _client;
+
+    internal RegistryStore(RegistryClient client, string repository)
+    {
+        _client = client;
+        Repository = repository;
+        Location = Reference.Parse(client.Registry + "/" + repository);
+    }
+
+    public string Repository { get; }
+
+    public Reference Location { get; }
+
+    private RegistryTransport Transport => _client.Transport;
+
+    private string PullScope => $"repository:{Repository}:pull";
+
+    private string PushScope => $"repository:{Repository}:pull,push";
+
+    private string DeleteScope => $"repository:{Repository}:delete";
+
+    /// <summary>HEAD on the manifest: its descriptor without its bytes.</summary>
+    public async Task<Descriptor> ResolveAsync(Reference reference, CancellationToken cancellationToken)
+    {
+        var identifier = reference.RegistryIdentifier;
+        using var response = await Transport.SendAsync(HttpMethod.Head, ManifestUrl(identifier), PullScope, cancellationToken, AcceptManifests).ConfigureAwait(false);
+        await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, reference.ToString(), cancellationToken).ConfigureAwait(false);
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        var size = response.Content.Headers.ContentLength ?? 0;
+        var digest = reference.Digest ?? HeaderDigest(response);
+        if (digest is null || !MediaTypes.IsManifest(mediaType))
+        {
+            // Some registries omit the digest on HEAD: read the manifest and hash it.
+            return (await GetManifestAsync(reference, cancellationToken).ConfigureAwait(false)).ToDescriptor();
+        }
+
+        return new Descriptor { MediaType = mediaType!, Digest = digest.Value, Size = size };
+    }
+
+    public async Task<Manifest> GetManifestAsync(Reference reference, CancellationToken cancellationToken)
+    {
+        var identifier = reference.RegistryIdentifier;
+        var what = $"manifest {Location.WithTag(reference.Tag).WithDigest(reference.Digest)}";
+        using var response = await Transport.SendAsync(HttpMethod.Get, ManifestUrl(identifier), PullScope, cancellationToken, AcceptManifests).ConfigureAwait(false);
+        await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, reference.ToString(), cancellationToken).ConfigureAwait(false);
+        var raw = await Limits.ReadBoundedAsync(response.Content, Manifest.MaxSize, what).ConfigureAwait(false);
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+
+        var expected = reference.Digest ?? HeaderDigest(response);
+        if (expected is { } e)
+        {
+            return ManifestParser.ParseVerified(raw, new Descriptor { MediaType = mediaType ?? string.Empty, Digest = e, Size = raw.Length }, what);
+        }
+
+        return ManifestParser.Parse(raw, mediaType, what);
+    }
+
+    public Task<Manifest> GetManifestAsync(Descriptor descriptor, CancellationToken cancellationToken) =>
+        GetVerifiedAsync(descriptor, cancellationToken);
+
+    public async Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken cancellationToken)
+    {
+        var raw = await OpenBlobRangeAsync(descriptor, 0, cancellationToken).ConfigureAwait(false);
+        return new VerifyingStream(raw, descriptor, $"blob {descriptor.Digest} of {Location}");
+    }
+
+    /// <summary>The blob's bytes from <paramref name="offset"/> on, unverified, resuming by Range after a drop.</summary>
+    public async Task<Stream> OpenBlobRangeAsync(Descriptor descriptor, long offset, CancellationToken cancellationToken)
+    {
+        var first = await GetBlobResponseAsync(descriptor, offset, cancellationToken).ConfigureAwait(false);
+        return new ResumingBlobStream(first, offset, descriptor.Size, (position, ct) => GetBlobResponseAsync(descriptor, position, ct), Transport.Options.MaximumRetryCount, cancellationToken);
+    }
+
+    public async Task<bool> HasBlobAsync(Descriptor descriptor, CancellationToken cancellationToken)
+    {
+        using var response = await Transport.SendAsync(HttpMethod.Head, BlobUrl(descriptor.Digest), PullScope, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, $"blob {descriptor.Digest} of {Location}", cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    public async Task<long?> StatBlobAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        using var response = await Transport.SendAsync(HttpMethod.Head, BlobUrl(digest), PullScope, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, $"blob {digest} of {Location}", cancellationToken).ConfigureAwait(false);
+        return response.Content.Headers.ContentLength;
+    }
+
+    public async Task PutBlobAsync(Descriptor descriptor, Stream content, IProgress<long>? bytesWritten, CancellationToken cancellationToken)
+    {
+        var what = $"upload of blob {descriptor.Digest} to {Location}";
+        Uri location;
+        long minimumChunk;
+        using (var start = await Transport.SendAsync(HttpMethod.Post, Transport.Url($"v2/{Repository}/blobs/uploads/"), PushScope, cancellationToken).ConfigureAwait(false))
+        {
+            await RegistryResponses.EnsureSuccessAsync(start, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
+            location = UploadLocation(start, what);
+            minimumChunk = start.Headers.TryGetValues("OCI-Chunk-Min-Length", out var values) && long.TryParse(values.FirstOrDefault(), out var min) ? min : 0;
+        }
+
+        var verified = new VerifyingStream(content, descriptor, what);
+        var chunkSize = Math.Max(Transport.Options.ChunkSize, minimumChunk);
+        if (chunkSize > 0 && descriptor.Size > chunkSize)
+        {
+            location = await UploadChunksAsync(location, verified, chunkSize, descriptor.Size, bytesWritten, what, cancellationToken).ConfigureAwait(false);
+            using var finish = await Transport.SendAsync(HttpMethod.Put, WithDigest(location, descriptor.Digest), PushScope, cancellationToken, retry: false,
+                content: () => new ByteArrayContent(Array.Empty<byte>())).ConfigureAwait(false);
+            await RegistryResponses.EnsureSuccessAsync(finish, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        using var put = await Transport.SendAsync(HttpMethod.Put, WithDigest(location, descriptor.Digest), PushScope, cancellationToken, retry: false, content: () =>
+        {
+            var body = new ProgressStreamContent(verified, bytesWritten);
+            body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            body.Headers.ContentLength = descriptor.Size;
+            return body;
+        }).ConfigureAwait(false);
+        await RegistryResponses.EnsureSuccessAsync(put, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task PutManifestAsync(Manifest manifest, string? tag, CancellationToken cancellationToken)
+    {
+        var identifier = tag ?? manifest.Digest.ToString();
+        var what = $"push of manifest {manifest.Digest} to {Location}:{identifier}";
+        using var response = await Transport.SendAsync(HttpMethod.Put, ManifestUrl(identifier), PushScope, cancellationToken, content: () =>
+        {
+            var body = new ByteArrayContent(manifest.GetRawBytes());
+            body.Headers.ContentType = new MediaTypeHeaderValue(manifest.MediaType);
+            return body;
+        }).ConfigureAwait(false);
+        await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
+        if (HeaderDigest(response) is { } stored && stored.Algorithm == manifest.Digest.Algorithm && stored != manifest.Digest)
+        {
+            throw new DigestMismatchException(what, manifest.Digest, stored.ToString());
+        }
+    }
+
+    /// <summary>Deletes a manifest by digest (and so every tag that names it).</summary>
+    public async Task DeleteManifestAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        using var response = await Transport.SendAsync(HttpMethod.Delete, ManifestUrl(digest.ToString()), DeleteScope, cancellationToken).ConfigureAwait(false);
+        await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, $"{Location}@{digest}", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes a tag without deleting the image it names: DELETE by tag where the registry allows it, else (as
+    /// regctl does) point the tag at a throwaway manifest and delete that one by digest.
+    /// </summary>
+    public async Task DeleteTagAsync(string tag, CancellationToken cancellationToken)
+    {
+        var reference = Location.WithTag(tag);
+        await ResolveAsync(reference, cancellationToken).ConfigureAwait(false);
+        using (var direct = await Transport.SendAsync(HttpMethod.Delete, ManifestUrl(tag), DeleteScope, cancellationToken).ConfigureAwait(false))
+        {
+            if (direct.IsSuccessStatusCode)
+            {
+                return;
+            }
+        }
+
+        var empty = new Descriptor { MediaType = MediaTypes.OciEmpty, Digest = Digest.Compute(EmptyJson), Size = EmptyJson.Length };
+        if (!await HasBlobAsync(empty, cancellationToken).ConfigureAwait(false))
+        {
+            await PutBlobAsync(empty, new MemoryStream(EmptyJson), null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var placeholder = ManifestParser.Create(new ImageManifest
+        {
+            SchemaVersion = 2,
+            DeclaredMediaType = MediaTypes.OciManifest,
+            ArtifactType = "application/vnd.ociimage.tag-removal",
+            Config = empty,
+            Layers = new[] { empty },
+            Annotations = new Dictionary<string, string> { ["org.ociimage.tag-removal"] = Guid.NewGuid().ToString("N") },
+        });
+        await PutManifestAsync(placeholder, tag, cancellationToken).ConfigureAwait(false);
+        await DeleteManifestAsync(placeholder.Digest, cancellationToken).ConfigureAwait(false);
+    }
+
+    public IAsyncEnumerable<string> ListTagsAsync(CancellationToken cancellationToken) =>
+        _client.PagesAsync($"v2/{Repository}/tags/list?n=1000", PullScope, "tags", $"the tags of {Location}", cancellationToken);
+
+    /// <summary>
+    /// What refers to a manifest: the referrers API, else the sha256-HEX tag of the fallback schema, which is
+    /// checked to be an index before it is trusted.
+    /// </summary>
+    public async Task<IReadOnlyList<Descriptor>> ReferrersAsync(Digest subject, CancellationToken cancellationToken)
+    {
+        var what = $"the referrers of {Location}@{subject}";
+        using (var response = await Transport.SendAsync(HttpMethod.Get, Transport.Url($"v2/{Repository}/referrers/{subject}"), PullScope, cancellationToken, AcceptIndex).ConfigureAwait(false))
+        {
+            if (response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType == MediaTypes.OciIndex)
+            {
+                var raw = await Limits.ReadBoundedAsync(response.Content, Manifest.MaxSize, what).ConfigureAwait(false);
+                return ((ImageIndex)ManifestParser.Parse(raw, MediaTypes.OciIndex, what)).Manifests;
+            }
+
+            if (response.StatusCode != HttpStatusCode.NotFound && response.StatusCode != HttpStatusCode.NotImplemented && response.IsSuccessStatusCode == false)
+            {
+                await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var fallbackTag = subject.Algorithm + "-" + subject.Hex;
+        Manifest fallback;
+        try
+        {
+            fallback = await GetManifestAsync(Location.WithTag(fallbackTag), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ManifestUnknownException)
+        {
+            return Array.Empty<Descriptor>();
+        }
+
+        if (fallback is not ImageIndex index)
+        {
+            throw new InvalidManifestException(what, $"the fallback tag {fallbackTag} names a {fallback.MediaType}, not an index");
+        }
+
+        return index.Manifests;
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private static readonly byte[] EmptyJson = { (byte)'{', (byte)'}' };
+
+    private static void AcceptManifests(HttpRequestMessage request)
+    {
+        foreach (var type in MediaTypes.AllManifests)
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+        }
+    }
+
+    private static void AcceptIndex(HttpRequestMessage request) =>
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(MediaTypes.OciIndex));
+
+    private Uri ManifestUrl(string identifier) => Transport.Url($"v2/{Repository}/manifests/{identifier}");
+
+    private Uri BlobUrl(Digest digest) => Transport.Url($"v2/{Repository}/blobs/{digest}");
+
+    private static Digest? HeaderDigest(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Docker-Content-Digest", out var values) && Digest.TryParse(values.FirstOrDefault(), out var digest) ? digest : null;
+
+    private async Task<Manifest> GetVerifiedAsync(Descriptor descriptor, CancellationToken cancellationToken)
+    {
+        var manifest = await GetManifestAsync(Location.WithDigest(descriptor.Digest), cancellationToken).ConfigureAwait(false);
+        if (descriptor.Size > 0 && manifest.Size != descriptor.Size)
+        {
+            throw new DigestMismatchException($"manifest {descriptor.Digest} of {Location}", descriptor.Digest, $"{manifest.Size} bytes instead of {descriptor.Size}");
+        }
+
+        return manifest;
+    }
+
+    private async Task<HttpResponseMessage> GetBlobResponseAsync(Descriptor descriptor, long offset, CancellationToken cancellationToken)
+    {
+        var response = await Transport.SendAsync(HttpMethod.Get, BlobUrl(descriptor.Digest), PullScope, cancellationToken, request =>
+        {
+            if (offset > 0)
+            {
+                request.Headers.Range = new RangeHeaderValue(offset, null);
+            }
+        }).ConfigureAwait(false);
+        try
+        {
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new BlobUnknownException(Location.ToString(), descriptor.Digest) { Target = descriptor.Digest };
+            }
+
+            await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, $"blob {descriptor.Digest} of {Location}", cancellationToken).ConfigureAwait(false);
+            return response;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<Uri> UploadChunksAsync(Uri location, Stream content, long chunkSize, long total, IProgress<long>? bytesWritten, string what, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[chunkSize];
+        long sent = 0;
+        while (sent < total)
+        {
+            var filled = 0;
+            int n;
+            while (filled < buffer.Length && (n = await content.ReadAsync(buffer, filled, buffer.Length - filled, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                filled += n;
+            }
+
+            if (filled == 0)
+            {
+                break;
+            }
+
+            var start = sent;
+            using var response = await Transport.SendAsync(new HttpMethod("PATCH"), location, PushScope, cancellationToken, content: () =>
+            {
+                var body = new ByteArrayContent(buffer, 0, filled);
+                body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                body.Headers.TryAddWithoutValidation("Content-Range", $"{start}-{start + filled - 1}");
+                return body;
+            }).ConfigureAwait(false);
+            await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
+            location = UploadLocation(response, what);
+            sent += filled;
+            bytesWritten?.Report(sent);
+        }
+
+        // Reading to the end lets the verifier check the digest before the upload is committed.
+        if (await content.ReadAsync(new byte[1], 0, 1, cancellationToken).ConfigureAwait(false) != 0)
+        {
+            throw new DigestMismatchException(what, default, "more bytes than its size");
+        }
+
+        return location;
+    }
+
+    /// <summary>The Location of an upload, relative or absolute, with its query kept.</summary>
+    private Uri UploadLocation(HttpResponseMessage response, string what)
+    {
+        var location = response.Headers.Location ?? throw new RegistryErrorException(what, (int)response.StatusCode, null, "the registry gave no upload Location");
+        return location.IsAbsoluteUri ? location : new Uri(Transport.BaseUri, location);
+    }
+
+    private static Uri WithDigest(Uri location, Digest digest)
+    {
+        var builder = new UriBuilder(location);
+        var query = builder.Query.TrimStart('?');
+        builder.Query = (query.Length > 0 ? query + "&" : string.Empty) + "digest=" + Uri.EscapeDataString(digest.ToString());
+        return builder.Uri;
+    }
+}

@@ -1,0 +1,375 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core.Errors;
+
+namespace OciImage.Core.Registry;
+
+/// <summary>
+/// Sends requests to one registry: picks the scheme, authenticates (bearer tokens from the announced realm,
+/// cached per scope; or basic), retries connection failures, 429 and 5xx with backoff honouring Retry-After,
+/// follows redirects without sending the registry's Authorization to another host, and logs each request
+/// (method, URL without query, status, duration) with no credential or token.
+/// </summary>
+public sealed class RegistryTransport
+{
+    private readonly HttpClient _http;
+    private readonly TokenCache _tokens;
+    private readonly IEngineLog _log;
+    private readonly HashSet<string> _warningsShown = new();
+    private readonly Func<RegistryCredential?> _credential;
+    private volatile bool _useBasic;
+
+    public RegistryTransport(string registry, RegistryOptions options, Func<RegistryCredential?> credential, TokenCache tokens, IEngineLog log)
+    {
+        Registry = registry;
+        Options = options;
+        _credential = credential;
+        _tokens = tokens;
+        _log = log;
+        var host = new HostPort(registry);
+        var plain = host.IsLoopback || options.AllowInsecure;
+        var endpoint = registry == Reference.DockerHub ? "registry-1.docker.io" : registry;
+        BaseUri = new Uri((plain ? "http://" : "https://") + endpoint + "/");
+        _http = HttpClients.For(options.SkipCertificateCheck);
+    }
+
+    public string Registry { get; }
+
+    public RegistryOptions Options { get; }
+
+    public Uri BaseUri { get; }
+
+    /// <summary>Counts requests sent (for tests and for the copy's "already present" fast path).</summary>
+    public int RequestCount => _requestCount;
+
+    private int _requestCount;
+
+    /// <summary>
+    /// Sends a request and returns the final response (after auth, retries and redirects). The caller disposes it
+    /// and maps non-success statuses with <see cref="RegistryResponses"/>.
+    /// </summary>
+    /// <param name="content">Makes a fresh body for each attempt; null for none. A body that cannot be remade
+    /// (a one-shot stream) should be sent with <paramref name="retry"/> false.</param>
+    public async Task<HttpResponseMessage> SendAsync(
+        HttpMethod method,
+        Uri uri,
+        string scope,
+        CancellationToken cancellationToken,
+        Action<HttpRequestMessage>? configure = null,
+        Func<HttpContent>? content = null,
+        bool retry = true)
+    {
+        var attempt = 0;
+        var authenticated = false;
+        var redirects = 0;
+        var target = uri;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var request = new HttpRequestMessage(method, target);
+            if (target.Scheme == Uri.UriSchemeHttps)
+            {
+                request.Version = new Version(2, 0);
+            }
+
+            configure?.Invoke(request);
+            if (content is not null)
+            {
+                request.Content = content();
+            }
+
+            var sameHost = string.Equals(target.Authority, BaseUri.Authority, StringComparison.OrdinalIgnoreCase);
+            if (sameHost)
+            {
+                ApplyAuthorization(request, scope);
+            }
+
+            HttpResponseMessage response;
+            var clock = Stopwatch.StartNew();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(Options.RequestTimeout);
+            try
+            {
+                Interlocked.Increment(ref _requestCount);
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is HttpRequestException || ex is OperationCanceledException || ex is System.IO.IOException))
+            {
+                var reason = ex is OperationCanceledException ? $"no answer within {Options.RequestTimeout.TotalSeconds:0} s" : Innermost(ex);
+                _log.Verbose($"{method} {Show(target)} failed: {reason} ({clock.ElapsedMilliseconds} ms)");
+                if (retry && attempt < Options.MaximumRetryCount)
+                {
+                    await DelayAsync(attempt++, null, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                throw new RegistryUnreachableException(Registry, reason, ex);
+            }
+
+            _log.Verbose($"{method} {Show(target)} {(int)response.StatusCode} ({clock.ElapsedMilliseconds} ms)");
+            ShowWarnings(response);
+
+            if (response.StatusCode == HttpStatusCode.Unauthorized && sameHost && !authenticated)
+            {
+                authenticated = true;
+                var challenge = AuthChallenge.Parse(response.Headers.WwwAuthenticate.ToString());
+                if (challenge is not null && await AuthenticateAsync(challenge, scope, cancellationToken).ConfigureAwait(false))
+                {
+                    response.Dispose();
+                    continue;
+                }
+
+                return response;
+            }
+
+            if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location && (method == HttpMethod.Get || method == HttpMethod.Head))
+            {
+                response.Dispose();
+                if (++redirects > 5)
+                {
+                    throw new RegistryErrorException($"{method} {Show(uri)}", 310, null, "more than 5 redirects");
+                }
+
+                target = location.IsAbsoluteUri ? location : new Uri(target, location);
+                continue;
+            }
+
+            var status = (int)response.StatusCode;
+            if (retry && (status == 429 || (status >= 500 && status != 501 && status != 505)) && attempt < Options.MaximumRetryCount)
+            {
+                var retryAfter = RetryAfter(response);
+                response.Dispose();
+                await DelayAsync(attempt++, retryAfter, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (status == 429)
+            {
+                response.Dispose();
+                throw new TooManyRequestsException(Registry);
+            }
+
+            return response;
+        }
+    }
+
+    /// <summary>A URL on this registry from a path (and query) like v2/NAME/tags/list?n=100.</summary>
+    public Uri Url(string pathAndQuery) => new(BaseUri, pathAndQuery);
+
+    /// <summary>For messages: scheme, host and path, never the query (upload state, signatures).</summary>
+    public static string Show(Uri uri) => uri.GetLeftPart(UriPartial.Path);
+
+    private void ApplyAuthorization(HttpRequestMessage request, string scope)
+    {
+        if (_useBasic && _credential() is { IsIdentityToken: false } basic)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", BasicValue(basic));
+            return;
+        }
+
+        var token = _tokens.Get(Registry, scope);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    private async Task<bool> AuthenticateAsync(AuthChallenge challenge, string scope, CancellationToken cancellationToken)
+    {
+        var credential = _credential();
+        if (challenge.IsBasic)
+        {
+            if (credential is null || credential.IsIdentityToken)
+            {
+                return false;
+            }
+
+            _log.Verbose($"{Registry} asks for basic auth; using the credentials of {credential}.");
+            _useBasic = true;
+            return true;
+        }
+
+        if (!challenge.IsBearer || challenge.Realm is null || !Uri.TryCreate(challenge.Realm, UriKind.Absolute, out var realm))
+        {
+            return false;
+        }
+
+        // Credentials go only to the realm the registry announced, and never in clear text to another machine.
+        var realmIsSafe = realm.Scheme == Uri.UriSchemeHttps || new HostPort(realm.Authority).IsLoopback || Options.AllowInsecure;
+        if (credential is not null && !realmIsSafe)
+        {
+            _log.Warning($"{Registry} announced a token realm over plain HTTP ({realm.Host}); asking it anonymously rather than sending credentials in clear text.");
+            credential = null;
+        }
+
+        var scopes = (scope.Length > 0 ? scope : challenge.Scope ?? string.Empty).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
+        var token = await FetchTokenAsync(realm, challenge.Service, scopes, credential, cancellationToken).ConfigureAwait(false);
+        _tokens.Put(Registry, scope, token.Token, token.Lifetime);
+        _useBasic = false;
+        return true;
+    }
+
+    private async Task<(string Token, TimeSpan Lifetime)> FetchTokenAsync(Uri realm, string? service, string[] scopes, RegistryCredential? credential, CancellationToken cancellationToken)
+    {
+        HttpRequestMessage request;
+        if (credential is { IsIdentityToken: true })
+        {
+            var form = new List<KeyValuePair<string, string>>
+            {
+                new("grant_type", "refresh_token"),
+                new("refresh_token", credential.Secret),
+                new("client_id", "ociimage"),
+            };
+            if (service is not null)
+            {
+                form.Add(new("service", service));
+            }
+
+            form.Add(new("scope", string.Join(" ", scopes)));
+            request = new HttpRequestMessage(HttpMethod.Post, realm) { Content = new FormUrlEncodedContent(form) };
+        }
+        else
+        {
+            var query = new StringBuilder();
+            if (service is not null)
+            {
+                query.Append("service=").Append(Uri.EscapeDataString(service));
+            }
+
+            foreach (var s in scopes)
+            {
+                query.Append(query.Length > 0 ? "&" : string.Empty).Append("scope=").Append(Uri.EscapeDataString(s));
+            }
+
+            var builder = new UriBuilder(realm);
+            var existing = builder.Query.TrimStart('?');
+            builder.Query = existing.Length > 0 ? existing + "&" + query : query.ToString();
+            request = new HttpRequestMessage(HttpMethod.Get, builder.Uri);
+            if (credential is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", BasicValue(credential));
+            }
+        }
+
+        using (request)
+        {
+            var clock = Stopwatch.StartNew();
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new UnauthorizedException(Registry, $"its token server {Show(realm)} cannot be reached ({Innermost(ex)})");
+            }
+
+            using (response)
+            {
+                _log.Verbose($"{request.Method} {Show(realm)} {(int)response.StatusCode} ({clock.ElapsedMilliseconds} ms, token for {string.Join(" ", scopes)})");
+                if (!response.IsSuccessStatusCode)
+                {
+                    var who = credential is null ? "anonymous access" : $"the credentials of {credential.UserName}";
+                    throw new UnauthorizedException(Registry, $"its token server {Show(realm)} refused {who} (HTTP {(int)response.StatusCode})");
+                }
+
+                var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                try
+                {
+                    using var doc = JsonDocument.Parse(body);
+                    var root = doc.RootElement;
+                    var token = root.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()
+                        : root.TryGetProperty("access_token", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+                    if (string.IsNullOrEmpty(token))
+                    {
+                        throw new UnauthorizedException(Registry, $"its token server {Show(realm)} answered without a token");
+                    }
+
+                    var seconds = root.TryGetProperty("expires_in", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var s) && s > 0 ? s : 60;
+                    return (token!, TimeSpan.FromSeconds(seconds));
+                }
+                catch (JsonException)
+                {
+                    throw new UnauthorizedException(Registry, $"its token server {Show(realm)} answered something that is not JSON");
+                }
+            }
+        }
+    }
+
+    private async Task DelayAsync(int attempt, TimeSpan? retryAfter, CancellationToken cancellationToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(Options.RetryInterval.TotalMilliseconds * Math.Pow(2, attempt));
+        var delay = retryAfter ?? backoff;
+        if (delay > Options.MaximumRetryDelay)
+        {
+            delay = Options.MaximumRetryDelay;
+        }
+
+        _log.Verbose($"Retrying in {delay.TotalSeconds:0.###} s (retry {attempt + 1} of {Options.MaximumRetryCount}).");
+        await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+
+    private void ShowWarnings(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Warning", out var values))
+        {
+            return;
+        }
+
+        foreach (var value in values)
+        {
+            // Warning: 299 - "text" ; show the text once per session of this transport.
+            var first = value.IndexOf('"');
+            var last = value.LastIndexOf('"');
+            var text = first >= 0 && last > first ? value.Substring(first + 1, last - first - 1) : value;
+            lock (_warningsShown)
+            {
+                if (_warningsShown.Add(text))
+                {
+                    _log.Warning($"{Registry}: {text}");
+                }
+            }
+        }
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) => (int)status is 301 or 302 or 303 or 307 or 308;
+
+    private static string BasicValue(RegistryCredential credential) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.UserName + ":" + credential.Secret));
+
+    private static string Innermost(Exception ex)
+    {
+        while (ex.InnerException is not null)
+        {
+            ex = ex.InnerException;
+        }
+
+        return ex.Message;
+    }
+}

@@ -1,0 +1,125 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace OciImage.Core.Registry;
+
+/// <summary>
+/// A blob download that survives dropped connections: on a read failure it asks again with
+/// <c>Range: bytes=POSITION-</c> and goes on, a bounded number of times. A registry that ignores Range
+/// (answers 200) is read from the start and the bytes already had are skipped.
+/// </summary>
+internal sealed class ResumingBlobStream : Stream
+{
+    private readonly Func<long, CancellationToken, Task<HttpResponseMessage>> _reopen;
+    private readonly long _length;
+    private readonly int _maximumResumes;
+    private readonly CancellationToken _cancellationToken;
+    private HttpResponseMessage _response;
+    private Stream? _body;
+    private long _position;
+    private int _resumes;
+
+    public ResumingBlobStream(HttpResponseMessage first, long offset, long length, Func<long, CancellationToken, Task<HttpResponseMessage>> reopen, int maximumResumes, CancellationToken cancellationToken)
+    {
+        _response = first;
+        _position = offset;
+        _length = length;
+        _reopen = reopen;
+        _maximumResumes = maximumResumes;
+        _cancellationToken = cancellationToken;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => _length;
+
+    public override long Position
+    {
+        get => _position;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) =>
+        ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+    public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancellationToken);
+        while (true)
+        {
+            try
+            {
+                _body ??= await OpenBodyAsync().ConfigureAwait(false);
+                var n = await _body.ReadAsync(buffer, offset, count, linked.Token).ConfigureAwait(false);
+                if (n == 0 && _position < _length && _resumes < _maximumResumes)
+                {
+                    // The connection ended early without an error: resume like after a drop.
+                    throw new IOException("the connection closed before the end of the blob");
+                }
+
+                _position += n;
+                return n;
+            }
+            catch (Exception ex) when ((ex is IOException || ex is HttpRequestException) && !linked.IsCancellationRequested && _resumes < _maximumResumes)
+            {
+                _resumes++;
+                _body?.Dispose();
+                _body = null;
+                _response.Dispose();
+                _response = await _reopen(_position, linked.Token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _body?.Dispose();
+            _response.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private async Task<Stream> OpenBodyAsync()
+    {
+        var body = await _response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+        if (_position > 0 && _response.StatusCode == HttpStatusCode.OK)
+        {
+            // The registry sent the whole blob: skip what we already have.
+            var skip = _position;
+            var scratch = new byte[81920];
+            while (skip > 0)
+            {
+                var n = await body.ReadAsync(scratch, 0, (int)Math.Min(scratch.Length, skip), _cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                skip -= n;
+            }
+        }
+
+        return body;
+    }
+}

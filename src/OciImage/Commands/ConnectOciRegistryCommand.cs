@@ -1,0 +1,86 @@
+using System.Management.Automation;
+using OciImage.Core.Registry;
+
+namespace OciImage.Commands;
+
+/// <summary>Keeps credentials and transport settings for a registry for the rest of the session, after checking them.</summary>
+[Cmdlet(VerbsCommunications.Connect, "OciRegistry", SupportsShouldProcess = true)]
+[OutputType(typeof(OciRegistryConnection))]
+public sealed class ConnectOciRegistryCommand : OciCmdlet
+{
+    /// <summary>The registry host[:port], such as ghcr.io or localhost:5000.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Registry { get; set; } = null!;
+
+    /// <summary>The user name and password (or token) for the registry.</summary>
+    [Parameter(Position = 1)]
+    [Credential]
+    [ValidateNotNull]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Allows plain HTTP (and any certificate) to this registry although it is not on this machine.</summary>
+    [Parameter]
+    public SwitchParameter AllowInsecure { get; set; }
+
+    /// <summary>Uses TLS to this registry without checking its certificate. Dangerous.</summary>
+    [Parameter]
+    public SwitchParameter SkipCertificateCheck { get; set; }
+
+    /// <summary>Uploads blobs larger than this in chunks of this many bytes (for registries or proxies with a request size cap).</summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long ChunkSize { get; set; }
+
+    /// <summary>Keeps the settings without first checking that the registry accepts them.</summary>
+    [Parameter]
+    public SwitchParameter SkipCheck { get; set; }
+
+    /// <summary>Writes the connection that was kept.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        ForEachInput(Registry, () =>
+        {
+            var registry = RegistryName.Normalise(Registry);
+            if (SkipCertificateCheck)
+            {
+                WriteWarning($"-SkipCertificateCheck: the TLS certificate of {registry} will not be checked for the rest of this session.");
+            }
+
+            if (!ShouldProcess(registry, "Keep credentials and settings for this session"))
+            {
+                return;
+            }
+
+            var options = new RegistryOptions
+            {
+                Credential = Credential is null ? null : new RegistryCredential(Credential.UserName, Credential.GetNetworkCredential().Password) { Source = "Connect-OciRegistry" },
+                AllowInsecure = AllowInsecure,
+                SkipCertificateCheck = SkipCertificateCheck,
+                ChunkSize = ChunkSize,
+            };
+
+            if (!SkipCheck)
+            {
+                // Check with a throwaway session so that nothing is kept when the registry says no.
+                var trial = new RegistrySessions();
+                trial.Connect(registry, options);
+                RunCore(async (messages, ct) =>
+                {
+                    await new RegistryClient(registry, trial, null, messages).PingAsync(ct).ConfigureAwait(false);
+                    return 0;
+                });
+            }
+
+            SessionRegistries.Current.Connect(registry, options);
+            WriteVerbose($"Connected to {registry}{(Credential is null ? " without credentials" : " as " + Credential.UserName)}.");
+            if (PassThru)
+            {
+                WriteObject(new OciRegistryConnection(registry, Credential?.UserName, AllowInsecure, SkipCertificateCheck, ChunkSize));
+            }
+        });
+    }
+}

@@ -1,0 +1,59 @@
+using System.Linq;
+using System.Management.Automation;
+using OciImage.Core.Registry;
+using OciImage.Core.Stores;
+
+namespace OciImage.Commands;
+
+/// <summary>Deletes an image manifest by digest, and with it every tag that names it.</summary>
+[Cmdlet(VerbsCommon.Remove, "OciManifest", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(void))]
+public sealed class RemoveOciManifestCommand : OciRegistryCmdlet
+{
+    /// <summary>The image: REPOSITORY@DIGEST (a tag is resolved to its digest first), or the oci: forms.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] Reference { get; set; } = null!;
+
+    protected override void ProcessRecord()
+    {
+        foreach (var text in Reference)
+        {
+            ForEachInput(text, () =>
+            {
+                var reference = ResolveReference(text);
+                var digest = reference.Digest ?? RunCore(async (messages, ct) =>
+                {
+                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
+                    return (await store.ResolveAsync(reference, ct).ConfigureAwait(false)).Digest;
+                });
+                var pinned = reference.WithoutIdentifier().WithDigest(digest);
+                if (!ShouldProcess(pinned.ToString(), "Delete the manifest and every tag that names it"))
+                {
+                    return;
+                }
+
+                RunCore(async (messages, ct) =>
+                {
+                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
+                    if (store is OciLayoutStore layout)
+                    {
+                        // The blobs stay until a garbage collection: other images may share them.
+                        var removed = 0;
+                        await layout.UpdateIndexAsync(index => index.RemoveDigest(digest, out removed), ct).ConfigureAwait(false);
+                        if (removed == 0)
+                        {
+                            throw new Core.Errors.ManifestUnknownException(pinned.ToString(), "the layout's index.json does not list it");
+                        }
+                    }
+                    else
+                    {
+                        await ((RegistryStore)store).DeleteManifestAsync(digest, ct).ConfigureAwait(false);
+                    }
+
+                    return 0;
+                });
+            });
+        }
+    }
+}

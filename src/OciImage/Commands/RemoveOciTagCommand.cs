@@ -1,0 +1,55 @@
+using System.Management.Automation;
+using OciImage.Core.Errors;
+using OciImage.Core.Registry;
+using OciImage.Core.Stores;
+
+namespace OciImage.Commands;
+
+/// <summary>Removes tags; the images they named stay (use Remove-OciManifest to delete an image).</summary>
+[Cmdlet(VerbsCommon.Remove, "OciTag", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(void))]
+public sealed class RemoveOciTagCommand : OciRegistryCmdlet
+{
+    /// <summary>The tag to remove, as REPOSITORY:TAG or oci:PATH:TAG.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] Reference { get; set; } = null!;
+
+    protected override void ProcessRecord()
+    {
+        foreach (var text in Reference)
+        {
+            ForEachInput(text, () =>
+            {
+                var reference = ResolveReference(text);
+                if (reference.Tag is null)
+                {
+                    throw new InvalidReferenceException(text, "name the tag to remove (REPOSITORY:TAG)");
+                }
+
+                if (!ShouldProcess(reference.ToString(), "Remove tag"))
+                {
+                    return;
+                }
+
+                RunCore(async (messages, ct) =>
+                {
+                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
+                    if (store is OciLayoutStore layout)
+                    {
+                        if (!await layout.UntagAsync(reference.Tag, ct).ConfigureAwait(false))
+                        {
+                            throw new ManifestUnknownException(reference.ToString(), $"tag '{reference.Tag}' is not in the layout");
+                        }
+                    }
+                    else
+                    {
+                        await ((RegistryStore)store).DeleteTagAsync(reference.Tag, ct).ConfigureAwait(false);
+                    }
+
+                    return 0;
+                });
+            });
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Management.Automation;
+using OciImage.Core.Registry;
+using OciImage.Core.Stores;
+
+namespace OciImage.Commands;
+
+/// <summary>Tags an existing image with more tags, by putting its exact manifest bytes under each new tag.</summary>
+[Cmdlet(VerbsCommon.Set, "OciTag", SupportsShouldProcess = true)]
+[OutputType(typeof(OciTag))]
+public sealed class SetOciTagCommand : OciRegistryCmdlet
+{
+    /// <summary>The image to tag: REPOSITORY:TAG, REPOSITORY@DIGEST, or the oci: forms.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] Reference { get; set; } = null!;
+
+    /// <summary>The new tags, in the same repository or layout.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string[] Tag { get; set; } = null!;
+
+    protected override void ProcessRecord()
+    {
+        foreach (var text in Reference)
+        {
+            ForEachInput(text, () =>
+            {
+                var reference = ResolveReference(text);
+                foreach (var tag in Tag)
+                {
+                    var target = reference.WithoutIdentifier().WithTag(tag);
+                    if (!ShouldProcess(target.ToString(), $"Point tag at {reference}"))
+                    {
+                        continue;
+                    }
+
+                    var manifest = RunCore(async (messages, ct) =>
+                    {
+                        using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
+                        var found = await store.GetManifestAsync(reference, ct).ConfigureAwait(false);
+                        if (store is OciLayoutStore layout)
+                        {
+                            await layout.TagAsync(found.ToDescriptor(), tag, ct).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            await store.PutManifestAsync(found, tag, ct).ConfigureAwait(false);
+                        }
+
+                        return found;
+                    });
+                    WriteObject(new OciTag(target, tag, manifest.Digest, manifest.MediaType));
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using System.Management.Automation.Runspaces;
+using System.Runtime.CompilerServices;
+using OciImage.Core.Registry;
+
+namespace OciImage;
+
+/// <summary>
+/// The registry settings of each PowerShell session (runspace): what Connect-OciRegistry keeps lives as long as
+/// the session, and two sessions in one process never see each other's credentials.
+/// </summary>
+internal static class SessionRegistries
+{
+    private static readonly ConditionalWeakTable<Runspace, RegistrySessions> Sessions = new();
+    private static readonly RegistrySessions NoRunspace = new();
+
+    public static RegistrySessions Current =>
+        Runspace.DefaultRunspace is { } runspace ? Sessions.GetValue(runspace, _ => new RegistrySessions()) : NoRunspace;
+}
