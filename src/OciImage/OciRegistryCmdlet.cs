@@ -35,8 +35,12 @@ public abstract class OciRegistryCmdlet : OciCmdlet
     [ValidateRange(0, 600)]
     public double RetryIntervalSec { get; set; } = 1;
 
+    /// <summary>This session's registries, taken on the pipeline thread (engine work runs where no runspace is current).</summary>
+    protected RegistrySessions Sessions { get; private set; } = null!;
+
     protected override void BeginProcessing()
     {
+        Sessions = SessionRegistries.Current;
         if (SkipCertificateCheck)
         {
             WriteWarning("-SkipCertificateCheck: the registry's TLS certificate is not checked, so a machine in the middle can read and change what is sent, credentials included.");
@@ -46,7 +50,7 @@ public abstract class OciRegistryCmdlet : OciCmdlet
     }
 
     /// <summary>The context engine calls open stores with: this session's registries and this call's settings.</summary>
-    protected StoreContext StoreContext(EngineMessages messages) => new(SessionRegistries.Current, CallOptions(), messages);
+    protected StoreContext StoreContext(EngineMessages messages) => new(Sessions, CallOptions(), messages);
 
     protected RegistryOptions CallOptions() => new()
     {

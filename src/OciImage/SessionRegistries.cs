@@ -11,8 +11,9 @@ namespace OciImage;
 internal static class SessionRegistries
 {
     private static readonly ConditionalWeakTable<Runspace, RegistrySessions> Sessions = new();
-    private static readonly RegistrySessions NoRunspace = new();
-
+    /// <summary>Call on the pipeline thread only: engine threads have no current runspace.</summary>
     public static RegistrySessions Current =>
-        Runspace.DefaultRunspace is { } runspace ? Sessions.GetValue(runspace, _ => new RegistrySessions()) : NoRunspace;
+        Runspace.DefaultRunspace is { } runspace
+            ? Sessions.GetValue(runspace, _ => new RegistrySessions())
+            : throw new System.InvalidOperationException("No PowerShell session is current on this thread.");
 }

@@ -30,3 +30,19 @@ public sealed class SchemaFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that is skipped, saying why, when an external program it needs is not installed.</summary>
+public sealed class ToolTheoryAttribute : TheoryAttribute
+{
+    public ToolTheoryAttribute(params string[] tools)
+    {
+        foreach (var tool in tools)
+        {
+            if (!ExternalTool.IsInstalled(tool))
+            {
+                Skip = $"'{tool}' is not installed (.ci/run installs it with apt-get).";
+                return;
+            }
+        }
+    }
+}

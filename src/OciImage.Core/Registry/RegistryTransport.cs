@@ -176,12 +176,15 @@ public sealed class RegistryTransport
             return;
         }
 
-        var token = _tokens.Get(Registry, scope);
+        var token = _tokens.Get(Registry, TokenKey(scope));
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
     }
+
+    /// <summary>Tokens are kept per scope and per identity: one user's token never serves another's request.</summary>
+    private string TokenKey(string scope) => scope + "|" + (_credential()?.UserName ?? string.Empty);
 
     private async Task<bool> AuthenticateAsync(AuthChallenge challenge, string scope, CancellationToken cancellationToken)
     {
@@ -213,7 +216,7 @@ public sealed class RegistryTransport
 
         var scopes = (scope.Length > 0 ? scope : challenge.Scope ?? string.Empty).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
         var token = await FetchTokenAsync(realm, challenge.Service, scopes, credential, cancellationToken).ConfigureAwait(false);
-        _tokens.Put(Registry, scope, token.Token, token.Lifetime);
+        _tokens.Put(Registry, TokenKey(scope), token.Token, token.Lifetime);
         _useBasic = false;
         return true;
     }

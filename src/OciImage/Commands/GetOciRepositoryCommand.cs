@@ -31,7 +31,7 @@ public sealed class GetOciRepositoryCommand : OciRegistryCmdlet
                 var registry = RegistryName.Normalise(text);
                 RunCore(async (messages, ct) =>
                 {
-                    var client = new RegistryClient(registry, SessionRegistries.Current, CallOptions(), messages);
+                    var client = new RegistryClient(registry, Sessions, CallOptions(), messages);
                     await foreach (var name in client.CatalogAsync(ct).ConfigureAwait(false))
                     {
                         if (pattern is null || pattern.IsMatch(name))

@@ -1,0 +1,215 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace OciImage.TestKit;
+
+/// <summary>
+/// An HTTP proxy on 127.0.0.1 in front of a real registry that misbehaves on request: answers a status
+/// instead of forwarding (500 twice, 429 with Retry-After), or forwards and rewrites a response header (a lying
+/// Docker-Content-Digest). It counts the requests it sees. The registry behind it stays real.
+/// </summary>
+public sealed class FaultProxy : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly HttpClient _client = new(new HttpClientHandler { AllowAutoRedirect = false, UseProxy = false });
+    private readonly Uri _upstream;
+    private readonly List<Rule> _rules = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private int _requests;
+
+    public FaultProxy(string upstreamHost)
+    {
+        _upstream = new Uri($"http://{upstreamHost}/");
+        Port = FreePort.Next();
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        _listener.Start();
+        _loop = Task.Run(ServeAsync);
+    }
+
+    public int Port { get; }
+
+    public string Host => $"127.0.0.1:{Port}";
+
+    public int Requests => _requests;
+
+    /// <summary>Every request line seen, "METHOD /path".</summary>
+    public List<string> Log { get; } = new();
+
+    /// <summary>The next <paramref name="times"/> requests whose path contains <paramref name="pathPart"/> get this status.</summary>
+    public void FailNext(int times, int status, string pathPart = "/v2/", string? retryAfter = null)
+    {
+        lock (_rules)
+        {
+            _rules.Add(new Rule(pathPart, times, status, retryAfter, null, null));
+        }
+    }
+
+    /// <summary>The next matching responses are forwarded with a header replaced.</summary>
+    public void RewriteHeader(int times, string pathPart, string header, string value)
+    {
+        lock (_rules)
+        {
+            _rules.Add(new Rule(pathPart, times, 0, null, header, value));
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Close();
+        try
+        {
+            _loop.Wait(2000);
+        }
+        catch (AggregateException)
+        {
+        }
+
+        _client.Dispose();
+    }
+
+    private async Task ServeAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => HandleAsync(context));
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        Interlocked.Increment(ref _requests);
+        var path = context.Request.Url!.PathAndQuery;
+        lock (Log)
+        {
+            Log.Add(context.Request.HttpMethod + " " + context.Request.Url.AbsolutePath);
+        }
+
+        Rule? rule;
+        lock (_rules)
+        {
+            rule = _rules.FirstOrDefault(r => r.Remaining > 0 && path.Contains(r.PathPart, StringComparison.Ordinal));
+            if (rule is not null)
+            {
+                rule.Remaining--;
+            }
+        }
+
+        try
+        {
+            if (rule is { Status: > 0 })
+            {
+                context.Response.StatusCode = rule.Status;
+                if (rule.RetryAfter is not null)
+                {
+                    context.Response.AddHeader("Retry-After", rule.RetryAfter);
+                }
+
+                return;
+            }
+
+            using var request = new HttpRequestMessage(new HttpMethod(context.Request.HttpMethod), new Uri(_upstream, path));
+            if (context.Request.HasEntityBody)
+            {
+                var body = new System.IO.MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body);
+                request.Content = new ByteArrayContent(body.ToArray());
+            }
+
+            foreach (string name in context.Request.Headers)
+            {
+                if (name is "Host" or "Connection" or "Content-Length" or "Transfer-Encoding" or "Expect")
+                {
+                    continue;
+                }
+
+                var value = context.Request.Headers[name]!;
+                if (!request.Headers.TryAddWithoutValidation(name, value))
+                {
+                    request.Content ??= new ByteArrayContent(Array.Empty<byte>());
+                    request.Content.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+
+            using var response = await _client.SendAsync(request);
+            context.Response.StatusCode = (int)response.StatusCode;
+            foreach (var header in response.Headers.Concat(response.Content.Headers))
+            {
+                if (header.Key is "Content-Length" or "Transfer-Encoding" or "Connection" or "Keep-Alive")
+                {
+                    continue;
+                }
+
+                var value = string.Join(", ", header.Value);
+                if (rule is { Header: not null } && string.Equals(rule.Header, header.Key, StringComparison.OrdinalIgnoreCase))
+                {
+                    value = rule.Value!;
+                }
+
+                if (header.Key == "Location")
+                {
+                    // Keep the client talking through the proxy.
+                    value = value.Replace(_upstream.Authority, Host);
+                }
+
+                context.Response.AddHeader(header.Key, value);
+            }
+
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            if (context.Request.HttpMethod != "HEAD")
+            {
+                context.Response.ContentLength64 = bytes.Length;
+                await context.Response.OutputStream.WriteAsync(bytes);
+            }
+            else if (response.Content.Headers.ContentLength is { } length)
+            {
+                context.Response.ContentLength64 = length;
+            }
+        }
+        catch (Exception)
+        {
+            context.Response.StatusCode = 502;
+        }
+        finally
+        {
+            try
+            {
+                context.Response.Close();
+            }
+            catch (Exception)
+            {
+            }
+        }
+    }
+
+    private sealed class Rule(string pathPart, int remaining, int status, string? retryAfter, string? header, string? value)
+    {
+        public string PathPart { get; } = pathPart;
+
+        public int Remaining { get; set; } = remaining;
+
+        public int Status { get; } = status;
+
+        public string? RetryAfter { get; } = retryAfter;
+
+        public string? Header { get; } = header;
+
+        public string? Value { get; } = value;
+    }
+}
