@@ -50,7 +50,7 @@ public sealed class FaultProxy : IDisposable
         }
     }
 
-    /// <summary>The next matching responses are forwarded with a header replaced.</summary>
+    /// <summary>The next matching responses are forwarded with a header set (replaced, or added when absent).</summary>
     public void RewriteHeader(int times, string pathPart, string header, string value)
     {
         lock (_rules)
@@ -169,6 +169,11 @@ public sealed class FaultProxy : IDisposable
                 }
 
                 context.Response.AddHeader(header.Key, value);
+            }
+
+            if (rule is { Header: not null } && !response.Headers.Contains(rule.Header) && !response.Content.Headers.Contains(rule.Header))
+            {
+                context.Response.AddHeader(rule.Header, rule.Value!);
             }
 
             var bytes = await response.Content.ReadAsByteArrayAsync();
