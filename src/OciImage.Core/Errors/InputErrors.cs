@@ -37,3 +37,21 @@ public sealed class PathIsDirectoryException(string path)
 {
     public string Path { get; } = path;
 }
+
+/// <summary>A compression name that is not gzip, zstd or none.</summary>
+public sealed class UnknownCompressionException(string name)
+    : OciException("UnknownCompression", OciErrorKind.InvalidArgument, $"'{name}' is not a layer compression; use gzip, zstd or none.");
+
+/// <summary>A directory path that does not exist.</summary>
+public sealed class DirectoryNotFoundOciException(string path)
+    : OciException("DirectoryNotFound", OciErrorKind.NotFound, $"The directory '{path}' does not exist.")
+{
+    public string Path { get; } = path;
+}
+
+/// <summary>A path that names a file where a directory is needed.</summary>
+public sealed class NotADirectoryException(string path)
+    : OciException("NotADirectory", OciErrorKind.InvalidArgument, $"'{path}' is a file; give a directory.")
+{
+    public string Path { get; } = path;
+}

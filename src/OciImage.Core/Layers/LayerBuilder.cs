@@ -1,0 +1,119 @@
+using System;
+using System.IO;
+using System.Threading;
+using OciImage.Core.Errors;
+using OciImage.Core.IO;
+using OciImage.Core.Stores;
+
+namespace OciImage.Core.Layers;
+
+/// <summary>
+/// Builds a layer from a directory in one pass: the tree is written as a tar into the parallel compressor,
+/// which hashes the tar (DiffID) and the blob (digest) on the way into a temp file; the temp file is then
+/// renamed to its digest name, in a layout's blobs or in an output directory. Nothing is held whole in memory.
+/// </summary>
+public static class LayerBuilder
+{
+    /// <summary>Builds into an image layout; the blob lands in blobs/sha256.</summary>
+    public static LayerBuildResult BuildIntoLayout(string source, LayerBuildOptions options, OciLayoutStore layout, CancellationToken cancellationToken)
+    {
+        var blobs = Path.Combine(layout.Root, "blobs", Digest.Sha256);
+        return Build(source, options, blobs, digest => layout.BlobPath(digest), cancellationToken);
+    }
+
+    /// <summary>Builds into a directory, as sha256-HEX.tar[.gz|.zst].</summary>
+    public static LayerBuildResult BuildIntoDirectory(string source, LayerBuildOptions options, string directory, CancellationToken cancellationToken)
+    {
+        var extension = options.Compression switch
+        {
+            LayerCompression.Gzip => ".tar.gz",
+            LayerCompression.Zstd => ".tar.zst",
+            _ => ".tar",
+        };
+        return Build(source, options, directory, digest => Path.Combine(directory, digest.Algorithm + "-" + digest.Hex + extension), cancellationToken);
+    }
+
+    private static LayerBuildResult Build(string source, LayerBuildOptions options, string tempDirectory, Func<Digest, string> finalPath, CancellationToken cancellationToken)
+    {
+        if (File.Exists(source))
+        {
+            throw new NotADirectoryException(source);
+        }
+
+        if (!Directory.Exists(source))
+        {
+            throw new DirectoryNotFoundOciException(source);
+        }
+
+        if (options.BaseDirectory is { } baseDirectory && !Directory.Exists(baseDirectory))
+        {
+            throw new DirectoryNotFoundOciException(baseDirectory);
+        }
+
+        var plan = LayerPlanner.Plan(source, options);
+        Directory.CreateDirectory(tempDirectory);
+        var temp = Path.Combine(tempDirectory, ".layer.tmp-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            LayerBuildResult result;
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                using var compressor = new ParallelCompressingStream(file, options.Compression, options.Parallelism);
+                var files = WriteTar(plan, options, compressor, cancellationToken);
+                compressor.Complete();
+                file.Flush(flushToDisk: true);
+                var target = finalPath(compressor.Digest);
+                result = new LayerBuildResult(compressor.Digest, compressor.DiffId, compressor.BlobSize, ChunkCompressor.MediaType(options.Compression), target, files, compressor.TarSize);
+            }
+
+            if (File.Exists(result.BlobPath) && new FileInfo(result.BlobPath).Length == result.Size)
+            {
+                File.Delete(temp); // the same layer is already there: content-addressed, so identical
+            }
+            else
+            {
+                AtomicFile.MoveOver(temp, result.BlobPath);
+            }
+
+            return result;
+        }
+        finally
+        {
+            AtomicFile.TryDelete(temp);
+        }
+    }
+
+    private static int WriteTar(LayerPlan plan, LayerBuildOptions options, Stream output, CancellationToken cancellationToken)
+    {
+        var files = 0;
+        var time = DateTime.SpecifyKind(options.Timestamp.ToUniversalTime(), DateTimeKind.Utc);
+        using var tar = new TarLayerWriter(output);
+        foreach (var entry in plan.Entries)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            switch (entry.Kind)
+            {
+                case PlannedKind.Directory:
+                    tar.AddDirectory(entry.Path, entry.Mode, time, options.Owner, options.Group);
+                    break;
+                case PlannedKind.Symlink:
+                    tar.AddSymlink(entry.Path, entry.Source!.LinkTarget!, time, options.Owner, options.Group);
+                    break;
+                case PlannedKind.Whiteout:
+                    tar.AddWhiteout(entry.Path, time);
+                    break;
+                default:
+                    using (var content = new FileStream(entry.Source!.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+                    {
+                        tar.AddFile(entry.Path, entry.Mode, time, options.Owner, options.Group, content.Length, content);
+                    }
+
+                    files++;
+                    break;
+            }
+        }
+
+        tar.Finish();
+        return files;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Collections.Generic;
+
+namespace OciImage.Core.Layers;
+
+public enum PlannedKind
+{
+    Directory,
+    File,
+    Symlink,
+    Whiteout,
+}
+
+/// <summary>One tar entry to write: where it goes, what it is, and where its bytes come from.</summary>
+public sealed class PlannedEntry
+{
+    public PlannedEntry(string path, PlannedKind kind, TreeEntry? source, int mode)
+    {
+        Path = path;
+        Kind = kind;
+        Source = source;
+        Mode = mode;
+    }
+
+    public string Path { get; }
+
+    public PlannedKind Kind { get; }
+
+    public TreeEntry? Source { get; }
+
+    public int Mode { get; }
+}
+
+/// <summary>The sorted entries of a layer.</summary>
+public sealed class LayerPlan
+{
+    public LayerPlan(IReadOnlyList<PlannedEntry> entries) => Entries = entries;
+
+    public IReadOnlyList<PlannedEntry> Entries { get; }
+}

@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Security.Cryptography;
+using System.Threading.Tasks;
+
+namespace OciImage.Core.Layers;
+
+/// <summary>
+/// The write side of a layer build: hashes the tar as it arrives (the DiffID), cuts it into fixed-size chunks,
+/// compresses them on all cores, and writes the results in order to the blob while hashing it (the digest).
+/// Chunk boundaries depend only on the byte count, so the output is the same whatever the core count.
+/// Memory stays bounded: at most a few chunks per core are in flight.
+/// </summary>
+public sealed class ParallelCompressingStream : Stream
+{
+    public const int ChunkSize = 4 * 1024 * 1024;
+
+    private readonly Stream _output;
+    private readonly LayerCompression _compression;
+    private readonly IncrementalHash _diffId = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash _digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly Queue<Task<byte[]>> _inFlight = new();
+    private readonly int _maxInFlight;
+    private byte[] _chunk = new byte[ChunkSize];
+    private int _filled;
+    private long _tarSize;
+    private long _blobSize;
+    private bool _completed;
+
+    public ParallelCompressingStream(Stream output, LayerCompression compression, int? parallelism = null)
+    {
+        _output = output;
+        _compression = compression;
+        _maxInFlight = Math.Max(1, parallelism ?? Environment.ProcessorCount) + 1;
+    }
+
+    public Digest DiffId { get; private set; }
+
+    public Digest Digest { get; private set; }
+
+    /// <summary>Bytes of the blob written.</summary>
+    public long BlobSize => _blobSize;
+
+    /// <summary>Bytes of tar seen.</summary>
+    public long TarSize => _tarSize;
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => _tarSize;
+
+    public override long Position
+    {
+        get => _tarSize;
+        set => throw new NotSupportedException();
+    }
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        _diffId.AppendData(buffer, offset, count);
+        _tarSize += count;
+        while (count > 0)
+        {
+            var n = Math.Min(count, _chunk.Length - _filled);
+            Buffer.BlockCopy(buffer, offset, _chunk, _filled, n);
+            _filled += n;
+            offset += n;
+            count -= n;
+            if (_filled == _chunk.Length)
+            {
+                Submit();
+            }
+        }
+    }
+
+    /// <summary>Compresses what is left, writes everything in order, and fixes the two digests.</summary>
+    public void Complete()
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        if (_filled > 0)
+        {
+            Submit();
+        }
+
+        while (_inFlight.Count > 0)
+        {
+            WriteOldest();
+        }
+
+        _output.Flush();
+        DiffId = Digest.FromHash(Digest.Sha256, _diffId.GetHashAndReset());
+        Digest = Digest.FromHash(Digest.Sha256, _digest.GetHashAndReset());
+        _completed = true;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            // Let running compressions finish before their buffers go.
+            foreach (var task in _inFlight)
+            {
+                try
+                {
+                    task.Wait();
+                }
+                catch (AggregateException)
+                {
+                }
+            }
+
+            _diffId.Dispose();
+            _digest.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void Submit()
+    {
+        var data = _chunk;
+        var length = _filled;
+        var compression = _compression;
+        _inFlight.Enqueue(Task.Run(() => ChunkCompressor.Compress(compression, data, length)));
+        _chunk = new byte[ChunkSize];
+        _filled = 0;
+        if (_inFlight.Count >= _maxInFlight)
+        {
+            WriteOldest();
+        }
+    }
+
+    private void WriteOldest()
+    {
+        var compressed = _inFlight.Dequeue().GetAwaiter().GetResult();
+        _digest.AppendData(compressed);
+        _output.Write(compressed, 0, compressed.Length);
+        _blobSize += compressed.Length;
+    }
+}

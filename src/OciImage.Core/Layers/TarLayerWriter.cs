@@ -1,0 +1,166 @@
+using System;
+using System.IO;
+using System.Text;
+using ICSharpCode.SharpZipLib.Tar;
+
+namespace OciImage.Core.Layers;
+
+/// <summary>
+/// Writes layer tar entries with SharpZipLib, deterministically: given mtime, uid/gid, empty user and group
+/// names. A name or link target that does not fit the 100-byte ustar field, or is not ASCII, gets a PAX
+/// extended header ('x') with the full UTF-8 value, as Go's and GNU's writers do.
+/// </summary>
+public sealed class TarLayerWriter : IDisposable
+{
+    private const int UstarNameLength = 100;
+    private readonly TarOutputStream _tar;
+
+    public TarLayerWriter(Stream output)
+    {
+        _tar = new TarOutputStream(output, Encoding.UTF8) { IsStreamOwner = false };
+    }
+
+    public void AddDirectory(string path, int mode, DateTime modified, int uid, int gid) =>
+        Put(path.TrimEnd('/') + "/", TarHeader.LF_DIR, mode, modified, uid, gid, 0, null, null);
+
+    public void AddFile(string path, int mode, DateTime modified, int uid, int gid, long size, Stream content) =>
+        Put(path, TarHeader.LF_NORMAL, mode, modified, uid, gid, size, null, content);
+
+    public void AddSymlink(string path, string target, DateTime modified, int uid, int gid) =>
+        Put(path, TarHeader.LF_SYMLINK, 0x1FF, modified, uid, gid, 0, target, null);
+
+    public void AddHardLink(string path, string target, int mode, DateTime modified, int uid, int gid) =>
+        Put(path, TarHeader.LF_LINK, mode, modified, uid, gid, 0, target, null);
+
+    /// <summary>An empty file whose name marks a deletion (.wh.NAME) or an opaque directory (.wh..wh..opq).</summary>
+    public void AddWhiteout(string path, DateTime modified) =>
+        Put(path, TarHeader.LF_NORMAL, 0, modified, 0, 0, 0, null, null);
+
+    /// <summary>Writes the end-of-archive blocks; the underlying stream stays open.</summary>
+    public void Finish() => _tar.Finish();
+
+    public void Dispose() => _tar.Dispose();
+
+    private void Put(string path, byte type, int mode, DateTime modified, int uid, int gid, long size, string? link, Stream? content)
+    {
+        var name = path;
+        var needsPax = NeedsPax(name) || (link is not null && NeedsPax(link));
+        if (needsPax)
+        {
+            WritePax(name, link, modified);
+            name = Shorten(name, type == TarHeader.LF_DIR);
+            link = link is null ? null : Shorten(link, false);
+        }
+
+        var entry = TarEntry.CreateTarEntry(name);
+        var header = entry.TarHeader;
+        header.TypeFlag = type;
+        header.Mode = mode & 0xFFF;
+        header.ModTime = modified;
+        header.UserId = uid;
+        header.GroupId = gid;
+        header.UserName = string.Empty;
+        header.GroupName = string.Empty;
+        header.Size = size;
+        if (link is not null)
+        {
+            header.LinkName = link;
+        }
+
+        _tar.PutNextEntry(entry);
+        if (content is not null && size > 0)
+        {
+            var buffer = new byte[81920];
+            long left = size;
+            while (left > 0)
+            {
+                var n = content.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+                if (n == 0)
+                {
+                    throw new IOException($"'{path}' became shorter while it was being read (it changed during the build).");
+                }
+
+                _tar.Write(buffer, 0, n);
+                left -= n;
+            }
+        }
+
+        _tar.CloseEntry();
+    }
+
+    private static bool NeedsPax(string value)
+    {
+        if (Encoding.UTF8.GetByteCount(value) > UstarNameLength)
+        {
+            return true;
+        }
+
+        foreach (var c in value)
+        {
+            if (c > 0x7E || c < 0x20)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>An ASCII stand-in that fits the ustar field; readers use the PAX value instead.</summary>
+    private static string Shorten(string value, bool directory)
+    {
+        var ascii = new StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            ascii.Append(c > 0x7E || c < 0x20 ? '_' : c);
+        }
+
+        var text = ascii.ToString();
+        var limit = directory ? UstarNameLength - 1 : UstarNameLength;
+        var trimmed = text.TrimEnd('/');
+        if (trimmed.Length > limit)
+        {
+            trimmed = trimmed.Substring(trimmed.Length - limit);
+        }
+
+        return directory ? trimmed + "/" : trimmed;
+    }
+
+    private void WritePax(string path, string? link, DateTime modified)
+    {
+        var records = new StringBuilder();
+        records.Append(Record("path", path));
+        if (link is not null)
+        {
+            records.Append(Record("linkpath", link));
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(records.ToString());
+        var entry = TarEntry.CreateTarEntry("PaxHeaders/" + Shorten(path, false).TrimStart('/').Replace('/', '_'));
+        var header = entry.TarHeader;
+        header.Name = header.Name.Length > UstarNameLength ? header.Name.Substring(0, UstarNameLength) : header.Name;
+        header.TypeFlag = (byte)'x';
+        header.Mode = 0x1A4;
+        header.ModTime = modified;
+        header.UserName = string.Empty;
+        header.GroupName = string.Empty;
+        header.Size = bytes.Length;
+        _tar.PutNextEntry(entry);
+        _tar.Write(bytes, 0, bytes.Length);
+        _tar.CloseEntry();
+    }
+
+    /// <summary>A PAX record: "LENGTH key=value\n", where LENGTH counts itself.</summary>
+    private static string Record(string key, string value)
+    {
+        var body = " " + key + "=" + value + "\n";
+        var bodyLength = Encoding.UTF8.GetByteCount(body);
+        var length = bodyLength + 1;
+        while ((length.ToString().Length + bodyLength) != length)
+        {
+            length = length.ToString().Length + bodyLength;
+        }
+
+        return length + body;
+    }
+}

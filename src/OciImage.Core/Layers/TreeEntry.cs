@@ -1,0 +1,37 @@
+namespace OciImage.Core.Layers;
+
+public enum TreeEntryType
+{
+    File,
+    Directory,
+    Symlink,
+}
+
+/// <summary>One thing in a directory tree to be put into a layer.</summary>
+public sealed class TreeEntry
+{
+    public TreeEntry(string path, string fullPath, TreeEntryType type, long size, int? mode, string? linkTarget)
+    {
+        Path = path;
+        FullPath = fullPath;
+        Type = type;
+        Size = size;
+        Mode = mode;
+        LinkTarget = linkTarget;
+    }
+
+    /// <summary>Relative, with '/' separators, no leading or trailing slash.</summary>
+    public string Path { get; }
+
+    /// <summary>Where it is on disk.</summary>
+    public string FullPath { get; }
+
+    public TreeEntryType Type { get; }
+
+    public long Size { get; }
+
+    /// <summary>POSIX permission bits, or null where the file system has none (Windows).</summary>
+    public int? Mode { get; }
+
+    public string? LinkTarget { get; }
+}

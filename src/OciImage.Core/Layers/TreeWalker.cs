@@ -1,0 +1,106 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using OciImage.Core.IO;
+
+namespace OciImage.Core.Layers;
+
+/// <summary>
+/// Lists a directory tree in ordinal order of its '/'-separated relative paths (the order a reproducible layer
+/// needs), without following symbolic links, filtered by include and exclude globs.
+/// </summary>
+public static class TreeWalker
+{
+    public static IReadOnlyList<TreeEntry> Walk(string root, IReadOnlyList<string>? include = null, IReadOnlyList<string>? exclude = null)
+    {
+        var includes = include?.Select(Glob.ToRegex).ToList();
+        var excludes = exclude?.Select(Glob.ToRegex).ToList();
+        var result = new List<TreeEntry>();
+        Visit(new DirectoryInfo(root), string.Empty, result, includes, excludes);
+        result.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return result;
+    }
+
+    private static void Visit(DirectoryInfo directory, string prefix, List<TreeEntry> result, List<Regex>? includes, List<Regex>? excludes)
+    {
+        foreach (var info in directory.EnumerateFileSystemInfos())
+        {
+            var path = prefix.Length == 0 ? info.Name : prefix + "/" + info.Name;
+            if (excludes is not null && excludes.Any(r => r.IsMatch(path)))
+            {
+                continue;
+            }
+
+            var link = UnixFileSystem.GetLinkTarget(info);
+            if (link is not null)
+            {
+                if (Included(path, includes))
+                {
+                    result.Add(new TreeEntry(path, info.FullName, TreeEntryType.Symlink, 0, UnixFileSystem.GetPermissions(info.FullName) ?? 0x1FF, link.Replace('\\', '/')));
+                }
+
+                continue;
+            }
+
+            if (info is DirectoryInfo sub)
+            {
+                var before = result.Count;
+                Visit(sub, path, result, includes, excludes);
+
+                // A directory is kept when it is included itself or holds something included (empty ones too).
+                if (includes is null || result.Count > before || Included(path, includes))
+                {
+                    result.Add(new TreeEntry(path, info.FullName, TreeEntryType.Directory, 0, UnixFileSystem.GetPermissions(info.FullName), null));
+                }
+            }
+            else if (info is FileInfo file && Included(path, includes))
+            {
+                result.Add(new TreeEntry(path, info.FullName, TreeEntryType.File, file.Length, UnixFileSystem.GetPermissions(info.FullName), null));
+            }
+        }
+    }
+
+    private static bool Included(string path, List<Regex>? includes) => includes is null || includes.Any(r => r.IsMatch(path));
+}
+
+/// <summary>Globs on '/'-separated paths: * within a segment, ** across segments, ? one character.</summary>
+public static class Glob
+{
+    public static Regex ToRegex(string glob)
+    {
+        var pattern = glob.Replace('\\', '/').TrimStart('/');
+        var regex = new System.Text.StringBuilder("^");
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '*' && i + 1 < pattern.Length && pattern[i + 1] == '*')
+            {
+                regex.Append(".*");
+                i++;
+                if (i + 1 < pattern.Length && pattern[i + 1] == '/')
+                {
+                    i++;
+                    regex.Append("/?");
+                }
+            }
+            else if (c == '*')
+            {
+                regex.Append("[^/]*");
+            }
+            else if (c == '?')
+            {
+                regex.Append("[^/]");
+            }
+            else
+            {
+                regex.Append(Regex.Escape(c.ToString()));
+            }
+        }
+
+        // A pattern without a slash matches a name at any depth, as in .dockerignore-style use.
+        var anchored = pattern.Contains("/") ? regex.ToString() : "^(?:.*/)?" + regex.ToString().Substring(1);
+        return new Regex(anchored + "(?:/.*)?$", RegexOptions.CultureInvariant);
+    }
+}

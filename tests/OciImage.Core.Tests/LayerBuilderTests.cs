@@ -1,0 +1,188 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using OciImage.Core;
+using OciImage.Core.Errors;
+using OciImage.Core.Layers;
+using OciImage.TestKit;
+using Xunit;
+
+namespace OciImage.Core.Tests;
+
+public class LayerBuilderTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public void TheSameTreeGivesTheSameDigestWhereverItIsAndWhateverTheCoreCount()
+    {
+        using var temp = new TempDirectory();
+        var first = SampleTrees.Make(temp.Combine("one"));
+        var second = SampleTrees.Make(temp.Combine("elsewhere", "two"));
+        File.SetLastWriteTimeUtc(Path.Combine(second, "app", "main.sh"), DateTime.UtcNow.AddDays(-3));
+
+        var a = LayerBuilder.BuildIntoDirectory(first, new LayerBuildOptions { Parallelism = 1 }, temp.Combine("out1"), None);
+        var b = LayerBuilder.BuildIntoDirectory(second, new LayerBuildOptions { Parallelism = 4 }, temp.Combine("out2"), None);
+        Assert.Equal(a.Digest, b.Digest);
+        Assert.Equal(a.DiffId, b.DiffId);
+        Assert.Equal(a.Size, new FileInfo(a.BlobPath).Length);
+        Assert.Equal(a.Digest, Digest.Compute(File.OpenRead(a.BlobPath)).Digest);
+        Assert.Equal(MediaTypes.OciLayerGzip, a.MediaType);
+        Assert.Equal(SampleTrees.FileCount, a.FileCount);
+    }
+
+    [Fact]
+    public void TheBlobIsMultiMemberGzipOfATarWhoseDigestIsTheDiffId()
+    {
+        using var temp = new TempDirectory();
+        var tree = SampleTrees.Make(temp.Combine("tree"), bigFile: 9 * 1024 * 1024);
+        var layer = LayerBuilder.BuildIntoDirectory(tree, new LayerBuildOptions(), temp.Combine("out"), None);
+
+        using var gzip = new GZipStream(File.OpenRead(layer.BlobPath), CompressionMode.Decompress);
+        var tar = new MemoryStream();
+        gzip.CopyTo(tar);
+        Assert.Equal(layer.DiffId, Digest.Compute(tar.ToArray()));
+        Assert.Equal(layer.TarSize, tar.Length);
+
+        // The gzip header carries no name and no time.
+        var head = File.ReadAllBytes(layer.BlobPath).Take(10).ToArray();
+        Assert.Equal(new byte[] { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff }, head);
+    }
+
+    [ToolFact("tar")]
+    public void GnuTarReadsNamesModesOwnersAndTimes()
+    {
+        using var temp = new TempDirectory();
+        var tree = SampleTrees.Make(temp.Combine("tree"));
+        var layer = LayerBuilder.BuildIntoDirectory(tree, new LayerBuildOptions { Destination = "/usr/share/site" }, temp.Combine("out"), None);
+        var listing = ExternalTool.Run("tar", "--numeric-owner", "--full-time", "-tzvf", layer.BlobPath);
+        var lines = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("usr/", Name(lines[0]));
+        Assert.StartsWith("drwxr-xr-x 0/0", lines[0]);
+        Assert.Contains(lines, l => Name(l) == "usr/share/site/app/main.sh" && l.StartsWith("-rwxr-xr-x 0/0"));
+        Assert.Contains(lines, l => Name(l) == "usr/share/site/app/readme.txt" && l.StartsWith("-rw-r--r-- 0/0"));
+        Assert.Contains(lines, l => Name(l).StartsWith("usr/share/site/app/link -> readme.txt", StringComparison.Ordinal));
+        Assert.Contains(lines, l => Name(l) == "usr/share/site/empty/");
+        Assert.Contains(lines, l => Name(l) == "usr/share/site/" + SampleTrees.LongName);
+        Assert.Contains(lines, l => Name(l) == "usr/share/site/données/café.txt");
+        Assert.All(lines, l => Assert.Contains("1970-01-01 00:00:00", l));
+        var names = lines.Select(Name).ToList();
+        Assert.Equal(names.OrderBy(n => n.Split(" -> ")[0].TrimEnd('/'), StringComparer.Ordinal), names);
+
+        // GNU tar extracts the same bytes.
+        var extracted = temp.Combine("x");
+        Directory.CreateDirectory(extracted);
+        ExternalTool.Run("tar", "-xzf", layer.BlobPath, "-C", extracted);
+        Assert.Equal(File.ReadAllText(Path.Combine(tree, SampleTrees.LongName)), File.ReadAllText(Path.Combine(extracted, "usr/share/site", SampleTrees.LongName)));
+    }
+
+    [Fact]
+    public void ModesCanBeKeptOrForced()
+    {
+        using var temp = new TempDirectory();
+        var tree = SampleTrees.Make(temp.Combine("tree"));
+        File.SetUnixFileMode(Path.Combine(tree, "app", "readme.txt"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var kept = Entries(LayerBuilder.BuildIntoDirectory(tree, new LayerBuildOptions { PreserveMode = true, Compression = LayerCompression.None }, temp.Combine("a"), None).BlobPath);
+        Assert.Equal(0x180, kept["app/readme.txt"].Mode & 0xFFF);
+
+        var forced = Entries(LayerBuilder.BuildIntoDirectory(tree, new LayerBuildOptions { FileMode = 0x1A0, ExecutablePaths = new[] { "*.txt" }, Compression = LayerCompression.None }, temp.Combine("b"), None).BlobPath);
+        Assert.Equal(0x1ED, forced["app/readme.txt"].Mode & 0xFFF);
+        Assert.Equal(0x1A0, forced["app/main.sh"].Mode & 0xFFF);
+    }
+
+    [Fact]
+    public void ZstdAndUncompressedLayersHoldTheSameTar()
+    {
+        using var temp = new TempDirectory();
+        var tree = SampleTrees.Make(temp.Combine("tree"), bigFile: 5 * 1024 * 1024);
+        var gzip = LayerBuilder.BuildIntoDirectory(tree, new LayerBuildOptions(), temp.Combine("g"), None);
+        var zstd = LayerBuilder.BuildIntoDirectory(tree, new LayerBuildOptions { Compression = LayerCompression.Zstd }, temp.Combine("z"), None);
+        var none = LayerBuilder.BuildIntoDirectory(tree, new LayerBuildOptions { Compression = LayerCompression.None }, temp.Combine("n"), None);
+        Assert.Equal(gzip.DiffId, zstd.DiffId);
+        Assert.Equal(gzip.DiffId, none.DiffId);
+        Assert.Equal(none.Digest, none.DiffId);
+        Assert.Equal(MediaTypes.OciLayerZstd, zstd.MediaType);
+        Assert.EndsWith(".tar.zst", zstd.BlobPath);
+
+        using var decompress = new ZstdSharp.DecompressionStream(File.OpenRead(zstd.BlobPath));
+        var tar = new MemoryStream();
+        decompress.CopyTo(tar);
+        Assert.Equal(zstd.DiffId, Digest.Compute(tar.ToArray()));
+    }
+
+    [Fact]
+    public void IncludeAndExcludeGlobs()
+    {
+        using var temp = new TempDirectory();
+        var tree = SampleTrees.Make(temp.Combine("tree"));
+        var only = Entries(LayerBuilder.BuildIntoDirectory(tree, new LayerBuildOptions { Include = new[] { "app/**" }, Compression = LayerCompression.None }, temp.Combine("a"), None).BlobPath);
+        Assert.True(only.Keys.All(k => k == "app" || k.StartsWith("app/", StringComparison.Ordinal)), string.Join(",", only.Keys));
+        var without = Entries(LayerBuilder.BuildIntoDirectory(tree, new LayerBuildOptions { Exclude = new[] { "*.txt" }, Compression = LayerCompression.None }, temp.Combine("b"), None).BlobPath);
+        Assert.DoesNotContain(without.Keys, k => k.EndsWith(".txt", StringComparison.Ordinal));
+        Assert.Contains("app/main.sh", without.Keys);
+    }
+
+    [Fact]
+    public void ChangesAgainstABaseBecomeFilesAndWhiteouts()
+    {
+        using var temp = new TempDirectory();
+        var old = SampleTrees.Make(temp.Combine("old"));
+        var now = SampleTrees.Make(temp.Combine("new"));
+        File.WriteAllText(Path.Combine(now, "app", "readme.txt"), "changed");
+        File.WriteAllText(Path.Combine(now, "app", "added.txt"), "new file");
+        File.Delete(Path.Combine(now, "app", "link"));
+        Directory.Delete(Path.Combine(now, "données"), recursive: true);
+        // config/ keeps its name but all its old content is replaced.
+        Directory.CreateDirectory(Path.Combine(old, "config"));
+        File.WriteAllText(Path.Combine(old, "config", "old.conf"), "x");
+        Directory.CreateDirectory(Path.Combine(now, "config"));
+        File.WriteAllText(Path.Combine(now, "config", "new.conf"), "y");
+
+        var layer = LayerBuilder.BuildIntoDirectory(now, new LayerBuildOptions { BaseDirectory = old, Compression = LayerCompression.None }, temp.Combine("out"), None);
+        var entries = Entries(layer.BlobPath);
+        Assert.Equal(new[] { "app", "app/.wh.link", "app/added.txt", "app/readme.txt", ".wh.données", "config", "config/.wh..wh..opq", "config/new.conf" }.OrderBy(x => x, StringComparer.Ordinal),
+            entries.Keys.OrderBy(x => x, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void BadSourcesAreClearErrorsAndLeaveNothingBehind()
+    {
+        using var temp = new TempDirectory();
+        var output = temp.Combine("out");
+        Assert.Equal("DirectoryNotFound", Assert.Throws<DirectoryNotFoundOciException>(() => LayerBuilder.BuildIntoDirectory(temp.Combine("missing"), new LayerBuildOptions(), output, None)).ErrorId);
+        File.WriteAllText(temp.Combine("file"), "x");
+        Assert.Equal("NotADirectory", Assert.Throws<NotADirectoryException>(() => LayerBuilder.BuildIntoDirectory(temp.Combine("file"), new LayerBuildOptions(), output, None)).ErrorId);
+        Assert.Equal("UnknownCompression", Assert.Throws<UnknownCompressionException>(() => ChunkCompressor.Parse("brotli")).ErrorId);
+
+        var tree = SampleTrees.Make(temp.Combine("tree"));
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => LayerBuilder.BuildIntoDirectory(tree, new LayerBuildOptions(), output, cancelled.Token));
+        Assert.Empty(Directory.GetFiles(output));
+    }
+
+    private static string Name(string line)
+    {
+        // "mode owner size date time name"
+        var parts = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+        return parts[^1];
+    }
+
+    private static Dictionary<string, ICSharpCode.SharpZipLib.Tar.TarHeader> Entries(string tarPath)
+    {
+        var result = new Dictionary<string, ICSharpCode.SharpZipLib.Tar.TarHeader>(StringComparer.Ordinal);
+        using var input = new ICSharpCode.SharpZipLib.Tar.TarInputStream(File.OpenRead(tarPath), Encoding.UTF8);
+        ICSharpCode.SharpZipLib.Tar.TarEntry? entry;
+        while ((entry = input.GetNextEntry()) is not null)
+        {
+            result[entry.Name.TrimEnd('/')] = entry.TarHeader;
+        }
+
+        return result;
+    }
+}
