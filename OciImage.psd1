@@ -14,12 +14,15 @@
     CmdletsToExport      = @(
         'Connect-OciRegistry'
         'Disconnect-OciRegistry'
+        'Expand-OciImage'
         'Get-OciDigest'
         'Get-OciImageConfig'
         'Get-OciLayer'
+        'Get-OciLayerItem'
         'Get-OciManifest'
         'Get-OciRepository'
         'Get-OciTag'
+        'New-OciLayer'
         'Remove-OciManifest'
         'Remove-OciTag'
         'Save-OciBlob'
@@ -33,7 +36,7 @@
             Tags         = @('OCI', 'Container', 'Docker', 'Registry', 'Image', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
             LicenseUri   = 'https://example.invalid/OciImage/LICENSE'
             ProjectUri   = 'https://example.invalid/OciImage'
-            ReleaseNotes = 'OCI image layouts and registries (anonymous, basic and token auth, docker config credentials): inspect, tag, untag, delete, save blobs.'
+            ReleaseNotes = 'OCI image layouts and registries (anonymous, basic and token auth, docker config credentials): inspect, tag, untag, delete, save blobs; reproducible layers from directories (New-OciLayer), layer listing and safe expansion.'
         }
     }
 }

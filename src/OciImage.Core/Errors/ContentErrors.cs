@@ -25,3 +25,18 @@ public sealed class ManifestTooLargeException(string what, long size, long limit
 public sealed class UnsupportedMediaTypeException(string what, string? mediaType)
     : OciException("UnsupportedMediaType", OciErrorKind.InvalidData,
         $"{what} has media type '{mediaType ?? "(none)"}', which is not an image manifest or index this module reads.");
+
+/// <summary>A layer blob that is not a readable tar in a known compression.</summary>
+public sealed class InvalidLayerException(string what, string reason, Exception? inner = null)
+    : OciException("InvalidLayer", OciErrorKind.InvalidData, $"{what} is not a valid layer: {reason}.", inner);
+
+/// <summary>A layer entry that would write outside the target or otherwise cannot be applied safely.</summary>
+public sealed class UnsafeLayerEntryException(string entry, string reason)
+    : OciException("UnsafeLayerEntry", OciErrorKind.InvalidData, $"The layer entry '{entry}' was refused: {reason}. Nothing was written outside the destination.")
+{
+    public string Entry { get; } = entry;
+}
+
+/// <summary>Extraction went over the size limit (a tar bomb, or a limit set too low).</summary>
+public sealed class ExtractionLimitException(long limit)
+    : OciException("ExtractionLimitExceeded", OciErrorKind.LimitsExceeded, $"The image expands to more than {limit} bytes, the -MaxSize limit; the partial result was removed.");

@@ -55,3 +55,14 @@ public sealed class NotADirectoryException(string path)
 {
     public string Path { get; } = path;
 }
+
+/// <summary>A destination directory that already has content.</summary>
+public sealed class DestinationNotEmptyException(string path)
+    : OciException("DestinationNotEmpty", OciErrorKind.ResourceExists, $"The destination '{path}' is not empty; choose a new or empty directory.")
+{
+    public string Path { get; } = path;
+}
+
+/// <summary>A layer position the image does not have.</summary>
+public sealed class LayerIndexOutOfRangeException(string reference, int index, int count)
+    : OciException("LayerIndexOutOfRange", OciErrorKind.InvalidArgument, $"{reference} has {count} layers (0 to {count - 1}, or -1 for the last); there is no layer {index}.");

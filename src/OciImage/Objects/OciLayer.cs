@@ -27,8 +27,14 @@ public sealed class OciLayer
 
     public DateTimeOffset? Created { get; init; }
 
-    /// <summary>The blob's file when the image is in a layout.</summary>
+    /// <summary>The blob's file when the image is in a layout, or where New-OciLayer wrote it.</summary>
     public string? BlobPath { get; init; }
+
+    /// <summary>Regular files in the layer (from New-OciLayer).</summary>
+    public int? FileCount { get; init; }
+
+    /// <summary>Bytes of the uncompressed tar (from New-OciLayer).</summary>
+    public long? TarSize { get; init; }
 
     public override string ToString() => Digest.ToString();
 }

@@ -1,0 +1,67 @@
+using System;
+using System.IO;
+
+namespace OciImage.Core.IO;
+
+/// <summary>A read-only stream of some bytes already read (a peeked magic number) followed by the rest.</summary>
+public sealed class PrefixedStream : Stream
+{
+    private readonly byte[] _prefix;
+    private readonly int _prefixLength;
+    private readonly Stream _rest;
+    private int _offset;
+
+    public PrefixedStream(byte[] prefix, int prefixLength, Stream rest)
+    {
+        _prefix = prefix;
+        _prefixLength = prefixLength;
+        _rest = rest;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        if (_offset < _prefixLength)
+        {
+            var n = Math.Min(count, _prefixLength - _offset);
+            Buffer.BlockCopy(_prefix, _offset, buffer, offset, n);
+            _offset += n;
+            return n;
+        }
+
+        return _rest.Read(buffer, offset, count);
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _rest.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,57 @@
+using System;
+
+namespace OciImage.Core.Layers;
+
+public enum LayerItemType
+{
+    File,
+    Directory,
+    Symlink,
+    HardLink,
+    CharacterDevice,
+    BlockDevice,
+    Fifo,
+    Other,
+}
+
+/// <summary>One tar entry of a layer, as read, with its name normalised (no ./ prefix).</summary>
+public sealed class LayerItem
+{
+    public LayerItem(string path, string rawName, LayerItemType type, long size, int mode, string? linkTarget, DateTime modified, int uid, int gid)
+    {
+        Path = path;
+        RawName = rawName;
+        Type = type;
+        Size = size;
+        Mode = mode;
+        LinkTarget = linkTarget;
+        Modified = modified;
+        UserId = uid;
+        GroupId = gid;
+    }
+
+    public string Path { get; }
+
+    /// <summary>The name exactly as the tar has it.</summary>
+    public string RawName { get; }
+
+    public LayerItemType Type { get; }
+
+    public long Size { get; }
+
+    public int Mode { get; }
+
+    public string? LinkTarget { get; }
+
+    public DateTime Modified { get; }
+
+    public int UserId { get; }
+
+    public int GroupId { get; }
+
+    public string Name => Path.Substring(Path.LastIndexOf('/') + 1);
+
+    public bool IsWhiteout => Name.StartsWith(LayerPlanner.WhiteoutPrefix, StringComparison.Ordinal);
+
+    public bool IsOpaqueMarker => Name == LayerPlanner.OpaqueMarker;
+}

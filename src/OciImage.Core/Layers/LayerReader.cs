@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Text;
+using System.Threading;
+using ICSharpCode.SharpZipLib.Tar;
+using OciImage.Core.Errors;
+using OciImage.Core.IO;
+
+namespace OciImage.Core.Layers;
+
+/// <summary>
+/// Reads a layer blob as tar entries, streaming: the compression is recognised by its magic bytes (gzip, zstd,
+/// or none), whatever the media type claims. Entry content is available while the entry is current.
+/// </summary>
+public sealed class LayerReader : IDisposable
+{
+    private readonly TarInputStream _tar;
+    private readonly string _what;
+
+    public LayerReader(Stream blob, string what)
+    {
+        _what = what;
+        var buffered = new BufferedStream(blob, 1 << 16);
+        _tar = new TarInputStream(Decompress(buffered), Encoding.UTF8) { IsStreamOwner = true };
+    }
+
+    /// <summary>The content of the current entry.</summary>
+    public Stream Content => _tar;
+
+    /// <summary>The entries in tar order; PAX and GNU long names already applied.</summary>
+    public IEnumerable<LayerItem> Items(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            TarEntry? entry;
+            try
+            {
+                entry = _tar.GetNextEntry();
+            }
+            catch (Exception ex) when (ex is TarException or InvalidDataException or EndOfStreamException or FormatException or ArgumentException or ZstdSharp.ZstdException)
+            {
+                throw new InvalidLayerException(_what, "it is not a readable tar (" + ex.Message + ")", ex);
+            }
+
+            if (entry is null)
+            {
+                yield break;
+            }
+
+            var header = entry.TarHeader;
+
+            // SharpZipLib skips device and FIFO entries itself, and can leave a nameless entry where one ended
+            // the archive: such entries carry nothing to list or apply.
+            if (Normalise(header.Name).Length == 0)
+            {
+                continue;
+            }
+
+            yield return new LayerItem(Normalise(header.Name), header.Name, TypeOf(header.TypeFlag), header.Size, header.Mode,
+                string.IsNullOrEmpty(header.LinkName) ? null : header.LinkName, header.ModTime, header.UserId, header.GroupId);
+        }
+    }
+
+    public void Dispose() => _tar.Dispose();
+
+    /// <summary>Strips "./" and trailing '/'; keeps a leading '/' and '..' for the extractor to judge.</summary>
+    public static string Normalise(string name)
+    {
+        var path = name.Replace('\\', '/');
+        while (path.StartsWith("./", StringComparison.Ordinal))
+        {
+            path = path.Substring(2);
+        }
+
+        return path.TrimEnd('/');
+    }
+
+    private static LayerItemType TypeOf(byte flag) => flag switch
+    {
+        TarHeader.LF_NORMAL or TarHeader.LF_OLDNORM or TarHeader.LF_CONTIG => LayerItemType.File,
+        TarHeader.LF_DIR => LayerItemType.Directory,
+        TarHeader.LF_SYMLINK => LayerItemType.Symlink,
+        TarHeader.LF_LINK => LayerItemType.HardLink,
+        TarHeader.LF_CHR => LayerItemType.CharacterDevice,
+        TarHeader.LF_BLK => LayerItemType.BlockDevice,
+        TarHeader.LF_FIFO => LayerItemType.Fifo,
+        _ => LayerItemType.Other,
+    };
+
+    private static Stream Decompress(BufferedStream blob)
+    {
+        var magic = new byte[4];
+        var n = 0;
+
+        // The peeked bytes are put back in front of the rest.
+        while (n < magic.Length)
+        {
+            var read = blob.Read(magic, n, magic.Length - n);
+            if (read == 0)
+            {
+                break;
+            }
+
+            n += read;
+        }
+
+        Stream whole = new PrefixedStream(magic, n, blob);
+        if (n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+        {
+            return new GZipStream(whole, CompressionMode.Decompress);
+        }
+
+        if (n >= 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd)
+        {
+            return new ZstdSharp.DecompressionStream(whole);
+        }
+
+        return whole;
+    }
+}

@@ -1,0 +1,55 @@
+using System.IO;
+using System.Management.Automation;
+using OciImage.Core.Images;
+using OciImage.Core.Layers;
+using OciImage.Core.Stores;
+
+namespace OciImage.Commands;
+
+/// <summary>Applies an image's layers into a directory: its root filesystem, whiteouts honoured.</summary>
+[Cmdlet(VerbsData.Expand, "OciImage", SupportsShouldProcess = true)]
+[OutputType(typeof(DirectoryInfo))]
+public sealed class ExpandOciImageCommand : OciRegistryCmdlet
+{
+    /// <summary>The image: REGISTRY/REPOSITORY[:TAG][@DIGEST] or oci:PATH[:TAG|@DIGEST].</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Reference { get; set; } = null!;
+
+    /// <summary>The directory to create; it must not exist or be empty.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Destination { get; set; } = null!;
+
+    /// <summary>The platform to expand when the reference names a multi-platform index.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Platform { get; set; }
+
+    /// <summary>The most bytes the files may add up to (default 64 GiB); a tar bomb stops there.</summary>
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long MaxSize { get; set; } = ImageExpander.DefaultMaxSize;
+
+    protected override void ProcessRecord()
+    {
+        ForEachInput(Reference, () =>
+        {
+            var reference = ResolveReference(Reference);
+            var platform = ParsePlatform(Platform);
+            var destination = GetUnresolvedProviderPathFromPSPath(Destination);
+            if (!ShouldProcess(destination, $"Expand {reference}"))
+            {
+                return;
+            }
+
+            RunCore(async (messages, ct) =>
+            {
+                using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
+                var image = await ImageReader.ResolveImageAsync(store, reference, platform, ct).ConfigureAwait(false);
+                return await ImageExpander.ExpandAsync(store, image.Image!, destination, MaxSize, messages, null, ct).ConfigureAwait(false);
+            });
+            WriteObject(new DirectoryInfo(destination));
+        });
+    }
+}

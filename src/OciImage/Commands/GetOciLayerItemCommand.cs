@@ -1,0 +1,116 @@
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using OciImage.Core;
+using OciImage.Core.Errors;
+using OciImage.Core.Images;
+using OciImage.Core.Layers;
+using OciImage.Core.Model;
+using OciImage.Core.Stores;
+
+namespace OciImage.Commands;
+
+/// <summary>Lists the files, directories, links and whiteouts inside a layer, without extracting it.</summary>
+[Cmdlet(VerbsCommon.Get, "OciLayerItem", DefaultParameterSetName = ReferenceSet)]
+[OutputType(typeof(OciLayerItem))]
+public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
+{
+    private const string ReferenceSet = "Reference";
+    private const string FileSet = "LiteralPath";
+
+    /// <summary>The image: REGISTRY/REPOSITORY[:TAG][@DIGEST] or oci:PATH[:TAG|@DIGEST].</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ReferenceSet)]
+    [ValidateNotNullOrEmpty]
+    public string Reference { get; set; } = null!;
+
+    /// <summary>Which layer, by position from 0 (the base); negative counts from the top (-1 is the last).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ReferenceSet)]
+    [Alias("Index")]
+    public int? Layer { get; set; }
+
+    /// <summary>Which layer, by its digest.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ReferenceSet)]
+    public string? Digest { get; set; }
+
+    /// <summary>The platform to read when the reference names a multi-platform index.</summary>
+    [Parameter(ParameterSetName = ReferenceSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Platform { get; set; }
+
+    /// <summary>A layer file on disk (tar, tar.gz or tar.zst) instead of an image.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FileSet)]
+    [Alias("BlobPath")]
+    [ValidateNotNullOrEmpty]
+    public string LiteralPath { get; set; } = null!;
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == FileSet)
+        {
+            ForEachInput(LiteralPath, () =>
+            {
+                var file = GetUnresolvedProviderPathFromPSPath(LiteralPath);
+                if (!File.Exists(file))
+                {
+                    throw new FileNotFoundOciException(file);
+                }
+
+                RunCore((messages, ct) =>
+                {
+                    using var reader = new LayerReader(File.OpenRead(file), file);
+                    foreach (var item in reader.Items(ct))
+                    {
+                        messages.Emit(new OciLayerItem(item, 0, null));
+                    }
+
+                    return System.Threading.Tasks.Task.FromResult(0);
+                });
+            });
+            return;
+        }
+
+        ForEachInput(Reference, () =>
+        {
+            var reference = ResolveReference(Reference);
+            var platform = ParsePlatform(Platform);
+            RunCore(async (messages, ct) =>
+            {
+                using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
+                var image = await ImageReader.ResolveImageAsync(store, reference, platform, ct).ConfigureAwait(false);
+                var layers = image.Image!.Layers;
+                var selected = Enumerable.Range(0, layers.Count).ToList();
+                if (Digest is not null)
+                {
+                    var digest = Core.Digest.Parse(Digest);
+                    selected = selected.Where(i => layers[i].Digest == digest).ToList();
+                    if (selected.Count == 0)
+                    {
+                        throw new ManifestUnknownException(reference.ToString(), $"the image has no layer {digest}");
+                    }
+                }
+                else if (Layer is { } index)
+                {
+                    var position = index < 0 ? layers.Count + index : index;
+                    if (position < 0 || position >= layers.Count)
+                    {
+                        throw new LayerIndexOutOfRangeException(reference.ToString(), index, layers.Count);
+                    }
+
+                    selected = new() { position };
+                }
+
+                foreach (var i in selected)
+                {
+                    var blob = await store.OpenBlobAsync(layers[i], ct).ConfigureAwait(false);
+                    using var reader = new LayerReader(blob, $"layer {layers[i].Digest}");
+                    foreach (var item in reader.Items(ct))
+                    {
+                        messages.Emit(new OciLayerItem(item, i, layers[i].Digest));
+                    }
+                }
+
+                return 0;
+            });
+        });
+    }
+}

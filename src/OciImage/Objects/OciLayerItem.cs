@@ -1,0 +1,66 @@
+using System;
+using OciImage.Core;
+using OciImage.Core.Layers;
+
+namespace OciImage;
+
+/// <summary>One entry of a layer, as Get-OciLayerItem lists it.</summary>
+public sealed class OciLayerItem
+{
+    public OciLayerItem(LayerItem item, int layerIndex, Digest? layerDigest)
+    {
+        Path = "/" + item.Path;
+        Type = item.Type.ToString();
+        Size = item.Size;
+        Mode = item.Mode;
+        LinkTarget = item.LinkTarget;
+        IsWhiteout = item.IsWhiteout;
+        Modified = item.Modified;
+        UserId = item.UserId;
+        GroupId = item.GroupId;
+        LayerIndex = layerIndex;
+        LayerDigest = layerDigest;
+    }
+
+    public string Path { get; }
+
+    /// <summary>File, Directory, Symlink, HardLink, CharacterDevice, BlockDevice, Fifo or Other.</summary>
+    public string Type { get; }
+
+    public long Size { get; }
+
+    public int Mode { get; }
+
+    /// <summary>The mode as ls shows it, such as rwxr-xr-x.</summary>
+    public string Permissions
+    {
+        get
+        {
+            const string letters = "rwxrwxrwx";
+            var chars = new char[9];
+            for (var i = 0; i < 9; i++)
+            {
+                chars[i] = (Mode & (1 << (8 - i))) != 0 ? letters[i] : '-';
+            }
+
+            return new string(chars);
+        }
+    }
+
+    public string? LinkTarget { get; }
+
+    /// <summary>A .wh. entry: deletes a path of a lower layer (or, .wh..wh..opq, hides a directory's content).</summary>
+    public bool IsWhiteout { get; }
+
+    public DateTime Modified { get; }
+
+    public int UserId { get; }
+
+    public int GroupId { get; }
+
+    public int LayerIndex { get; }
+
+    public Digest? LayerDigest { get; }
+
+    public override string ToString() => Path;
+}
