@@ -12,6 +12,7 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('OciImage.format.ps1xml')
     CmdletsToExport      = @(
+        'Add-OciLayer'
         'Connect-OciRegistry'
         'Disconnect-OciRegistry'
         'Expand-OciImage'
@@ -20,12 +21,16 @@
         'Get-OciLayer'
         'Get-OciLayerItem'
         'Get-OciManifest'
+        'Get-OciReferrer'
         'Get-OciRepository'
         'Get-OciTag'
+        'New-OciImage'
+        'New-OciIndex'
         'New-OciLayer'
         'Remove-OciManifest'
         'Remove-OciTag'
         'Save-OciBlob'
+        'Set-OciImageConfig'
         'Set-OciTag'
     )
     FunctionsToExport    = @()
@@ -36,7 +41,7 @@
             Tags         = @('OCI', 'Container', 'Docker', 'Registry', 'Image', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
             LicenseUri   = 'https://example.invalid/OciImage/LICENSE'
             ProjectUri   = 'https://example.invalid/OciImage'
-            ReleaseNotes = 'OCI image layouts and registries (anonymous, basic and token auth, docker config credentials): inspect, tag, untag, delete, save blobs; reproducible layers from directories (New-OciLayer), layer listing and safe expansion.'
+            ReleaseNotes = 'OCI image layouts and registries (anonymous, basic and token auth, docker config credentials): inspect, tag, untag, delete, save blobs; reproducible layers from directories (New-OciLayer), layer listing and safe expansion; image, index and artifact composition (New-OciImage, Add-OciLayer, Set-OciImageConfig, New-OciIndex, Get-OciReferrer).'
         }
     }
 }

@@ -66,3 +66,8 @@ public sealed class DestinationNotEmptyException(string path)
 /// <summary>A layer position the image does not have.</summary>
 public sealed class LayerIndexOutOfRangeException(string reference, int index, int count)
     : OciException("LayerIndexOutOfRange", OciErrorKind.InvalidArgument, $"{reference} has {count} layers (0 to {count - 1}, or -1 for the last); there is no layer {index}.");
+
+/// <summary>A hashtable parameter (Environment, Label, Annotation) with a value that is not a string.</summary>
+public sealed class InvalidMapValueException(string parameter, string key, string type)
+    : OciException("InvalidMapValue", OciErrorKind.InvalidArgument,
+        $"-{parameter} value for '{key}' is a {type}; give strings only (quote numbers, such as @{{ {key} = '8080' }}), or $null to remove it.");

@@ -90,6 +90,9 @@ public sealed class LayerReader : IDisposable
         _ => LayerItemType.Other,
     };
 
+    /// <summary>The uncompressed tar of a layer blob, whatever its compression.</summary>
+    public static Stream OpenTar(Stream blob) => Decompress(new BufferedStream(blob, 1 << 16));
+
     private static Stream Decompress(BufferedStream blob)
     {
         var magic = new byte[4];

@@ -150,6 +150,32 @@ public sealed class RegistryStore : IImageStore
         await RegistryResponses.EnsureSuccessAsync(put, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Asks the registry to link a blob from another repository of it (cross-repo mount). False when the
+    /// registry declined (it answered 202 and started a normal upload, which is left to expire).
+    /// </summary>
+    public async Task<bool> MountBlobAsync(Descriptor descriptor, string fromRepository, CancellationToken cancellationToken)
+    {
+        var scope = $"{PushScope} repository:{fromRepository}:pull";
+        var url = Transport.Url($"v2/{Repository}/blobs/uploads/?mount={Uri.EscapeDataString(descriptor.Digest.ToString())}&from={Uri.EscapeDataString(fromRepository)}");
+        using var response = await Transport.SendAsync(HttpMethod.Post, url, scope, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Created)
+        {
+            return true;
+        }
+
+        if (response.StatusCode == HttpStatusCode.Accepted)
+        {
+            return false;
+        }
+
+        await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, $"mount of {descriptor.Digest} from {fromRepository} into {Location}", cancellationToken).ConfigureAwait(false);
+        return false;
+    }
+
+    /// <summary>The registry host[:port].</summary>
+    public string Registry => Transport.Registry;
+
     public async Task PutManifestAsync(Manifest manifest, string? tag, CancellationToken cancellationToken)
     {
         var identifier = tag ?? manifest.Digest.ToString();

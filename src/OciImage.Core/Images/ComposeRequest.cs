@@ -1,0 +1,41 @@
+using System;
+using System.Collections.Generic;
+using OciImage.Core.Model;
+using OciImage.Core.Stores;
+
+namespace OciImage.Core.Images;
+
+public enum MediaTypeStyle
+{
+    Oci,
+    Docker,
+}
+
+/// <summary>Everything an image is composed from: an optional base, new layers, config changes, and metadata.</summary>
+public sealed class ComposeRequest
+{
+    public IImageStore? BaseStore { get; init; }
+
+    public ResolvedImage? Base { get; init; }
+
+    public ImageConfig? BaseConfig { get; init; }
+
+    public IReadOnlyList<NewLayer> Layers { get; init; } = Array.Empty<NewLayer>();
+
+    public ConfigChanges Changes { get; init; } = new();
+
+    public DateTimeOffset Created { get; init; } = DateTimeOffset.FromUnixTimeSeconds(0);
+
+    /// <summary>The history line of a metadata-only change, or of every new layer that has none.</summary>
+    public string? History { get; init; }
+
+    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+
+    public MediaTypeStyle Style { get; init; } = MediaTypeStyle.Oci;
+
+    /// <summary>Makes an artifact (OCI 1.1): the empty config and this artifactType.</summary>
+    public string? ArtifactType { get; init; }
+
+    /// <summary>The manifest this one refers to (signatures, SBOMs).</summary>
+    public Descriptor? Subject { get; init; }
+}

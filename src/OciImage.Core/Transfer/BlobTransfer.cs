@@ -1,0 +1,52 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core.Model;
+using OciImage.Core.Registry;
+using OciImage.Core.Stores;
+
+namespace OciImage.Core.Transfer;
+
+public enum BlobOutcome
+{
+    Skipped,
+    Mounted,
+    Copied,
+}
+
+/// <summary>
+/// Makes sure a blob is in a target store: nothing when it is there already, a cross-repository mount when
+/// both are repositories of one registry, else a stream from source to target through the digest verifier.
+/// </summary>
+public static class BlobTransfer
+{
+    public static async Task<BlobOutcome> EnsureAsync(IImageStore source, IImageStore target, Descriptor blob, IEngineLog log, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        if (await target.HasBlobAsync(blob, cancellationToken).ConfigureAwait(false))
+        {
+            log.Verbose($"Blob {blob.Digest} is already in {target.Location}; skipped.");
+            return BlobOutcome.Skipped;
+        }
+
+        if (source is RegistryStore from && target is RegistryStore to
+            && string.Equals(from.Registry, to.Registry, StringComparison.OrdinalIgnoreCase)
+            && from.Repository != to.Repository)
+        {
+            if (await to.MountBlobAsync(blob, from.Repository, cancellationToken).ConfigureAwait(false))
+            {
+                log.Verbose($"Blob {blob.Digest} mounted from {from.Repository}.");
+                return BlobOutcome.Mounted;
+            }
+
+            log.Verbose($"The registry declined to mount {blob.Digest}; uploading it.");
+        }
+
+        using (var stream = await source.OpenBlobAsync(blob, cancellationToken).ConfigureAwait(false))
+        {
+            await target.PutBlobAsync(blob, stream, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        log.Verbose($"Blob {blob.Digest} ({blob.Size} bytes) copied to {target.Location}.");
+        return BlobOutcome.Copied;
+    }
+}

@@ -1,0 +1,170 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using OciImage.Core;
+using OciImage.Core.Errors;
+using OciImage.Core.Images;
+
+namespace OciImage;
+
+/// <summary>Base of the cmdlets that write an image config: the parameters of a Dockerfile's metadata lines.</summary>
+public abstract class OciComposeCmdlet : OciRegistryCmdlet
+{
+    /// <summary>The program to run (ENTRYPOINT), as an array of words.</summary>
+    [Parameter]
+    [AllowEmptyCollection]
+    public string[]? Entrypoint { get; set; }
+
+    /// <summary>The default arguments (CMD), as an array of words.</summary>
+    [Parameter]
+    [AllowEmptyCollection]
+    public string[]? Command { get; set; }
+
+    /// <summary>Environment variables to set (a $null value removes one), merged into the base's.</summary>
+    [Parameter]
+    public Hashtable? Environment { get; set; }
+
+    /// <summary>The working directory (WORKDIR).</summary>
+    [Parameter]
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>The user to run as (USER), such as 1000 or app:app.</summary>
+    [Parameter]
+    public string? User { get; set; }
+
+    /// <summary>Labels to set (a $null value removes one), merged into the base's.</summary>
+    [Parameter]
+    public Hashtable? Label { get; set; }
+
+    /// <summary>Ports to expose, such as 8080 or 53/udp.</summary>
+    [Parameter]
+    public string[]? ExposedPort { get; set; }
+
+    /// <summary>Volumes to declare, such as /data.</summary>
+    [Parameter]
+    public string[]? Volume { get; set; }
+
+    /// <summary>The signal that stops the container, such as SIGTERM.</summary>
+    [Parameter]
+    public string? StopSignal { get; set; }
+
+    /// <summary>Annotations on the manifest.</summary>
+    [Parameter]
+    public Hashtable? Annotation { get; set; }
+
+    /// <summary>The config's created time and history times (default: $env:SOURCE_DATE_EPOCH, else 1970-01-01).</summary>
+    [Parameter]
+    public DateTime? Created { get; set; }
+
+    /// <summary>The history line (created_by) for this change.</summary>
+    [Parameter]
+    public string? History { get; set; }
+
+    /// <summary>
+    /// Rebuilds the image a reference names with itself as base (plus layers and config changes), in the same
+    /// store, and moves the tag (or sets -Tag) to the result: what Add-OciLayer and Set-OciImageConfig do.
+    /// </summary>
+    protected void Mutate(string referenceText, string? newTag, string? platformText, IReadOnlyList<object> layerInputs)
+    {
+        ForEachInput(referenceText, () =>
+        {
+            var reference = ResolveReference(referenceText);
+            var tag = newTag ?? reference.Tag ?? throw new InvalidReferenceException(referenceText, "name the tag to update (REPOSITORY:TAG), or give -Tag");
+            var platform = ParsePlatform(platformText);
+            var changes = BuildChanges(null);
+            var created = CreatedTime();
+            var annotations = Annotations();
+            var destination = reference.WithoutIdentifier().WithTag(tag);
+            if (!ShouldProcess(destination.ToString(), $"Write a new image based on {reference} and point the tag at it"))
+            {
+                return;
+            }
+
+            var manifest = RunCore(async (messages, ct) =>
+            {
+                var context = StoreContext(messages);
+                using var store = ComposeTarget.Open(destination, context);
+                var image = await ImageReader.ResolveImageAsync(store, reference, platform, ct).ConfigureAwait(false);
+                var config = await ImageReader.GetConfigAsync(store, image.Image!, ct).ConfigureAwait(false);
+                var layers = new List<NewLayer>();
+                foreach (var input in layerInputs)
+                {
+                    layers.Add(await LayerInput.ResolveAsync(input, store, ct).ConfigureAwait(false));
+                }
+
+                return await ImageComposer.ComposeAsync(new ComposeRequest
+                {
+                    BaseStore = store,
+                    Base = image,
+                    BaseConfig = config,
+                    Layers = layers,
+                    Changes = changes,
+                    Created = created,
+                    History = History,
+                    Annotations = annotations,
+                    Style = image.Manifest.MediaType == MediaTypes.DockerManifest ? MediaTypeStyle.Docker : MediaTypeStyle.Oci,
+                }, store, tag, messages, ct).ConfigureAwait(false);
+            });
+            WriteObject(new OciManifest(new ResolvedImage(destination.WithDigest(manifest.Digest), manifest.ToDescriptor(), manifest, null)));
+        });
+    }
+
+    protected ConfigChanges BuildChanges(Platform? platform) => new()
+    {
+        Entrypoint = Entrypoint,
+        Command = Command,
+        Environment = StringMap(Environment, "Environment"),
+        WorkingDirectory = WorkingDirectory,
+        User = User,
+        Labels = StringMap(Label, "Label"),
+        ExposedPorts = ExposedPort,
+        Volumes = Volume,
+        StopSignal = StopSignal,
+        Platform = platform,
+    };
+
+    protected DateTimeOffset CreatedTime()
+    {
+        if (Created is { } created)
+        {
+            return new DateTimeOffset(created.ToUniversalTime());
+        }
+
+        var epoch = System.Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
+        return long.TryParse(epoch, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : DateTimeOffset.FromUnixTimeSeconds(0);
+    }
+
+    protected IReadOnlyDictionary<string, string>? Annotations()
+    {
+        var map = StringMap(Annotation, "Annotation");
+        return map?.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!, StringComparer.Ordinal);
+    }
+
+    /// <summary>A hashtable whose values must be strings (or $null): anything else is a clear error.</summary>
+    private static IReadOnlyDictionary<string, string?>? StringMap(Hashtable? table, string parameter)
+    {
+        if (table is null)
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in table)
+        {
+            var value = entry.Value is PSObject ps ? ps.BaseObject : entry.Value;
+            if (value is not null && value is not string)
+            {
+                throw new InvalidMapValueException(parameter, entry.Key?.ToString() ?? string.Empty, value.GetType().Name);
+            }
+
+            result[entry.Key?.ToString() ?? string.Empty] = (string?)value;
+        }
+
+        return result;
+    }
+}
