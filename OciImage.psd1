@@ -14,6 +14,7 @@
     CmdletsToExport      = @(
         'Add-OciLayer'
         'Connect-OciRegistry'
+        'Copy-OciImage'
         'Disconnect-OciRegistry'
         'Expand-OciImage'
         'Get-OciDigest'
@@ -41,7 +42,7 @@
             Tags         = @('OCI', 'Container', 'Docker', 'Registry', 'Image', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
             LicenseUri   = 'https://example.invalid/OciImage/LICENSE'
             ProjectUri   = 'https://example.invalid/OciImage'
-            ReleaseNotes = 'OCI image layouts and registries (anonymous, basic and token auth, docker config credentials): inspect, tag, untag, delete, save blobs; reproducible layers from directories (New-OciLayer), layer listing and safe expansion; image, index and artifact composition (New-OciImage, Add-OciLayer, Set-OciImageConfig, New-OciIndex, Get-OciReferrer).'
+            ReleaseNotes = 'OCI image layouts and registries (anonymous, basic and token auth, docker config credentials): inspect, tag, untag, delete, save blobs; reproducible layers from directories (New-OciLayer), layer listing and safe expansion; image, index and artifact composition (New-OciImage, Add-OciLayer, Set-OciImageConfig, New-OciIndex, Get-OciReferrer); Copy-OciImage between registries and layouts.'
         }
     }
 }

@@ -9,6 +9,7 @@ internal enum EngineMessageKind
     Verbose,
     Warning,
     Output,
+    Progress,
 }
 
 /// <summary>A queue that engine work on the thread pool posts to, and the pipeline thread drains.</summary>
@@ -19,6 +20,9 @@ public sealed class EngineMessages : OciImage.Core.IEngineLog, IDisposable
     public void Verbose(string text) => Post(EngineMessageKind.Verbose, text);
 
     public void Warning(string text) => Post(EngineMessageKind.Warning, text);
+
+    /// <summary>Shows progress (Write-Progress); never on the output stream.</summary>
+    public void Progress(System.Management.Automation.ProgressRecord record) => Post(EngineMessageKind.Progress, record);
 
     /// <summary>Sends an object down the pipeline as soon as it is ready (tags page by page, for example).</summary>
     public void Emit(object item) => Post(EngineMessageKind.Output, item);

@@ -47,6 +47,9 @@ public abstract class OciCmdlet : PSCmdlet, IDisposable
                     case EngineMessageKind.Output:
                         WriteObject(message.Payload);
                         break;
+                    case EngineMessageKind.Progress:
+                        WriteProgress((ProgressRecord)message.Payload);
+                        break;
                 }
             }
         }

@@ -71,3 +71,8 @@ public sealed class LayerIndexOutOfRangeException(string reference, int index, i
 public sealed class InvalidMapValueException(string parameter, string key, string type)
     : OciException("InvalidMapValue", OciErrorKind.InvalidArgument,
         $"-{parameter} value for '{key}' is a {type}; give strings only (quote numbers, such as @{{ {key} = '8080' }}), or $null to remove it.");
+
+/// <summary>-RequireSameDigest, and the copy would change the digest (a platform filter).</summary>
+public sealed class DigestWouldChangeException(string source, Digest sourceDigest, Digest newDigest)
+    : OciException("DigestWouldChange", OciErrorKind.InvalidArgument,
+        $"Copying {source} with this platform filter would write {newDigest} instead of {sourceDigest}, and -RequireSameDigest forbids that; copy every platform, or drop -RequireSameDigest.");

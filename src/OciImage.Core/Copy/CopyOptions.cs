@@ -1,0 +1,22 @@
+using System.Collections.Generic;
+
+namespace OciImage.Core.Copy;
+
+/// <summary>What to copy and how.</summary>
+public sealed class CopyOptions
+{
+    /// <summary>Only these platforms of an index (a filtered index is written, whose digest differs).</summary>
+    public IReadOnlyList<Platform>? Platforms { get; init; }
+
+    /// <summary>With one platform: copy just that image manifest, not an index around it.</summary>
+    public bool Single { get; init; }
+
+    /// <summary>Refuse any copy whose destination digest would differ from the source's.</summary>
+    public bool RequireSameDigest { get; init; }
+
+    /// <summary>Blobs moved at once.</summary>
+    public int ThrottleLimit { get; init; } = 4;
+
+    /// <summary>Also copy the artifacts that refer to the image (signatures, SBOMs).</summary>
+    public bool IncludeReferrers { get; init; }
+}

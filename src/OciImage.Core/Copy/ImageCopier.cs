@@ -1,0 +1,310 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core.Errors;
+using OciImage.Core.Images;
+using OciImage.Core.Model;
+using OciImage.Core.Stores;
+using OciImage.Core.Transfer;
+
+namespace OciImage.Core.Copy;
+
+/// <summary>
+/// Copies an image or index between any two stores, as skopeo's copy does: blobs first (skipped when there,
+/// mounted within a registry, else streamed through the digest verifier, several at once), then child
+/// manifests by digest, then the top manifest under its tag. Manifests move as their exact bytes, so the
+/// destination digest equals the source's unless platforms were filtered. A copy already complete at the
+/// destination costs two manifest checks and nothing else.
+/// </summary>
+public sealed class ImageCopier
+{
+    private readonly IImageStore _source;
+    private readonly IImageStore _target;
+    private readonly CopyOptions _options;
+    private readonly IEngineLog _log;
+    private readonly IProgress<CopyProgress>? _progress;
+    private readonly ConcurrentDictionary<Digest, Task<BlobOutcome>> _blobs = new();
+    private long _bytesDone;
+    private long _bytesCopied;
+    private long _totalBytes;
+    private int _manifests;
+
+    public ImageCopier(IImageStore source, IImageStore target, CopyOptions options, IEngineLog log, IProgress<CopyProgress>? progress)
+    {
+        _source = source;
+        _target = target;
+        _options = options;
+        _log = log;
+        _progress = progress;
+    }
+
+    public async Task<CopyResult> CopyAsync(Reference from, Reference to, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var top = await _source.GetManifestAsync(from, cancellationToken).ConfigureAwait(false);
+        var (manifest, platforms) = await SelectAsync(from, top, cancellationToken).ConfigureAwait(false);
+        if (manifest.Digest != top.Digest)
+        {
+            if (_options.RequireSameDigest)
+            {
+                throw new DigestWouldChangeException(from.ToString(), top.Digest, manifest.Digest);
+            }
+
+            _log.Warning($"The destination digest will differ from the source's: {manifest.Digest} instead of {top.Digest}, because only {string.Join(", ", platforms)} {(platforms.Count == 1 ? "is" : "are")} copied.");
+        }
+
+        if (await AlreadyThereAsync(manifest, to, cancellationToken).ConfigureAwait(false))
+        {
+            _log.Verbose($"{to} already holds {manifest.Digest}: nothing to copy.");
+        }
+        else
+        {
+            await CopyManifestTreeAsync(manifest, cancellationToken).ConfigureAwait(false);
+            await _target.PutManifestAsync(manifest, to.Tag, cancellationToken).ConfigureAwait(false);
+            _manifests++;
+        }
+
+        var referrers = _options.IncludeReferrers ? await CopyReferrersAsync(top.Digest, cancellationToken).ConfigureAwait(false) : 0;
+        var outcomes = _blobs.Values.Where(t => t.Status == TaskStatus.RanToCompletion).Select(t => t.Result).ToList();
+        return new CopyResult
+        {
+            Source = from.WithDigest(top.Digest),
+            Destination = to.WithDigest(manifest.Digest),
+            Digest = manifest.Digest,
+            SourceDigest = top.Digest,
+            Platforms = platforms,
+            BlobsCopied = outcomes.Count(o => o == BlobOutcome.Copied),
+            BlobsSkipped = outcomes.Count(o => o == BlobOutcome.Skipped),
+            BlobsMounted = outcomes.Count(o => o == BlobOutcome.Mounted),
+            BytesCopied = Interlocked.Read(ref _bytesCopied),
+            ManifestsCopied = _manifests,
+            ReferrersCopied = referrers,
+            Duration = clock.Elapsed,
+        };
+    }
+
+    /// <summary>The manifest to write: the source's, or a platform-filtered index, or one platform's image.</summary>
+    private async Task<(Manifest Manifest, List<string> Platforms)> SelectAsync(Reference from, Manifest top, CancellationToken cancellationToken)
+    {
+        if (top is not ImageIndex index)
+        {
+            var platform = top is ImageManifest image && MediaTypes.IsImageConfig(image.Config.MediaType)
+                ? (await ImageReader.GetConfigAsync(_source, image, cancellationToken).ConfigureAwait(false)).Platform.ToString()
+                : null;
+            return (top, platform is null ? new List<string>() : new List<string> { platform });
+        }
+
+        if (_options.Platforms is not { Count: > 0 } wanted)
+        {
+            return (top, index.Manifests.Where(m => m.Platform is not null).Select(m => m.Platform!.ToString()).Distinct().ToList());
+        }
+
+        var selected = index.Manifests.Where(m => m.Platform is not null && wanted.Any(p => p.Matches(m.Platform))).ToList();
+        var missing = wanted.Where(p => !index.Manifests.Any(m => m.Platform is not null && p.Matches(m.Platform))).ToList();
+        if (missing.Count > 0)
+        {
+            throw new PlatformNotFoundException(from.ToString(), $"the index has no image for {string.Join(", ", missing)} (it has {ImageReader.DescribePlatforms(index)})");
+        }
+
+        var names = selected.Select(m => m.Platform!.ToString()).Distinct().ToList();
+        if (_options.Single)
+        {
+            if (selected.Count != 1)
+            {
+                throw new AmbiguousReferenceException(from.ToString(), $"-Single needs exactly one image, and {selected.Count} match ({string.Join(", ", names)})");
+            }
+
+            return (await _source.GetManifestAsync(selected[0], cancellationToken).ConfigureAwait(false), names);
+        }
+
+        if (selected.Count == index.Manifests.Count)
+        {
+            return (top, names);
+        }
+
+        // A valid, smaller index: same media type and annotations, only the chosen entries.
+        var filtered = ManifestParser.Create(new ImageIndex
+        {
+            SchemaVersion = 2,
+            DeclaredMediaType = index.DeclaredMediaType ?? index.MediaType,
+            ArtifactType = index.ArtifactType,
+            Manifests = selected,
+            Annotations = index.Annotations,
+            Subject = index.Subject,
+        });
+        return (filtered, names);
+    }
+
+    /// <summary>True when the destination has this digest and the tag already names it: nothing to write.</summary>
+    private async Task<bool> AlreadyThereAsync(Manifest manifest, Reference to, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var byDigest = await _target.ResolveAsync(to.WithTag(null).WithDigest(manifest.Digest), cancellationToken).ConfigureAwait(false);
+            if (byDigest.Digest != manifest.Digest)
+            {
+                return false;
+            }
+
+            if (to.Tag is not null)
+            {
+                var byTag = await _target.ResolveAsync(to.WithDigest(null), cancellationToken).ConfigureAwait(false);
+                if (byTag.Digest != manifest.Digest)
+                {
+                    return false;
+                }
+            }
+
+            // A registry accepts a manifest only with all its blobs; a layout is checked blob by blob.
+            return _target is not OciLayoutStore || await LayoutCompleteAsync(manifest, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ManifestUnknownException)
+        {
+            return false;
+        }
+        catch (RepositoryUnknownException)
+        {
+            return false;
+        }
+        catch (AmbiguousReferenceException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> LayoutCompleteAsync(Manifest manifest, CancellationToken cancellationToken)
+    {
+        foreach (var blob in BlobsOf(manifest))
+        {
+            if (!await _target.HasBlobAsync(blob, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+
+        if (manifest is ImageIndex index)
+        {
+            foreach (var child in index.Manifests.Where(m => MediaTypes.IsManifest(m.MediaType)))
+            {
+                if (!await _target.HasBlobAsync(child, cancellationToken).ConfigureAwait(false))
+                {
+                    return false;
+                }
+
+                var childManifest = await _target.GetManifestAsync(child, cancellationToken).ConfigureAwait(false);
+                if (!await LayoutCompleteAsync(childManifest, cancellationToken).ConfigureAwait(false))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Copies every blob and child manifest below a manifest (not the manifest itself).</summary>
+    private async Task CopyManifestTreeAsync(Manifest manifest, CancellationToken cancellationToken)
+    {
+        if (manifest is ImageManifest image)
+        {
+            await CopyBlobsAsync(BlobsOf(image).ToList(), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var index = (ImageIndex)manifest;
+        var children = new List<Manifest>();
+        foreach (var entry in index.Manifests)
+        {
+            if (!MediaTypes.IsManifest(entry.MediaType))
+            {
+                _log.Warning($"Skipped index entry {entry.Digest}: media type {entry.MediaType} is not a manifest this module copies; the destination may reject the index.");
+                continue;
+            }
+
+            children.Add(await _source.GetManifestAsync(entry, cancellationToken).ConfigureAwait(false));
+        }
+
+        // All platforms' blobs in one parallel pass; shared blobs move once.
+        await CopyBlobsAsync(children.SelectMany(BlobsOf).ToList(), cancellationToken).ConfigureAwait(false);
+        foreach (var child in children)
+        {
+            if (child is ImageIndex)
+            {
+                await CopyManifestTreeAsync(child, cancellationToken).ConfigureAwait(false);
+            }
+
+            await _target.PutManifestAsync(child, null, cancellationToken).ConfigureAwait(false);
+            _manifests++;
+        }
+    }
+
+    private async Task CopyBlobsAsync(IReadOnlyList<Descriptor> blobs, CancellationToken cancellationToken)
+    {
+        var unique = blobs.GroupBy(b => b.Digest).Select(g => g.First()).Where(b => !_blobs.ContainsKey(b.Digest)).ToList();
+        Interlocked.Add(ref _totalBytes, unique.Sum(b => b.Size));
+        using var throttle = new SemaphoreSlim(Math.Max(1, _options.ThrottleLimit));
+        var tasks = unique.Select(blob => _blobs.GetOrAdd(blob.Digest, _ => CopyBlobAsync(blob, throttle, cancellationToken))).ToList();
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    private async Task<BlobOutcome> CopyBlobAsync(Descriptor blob, SemaphoreSlim throttle, CancellationToken cancellationToken)
+    {
+        await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            long reported = 0;
+            var perBlob = _progress is null ? null : new Progress(bytes =>
+            {
+                var delta = bytes - reported;
+                reported = bytes;
+                var total = Interlocked.Add(ref _bytesDone, delta);
+                _progress.Report(new CopyProgress(blob.Digest, bytes, blob.Size, total, Interlocked.Read(ref _totalBytes), false));
+            });
+            var outcome = await BlobTransfer.EnsureAsync(_source, _target, blob, _log, perBlob, cancellationToken).ConfigureAwait(false);
+            if (outcome == BlobOutcome.Copied)
+            {
+                Interlocked.Add(ref _bytesCopied, blob.Size);
+            }
+
+            var done = Interlocked.Add(ref _bytesDone, blob.Size - reported);
+            _progress?.Report(new CopyProgress(blob.Digest, blob.Size, blob.Size, done, Interlocked.Read(ref _totalBytes), true));
+            return outcome;
+        }
+        finally
+        {
+            throttle.Release();
+        }
+    }
+
+    private async Task<int> CopyReferrersAsync(Digest subject, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        foreach (var referrer in await Referrers.ListAsync(_source, subject, cancellationToken).ConfigureAwait(false))
+        {
+            var manifest = await _source.GetManifestAsync(referrer, cancellationToken).ConfigureAwait(false);
+            await CopyManifestTreeAsync(manifest, cancellationToken).ConfigureAwait(false);
+            await _target.PutManifestAsync(manifest, null, cancellationToken).ConfigureAwait(false);
+            if (manifest is ImageManifest { Subject: not null } artifact)
+            {
+                await Referrers.RecordAsync(_target, artifact, cancellationToken).ConfigureAwait(false);
+            }
+
+            count++;
+        }
+
+        return count;
+    }
+
+    private static IEnumerable<Descriptor> BlobsOf(Manifest manifest) =>
+        manifest is ImageManifest image ? image.Layers.Prepend(image.Config) : Enumerable.Empty<Descriptor>();
+
+    /// <summary>A synchronous IProgress: reports arrive in order on the copying thread.</summary>
+    private sealed class Progress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading.Tasks;
+using OciImage.Core;
+using OciImage.Core.Copy;
+using OciImage.Core.Errors;
+using OciImage.Core.Registry;
+using OciImage.Core.Stores;
+
+namespace OciImage.Commands;
+
+/// <summary>Copies images between registries and OCI layouts: every platform, de-duplicated, in parallel, verified.</summary>
+[Cmdlet(VerbsCommon.Copy, "OciImage", SupportsShouldProcess = true)]
+[OutputType(typeof(OciCopyResult))]
+public sealed class CopyOciImageCommand : OciRegistryCmdlet
+{
+    /// <summary>The image to copy: REGISTRY/REPOSITORY[:TAG][@DIGEST] or oci:PATH[:TAG|@DIGEST].</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Reference")]
+    [ValidateNotNullOrEmpty]
+    public string[] Source { get; set; } = null!;
+
+    /// <summary>Where to: a repository or layout (the source's tag is kept), or with its own :TAG.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Destination { get; set; } = null!;
+
+    /// <summary>Copies every tag of the source repository or layout.</summary>
+    [Parameter]
+    public SwitchParameter AllTags { get; set; }
+
+    /// <summary>Only these platforms of a multi-platform image; a smaller valid index is written.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Platform { get; set; }
+
+    /// <summary>With one -Platform: copy that image alone, not an index.</summary>
+    [Parameter]
+    public SwitchParameter Single { get; set; }
+
+    /// <summary>Refuses a copy whose destination digest would differ from the source's.</summary>
+    [Parameter]
+    public SwitchParameter RequireSameDigest { get; set; }
+
+    /// <summary>Blobs moved at once (default 4).</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 4;
+
+    /// <summary>Also copies the signatures, SBOMs and other artifacts that refer to the image.</summary>
+    [Parameter]
+    public SwitchParameter IncludeReferrers { get; set; }
+
+    /// <summary>Credentials for the source registry only.</summary>
+    [Parameter]
+    [Credential]
+    [ValidateNotNull]
+    public PSCredential? SourceCredential { get; set; }
+
+    /// <summary>Credentials for the destination registry only.</summary>
+    [Parameter]
+    [Credential]
+    [ValidateNotNull]
+    public PSCredential? DestinationCredential { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var text in Source)
+        {
+            ForEachInput(text, () =>
+            {
+                var source = ResolveReference(text);
+                var destinationBase = ResolveReference(Destination);
+                var platforms = Platform?.Select(p => Core.Platform.Parse(p)).ToList();
+                var sources = AllTags ? ListTags(source) : new List<Reference> { source };
+                foreach (var one in sources)
+                {
+                    ForEachInput(one, () => CopyOne(one, Target(one, destinationBase), platforms));
+                }
+            });
+        }
+    }
+
+    /// <summary>The destination for one source: its own tag unless the destination names one.</summary>
+    private static Reference Target(Reference source, Reference destination)
+    {
+        if (destination.Tag is not null || destination.Digest is not null)
+        {
+            return destination.WithDigest(null);
+        }
+
+        if (source.Tag is null && !destination.IsLayout)
+        {
+            throw new InvalidReferenceException(destination.ToString(), "the source has no tag to keep; give the destination a :TAG");
+        }
+
+        return destination.WithTag(source.Tag);
+    }
+
+    private List<Reference> ListTags(Reference source) => RunCore(async (messages, ct) =>
+    {
+        var repository = source.WithoutIdentifier();
+        using var store = ImageStores.OpenForRead(repository, SideContext(messages, SourceCredential));
+        var tags = new List<Reference>();
+        await foreach (var tag in store.ListTagsAsync(ct).ConfigureAwait(false))
+        {
+            tags.Add(repository.WithTag(tag));
+        }
+
+        return tags;
+    });
+
+    private void CopyOne(Reference source, Reference destination, IReadOnlyList<Core.Platform>? platforms)
+    {
+        var options = new CopyOptions
+        {
+            Platforms = platforms,
+            Single = Single,
+            RequireSameDigest = RequireSameDigest,
+            ThrottleLimit = ThrottleLimit,
+            IncludeReferrers = IncludeReferrers,
+        };
+        if (!ShouldProcess(destination.ToString(), $"Copy {source}{(platforms is null ? string.Empty : " (" + string.Join(", ", platforms) + ")")}"))
+        {
+            return;
+        }
+
+        var result = RunCore(async (messages, ct) =>
+        {
+            using var from = ImageStores.OpenForRead(source, SideContext(messages, SourceCredential));
+            using var to = destination.IsLayout
+                ? OciLayoutStore.OpenOrCreate(destination.LayoutPath!)
+                : (IImageStore)ImageStores.OpenRegistry(destination, SideContext(messages, DestinationCredential));
+            var copier = new ImageCopier(from, to, options, messages, new CopyProgressReporter(messages, $"Copying {source} to {destination}"));
+            return await copier.CopyAsync(source, destination, ct).ConfigureAwait(false);
+        });
+        WriteObject(new OciCopyResult(result));
+    }
+
+    private StoreContext SideContext(EngineMessages messages, PSCredential? credential)
+    {
+        var options = CallOptions();
+        if (credential is not null)
+        {
+            options = new RegistryOptions
+            {
+                Credential = ToRegistryCredential(credential),
+                AllowInsecure = options.AllowInsecure,
+                SkipCertificateCheck = options.SkipCertificateCheck,
+                MaximumRetryCount = options.MaximumRetryCount,
+                RetryInterval = options.RetryInterval,
+            };
+        }
+
+        return new StoreContext(Sessions, options, messages);
+    }
+}
