@@ -17,6 +17,7 @@
         'Copy-OciImage'
         'Disconnect-OciRegistry'
         'Expand-OciImage'
+        'Export-OciImage'
         'Get-OciDigest'
         'Get-OciImageConfig'
         'Get-OciLayer'
@@ -25,6 +26,7 @@
         'Get-OciReferrer'
         'Get-OciRepository'
         'Get-OciTag'
+        'Import-OciImage'
         'New-OciImage'
         'New-OciIndex'
         'New-OciLayer'
@@ -42,7 +44,7 @@
             Tags         = @('OCI', 'Container', 'Docker', 'Registry', 'Image', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
             LicenseUri   = 'https://example.invalid/OciImage/LICENSE'
             ProjectUri   = 'https://example.invalid/OciImage'
-            ReleaseNotes = 'OCI image layouts and registries (anonymous, basic and token auth, docker config credentials): inspect, tag, untag, delete, save blobs; reproducible layers from directories (New-OciLayer), layer listing and safe expansion; image, index and artifact composition (New-OciImage, Add-OciLayer, Set-OciImageConfig, New-OciIndex, Get-OciReferrer); Copy-OciImage between registries and layouts.'
+            ReleaseNotes = 'OCI image layouts and registries (anonymous, basic and token auth, docker config credentials): inspect, tag, untag, delete, save blobs; reproducible layers from directories (New-OciLayer), layer listing and safe expansion; image, index and artifact composition (New-OciImage, Add-OciLayer, Set-OciImageConfig, New-OciIndex, Get-OciReferrer); Copy-OciImage between registries and layouts; Export-OciImage and Import-OciImage for oci-archive and docker-save tars.'
         }
     }
 }

@@ -40,3 +40,7 @@ public sealed class UnsafeLayerEntryException(string entry, string reason)
 /// <summary>Extraction went over the size limit (a tar bomb, or a limit set too low).</summary>
 public sealed class ExtractionLimitException(long limit)
     : OciException("ExtractionLimitExceeded", OciErrorKind.LimitsExceeded, $"The image expands to more than {limit} bytes, the -MaxSize limit; the partial result was removed.");
+
+/// <summary>A file that is not an OCI or docker-save image archive.</summary>
+public sealed class InvalidArchiveException(string path, string reason)
+    : OciException("InvalidArchive", OciErrorKind.InvalidData, $"'{path}' is not an image archive: {reason}. Give a tar written by Export-OciImage, skopeo (oci-archive, docker-archive) or docker save.");

@@ -1,0 +1,71 @@
+using System.IO;
+using System.Management.Automation;
+using OciImage.Core.Archives;
+using OciImage.Core.Stores;
+
+namespace OciImage.Commands;
+
+/// <summary>Writes an image to a tar file: an OCI layout archive, or a docker save archive.</summary>
+[Cmdlet(VerbsData.Export, "OciImage", SupportsShouldProcess = true)]
+[OutputType(typeof(FileInfo))]
+public sealed class ExportOciImageCommand : OciRegistryCmdlet
+{
+    /// <summary>The image: REGISTRY/REPOSITORY[:TAG][@DIGEST] or oci:PATH[:TAG|@DIGEST].</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Reference { get; set; } = null!;
+
+    /// <summary>The tar file to write.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = null!;
+
+    /// <summary>oci (an OCI layout in a tar, every platform) or docker (docker save format, one platform).</summary>
+    [Parameter]
+    [ValidateSet("oci", "docker")]
+    public string Format { get; set; } = "oci";
+
+    /// <summary>The platform to export from a multi-platform image (needed for -Format docker).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Platform { get; set; }
+
+    /// <summary>The name:tag that docker load gives the image (docker format; default from the reference).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RepoTag { get; set; }
+
+    /// <summary>Overwrites an existing file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        ForEachInput(Reference, () =>
+        {
+            var reference = ResolveReference(Reference);
+            var platform = ParsePlatform(Platform);
+            var path = GetUnresolvedProviderPathFromPSPath(Path);
+            if (File.Exists(path) && !Force)
+            {
+                throw new IOException($"'{path}' exists; use -Force to overwrite it.");
+            }
+
+            var repoTag = RepoTag ?? (reference.IsLayout
+                ? "image:" + (reference.Tag ?? "latest")
+                : reference.WithoutIdentifier() + ":" + (reference.Tag ?? "latest"));
+            var format = Format == "docker" ? ArchiveFormat.Docker : ArchiveFormat.Oci;
+            if (!ShouldProcess(path, $"Export {reference} as a {Format} archive"))
+            {
+                return;
+            }
+
+            RunCore(async (messages, ct) =>
+            {
+                using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
+                return await ImageArchives.ExportAsync(store, reference, path, format, platform, repoTag, messages, ct).ConfigureAwait(false);
+            });
+            WriteObject(new FileInfo(path));
+        });
+    }
+}
