@@ -193,6 +193,38 @@ public sealed class RegistryClientTests : IClassFixture<RegistryImages>
         Assert.False(File.Exists(Transfer.BlobDownloader.PartialPath(other)));
     }
 
+    [ToolFact("docker-registry", "skopeo", "umoci", "htpasswd")]
+    public async Task ADroppedDownloadResumesWithRange()
+    {
+        var registry = _images.Registries[RegistryAuth.None];
+        var random = new byte[2_000_000];
+        new Random(11).NextBytes(random);
+        var blob = new Descriptor { MediaType = MediaTypes.OciLayer, Digest = Digest.Compute(random), Size = random.Length };
+        await Open(registry.Host, new RecordingLog(), null).PutBlobAsync(blob, new MemoryStream(random), null, None);
+
+        using var proxy = new FaultProxy(registry.Host);
+        proxy.DropAfter(1, "/blobs/" + blob.Digest, 700_000);
+        var log = new RecordingLog();
+        var store = Open(proxy.Host, log, new RegistryOptions { RetryInterval = TimeSpan.FromMilliseconds(10) });
+        using var stream = await store.OpenBlobAsync(blob, None);
+        var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        Assert.Equal(random, copy.ToArray());
+        Assert.Equal(2, proxy.Log.Count(l => l == "GET /v2/team/app/blobs/" + blob.Digest));
+    }
+
+    [ToolFact("docker-registry", "skopeo", "umoci", "htpasswd")]
+    public async Task RegistryWarningsAreShownOnce()
+    {
+        using var proxy = new FaultProxy(_images.Registries[RegistryAuth.None].Host);
+        proxy.RewriteHeader(2, "/manifests/", "Warning", "299 - \"this repository is deprecated\"");
+        var log = new RecordingLog();
+        var store = Open(proxy.Host, log, null);
+        await store.GetManifestAsync(Reference.Parse($"{proxy.Host}/team/app:v1"), None);
+        await store.GetManifestAsync(Reference.Parse($"{proxy.Host}/team/app:v2"), None);
+        Assert.True(log.Messages.Count(m => m.Contains("this repository is deprecated")) == 1, string.Join("\n", log.Messages));
+    }
+
     private static RegistryStore Open(string host, IEngineLog log, RegistryOptions? options, string repository = "team/app") =>
         new RegistryClient(host, new RegistrySessions { DockerConfigPath = null }, options, log).Repository(repository);
 }

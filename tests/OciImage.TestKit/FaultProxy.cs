@@ -50,6 +50,15 @@ public sealed class FaultProxy : IDisposable
         }
     }
 
+    /// <summary>The next matching responses are cut off after this many body bytes (the connection drops).</summary>
+    public void DropAfter(int times, string pathPart, int bytes)
+    {
+        lock (_rules)
+        {
+            _rules.Add(new Rule(pathPart, times, 0, null, null, null) { DropAfterBytes = bytes });
+        }
+    }
+
     /// <summary>The next matching responses are forwarded with a header set (replaced, or added when absent).</summary>
     public void RewriteHeader(int times, string pathPart, string header, string value)
     {
@@ -171,7 +180,7 @@ public sealed class FaultProxy : IDisposable
                 context.Response.AddHeader(header.Key, value);
             }
 
-            if (rule is { Header: not null } && !response.Headers.Contains(rule.Header) && !response.Content.Headers.Contains(rule.Header))
+            if (rule is { Header: not null } && !response.Headers.NonValidated.Contains(rule.Header) && !response.Content.Headers.NonValidated.Contains(rule.Header))
             {
                 context.Response.AddHeader(rule.Header, rule.Value!);
             }
@@ -180,6 +189,14 @@ public sealed class FaultProxy : IDisposable
             if (context.Request.HttpMethod != "HEAD")
             {
                 context.Response.ContentLength64 = bytes.Length;
+                if (rule is { DropAfterBytes: > 0 } && bytes.Length > rule.DropAfterBytes)
+                {
+                    await context.Response.OutputStream.WriteAsync(bytes.AsMemory(0, rule.DropAfterBytes));
+                    await context.Response.OutputStream.FlushAsync();
+                    context.Response.Abort();
+                    return;
+                }
+
                 await context.Response.OutputStream.WriteAsync(bytes);
             }
             else if (response.Content.Headers.ContentLength is { } length)
@@ -216,5 +233,7 @@ public sealed class FaultProxy : IDisposable
         public string? Header { get; } = header;
 
         public string? Value { get; } = value;
+
+        public int DropAfterBytes { get; init; }
     }
 }
