@@ -121,6 +121,8 @@ public sealed class Reference : IEquatable<Reference>
 
     public Reference WithTag(string? tag)
     {
+        // PowerShell passes $null to a string parameter as "": both mean no tag.
+        tag = string.IsNullOrEmpty(tag) ? null : tag;
         if (tag is not null && !TagPattern.IsMatch(tag))
         {
             throw new InvalidReferenceException(tag, "a tag is up to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'");

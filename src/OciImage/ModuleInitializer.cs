@@ -14,9 +14,17 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 {
     private static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
 
-    public void OnImport() => AppDomain.CurrentDomain.AssemblyResolve += ResolveFromModuleFolder;
+    public void OnImport()
+    {
+        AppDomain.CurrentDomain.AssemblyResolve += ResolveFromModuleFolder;
+        TypeAccelerators.Register();
+    }
 
-    public void OnRemove(PSModuleInfo module) => AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromModuleFolder;
+    public void OnRemove(PSModuleInfo module)
+    {
+        TypeAccelerators.Unregister();
+        AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromModuleFolder;
+    }
 
     private static Assembly? ResolveFromModuleFolder(object? sender, ResolveEventArgs args)
     {

@@ -29,6 +29,7 @@ public sealed class AddOciLayerCommand : OciComposeCmdlet
     /// <summary>The platform to extend when the reference names a multi-platform index.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.PlatformCompleter))]
     public string? Platform { get; set; }
 
     protected override void ProcessRecord() => _layers.AddRange(Layer);

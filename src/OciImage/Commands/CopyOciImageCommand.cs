@@ -19,6 +19,7 @@ public sealed class CopyOciImageCommand : OciRegistryCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Reference")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.LayoutTagCompleter))]
     public string[] Source { get; set; } = null!;
 
     /// <summary>Where to: a repository or layout (the source's tag is kept), or with its own :TAG.</summary>
@@ -33,6 +34,7 @@ public sealed class CopyOciImageCommand : OciRegistryCmdlet
     /// <summary>Only these platforms of a multi-platform image; a smaller valid index is written.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.PlatformCompleter))]
     public string[]? Platform { get; set; }
 
     /// <summary>With one -Platform: copy that image alone, not an index.</summary>

@@ -24,6 +24,7 @@ public sealed class ExpandOciImageCommand : OciRegistryCmdlet
     /// <summary>The platform to expand when the reference names a multi-platform index.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.PlatformCompleter))]
     public string? Platform { get; set; }
 
     /// <summary>The most bytes the files may add up to (default 64 GiB); a tar bomb stops there.</summary>

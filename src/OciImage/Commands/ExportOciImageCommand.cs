@@ -28,6 +28,7 @@ public sealed class ExportOciImageCommand : OciRegistryCmdlet
     /// <summary>The platform to export from a multi-platform image (needed for -Format docker).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.PlatformCompleter))]
     public string? Platform { get; set; }
 
     /// <summary>The name:tag that docker load gives the image (docker format; default from the reference).</summary>

@@ -19,6 +19,7 @@ public sealed class GetOciDigestCommand : OciRegistryCmdlet
     /// <summary>The image: REGISTRY/REPOSITORY[:TAG][@DIGEST] or oci:PATH[:TAG|@DIGEST].</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ReferenceSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.LayoutTagCompleter))]
     public string[] Reference { get; set; } = null!;
 
     /// <summary>Files to hash; wildcards are expanded.</summary>

@@ -35,6 +35,7 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
     /// <summary>The platform to read when the reference names a multi-platform index.</summary>
     [Parameter(ParameterSetName = ReferenceSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.PlatformCompleter))]
     public string? Platform { get; set; }
 
     /// <summary>A layer file on disk (tar, tar.gz or tar.zst) instead of an image.</summary>

@@ -12,6 +12,7 @@ public sealed class GetOciReferrerCommand : OciRegistryCmdlet
     /// <summary>The image: REPOSITORY:TAG, REPOSITORY@DIGEST, or the oci: forms.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.LayoutTagCompleter))]
     public string[] Reference { get; set; } = null!;
 
     /// <summary>Only referrers of this artifact type.</summary>

@@ -46,6 +46,7 @@ public sealed class NewOciImageCommand : OciComposeCmdlet
     /// <summary>The image's platform (default: the base's, else linux/amd64); with -Base, also picks from a base index.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.PlatformCompleter))]
     public string? Platform { get; set; }
 
     /// <summary>OCI (default) or Docker media types, for registries that need Docker v2 manifests.</summary>

@@ -13,6 +13,7 @@ public sealed class RemoveOciManifestCommand : OciRegistryCmdlet
     /// <summary>The image: REPOSITORY@DIGEST (a tag is resolved to its digest first), or the oci: forms.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.LayoutTagCompleter))]
     public string[] Reference { get; set; } = null!;
 
     protected override void ProcessRecord()

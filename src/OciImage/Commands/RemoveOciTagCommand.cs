@@ -13,6 +13,7 @@ public sealed class RemoveOciTagCommand : OciRegistryCmdlet
     /// <summary>The tag to remove, as REPOSITORY:TAG or oci:PATH:TAG.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.LayoutTagCompleter))]
     public string[] Reference { get; set; } = null!;
 
     protected override void ProcessRecord()

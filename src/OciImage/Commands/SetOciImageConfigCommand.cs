@@ -20,6 +20,7 @@ public sealed class SetOciImageConfigCommand : OciComposeCmdlet
     /// <summary>The platform to change when the reference names a multi-platform index.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.PlatformCompleter))]
     public string? Platform { get; set; }
 
     protected override void ProcessRecord() =>

@@ -12,6 +12,7 @@ public sealed class SetOciTagCommand : OciRegistryCmdlet
     /// <summary>The image to tag: REPOSITORY:TAG, REPOSITORY@DIGEST, or the oci: forms.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.LayoutTagCompleter))]
     public string[] Reference { get; set; } = null!;
 
     /// <summary>The new tags, in the same repository or layout.</summary>

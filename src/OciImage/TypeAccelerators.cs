@@ -1,0 +1,52 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using OciImage.Core;
+
+namespace OciImage;
+
+/// <summary>
+/// [OciDigest], [OciReference] and [OciPlatform] in scripts: '...' -as [OciDigest] parses a string. Registered
+/// through PowerShell's type accelerator table on import, and removed again on Remove-Module.
+/// </summary>
+internal static class TypeAccelerators
+{
+    private static readonly Dictionary<string, Type> Ours = new()
+    {
+        ["OciDigest"] = typeof(Digest),
+        ["OciReference"] = typeof(Reference),
+        ["OciPlatform"] = typeof(Platform),
+    };
+
+    private static Type? Table => typeof(PSObject).Assembly.GetType("System.Management.Automation.TypeAccelerators");
+
+    public static void Register()
+    {
+        var add = Table?.GetMethod("Add", new[] { typeof(string), typeof(Type) });
+        if (add is null)
+        {
+            return;
+        }
+
+        foreach (var pair in Ours)
+        {
+            try
+            {
+                add.Invoke(null, new object[] { pair.Key, pair.Value });
+            }
+            catch (System.Reflection.TargetInvocationException)
+            {
+                // Already there (another import of this module): keep it.
+            }
+        }
+    }
+
+    public static void Unregister()
+    {
+        var remove = Table?.GetMethod("Remove", new[] { typeof(string) });
+        foreach (var name in Ours.Keys)
+        {
+            remove?.Invoke(null, new object[] { name });
+        }
+    }
+}
