@@ -3,7 +3,8 @@
     Builds, tests, packages or cleans the OciImage module.
 .DESCRIPTION
     Build writes the ready module folder out/OciImage. Test runs the xunit suites (the
-    module tests import out/OciImage into a hosted PowerShell 7.6). Package builds in
+    module tests import out/OciImage into a hosted PowerShell 7.6) and, where Pester 5 is
+    installed, the Pester suite in tests/Pester. Package builds in
     Release and writes a .nupkg to out/packages that Publish-PSResource and
     Publish-Module accept. Clean removes build output.
 .EXAMPLE
@@ -38,6 +39,14 @@ switch ($Task) {
     }
     'Test' {
         Invoke-Dotnet @('test', $solution, '-c', $Configuration)
+        # The Pester suite runs where Pester 5 is installed (it needs only the built module).
+        if (Get-Module -ListAvailable -Name Pester | Where-Object Version -ge ([version]'5.0.0')) {
+            $result = Invoke-Pester -Path (Join-Path $root 'tests/Pester') -PassThru -Output Detailed
+            if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester tests failed" }
+        }
+        else {
+            Write-Warning 'Pester 5 is not installed; skipped tests/Pester (Install-Module Pester -MinimumVersion 5.0).'
+        }
     }
     'Package' {
         Invoke-Dotnet @('build', (Join-Path $root 'src/OciImage/OciImage.csproj'), '-c', 'Release')

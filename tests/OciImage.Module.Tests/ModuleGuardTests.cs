@@ -87,6 +87,8 @@ public sealed class ModuleGuardTests
         using var host = new PowerShellHost();
         var text = string.Join("\n", host.RunClean("Get-Help about_OciImage").Select(o => o.ToString()));
         Assert.Contains("oci:PATH[:TAG|@DIGEST]", text);
+        var references = string.Join("\n", host.RunClean("Get-Help about_OciImage_References").Select(o => o.ToString()));
+        Assert.Contains("docker.io/library/alpine", references);
     }
 
     private static Assembly ModuleAssembly() =>
