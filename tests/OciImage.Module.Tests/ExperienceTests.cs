@@ -45,3 +45,27 @@ public sealed class ExperienceTests : IClassFixture<LayoutFixture>
         host.RunClean($"(TabExpansion2 -inputScript '{line.Replace("'", "''")}' -cursorColumn {line.Length}).CompletionMatches.CompletionText")
             .Select(o => o.ToString()!.Trim('\'')).ToArray();
 }
+
+/// <summary>The Pester suite parses, and the pipelines it relies on bind as it expects.</summary>
+public sealed class PesterSuiteTests
+{
+    [Fact]
+    public void PesterFilesParseWithoutErrors()
+    {
+        var files = System.IO.Directory.GetFiles(System.IO.Path.Combine(RepoPaths.Root, "tests", "Pester"), "*.Tests.ps1");
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            System.Management.Automation.Language.Parser.ParseFile(file, out _, out var errors);
+            Assert.True(errors.Length == 0, file + ": " + string.Join("; ", errors.Select(e => e.Message)));
+        }
+    }
+
+    [Fact]
+    public void LayersPipeIntoGetOciLayerItem()
+    {
+        using var host = new PowerShellHost(RepoPaths.Root);
+        var items = host.RunClean("Get-OciLayer oci:./tests/data/hello:1.0 | Get-OciLayerItem").Select(i => i.Properties["Path"].Value.ToString());
+        Assert.Contains("/app/hello.txt", items);
+    }
+}
