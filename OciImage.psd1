@@ -35,6 +35,7 @@
         'Save-OciBlob'
         'Set-OciImageConfig'
         'Set-OciTag'
+        'Test-OciImage'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -73,28 +73,35 @@ public sealed class OciLayoutStore : IImageStore
         var root = Path.GetFullPath(path);
         Directory.CreateDirectory(root);
         var layoutFile = Path.Combine(root, LayoutFileName);
-        if (!File.Exists(layoutFile))
+        var indexFile = Path.Combine(root, IndexFileName);
+        if (!File.Exists(layoutFile) || !File.Exists(indexFile))
         {
-            if (Directory.EnumerateFileSystemEntries(root).Any(e => Path.GetFileName(e) is not ("blobs" or IndexFileName or "index.json.lock")))
+            // Creation happens under the layout lock, so concurrent first writers agree on one layout.
+            using var writeLock = LayoutLock.AcquireAsync(root, CancellationToken.None).GetAwaiter().GetResult();
+            if (!File.Exists(layoutFile))
             {
-                throw new LayoutNotFoundException(path, "the directory is not empty and has no oci-layout file; choose an empty or new directory") { Target = path };
+                if (Directory.EnumerateFileSystemEntries(root).Any(e => !IsOurs(Path.GetFileName(e))))
+                {
+                    throw new LayoutNotFoundException(path, "the directory is not empty and has no oci-layout file; choose an empty or new directory") { Target = path };
+                }
+
+                AtomicFile.WriteAllBytes(layoutFile, LayoutFileContent);
             }
 
-            AtomicFile.WriteAllBytes(layoutFile, LayoutFileContent);
+            if (!File.Exists(indexFile))
+            {
+                AtomicFile.WriteAllBytes(indexFile, LayoutIndex.Empty().ToBytes());
+            }
         }
 
         Directory.CreateDirectory(Path.Combine(root, "blobs", Digest.Sha256));
-        if (!File.Exists(Path.Combine(root, IndexFileName)))
-        {
-            using var writeLock = LayoutLock.AcquireAsync(root, CancellationToken.None).GetAwaiter().GetResult();
-            if (!File.Exists(Path.Combine(root, IndexFileName)))
-            {
-                AtomicFile.WriteAllBytes(Path.Combine(root, IndexFileName), LayoutIndex.Empty().ToBytes());
-            }
-        }
-
         return Open(root);
     }
+
+    /// <summary>What a layout being created may already hold: its own files and another writer's temp files.</summary>
+    private static bool IsOurs(string name) =>
+        name is "blobs" or IndexFileName or LayoutFileName or "index.json.lock"
+        || (name.StartsWith(".", StringComparison.Ordinal) && name.Contains(".tmp-"));
 
     public string BlobPath(Digest digest) => Path.Combine(Root, "blobs", digest.Algorithm, digest.Hex);
 

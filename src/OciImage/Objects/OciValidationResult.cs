@@ -1,0 +1,25 @@
+using OciImage.Core;
+
+namespace OciImage;
+
+/// <summary>What Test-OciImage found.</summary>
+public sealed class OciValidationResult
+{
+    public OciValidationResult(Reference reference, bool deep, string[] problems)
+    {
+        Reference = reference;
+        Deep = deep;
+        Problems = problems;
+    }
+
+    public Reference Reference { get; }
+
+    public bool IsValid => Problems.Length == 0;
+
+    /// <summary>True when layers were decompressed and their DiffIDs checked.</summary>
+    public bool Deep { get; }
+
+    public string[] Problems { get; }
+
+    public override string ToString() => IsValid ? "valid" : string.Join("; ", Problems);
+}
