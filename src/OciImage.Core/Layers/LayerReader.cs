@@ -23,11 +23,18 @@ public sealed class LayerReader : IDisposable
     {
         _what = what;
         var buffered = new BufferedStream(blob, 1 << 16);
-        _tar = new TarInputStream(Decompress(buffered), Encoding.UTF8) { IsStreamOwner = true };
+        _tar = new TarInputStream(new EndOfStreamGuard(Decompress(buffered)), Encoding.UTF8) { IsStreamOwner = true };
     }
 
-    /// <summary>The content of the current entry.</summary>
-    public Stream Content => _tar;
+    /// <summary>The content of the current entry; corrupt data surfaces as InvalidLayerException.</summary>
+    public Stream Content => _content ??= new CorruptionTranslatingStream(_tar, _what);
+
+    private Stream? _content;
+
+    /// <summary>What a damaged or hostile layer makes the tar and decompression code throw.</summary>
+    internal static bool IsCorruption(Exception ex) =>
+        ex is TarException or IOException or InvalidDataException or FormatException or ArgumentException
+            or OverflowException or IndexOutOfRangeException or ZstdSharp.ZstdException;
 
     /// <summary>The entries in tar order; PAX and GNU long names already applied.</summary>
     public IEnumerable<LayerItem> Items(CancellationToken cancellationToken)
@@ -40,7 +47,7 @@ public sealed class LayerReader : IDisposable
             {
                 entry = _tar.GetNextEntry();
             }
-            catch (Exception ex) when (ex is TarException or InvalidDataException or EndOfStreamException or FormatException or ArgumentException or ZstdSharp.ZstdException)
+            catch (Exception ex) when (IsCorruption(ex))
             {
                 throw new InvalidLayerException(_what, "it is not a readable tar (" + ex.Message + ")", ex);
             }
