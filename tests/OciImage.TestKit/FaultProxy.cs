@@ -50,6 +50,15 @@ public sealed class FaultProxy : IDisposable
         }
     }
 
+    /// <summary>The next matching requests are answered with a 307 redirect to <paramref name="location"/>.</summary>
+    public void RedirectNext(int times, string pathPart, string location)
+    {
+        lock (_rules)
+        {
+            _rules.Add(new Rule(pathPart, times, 307, null, "Location", location));
+        }
+    }
+
     /// <summary>The next matching responses are cut off after this many body bytes (the connection drops).</summary>
     public void DropAfter(int times, string pathPart, int bytes)
     {
@@ -128,6 +137,11 @@ public sealed class FaultProxy : IDisposable
                 if (rule.RetryAfter is not null)
                 {
                     context.Response.AddHeader("Retry-After", rule.RetryAfter);
+                }
+
+                if (rule.Header is not null)
+                {
+                    context.Response.AddHeader(rule.Header, rule.Value!);
                 }
 
                 return;

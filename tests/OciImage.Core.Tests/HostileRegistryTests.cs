@@ -1,0 +1,86 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core;
+using OciImage.Core.Errors;
+using OciImage.Core.Model;
+using OciImage.Core.Registry;
+using OciImage.TestKit;
+using Xunit;
+
+namespace OciImage.Core.Tests;
+
+/// <summary>Servers that lie or redirect: refused or bounded, and credentials stay with the registry.</summary>
+public sealed class HostileRegistryTests : IClassFixture<RegistryImages>
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private readonly RegistryImages _images;
+
+    public HostileRegistryTests(RegistryImages images) => _images = images;
+
+    [ToolFact("docker-registry", "skopeo", "umoci", "htpasswd")]
+    public async Task ARedirectToAnotherHostGetsNoCredentials()
+    {
+        var registry = _images.Registries[RegistryAuth.Basic];
+        var content = Encoding.UTF8.GetBytes("blob content served elsewhere");
+        var blob = new Descriptor { MediaType = MediaTypes.OciLayer, Digest = Digest.Compute(content), Size = content.Length };
+        var credential = new RegistryCredential(RegistryServer.User, RegistryServer.Password);
+        var direct = new RegistryClient(registry.Host, new RegistrySessions { DockerConfigPath = null }, new RegistryOptions { Credential = credential }, new RecordingLog()).Repository("team/app");
+        await direct.PutBlobAsync(blob, new MemoryStream(content), null, None);
+
+        // "localhost" is another host than 127.0.0.1 as far as credentials go.
+        using var storage = new RecordingServer("localhost", content, "application/octet-stream");
+        using var proxy = new FaultProxy(registry.Host);
+        proxy.RedirectNext(1, "/blobs/" + blob.Digest, $"http://{storage.Host}/storage/blob");
+        var store = new RegistryClient(proxy.Host, new RegistrySessions { DockerConfigPath = null }, new RegistryOptions { Credential = credential }, new RecordingLog()).Repository("team/app");
+
+        using var stream = await store.OpenBlobAsync(blob, None);
+        var read = new MemoryStream();
+        await stream.CopyToAsync(read);
+        Assert.Equal(content, read.ToArray());
+        var (path, authorization) = Assert.Single(storage.Requests);
+        Assert.Equal("/storage/blob", path);
+        Assert.Null(authorization);
+    }
+
+    [Fact]
+    public async Task AManifestOverFourMebibytesIsRefusedUnread()
+    {
+        var huge = Encoding.UTF8.GetBytes("{\"schemaVersion\":2,\"x\":\"" + new string('a', 5 * 1024 * 1024) + "\"}");
+        using var liar = new RecordingServer("127.0.0.1", huge, MediaTypes.OciManifest);
+        var store = new RegistryClient(liar.Host, new RegistrySessions { DockerConfigPath = null }, new RegistryOptions { MaximumRetryCount = 0 }, new RecordingLog()).Repository("big/app");
+        var error = await Assert.ThrowsAsync<ManifestTooLargeException>(() => store.GetManifestAsync(Reference.Parse($"{liar.Host}/big/app:v1"), None));
+        Assert.Equal("ManifestTooLarge", error.ErrorId);
+    }
+
+    [Fact]
+    public async Task ABlobWithOtherBytesIsRefused()
+    {
+        var lie = Encoding.UTF8.GetBytes("these are not the bytes you asked for");
+        using var liar = new RecordingServer("127.0.0.1", lie, "application/octet-stream");
+        var store = new RegistryClient(liar.Host, new RegistrySessions { DockerConfigPath = null }, new RegistryOptions { MaximumRetryCount = 0 }, new RecordingLog()).Repository("x/y");
+        var expected = Encoding.UTF8.GetBytes("the real bytes, of the same length!!!");
+        var descriptor = new Descriptor { MediaType = MediaTypes.OciLayer, Digest = Digest.Compute(expected), Size = expected.Length };
+        using var stream = await store.OpenBlobAsync(descriptor, None);
+        await Assert.ThrowsAsync<DigestMismatchException>(() => stream.CopyToAsync(Stream.Null));
+    }
+
+    [Fact]
+    public async Task CredentialsGoToAnAnnouncedRealmOnlyOverASafeChannel()
+    {
+        // The realm the registry announces gets the credentials (basic, for a token); the registry gets only the
+        // token; nothing secret reaches the log.
+        using var realm = new RecordingServer("127.0.0.1", Encoding.UTF8.GetBytes("{\"token\":\"t0ken-from-realm\",\"expires_in\":60}"), "application/json");
+        using var registry = new RecordingServer("127.0.0.1", Encoding.UTF8.GetBytes("{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"auth required\"}]}"), "application/json",
+            new System.Collections.Generic.Dictionary<string, string> { ["WWW-Authenticate"] = $"Bearer realm=\"http://{realm.Host}/token\",service=\"svc\"" }, status: 401);
+        var log = new RecordingLog();
+        var client = new RegistryClient(registry.Host, new RegistrySessions { DockerConfigPath = null }, new RegistryOptions { Credential = new RegistryCredential("u", "p@ss"), MaximumRetryCount = 0 }, log);
+        await Assert.ThrowsAsync<UnauthorizedException>(() => client.PingAsync(None));
+        Assert.StartsWith("Basic ", Assert.Single(realm.Requests).Authorization);
+        Assert.Equal(new string?[] { null, "Bearer t0ken-from-realm" }, registry.Requests.Select(r => r.Authorization));
+        Assert.DoesNotContain(log.Messages, m => m.Contains("p@ss") || m.Contains("t0ken-from-realm"));
+    }
+}
