@@ -64,7 +64,7 @@ public sealed class ImageCopier
         else
         {
             await CopyManifestTreeAsync(manifest, cancellationToken).ConfigureAwait(false);
-            await _target.PutManifestAsync(manifest, to.Tag, cancellationToken).ConfigureAwait(false);
+            await PutManifestAsync(manifest, to.Tag, cancellationToken).ConfigureAwait(false);
             _manifests++;
         }
 
@@ -237,10 +237,40 @@ public sealed class ImageCopier
                 await CopyManifestTreeAsync(child, cancellationToken).ConfigureAwait(false);
             }
 
-            await _target.PutManifestAsync(child, null, cancellationToken).ConfigureAwait(false);
+            await PutManifestAsync(child, null, cancellationToken).ConfigureAwait(false);
             _manifests++;
         }
     }
+
+    /// <summary>
+    /// Puts a manifest; when the registry says a blob it needs is missing or unverified (the CNCF registry can,
+    /// while another client commits the same blob to the same repository), checks its blobs again and retries once.
+    /// </summary>
+    private async Task PutManifestAsync(Manifest manifest, string? tag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _target.PutManifestAsync(manifest, tag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OciException ex) when (IsBlobRace(ex))
+        {
+            _log.Verbose($"The registry refused manifest {manifest.Digest} ({ex.Message}); checking its blobs and trying once more.");
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+            foreach (var blob in BlobsOf(manifest))
+            {
+                await BlobTransfer.EnsureAsync(_source, _target, blob, _log, null, cancellationToken).ConfigureAwait(false);
+            }
+
+            await _target.PutManifestAsync(manifest, tag, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsBlobRace(OciException ex) => ex switch
+    {
+        RegistryErrorException registry => registry.Code is "DIGEST_INVALID" or "MANIFEST_BLOB_UNKNOWN" or "BLOB_UNKNOWN",
+        ManifestUnknownException unknown => unknown.Message.Contains("blob unknown"),
+        _ => false,
+    };
 
     private async Task CopyBlobsAsync(IReadOnlyList<Descriptor> blobs, CancellationToken cancellationToken)
     {
