@@ -114,6 +114,13 @@ public sealed class CopyTests : IClassFixture<RegistryImages>
         var ok = host.RunClean($"Copy-OciImage {flaky.Host}/team/app:v2 oci:{temp.Combine("ok")}:v2 -RetryIntervalSec 0.01").Single();
         Assert.Equal(ReferenceImages.SkopeoDigest(_images.Layout, "v2"), ok.Properties["Digest"].Value.ToString());
 
+        // The destination fails the first blob upload half way: the upload starts again and the copy completes.
+        using var failing = new FaultProxy(Plain);
+        failing.FailNext(1, 503, "digest=");
+        var pushed = host.RunClean($"Copy-OciImage oci:{_images.Layout}:v1 {failing.Host}/restarted/app:v1 -MaximumRetryCount 0").Single();
+        Assert.Equal(ReferenceImages.SkopeoDigest(_images.Layout, "v1"), pushed.Properties["Digest"].Value.ToString());
+        Assert.True(failing.Log.Count(l => l.StartsWith("POST /v2/restarted/app/blobs/uploads")) >= 3, string.Join("\n", failing.Log));
+
         // A layer whose bytes were altered in the source layout: the copy fails and the tag is not written.
         var source = temp.Combine("source");
         ExternalTool.Run("skopeo", "copy", "--quiet", $"oci:{_images.Layout}:v1", $"oci:{source}:v1");

@@ -20,6 +20,18 @@ public enum BlobOutcome
 /// </summary>
 public static class BlobTransfer
 {
+    private const int MaxUploadAttempts = 3;
+
+    /// <summary>Failures worth starting an upload again for: the connection, or the registry's own trouble.</summary>
+    private static bool IsTransient(Exception ex) => ex switch
+    {
+        Errors.RegistryUnreachableException => true,
+        Errors.RegistryErrorException registry => registry.StatusCode >= 500,
+        System.IO.IOException => true,
+        System.Net.Http.HttpRequestException => true,
+        _ => false,
+    };
+
     public static async Task<BlobOutcome> EnsureAsync(IImageStore source, IImageStore target, Descriptor blob, IEngineLog log, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         if (await target.HasBlobAsync(blob, cancellationToken).ConfigureAwait(false))
@@ -41,9 +53,23 @@ public static class BlobTransfer
             log.Verbose($"The registry declined to mount {blob.Digest}; uploading it.");
         }
 
-        using (var stream = await source.OpenBlobAsync(blob, cancellationToken).ConfigureAwait(false))
+        // An upload cut off half way cannot continue from a one-way stream: it starts again, a few times.
+        for (var attempt = 1; ; attempt++)
         {
-            await target.PutBlobAsync(blob, stream, progress, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                using (var stream = await source.OpenBlobAsync(blob, cancellationToken).ConfigureAwait(false))
+                {
+                    await target.PutBlobAsync(blob, stream, progress, cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            }
+            catch (Exception ex) when (attempt < MaxUploadAttempts && IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                log.Verbose($"Upload of {blob.Digest} failed ({ex.Message}); starting it again (attempt {attempt + 1} of {MaxUploadAttempts}).");
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken).ConfigureAwait(false);
+            }
         }
 
         log.Verbose($"Blob {blob.Digest} ({blob.Size} bytes) copied to {target.Location}.");
