@@ -20,7 +20,8 @@ internal sealed class ProgressStreamContent : HttpContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
     {
-        var buffer = new byte[81920];
+        // Large reads mean fewer, larger socket writes for multi-MB layers.
+        var buffer = new byte[1 << 20];
         long sent = 0;
         int n;
         while ((n = await _source.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false)) > 0)
