@@ -68,6 +68,45 @@ public sealed class ReliabilityTests : IClassFixture<RegistryImages>
         Assert.All(check.RunClean($"Get-OciTag {Plain}/parallel/app | Test-OciImage"), r => Assert.True((bool)r.Properties["IsValid"].Value));
     }
 
+    [ToolFact("docker-registry", "skopeo", "umoci", "htpasswd")]
+    public async Task ParallelCopiesThroughAProxyThatDropsFivePercentCompleteOrFailCleanly()
+    {
+        using var temp = new TempDirectory();
+        var layout = temp.Combine("dropped");
+        using var proxy = new FaultProxy(Plain) { DropRate = 0.05 };
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+        {
+            using var host = new PowerShellHost();
+            var pull = host.Run($"Copy-OciImage {proxy.Host}/team/app:multi oci:{layout}:drop-{i} -RetryIntervalSec 0.05");
+            var push = host.Run($"Copy-OciImage oci:{_images.Layout}:multi {proxy.Host}/dropped/app:drop-{i} -RetryIntervalSec 0.05");
+            return (Pull: pull, Push: push, Index: i);
+        })));
+
+        using var check = new PowerShellHost();
+        var tags = check.RunClean($"Get-OciTag oci:{layout}").Select(t => t.Properties["Tag"].Value.ToString()).ToHashSet();
+        foreach (var (pull, push, i) in outcomes)
+        {
+            // Either it completed and verifies, or it failed with a clear error and tagged nothing.
+            if (pull.Errors.Count == 0)
+            {
+                Assert.Contains($"drop-{i}", tags);
+            }
+            else
+            {
+                Assert.DoesNotContain($"drop-{i}", tags);
+                Assert.All(pull.Errors, e => Assert.DoesNotContain("   at ", e.ToString()));
+            }
+
+            Assert.All(push.Errors, e => Assert.DoesNotContain("   at ", e.ToString()));
+        }
+
+        Assert.All(check.RunClean($"Get-OciTag oci:{layout} | Test-OciImage -Deep"), r => Assert.True((bool)r.Properties["IsValid"].Value));
+        Assert.All(check.RunClean($"Get-OciTag {Plain}/dropped/app | Test-OciImage"), r => Assert.True((bool)r.Properties["IsValid"].Value));
+        Assert.True(proxy.Requests > 50);
+        Assert.True(proxy.Dropped > 0, "the proxy dropped nothing, so the test proved nothing");
+        Assert.True(outcomes.Count(o => o.Pull.Errors.Count == 0) >= 6, "retries should carry most copies through 5% drops");
+    }
+
     [ToolTheory("docker-registry", "skopeo", "umoci", "htpasswd")]
     [InlineData(RegistryAuth.Basic)]
     [InlineData(RegistryAuth.Token)]

@@ -50,6 +50,16 @@ public sealed class FaultProxy : IDisposable
         }
     }
 
+    /// <summary>From now on, this share of requests (0 to 1) is cut off: no answer, or half a body.</summary>
+    public double DropRate { get; set; }
+
+    /// <summary>How many requests were cut off by <see cref="DropRate"/>.</summary>
+    public int Dropped => _dropped;
+
+    private int _dropped;
+
+    private readonly Random _random = new(17);
+
     /// <summary>The next matching requests are answered with a 307 redirect to <paramref name="location"/>.</summary>
     public void RedirectNext(int times, string pathPart, string location)
     {
@@ -127,6 +137,27 @@ public sealed class FaultProxy : IDisposable
             {
                 rule.Remaining--;
             }
+        }
+
+        bool drop;
+        lock (_random)
+        {
+            drop = DropRate > 0 && _random.NextDouble() < DropRate;
+        }
+
+        if (drop)
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+
+        if (drop && context.Request.HttpMethod == "GET")
+        {
+            rule = new Rule(string.Empty, 1, 0, null, null, null) { DropAfterBytes = 1 };
+        }
+        else if (drop)
+        {
+            context.Response.Abort();
+            return;
         }
 
         try
