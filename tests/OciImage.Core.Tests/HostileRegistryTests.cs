@@ -84,3 +84,46 @@ public sealed class HostileRegistryTests : IClassFixture<RegistryImages>
         Assert.DoesNotContain(log.Messages, m => m.Contains("p@ss") || m.Contains("t0ken-from-realm"));
     }
 }
+
+/// <summary>A server that accepts and then says nothing (slowloris) is bounded by the request timeout.</summary>
+public sealed class SilentServerTests
+{
+    [Fact]
+    public async Task ASilentServerTimesOutWithAClearError()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var accepted = new System.Collections.Generic.List<System.Net.Sockets.TcpClient>();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    accepted.Add(await listener.AcceptTcpClientAsync());
+                }
+            }
+            catch (Exception)
+            {
+            }
+        });
+        try
+        {
+            var host = $"127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}";
+            var options = new RegistryOptions { RequestTimeout = TimeSpan.FromSeconds(1), MaximumRetryCount = 1, RetryInterval = TimeSpan.FromMilliseconds(10) };
+            var store = new RegistryClient(host, new RegistrySessions { DockerConfigPath = null }, options, new RecordingLog()).Repository("slow/app");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var error = await Assert.ThrowsAsync<RegistryUnreachableException>(() => store.GetManifestAsync(Reference.Parse($"{host}/slow/app:v1"), CancellationToken.None));
+            Assert.Contains("no answer within", error.Message);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            listener.Stop();
+            foreach (var client in accepted)
+            {
+                client.Dispose();
+            }
+        }
+    }
+}

@@ -9,7 +9,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core;
 using OciImage.Core.Errors;
+using OciImage.Core.Copy;
 using OciImage.Core.Images;
+using OciImage.Core.Layers;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 using OciImage.TestKit;
@@ -240,5 +242,80 @@ public class OciLayoutStoreTests
         }
 
         return list;
+    }
+}
+
+/// <summary>A copy killed with SIGKILL half way leaves a layout that the next copy completes.</summary>
+public class KilledCopyTests
+{
+    [Fact]
+    public void TheNextCopyCompletesWhatAKilledOneLeft()
+    {
+        using var temp = new TempDirectory();
+        var tree = temp.Combine("tree");
+        Directory.CreateDirectory(tree);
+        var random = new Random(9);
+        for (var i = 0; i < 4; i++)
+        {
+            var bytes = new byte[24 * 1024 * 1024];
+            random.NextBytes(bytes);
+            File.WriteAllBytes(Path.Combine(tree, $"part{i}.bin"), bytes);
+        }
+
+        var source = temp.Combine("source");
+        var layers = new List<TestImages.Layer>();
+        using (var store = OciLayoutStore.OpenOrCreate(source))
+        {
+            foreach (var part in Directory.GetFiles(tree))
+            {
+                var single = temp.Combine("single-" + Path.GetFileNameWithoutExtension(part));
+                Directory.CreateDirectory(single);
+                File.Copy(part, Path.Combine(single, Path.GetFileName(part)));
+                var built = LayerBuilder.BuildIntoLayout(single, new LayerBuildOptions { Compression = LayerCompression.None }, store, CancellationToken.None);
+                layers.Add(new TestImages.Layer(built.Digest.ToString(), built.DiffId.ToString(), built.Size, built.MediaType));
+            }
+        }
+
+        TestImages.Compose(source, "big", layers);
+        var destination = temp.Combine("destination");
+        var program = Path.Combine(AppContext.BaseDirectory, "OciImage.TestKit.dll");
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardError = true };
+        foreach (var arg in new[] { "exec", program, "copy", $"oci:{source}:big", $"oci:{destination}:big" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using (var copy = Process.Start(info)!)
+        {
+            // Kill it once it has written some of the blobs.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (DateTime.UtcNow < deadline && !copy.HasExited)
+            {
+                var blobs = Path.Combine(destination, "blobs", "sha256");
+                if (Directory.Exists(blobs) && Directory.GetFiles(blobs).Length >= 2)
+                {
+                    break;
+                }
+
+                Thread.Sleep(5);
+            }
+
+            Assert.False(copy.HasExited, "the copy finished before it could be killed; make the image bigger");
+            copy.Kill();
+            copy.WaitForExit();
+        }
+
+        // Nothing is tagged yet, and what is there is whole or hidden as a temp file.
+        using (var half = OciLayoutStore.Open(destination))
+        {
+            Assert.Empty(half.ReadIndex().Manifests);
+        }
+
+        using (var from = OciLayoutStore.Open(source))
+        using (var to = OciLayoutStore.Open(destination))
+        {
+            new ImageCopier(from, to, new CopyOptions(), NullEngineLog.Instance, null).CopyAsync(Reference.ForLayout(source, "big"), Reference.ForLayout(destination, "big"), CancellationToken.None).GetAwaiter().GetResult();
+            Assert.Empty(ImageValidator.ValidateAsync(to, Reference.ForLayout(destination, "big"), deep: true, NullEngineLog.Instance, CancellationToken.None).GetAwaiter().GetResult());
+        }
     }
 }
