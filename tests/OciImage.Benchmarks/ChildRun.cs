@@ -1,0 +1,101 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using OciImage.Core;
+using OciImage.Core.Copy;
+using OciImage.Core.Images;
+using OciImage.Core.Layers;
+using OciImage.Core.Registry;
+using OciImage.Core.Stores;
+using OciImage.Module.Tests;
+
+namespace OciImage.Benchmarks;
+
+/// <summary>
+/// The OciImage side of a scenario, run in a process of its own so that time and peak memory are measured
+/// like the peers': through the engine API (--run) or through the real cmdlets in a hosted PowerShell (--cmdlet).
+/// </summary>
+public static class ChildRun
+{
+    public static int Engine(string[] args)
+    {
+        var context = new StoreContext(new RegistrySessions { DockerConfigPath = null }, null, NullEngineLog.Instance);
+        var token = CancellationToken.None;
+        switch (args[0])
+        {
+            case "layer":
+                LayerBuilder.BuildIntoDirectory(args[1], new LayerBuildOptions(), args[2], token);
+                return 0;
+            case "copy":
+                var from = Reference.Parse(args[1]);
+                var to = Reference.Parse(args[2]);
+                using (var source = ImageStores.OpenForRead(from, context))
+                using (var target = to.IsLayout ? OciLayoutStore.OpenOrCreate(to.LayoutPath!) : (IImageStore)ImageStores.OpenRegistry(to, context))
+                {
+                    new ImageCopier(source, target, new CopyOptions(), NullEngineLog.Instance, null).CopyAsync(from, to, token).GetAwaiter().GetResult();
+                }
+
+                return 0;
+            case "tags":
+                var repository = Reference.Parse(args[1]);
+                using (var store = ImageStores.OpenForRead(repository, context))
+                {
+                    var tags = store.ListTagsAsync(token).ToBlockingList();
+                    foreach (var tag in tags)
+                    {
+                        store.GetManifestAsync(repository.WithTag(tag), token).GetAwaiter().GetResult();
+                    }
+                }
+
+                return 0;
+            case "expand":
+                var image = Reference.Parse(args[1]);
+                using (var store = ImageStores.OpenForRead(image, context))
+                {
+                    var resolved = ImageReader.ResolveImageAsync(store, image, null, token).GetAwaiter().GetResult();
+                    ImageExpander.ExpandAsync(store, resolved.Image!, args[2], ImageExpander.DefaultMaxSize, NullEngineLog.Instance, null, token).GetAwaiter().GetResult();
+                }
+
+                return 0;
+            default:
+                Console.Error.WriteLine("unknown engine run " + args[0]);
+                return 2;
+        }
+    }
+
+    public static int Cmdlet(string script)
+    {
+        using var host = new PowerShellHost();
+        var result = host.Run(script + " | Out-Null");
+        if (result.Errors.Count > 0)
+        {
+            Console.Error.WriteLine(string.Join("\n", result.Errors.Select(e => e.ToString())));
+            return 1;
+        }
+
+        return 0;
+    }
+}
+
+internal static class AsyncEnumerableExtensions
+{
+    public static System.Collections.Generic.List<T> ToBlockingList<T>(this System.Collections.Generic.IAsyncEnumerable<T> items)
+    {
+        var list = new System.Collections.Generic.List<T>();
+        var enumerator = items.GetAsyncEnumerator();
+        try
+        {
+            while (enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult())
+            {
+                list.Add(enumerator.Current);
+            }
+        }
+        finally
+        {
+            enumerator.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using OciImage.Core;
+using OciImage.Core.Layers;
+using OciImage.Core.Registry;
+using OciImage.Core.Stores;
+using OciImage.TestKit;
+
+namespace OciImage.Benchmarks;
+
+/// <summary>
+/// What the scenarios run on, made by the harness itself: a real tree (the installed .NET SDK, or a small
+/// generated one with --quick), a 5-layer image built from it in a layout and pushed by skopeo to a loopback
+/// source registry, a repository with many tags, and a destination registry that can be made empty again.
+/// </summary>
+public sealed class DataSet : IDisposable
+{
+    private readonly TempDirectory _temp = new("ocibench");
+
+    private DataSet(bool quick)
+    {
+        Quick = quick;
+        Tree = quick ? MakeSmallTree(_temp.Combine("tree")) : FindSdkTree();
+        Source = new RegistryServer();
+        Destination = new RegistryServer();
+        BuildImage();
+        Source.PushWithSkopeo($"oci:{Layout}:big", "big/app:1");
+        MakeTags(quick ? 10 : 200);
+        ExternalTool.Run("umoci", "init", "--layout", UmociLayout);
+        ExternalTool.Run("umoci", "new", "--image", $"{UmociLayout}:base");
+    }
+
+    public bool Quick { get; }
+
+    public string Tree { get; }
+
+    public RegistryServer Source { get; }
+
+    public RegistryServer Destination { get; private set; }
+
+    public string Layout => _temp.Combine("layout");
+
+    public string UmociLayout => _temp.Combine("umoci");
+
+    public int TagCount { get; private set; }
+
+    public string TagsFile => _temp.Combine("tags.txt");
+
+    public string Scratch(string name) => _temp.Combine("scratch", name);
+
+    public static DataSet Prepare(bool quick) => new(quick);
+
+    /// <summary>A new, empty destination registry, so no run profits from the one before.</summary>
+    public void FreshDestination()
+    {
+        Destination.Dispose();
+        Destination = new RegistryServer();
+    }
+
+    public void Dispose()
+    {
+        Source.Dispose();
+        Destination.Dispose();
+        _temp.Dispose();
+    }
+
+    private static string FindSdkTree()
+    {
+        var sdk = Directory.GetDirectories("/usr/share/dotnet/sdk").OrderBy(d => d).LastOrDefault()
+            ?? throw new InvalidOperationException("no .NET SDK directory to use as the tree");
+        return sdk;
+    }
+
+    private static string MakeSmallTree(string root)
+    {
+        var random = new Random(1);
+        for (var d = 0; d < 5; d++)
+        {
+            var dir = Path.Combine(root, "part" + d);
+            Directory.CreateDirectory(dir);
+            for (var f = 0; f < 20; f++)
+            {
+                var text = string.Concat(Enumerable.Range(0, 200).Select(i => random.Next(1000).ToString() + " "));
+                File.WriteAllText(Path.Combine(dir, $"file{f}.txt"), text);
+            }
+        }
+
+        return root;
+    }
+
+    /// <summary>Five layers from the five largest directories of the tree, in a layout, tagged big.</summary>
+    private void BuildImage()
+    {
+        var parts = Directory.GetDirectories(Tree)
+            .OrderByDescending(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length))
+            .Take(5).ToList();
+        var layers = new List<TestImages.Layer>();
+        using (var store = OciLayoutStore.OpenOrCreate(Layout))
+        {
+            foreach (var part in parts)
+            {
+                var built = LayerBuilder.BuildIntoLayout(part, new LayerBuildOptions { Destination = "/data/" + Path.GetFileName(part) }, store, CancellationToken.None);
+                layers.Add(new TestImages.Layer(built.Digest.ToString(), built.DiffId.ToString(), built.Size, built.MediaType));
+            }
+        }
+
+        TestImages.Compose(Layout, "big", layers);
+    }
+
+    private void MakeTags(int count)
+    {
+        var reference = Reference.Parse($"{Source.Host}/tags/app:base");
+        Source.PushWithSkopeo($"oci:{Layout}:big", "tags/app:base");
+        var store = new RegistryClient(Source.Host, new RegistrySessions { DockerConfigPath = null }, null, NullEngineLog.Instance).Repository("tags/app");
+        var manifest = store.GetManifestAsync(reference, CancellationToken.None).GetAwaiter().GetResult();
+        var tags = new List<string> { "base" };
+        for (var i = 1; i < count; i++)
+        {
+            store.PutManifestAsync(manifest, "t" + i, CancellationToken.None).GetAwaiter().GetResult();
+            tags.Add("t" + i);
+        }
+
+        File.WriteAllLines(TagsFile, tags);
+        TagCount = tags.Count;
+    }
+}

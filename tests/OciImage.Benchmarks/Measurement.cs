@@ -1,0 +1,50 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+
+namespace OciImage.Benchmarks;
+
+/// <summary>One timed run of a command: wall seconds and peak resident memory, as GNU time reports them.</summary>
+public sealed record Sample(double Seconds, long PeakKilobytes);
+
+/// <summary>Runs a command line under /usr/bin/time, ours and the peers' alike, so both are measured the same way.</summary>
+public static class Measurement
+{
+    public static Sample Run(string command)
+    {
+        var report = Path.GetTempFileName();
+        try
+        {
+            var info = new ProcessStartInfo("/usr/bin/time") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { "-f", "%e %M", "-o", report, "bash", "-c", command })
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            using var process = Process.Start(info)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"'{command}' failed ({process.ExitCode}): {stderr.Result}{stdout.Result}");
+            }
+
+            var parts = File.ReadAllText(report).Trim().Split('\n').Last().Split(' ');
+            return new Sample(double.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            File.Delete(report);
+        }
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using OciImage.TestKit;
+
+namespace OciImage.Benchmarks;
+
+/// <summary>
+/// dotnet run -c Release --project tests/OciImage.Benchmarks -- [--quick] [--runs N] [SCENARIO...]
+///   times every scenario for OciImage (engine and cmdlets) and its peers, alternating, and prints medians,
+///   ratios OciImage/peer and peak memory; --micro runs the BenchmarkDotNet suite of hot paths instead.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length >= 2 && args[0] == "--run")
+        {
+            return ChildRun.Engine(args.Skip(1).ToArray());
+        }
+
+        if (args.Length == 2 && args[0] == "--cmdlet")
+        {
+            return ChildRun.Cmdlet(args[1]);
+        }
+
+        if (args.Contains("--micro"))
+        {
+            BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Where(a => a != "--micro").ToArray());
+            return 0;
+        }
+
+        var quick = args.Contains("--quick");
+        var runsIndex = Array.IndexOf(args, "--runs");
+        var runs = runsIndex >= 0 ? int.Parse(args[runsIndex + 1]) : quick ? 1 : 3;
+        var wanted = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] != "--runs")).ToHashSet();
+
+        Console.WriteLine($"OciImage benchmarks: {Environment.ProcessorCount} cores, {runs} run(s) each, {(quick ? "quick data" : "the .NET SDK tree")}");
+        if (!quick)
+        {
+            Console.WriteLine(Limits.Describe());
+        }
+
+        using var data = DataSet.Prepare(quick);
+        var self = Assembly.GetExecutingAssembly().Location;
+        var failures = 0;
+        foreach (var scenario in Scenarios.All(data, self).Where(s => wanted.Count == 0 || wanted.Contains(s.Name)))
+        {
+            var samples = scenario.Contenders.ToDictionary(c => c.Contender, _ => new List<Sample>());
+            for (var run = 0; run < runs; run++)
+            {
+                // Alternate contenders within each run so drift affects all alike.
+                foreach (var (contender, command) in scenario.Contenders)
+                {
+                    scenario.Reset?.Invoke();
+                    try
+                    {
+                        samples[contender].Add(Measurement.Run(command()));
+                    }
+                    catch (InvalidOperationException ex)
+                    {
+                        Console.WriteLine($"  {scenario.Name} / {contender} failed: {ex.Message}");
+                        failures++;
+                    }
+                }
+            }
+
+            Report(scenario, samples);
+        }
+
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static void Report(Scenario scenario, Dictionary<string, List<Sample>> samples)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{scenario.Name}: {scenario.Description}");
+        var ours = samples.Values.First();
+        var oursMedian = ours.Count == 0 ? double.NaN : Measurement.Median(ours.Select(s => s.Seconds));
+        foreach (var (contender, list) in samples)
+        {
+            if (list.Count == 0)
+            {
+                continue;
+            }
+
+            var median = Measurement.Median(list.Select(s => s.Seconds));
+            var memory = Measurement.Median(list.Select(s => (double)s.PeakKilobytes)) / 1024;
+            var ratio = contender.StartsWith("OciImage", StringComparison.Ordinal) ? string.Empty : $"  OciImage/peer {oursMedian / median:0.00}";
+            Console.WriteLine($"  {contender,-22} {median,8:0.000} s  {memory,7:0} MB peak{ratio}");
+        }
+    }
+}

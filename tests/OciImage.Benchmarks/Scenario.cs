@@ -1,0 +1,34 @@
+using System;
+using System.Collections.Generic;
+
+
+namespace OciImage.Benchmarks;
+
+/// <summary>
+/// One thing users do, timed for OciImage (engine API and real cmdlets, each in its own process) and for the
+/// tools they would use instead. <see cref="Reset"/> runs before every timed run so each starts from the same state.
+/// </summary>
+public sealed class Scenario
+{
+    public Scenario(string name, string description)
+    {
+        Name = name;
+        Description = description;
+    }
+
+    public string Name { get; }
+
+    public string Description { get; }
+
+    /// <summary>Contenders and their command lines (made after each reset, as hosts may change); OciImage's first.</summary>
+    public List<(string Contender, Func<string> Command)> Contenders { get; } = new();
+
+    /// <summary>Brings the world back to the starting state before each run (delete outputs, fresh registry).</summary>
+    public Action? Reset { get; init; }
+
+    public Scenario Add(string contender, Func<string> command)
+    {
+        Contenders.Add((contender, command));
+        return this;
+    }
+}

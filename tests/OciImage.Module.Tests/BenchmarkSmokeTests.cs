@@ -1,0 +1,29 @@
+using System.IO;
+using OciImage.TestKit;
+using Xunit;
+
+namespace OciImage.Module.Tests;
+
+/// <summary>
+/// The benchmark harness is not part of pass/fail, but it must keep working: every scenario runs once on tiny
+/// data, for OciImage (engine and cmdlets) and every peer.
+/// </summary>
+public sealed class BenchmarkSmokeTests
+{
+    [ToolFact("docker-registry", "skopeo", "umoci", "pigz", "tar", "gzip")]
+    public void EveryScenarioRunsOnTinyData()
+    {
+        Assert.True(File.Exists("/usr/bin/time"), "GNU time is needed (.ci/run installs it)");
+        var harness = Path.Combine(Path.GetDirectoryName(typeof(BenchmarkSmokeTests).Assembly.Location)!.Replace("OciImage.Module.Tests", "OciImage.Benchmarks"), "OciImage.Benchmarks.dll");
+        Assert.True(File.Exists(harness), "build tests/OciImage.Benchmarks first: " + harness);
+        var result = ExternalTool.TryRun("dotnet", harness, "--quick");
+        Assert.True(result.ExitCode == 0, result.StdOut + result.StdErr);
+        foreach (var scenario in new[] { "layer-build", "copy", "pull", "push", "recopy", "tags", "expand" })
+        {
+            Assert.Contains(scenario + ":", result.StdOut);
+        }
+
+        Assert.Contains("OciImage/peer", result.StdOut);
+        Assert.DoesNotContain("failed", result.StdOut);
+    }
+}
