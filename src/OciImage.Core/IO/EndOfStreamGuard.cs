@@ -8,27 +8,13 @@ namespace OciImage.Core.IO;
 /// tar reader loops forever on an entry (a PAX or long-name header) that claims more bytes than the stream
 /// has, because it keeps reading zero bytes; this turns that loop into an error (found by the fuzz tests).
 /// </summary>
-public sealed class EndOfStreamGuard : Stream
+public sealed class EndOfStreamGuard : ReadOnlyStream
 {
     private const int ToleratedEndReads = 4;
     private readonly Stream _inner;
     private int _endReads;
 
     public EndOfStreamGuard(Stream inner) => _inner = inner;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override int Read(byte[] buffer, int offset, int count)
     {
@@ -40,16 +26,6 @@ public sealed class EndOfStreamGuard : Stream
 
         return n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -4,7 +4,7 @@ using System.IO;
 namespace OciImage.Core.IO;
 
 /// <summary>A read-only stream of some bytes already read (a peeked magic number) followed by the rest.</summary>
-public sealed class PrefixedStream : Stream
+public sealed class PrefixedStream : ReadOnlyStream
 {
     private readonly byte[] _prefix;
     private readonly int _prefixLength;
@@ -16,20 +16,6 @@ public sealed class PrefixedStream : Stream
         _prefix = prefix;
         _prefixLength = prefixLength;
         _rest = rest;
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
     }
 
     public override int Read(byte[] buffer, int offset, int count)
@@ -44,16 +30,6 @@ public sealed class PrefixedStream : Stream
 
         return _rest.Read(buffer, offset, count);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

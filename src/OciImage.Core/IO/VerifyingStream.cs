@@ -12,7 +12,7 @@ namespace OciImage.Core.IO;
 /// when the bytes do not match the descriptor (digest and size). Reading past the size fails at once, so a
 /// hostile source cannot stream forever.
 /// </summary>
-public sealed class VerifyingStream : Stream
+public sealed class VerifyingStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly Descriptor _expected;
@@ -28,12 +28,6 @@ public sealed class VerifyingStream : Stream
         _what = what;
         _hash = Digest.CreateHash(expected.Digest.Algorithm);
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => _expected.Size;
 
@@ -96,16 +90,6 @@ public sealed class VerifyingStream : Stream
 
         return 0;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -5,6 +5,8 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 
+using OciImage.Core.IO;
+
 namespace OciImage.Core.Registry;
 
 /// <summary>
@@ -12,7 +14,7 @@ namespace OciImage.Core.Registry;
 /// <c>Range: bytes=POSITION-</c> and goes on, a bounded number of times. A registry that ignores Range
 /// (answers 200) is read from the start and the bytes already had are skipped.
 /// </summary>
-internal sealed class ResumingBlobStream : Stream
+internal sealed class ResumingBlobStream : ReadOnlyStream
 {
     private readonly Func<long, CancellationToken, Task<HttpResponseMessage>> _reopen;
     private readonly long _length;
@@ -32,12 +34,6 @@ internal sealed class ResumingBlobStream : Stream
         _maximumResumes = maximumResumes;
         _cancellationToken = cancellationToken;
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => _length;
 
@@ -78,16 +74,6 @@ internal sealed class ResumingBlobStream : Stream
             }
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
