@@ -147,7 +147,8 @@ public readonly struct Digest : IEquatable<Digest>, IComparable<Digest>
         _ => false,
     };
 
-    public override int GetHashCode() => ToString().GetHashCode();
+    // Digests key dictionaries on the copy path: hash the hex without building the string form.
+    public override int GetHashCode() => Hex is null ? 0 : StringComparer.Ordinal.GetHashCode(Hex);
 
     public int CompareTo(Digest other) => string.CompareOrdinal(ToString(), other.ToString());
 

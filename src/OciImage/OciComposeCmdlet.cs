@@ -1,7 +1,6 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using OciImage.Core;
@@ -126,18 +125,8 @@ public abstract class OciComposeCmdlet : OciRegistryCmdlet
         Platform = platform,
     };
 
-    protected DateTimeOffset CreatedTime()
-    {
-        if (Created is { } created)
-        {
-            return new DateTimeOffset(created.ToUniversalTime());
-        }
-
-        var epoch = System.Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
-        return long.TryParse(epoch, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : DateTimeOffset.FromUnixTimeSeconds(0);
-    }
+    protected DateTimeOffset CreatedTime() =>
+        Created is { } created ? new DateTimeOffset(created.ToUniversalTime()) : Core.Layers.ReproducibleTime.FromEnvironment();
 
     protected IReadOnlyDictionary<string, string>? Annotations()
     {

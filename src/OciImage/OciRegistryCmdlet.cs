@@ -61,6 +61,5 @@ public abstract class OciRegistryCmdlet : OciCmdlet
         RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec),
     };
 
-    protected static RegistryCredential ToRegistryCredential(PSCredential credential) =>
-        new(credential.UserName, credential.GetNetworkCredential().Password) { Source = "-Credential" };
+    protected static RegistryCredential ToRegistryCredential(PSCredential credential) => Shapes.ToRegistryCredential(credential, "-Credential");
 }

@@ -5,10 +5,11 @@ using System.Text;
 using ICSharpCode.SharpZipLib.Tar;
 using OciImage.Core.Errors;
 using OciImage.Core.IO;
+using OciImage.Core.Layers;
 
 namespace OciImage.Core.Archives;
 
-/// <summary>Packs a folder into a tar file (atomically) and unpacks a tar into a folder, refusing unsafe names.</summary>
+/// <summary>Packs a folder into a tar file (atomically, with the layer tar writer) and unpacks a tar into a folder, refusing unsafe names.</summary>
 public static class TarFolder
 {
     public static void Pack(string folder, string tarPath)
@@ -17,29 +18,24 @@ public static class TarFolder
         try
         {
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            using (var tar = new TarOutputStream(file, Encoding.UTF8))
+            using (var tar = new TarLayerWriter(file))
             {
                 var root = Path.GetFullPath(folder);
+                var epoch = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
                 foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal))
                 {
                     var name = path.Substring(root.Length + 1).Replace('\\', '/');
-                    var isDirectory = Directory.Exists(path);
-                    var entry = TarEntry.CreateTarEntry(isDirectory ? name + "/" : name);
-                    entry.TarHeader.TypeFlag = isDirectory ? TarHeader.LF_DIR : TarHeader.LF_NORMAL;
-                    entry.TarHeader.Mode = isDirectory ? 0x1ED : 0x1A4;
-                    entry.TarHeader.ModTime = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-                    entry.TarHeader.UserName = string.Empty;
-                    entry.TarHeader.GroupName = string.Empty;
-                    entry.TarHeader.Size = isDirectory ? 0 : new FileInfo(path).Length;
-                    tar.PutNextEntry(entry);
-                    if (!isDirectory)
+                    if (Directory.Exists(path))
                     {
-                        using var content = File.OpenRead(path);
-                        content.CopyTo(tar);
+                        tar.AddDirectory(name, 0x1ED, epoch, 0, 0);
+                        continue;
                     }
 
-                    tar.CloseEntry();
+                    using var content = File.OpenRead(path);
+                    tar.AddFile(name, 0x1A4, epoch, 0, 0, content.Length, content);
                 }
+
+                tar.Finish();
             }
 
             AtomicFile.MoveOver(temp, tarPath);

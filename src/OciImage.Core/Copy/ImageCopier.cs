@@ -265,12 +265,8 @@ public sealed class ImageCopier
         }
     }
 
-    private static bool IsBlobRace(OciException ex) => ex switch
-    {
-        RegistryErrorException registry => registry.Code is "DIGEST_INVALID" or "MANIFEST_BLOB_UNKNOWN" or "BLOB_UNKNOWN",
-        ManifestUnknownException unknown => unknown.Message.Contains("blob unknown"),
-        _ => false,
-    };
+    private static bool IsBlobRace(OciException ex) =>
+        ex is RegistryErrorException { Code: "DIGEST_INVALID" or "MANIFEST_BLOB_UNKNOWN" or "BLOB_UNKNOWN" };
 
     private async Task CopyBlobsAsync(IReadOnlyList<Descriptor> blobs, CancellationToken cancellationToken)
     {

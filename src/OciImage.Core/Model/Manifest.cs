@@ -67,11 +67,12 @@ public abstract class Manifest
         Platform = platform,
     };
 
-    internal void Attach(byte[] raw, string mediaType)
+    /// <param name="sha256">The sha256 of <paramref name="raw"/> when the caller has just computed it.</param>
+    internal void Attach(byte[] raw, string mediaType, Digest? sha256 = null)
     {
         _raw = raw;
         MediaType = mediaType;
-        Digest = Digest.Compute(raw, Digest.Sha256);
+        Digest = sha256 is { Algorithm: Digest.Sha256 } known ? known : Digest.Compute(raw, Digest.Sha256);
     }
 
     /// <summary>The digest over the bytes with the algorithm of <paramref name="expected"/> (sha512 manifests exist).</summary>

@@ -10,7 +10,9 @@ public static class ManifestParser
     /// <param name="raw">The exact bytes; kept by the result.</param>
     /// <param name="mediaTypeHint">What the descriptor or the Content-Type said, if anything.</param>
     /// <param name="what">Names the document in error messages.</param>
-    public static Manifest Parse(byte[] raw, string? mediaTypeHint, string what)
+    public static Manifest Parse(byte[] raw, string? mediaTypeHint, string what) => Parse(raw, mediaTypeHint, what, null);
+
+    private static Manifest Parse(byte[] raw, string? mediaTypeHint, string what, Digest? sha256)
     {
         if (raw.Length > Manifest.MaxSize)
         {
@@ -97,7 +99,7 @@ public static class ManifestParser
             throw new InvalidManifestException(what, $"it declares media type '{declared}' but was described as '{mediaTypeHint}'");
         }
 
-        result.Attach(raw, mediaType!);
+        result.Attach(raw, mediaType!, sha256);
         return result;
     }
 
@@ -115,7 +117,7 @@ public static class ManifestParser
             throw new DigestMismatchException(what, expected.Digest, actual.ToString());
         }
 
-        return Parse(raw, expected.MediaType, what);
+        return Parse(raw, expected.MediaType, what, actual);
     }
 
     /// <summary>Serialises a new model once and parses it back, so its digest is over the bytes written.</summary>

@@ -25,6 +25,19 @@ public sealed class RegistryOptions
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The same settings with another credential (one side of a copy).</summary>
+    public RegistryOptions WithCredential(RegistryCredential? credential) => credential is null ? this : new RegistryOptions
+    {
+        Credential = credential,
+        AllowInsecure = AllowInsecure,
+        SkipCertificateCheck = SkipCertificateCheck,
+        ChunkSize = ChunkSize,
+        MaximumRetryCount = MaximumRetryCount,
+        RetryInterval = RetryInterval,
+        MaximumRetryDelay = MaximumRetryDelay,
+        RequestTimeout = RequestTimeout,
+    };
+
     /// <summary>These settings, overlaid with the ones given explicitly for one call.</summary>
     public RegistryOptions Merge(RegistryOptions? overrides) => overrides is null ? this : new RegistryOptions
     {

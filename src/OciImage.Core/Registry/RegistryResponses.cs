@@ -30,7 +30,8 @@ public static class RegistryResponses
             (403, _) or (_, "DENIED") => new AccessDeniedException(what, detail),
             (_, "MANIFEST_UNKNOWN") => new ManifestUnknownException(what, detail),
             (_, "NAME_UNKNOWN") => new RepositoryUnknownException(what, detail),
-            (_, "BLOB_UNKNOWN") => new ManifestUnknownException(what, "blob unknown: " + detail),
+            // Kept with their spec code: a manifest put refused for a blob it names is not a missing manifest.
+            (_, "BLOB_UNKNOWN" or "MANIFEST_BLOB_UNKNOWN") => new RegistryErrorException(what, status, code, detail),
             (_, "UNSUPPORTED") or (405, _) => new OperationNotSupportedException(what, detail),
             (404, _) => new ManifestUnknownException(what, detail),
             _ => (OciException)new RegistryErrorException(what, status, code, detail),

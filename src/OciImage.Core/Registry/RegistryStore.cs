@@ -193,6 +193,9 @@ public sealed class RegistryStore : IImageStore
         }
     }
 
+    public Task TagAsync(Manifest manifest, string tag, CancellationToken cancellationToken) =>
+        PutManifestAsync(manifest, tag, cancellationToken);
+
     /// <summary>Deletes a manifest by digest (and so every tag that names it).</summary>
     public async Task DeleteManifestAsync(Digest digest, CancellationToken cancellationToken)
     {

@@ -48,13 +48,15 @@ internal sealed class ResumingBlobStream : ReadOnlyStream
 
     public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancellationToken);
+        // Most reads carry no token of their own: link only when there are two to watch.
+        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancellationToken) : null;
+        var token = linked?.Token ?? _cancellationToken;
         while (true)
         {
             try
             {
                 _body ??= await OpenBodyAsync().ConfigureAwait(false);
-                var n = await _body.ReadAsync(buffer, offset, count, linked.Token).ConfigureAwait(false);
+                var n = await _body.ReadAsync(buffer, offset, count, token).ConfigureAwait(false);
                 if (n == 0 && _position < _length && _resumes < _maximumResumes)
                 {
                     // The connection ended early without an error: resume like after a drop.
@@ -64,13 +66,13 @@ internal sealed class ResumingBlobStream : ReadOnlyStream
                 _position += n;
                 return n;
             }
-            catch (Exception ex) when ((ex is IOException || ex is HttpRequestException) && !linked.IsCancellationRequested && _resumes < _maximumResumes)
+            catch (Exception ex) when ((ex is IOException || ex is HttpRequestException) && !token.IsCancellationRequested && _resumes < _maximumResumes)
             {
                 _resumes++;
                 _body?.Dispose();
                 _body = null;
                 _response.Dispose();
-                _response = await _reopen(_position, linked.Token).ConfigureAwait(false);
+                _response = await _reopen(_position, token).ConfigureAwait(false);
             }
         }
     }

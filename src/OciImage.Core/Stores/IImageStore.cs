@@ -43,6 +43,15 @@ public interface IImageStore : IDisposable
     /// <summary>Stores a manifest by its exact bytes, and tags it when a tag is given.</summary>
     Task PutManifestAsync(Manifest manifest, string? tag, CancellationToken cancellationToken);
 
+    /// <summary>Points a tag at a manifest the store already holds (its exact bytes, so the digest stays).</summary>
+    Task TagAsync(Manifest manifest, string tag, CancellationToken cancellationToken);
+
+    /// <summary>Removes a tag and keeps the image; ManifestUnknownException when the tag is not there.</summary>
+    Task DeleteTagAsync(string tag, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a manifest by digest, with every tag that names it.</summary>
+    Task DeleteManifestAsync(Digest digest, CancellationToken cancellationToken);
+
     /// <summary>The tags, in the store's order.</summary>
     IAsyncEnumerable<string> ListTagsAsync(CancellationToken cancellationToken);
 }

@@ -282,6 +282,28 @@ public sealed class OciLayoutStore : IImageStore
         await UpdateIndexAsync(index => index.Add(manifest.With(null), tag), cancellationToken).ConfigureAwait(false);
     }
 
+    public Task TagAsync(Manifest manifest, string tag, CancellationToken cancellationToken) =>
+        TagAsync(manifest.ToDescriptor(), tag, cancellationToken);
+
+    public async Task DeleteTagAsync(string tag, CancellationToken cancellationToken)
+    {
+        if (!await UntagAsync(tag, cancellationToken).ConfigureAwait(false))
+        {
+            throw new ManifestUnknownException(Location.WithTag(tag).ToString(), $"tag '{tag}' is not in the layout") { Target = tag };
+        }
+    }
+
+    /// <summary>Removes the index.json entries of a digest. The blobs stay until a garbage collection: other images may share them.</summary>
+    public async Task DeleteManifestAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        await UpdateIndexAsync(index => index.RemoveDigest(digest, out removed), cancellationToken).ConfigureAwait(false);
+        if (removed == 0)
+        {
+            throw new ManifestUnknownException(Location.WithDigest(digest).ToString(), "the layout's index.json does not list it") { Target = digest };
+        }
+    }
+
     /// <summary>Removes a tag's entry; returns false when the tag was not there.</summary>
     public async Task<bool> UntagAsync(string tag, CancellationToken cancellationToken)
     {

@@ -57,7 +57,7 @@ public sealed class ConnectOciRegistryCommand : OciCmdlet
 
             var options = new RegistryOptions
             {
-                Credential = Credential is null ? null : new RegistryCredential(Credential.UserName, Credential.GetNetworkCredential().Password) { Source = "Connect-OciRegistry" },
+                Credential = Credential is null ? null : Shapes.ToRegistryCredential(Credential, "Connect-OciRegistry"),
                 AllowInsecure = AllowInsecure,
                 SkipCertificateCheck = SkipCertificateCheck,
                 ChunkSize = ChunkSize,

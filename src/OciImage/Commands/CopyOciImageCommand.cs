@@ -5,7 +5,6 @@ using System.Threading.Tasks;
 using OciImage.Core;
 using OciImage.Core.Copy;
 using OciImage.Core.Errors;
-using OciImage.Core.Registry;
 using OciImage.Core.Stores;
 
 namespace OciImage.Commands;
@@ -140,21 +139,6 @@ public sealed class CopyOciImageCommand : OciRegistryCmdlet
         WriteObject(new OciCopyResult(result));
     }
 
-    private StoreContext SideContext(EngineMessages messages, PSCredential? credential)
-    {
-        var options = CallOptions();
-        if (credential is not null)
-        {
-            options = new RegistryOptions
-            {
-                Credential = ToRegistryCredential(credential),
-                AllowInsecure = options.AllowInsecure,
-                SkipCertificateCheck = options.SkipCertificateCheck,
-                MaximumRetryCount = options.MaximumRetryCount,
-                RetryInterval = options.RetryInterval,
-            };
-        }
-
-        return new StoreContext(Sessions, options, messages);
-    }
+    private StoreContext SideContext(EngineMessages messages, PSCredential? credential) =>
+        new(Sessions, CallOptions().WithCredential(credential is null ? null : ToRegistryCredential(credential)), messages);
 }

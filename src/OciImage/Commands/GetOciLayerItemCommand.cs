@@ -79,27 +79,7 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
                 using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
                 var image = await ImageReader.ResolveImageAsync(store, reference, platform, ct).ConfigureAwait(false);
                 var layers = image.Image!.Layers;
-                var selected = Enumerable.Range(0, layers.Count).ToList();
-                if (Digest is not null)
-                {
-                    var digest = Core.Digest.Parse(Digest);
-                    selected = selected.Where(i => layers[i].Digest == digest).ToList();
-                    if (selected.Count == 0)
-                    {
-                        throw new ManifestUnknownException(reference.ToString(), $"the image has no layer {digest}");
-                    }
-                }
-                else if (Layer is { } index)
-                {
-                    var position = index < 0 ? layers.Count + index : index;
-                    if (position < 0 || position >= layers.Count)
-                    {
-                        throw new LayerIndexOutOfRangeException(reference.ToString(), index, layers.Count);
-                    }
-
-                    selected = new() { position };
-                }
-
+                var selected = LayerSelection.Select(image.Image, reference, Layer, Digest is null ? null : Core.Digest.Parse(Digest));
                 foreach (var i in selected)
                 {
                     var blob = await store.OpenBlobAsync(layers[i], ct).ConfigureAwait(false);

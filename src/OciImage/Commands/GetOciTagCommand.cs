@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using OciImage.Core.Stores;
@@ -41,21 +40,11 @@ public sealed class GetOciTagCommand : OciRegistryCmdlet
                 RunCore(async (messages, ct) =>
                 {
                     using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                    if (store is OciLayoutStore layout)
-                    {
-                        // A layout knows each tag's digest without another read.
-                        foreach (var entry in layout.ReadIndex().Manifests.Where(e => e.RefName is not null).GroupBy(e => e.RefName!))
-                        {
-                            Emit(messages, pattern, new OciTag(reference, entry.Key, entry.Last().Digest, entry.Last().MediaType));
-                        }
 
-                        return 0;
-                    }
-
-                    // Registry tags go down the pipeline page by page.
-                    await foreach (var tag in store.ListTagsAsync(ct).ConfigureAwait(false))
+                    // Tags go down the pipeline as they come (a registry's page by page).
+                    await foreach (var tagged in TagListing.ListAsync(store, ct).ConfigureAwait(false))
                     {
-                        Emit(messages, pattern, new OciTag(reference, tag, null, null));
+                        Emit(messages, pattern, new OciTag(reference, tagged.Tag, tagged.Manifest?.Digest, tagged.Manifest?.MediaType));
                     }
 
                     return 0;

@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.IO;
 using System.Management.Automation;
 using OciImage.Core;
@@ -100,7 +99,7 @@ public sealed class NewOciLayerCommand : OciCmdlet
                 Include = Include,
                 Exclude = Exclude,
                 Compression = ChunkCompressor.Parse(Compression),
-                Timestamp = Timestamp?.ToUniversalTime() ?? DefaultTimestamp(),
+                Timestamp = Timestamp?.ToUniversalTime() ?? ReproducibleTime.FromEnvironment().UtcDateTime,
                 Owner = Owner,
                 Group = Group,
                 PreserveMode = PreserveMode,
@@ -146,15 +145,6 @@ public sealed class NewOciLayerCommand : OciCmdlet
         }
 
         return LayerBuilder.BuildIntoDirectory(source, options, target, ct);
-    }
-
-    /// <summary>SOURCE_DATE_EPOCH when set (reproducible-builds.org), else the Unix epoch.</summary>
-    private static DateTime DefaultTimestamp()
-    {
-        var epoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
-        return long.TryParse(epoch, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime
-            : new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
     }
 
     private static int? Octal(string? text) => text is null ? null : System.Convert.ToInt32(text, 8);

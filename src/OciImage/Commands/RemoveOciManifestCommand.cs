@@ -1,6 +1,4 @@
-using System.Linq;
 using System.Management.Automation;
-using OciImage.Core.Registry;
 using OciImage.Core.Stores;
 
 namespace OciImage.Commands;
@@ -37,21 +35,7 @@ public sealed class RemoveOciManifestCommand : OciRegistryCmdlet
                 RunCore(async (messages, ct) =>
                 {
                     using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                    if (store is OciLayoutStore layout)
-                    {
-                        // The blobs stay until a garbage collection: other images may share them.
-                        var removed = 0;
-                        await layout.UpdateIndexAsync(index => index.RemoveDigest(digest, out removed), ct).ConfigureAwait(false);
-                        if (removed == 0)
-                        {
-                            throw new Core.Errors.ManifestUnknownException(pinned.ToString(), "the layout's index.json does not list it");
-                        }
-                    }
-                    else
-                    {
-                        await ((RegistryStore)store).DeleteManifestAsync(digest, ct).ConfigureAwait(false);
-                    }
-
+                    await store.DeleteManifestAsync(digest, ct).ConfigureAwait(false);
                     return 0;
                 });
             });

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using OciImage.Core.Errors;
-using OciImage.Core.Registry;
 using OciImage.Core.Stores;
 
 namespace OciImage.Commands;
@@ -36,18 +35,7 @@ public sealed class RemoveOciTagCommand : OciRegistryCmdlet
                 RunCore(async (messages, ct) =>
                 {
                     using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                    if (store is OciLayoutStore layout)
-                    {
-                        if (!await layout.UntagAsync(reference.Tag, ct).ConfigureAwait(false))
-                        {
-                            throw new ManifestUnknownException(reference.ToString(), $"tag '{reference.Tag}' is not in the layout");
-                        }
-                    }
-                    else
-                    {
-                        await ((RegistryStore)store).DeleteTagAsync(reference.Tag, ct).ConfigureAwait(false);
-                    }
-
+                    await store.DeleteTagAsync(reference.Tag, ct).ConfigureAwait(false);
                     return 0;
                 });
             });

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using OciImage.Core.Registry;
 using OciImage.Core.Stores;
 
 namespace OciImage.Commands;
@@ -39,15 +38,7 @@ public sealed class SetOciTagCommand : OciRegistryCmdlet
                     {
                         using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
                         var found = await store.GetManifestAsync(reference, ct).ConfigureAwait(false);
-                        if (store is OciLayoutStore layout)
-                        {
-                            await layout.TagAsync(found.ToDescriptor(), tag, ct).ConfigureAwait(false);
-                        }
-                        else
-                        {
-                            await store.PutManifestAsync(found, tag, ct).ConfigureAwait(false);
-                        }
-
+                        await store.TagAsync(found, tag, ct).ConfigureAwait(false);
                         return found;
                     });
                     WriteObject(new OciTag(target, tag, manifest.Digest, manifest.MediaType));

@@ -15,7 +15,7 @@ public sealed class OciDescriptor
         Size = descriptor.Size;
         Platform = descriptor.Platform;
         ArtifactType = descriptor.ArtifactType;
-        Annotations = Convert.ToHashtable(descriptor.Annotations);
+        Annotations = Shapes.ToHashtable(descriptor.Annotations);
         Tag = descriptor.RefName ?? reference.Tag;
     }
 

@@ -20,7 +20,7 @@ public sealed class OciImageConfig
         Command = run?.Cmd?.ToArray();
         ExposedPorts = run?.ExposedPorts?.Keys.ToArray() ?? Array.Empty<string>();
         Volumes = run?.Volumes?.Keys.ToArray() ?? Array.Empty<string>();
-        Labels = Convert.ToHashtable(run?.Labels);
+        Labels = Shapes.ToHashtable(run?.Labels);
         DiffIds = config.RootFs.DiffIds.ToArray();
         History = config.History?.ToArray() ?? Array.Empty<HistoryEntry>();
     }

@@ -17,7 +17,7 @@ public sealed class OciIndex
         _index = image.Index!;
         Reference = image.Reference;
         Manifests = _index.Manifests.Select(m => new OciDescriptor(Reference.WithDigest(m.Digest), m)).ToArray();
-        Annotations = Convert.ToHashtable(_index.Annotations);
+        Annotations = Shapes.ToHashtable(_index.Annotations);
     }
 
     public Reference Reference { get; }

@@ -19,7 +19,7 @@ public sealed class OciManifest
         Platform = image.Platform;
         Config = _manifest.Config;
         Layers = _manifest.Layers.ToArray();
-        Annotations = Convert.ToHashtable(_manifest.Annotations);
+        Annotations = Shapes.ToHashtable(_manifest.Annotations);
         Subject = _manifest.Subject;
     }
 

@@ -1,12 +1,14 @@
 using System.Collections;
 using System.Collections.Generic;
+using System.Management.Automation;
+using OciImage.Core.Registry;
 
 namespace OciImage;
 
 /// <summary>Shapes engine values the way PowerShell users expect them.</summary>
-internal static class Convert
+internal static class Shapes
 {
-    /// <summary>An ordered, case-sensitive hashtable (annotation keys are case-sensitive).</summary>
+    /// <summary>A case-sensitive hashtable (annotation and label keys are case-sensitive).</summary>
     public static Hashtable ToHashtable(IEnumerable<KeyValuePair<string, string>>? pairs)
     {
         var table = new Hashtable(System.StringComparer.Ordinal);
@@ -20,4 +22,8 @@ internal static class Convert
 
         return table;
     }
+
+    /// <summary>A PowerShell credential as the engine takes it; the secret leaves the SecureString only here.</summary>
+    public static RegistryCredential ToRegistryCredential(PSCredential credential, string source) =>
+        new(credential.UserName, credential.GetNetworkCredential().Password) { Source = source };
 }
