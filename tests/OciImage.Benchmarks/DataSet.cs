@@ -114,7 +114,7 @@ public sealed class DataSet : IDisposable
     {
         var reference = Reference.Parse($"{Source.Host}/tags/app:base");
         Source.PushWithSkopeo($"oci:{Layout}:big", "tags/app:base");
-        var store = new RegistryClient(Source.Host, new RegistrySessions { DockerConfigPath = null }, null, NullEngineLog.Instance).Repository("tags/app");
+        var store = TestClients.Store(Source.Host, "tags/app");
         var manifest = store.GetManifestAsync(reference, CancellationToken.None).GetAwaiter().GetResult();
         var tags = new List<string> { "base" };
         for (var i = 1; i < count; i++)

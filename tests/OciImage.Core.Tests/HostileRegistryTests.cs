@@ -28,14 +28,14 @@ public sealed class HostileRegistryTests : IClassFixture<RegistryImages>
         var content = Encoding.UTF8.GetBytes("blob content served elsewhere");
         var blob = new Descriptor { MediaType = MediaTypes.OciLayer, Digest = Digest.Compute(content), Size = content.Length };
         var credential = new RegistryCredential(RegistryServer.User, RegistryServer.Password);
-        var direct = new RegistryClient(registry.Host, new RegistrySessions { DockerConfigPath = null }, new RegistryOptions { Credential = credential }, new RecordingLog()).Repository("team/app");
+        var direct = TestClients.Store(registry.Host, "team/app", new RegistryOptions { Credential = credential }, new RecordingLog());
         await direct.PutBlobAsync(blob, new MemoryStream(content), null, None);
 
         // "localhost" is another host than 127.0.0.1 as far as credentials go.
         using var storage = new RecordingServer("localhost", content, "application/octet-stream");
         using var proxy = new FaultProxy(registry.Host);
         proxy.RedirectNext(1, "/blobs/" + blob.Digest, $"http://{storage.Host}/storage/blob");
-        var store = new RegistryClient(proxy.Host, new RegistrySessions { DockerConfigPath = null }, new RegistryOptions { Credential = credential }, new RecordingLog()).Repository("team/app");
+        var store = TestClients.Store(proxy.Host, "team/app", new RegistryOptions { Credential = credential }, new RecordingLog());
 
         using var stream = await store.OpenBlobAsync(blob, None);
         var read = new MemoryStream();
@@ -51,7 +51,7 @@ public sealed class HostileRegistryTests : IClassFixture<RegistryImages>
     {
         var huge = Encoding.UTF8.GetBytes("{\"schemaVersion\":2,\"x\":\"" + new string('a', 5 * 1024 * 1024) + "\"}");
         using var liar = new RecordingServer("127.0.0.1", huge, MediaTypes.OciManifest);
-        var store = new RegistryClient(liar.Host, new RegistrySessions { DockerConfigPath = null }, new RegistryOptions { MaximumRetryCount = 0 }, new RecordingLog()).Repository("big/app");
+        var store = TestClients.Store(liar.Host, "big/app", new RegistryOptions { MaximumRetryCount = 0 }, new RecordingLog());
         var error = await Assert.ThrowsAsync<ManifestTooLargeException>(() => store.GetManifestAsync(Reference.Parse($"{liar.Host}/big/app:v1"), None));
         Assert.Equal("ManifestTooLarge", error.ErrorId);
     }
@@ -61,7 +61,7 @@ public sealed class HostileRegistryTests : IClassFixture<RegistryImages>
     {
         var lie = Encoding.UTF8.GetBytes("these are not the bytes you asked for");
         using var liar = new RecordingServer("127.0.0.1", lie, "application/octet-stream");
-        var store = new RegistryClient(liar.Host, new RegistrySessions { DockerConfigPath = null }, new RegistryOptions { MaximumRetryCount = 0 }, new RecordingLog()).Repository("x/y");
+        var store = TestClients.Store(liar.Host, "x/y", new RegistryOptions { MaximumRetryCount = 0 }, new RecordingLog());
         var expected = Encoding.UTF8.GetBytes("the real bytes, of the same length!!!");
         var descriptor = new Descriptor { MediaType = MediaTypes.OciLayer, Digest = Digest.Compute(expected), Size = expected.Length };
         using var stream = await store.OpenBlobAsync(descriptor, None);
@@ -77,7 +77,7 @@ public sealed class HostileRegistryTests : IClassFixture<RegistryImages>
         using var registry = new RecordingServer("127.0.0.1", Encoding.UTF8.GetBytes("{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"auth required\"}]}"), "application/json",
             new System.Collections.Generic.Dictionary<string, string> { ["WWW-Authenticate"] = $"Bearer realm=\"http://{realm.Host}/token\",service=\"svc\"" }, status: 401);
         var log = new RecordingLog();
-        var client = new RegistryClient(registry.Host, new RegistrySessions { DockerConfigPath = null }, new RegistryOptions { Credential = new RegistryCredential("u", "p@ss"), MaximumRetryCount = 0 }, log);
+        var client = TestClients.Client(registry.Host, new RegistryOptions { Credential = new RegistryCredential("u", "p@ss"), MaximumRetryCount = 0 }, log);
         await Assert.ThrowsAsync<UnauthorizedException>(() => client.PingAsync(None));
         Assert.StartsWith("Basic ", Assert.Single(realm.Requests).Authorization);
         Assert.Equal(new string?[] { null, "Bearer t0ken-from-realm" }, registry.Requests.Select(r => r.Authorization));
@@ -111,7 +111,7 @@ public sealed class SilentServerTests
         {
             var host = $"127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}";
             var options = new RegistryOptions { RequestTimeout = TimeSpan.FromSeconds(1), MaximumRetryCount = 1, RetryInterval = TimeSpan.FromMilliseconds(10) };
-            var store = new RegistryClient(host, new RegistrySessions { DockerConfigPath = null }, options, new RecordingLog()).Repository("slow/app");
+            var store = TestClients.Store(host, "slow/app", options, new RecordingLog());
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var error = await Assert.ThrowsAsync<RegistryUnreachableException>(() => store.GetManifestAsync(Reference.Parse($"{host}/slow/app:v1"), CancellationToken.None));
             Assert.Contains("no answer within", error.Message);

@@ -84,7 +84,7 @@ public sealed class RegistryClientTests : IClassFixture<RegistryImages>
         using (var paging = new FaultProxy(registry.Host))
         {
             paging.RewriteHeader(1, "/tags/list", "Link", "</v2/team/app/tags/list?last=v1&n=1>; rel=\"next\"");
-            var client = new RegistryClient(paging.Host, new RegistrySessions { DockerConfigPath = null }, null, new RecordingLog());
+            var client = TestClients.Client(paging.Host, null, new RecordingLog());
             var tags = new List<string>();
             await foreach (var tag in client.PagesAsync("v2/team/app/tags/list?n=1", "repository:team/app:pull", "tags", "tags", None))
             {
@@ -97,7 +97,7 @@ public sealed class RegistryClientTests : IClassFixture<RegistryImages>
 
         using var proxy = new FaultProxy(registry.Host);
         proxy.RewriteHeader(100, "/tags/list", "Link", "</v2/team/app/tags/list?n=1>; rel=\"next\"");
-        var looping = new RegistryClient(proxy.Host, new RegistrySessions { DockerConfigPath = null }, null, new RecordingLog());
+        var looping = TestClients.Client(proxy.Host, null, new RecordingLog());
         await Assert.ThrowsAsync<RegistryErrorException>(async () =>
         {
             await foreach (var _ in looping.PagesAsync("v2/team/app/tags/list?n=1", "repository:team/app:pull", "tags", "tags", None))
@@ -226,7 +226,7 @@ public sealed class RegistryClientTests : IClassFixture<RegistryImages>
     }
 
     private static RegistryStore Open(string host, IEngineLog log, RegistryOptions? options, string repository = "team/app") =>
-        new RegistryClient(host, new RegistrySessions { DockerConfigPath = null }, options, log).Repository(repository);
+        TestClients.Store(host, repository, options, log);
 }
 
 /// <summary>Keeps what the engine logs, for assertions.</summary>

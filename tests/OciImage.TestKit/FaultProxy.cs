@@ -13,28 +13,18 @@ namespace OciImage.TestKit;
 /// instead of forwarding (500 twice, 429 with Retry-After), or forwards and rewrites a response header (a lying
 /// Docker-Content-Digest). It counts the requests it sees. The registry behind it stays real.
 /// </summary>
-public sealed class FaultProxy : IDisposable
+public sealed class FaultProxy : LoopbackHttpServer
 {
-    private readonly HttpListener _listener = new();
     private readonly HttpClient _client = new(new HttpClientHandler { AllowAutoRedirect = false, UseProxy = false });
     private readonly Uri _upstream;
     private readonly List<Rule> _rules = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
     private int _requests;
 
     public FaultProxy(string upstreamHost)
     {
         _upstream = new Uri($"http://{upstreamHost}/");
-        Port = FreePort.Next();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        Start();
     }
-
-    public int Port { get; }
-
-    public string Host => $"127.0.0.1:{Port}";
 
     public int Requests => _requests;
 
@@ -87,40 +77,9 @@ public sealed class FaultProxy : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Close();
-        try
-        {
-            _loop.Wait(2000);
-        }
-        catch (AggregateException)
-        {
-        }
+    protected override void DisposeResources() => _client.Dispose();
 
-        _client.Dispose();
-    }
-
-    private async Task ServeAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
-
-    private async Task HandleAsync(HttpListenerContext context)
+    protected override async Task HandleAsync(HttpListenerContext context)
     {
         Interlocked.Increment(ref _requests);
         var path = context.Request.Url!.PathAndQuery;
@@ -252,16 +211,6 @@ public sealed class FaultProxy : IDisposable
         catch (Exception)
         {
             context.Response.StatusCode = 502;
-        }
-        finally
-        {
-            try
-            {
-                context.Response.Close();
-            }
-            catch (Exception)
-            {
-            }
         }
     }
 

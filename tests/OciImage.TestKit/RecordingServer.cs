@@ -10,79 +10,41 @@ namespace OciImage.TestKit;
 /// A hostile or foreign HTTP server on loopback for the tests: answers every request with one fixed response
 /// and records what it was sent (paths and Authorization headers), to prove what a client leaks.
 /// </summary>
-public sealed class RecordingServer : IDisposable
+public sealed class RecordingServer : LoopbackHttpServer
 {
-    private readonly HttpListener _listener = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly byte[] _body;
+    private readonly string _contentType;
+    private readonly IDictionary<string, string> _headers;
+    private readonly int _status;
 
     public RecordingServer(string hostName, byte[] body, string contentType, IDictionary<string, string>? headers = null, int status = 200)
+        : base(hostName)
     {
-        Port = FreePort.Next();
-        HostName = hostName;
-        _listener.Prefixes.Add($"http://{hostName}:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(async () =>
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception)
-                {
-                    return;
-                }
-
-                lock (Requests)
-                {
-                    Requests.Add((context.Request.Url!.AbsolutePath, context.Request.Headers["Authorization"]));
-                }
-
-                try
-                {
-                    context.Response.StatusCode = status;
-                    context.Response.ContentType = contentType;
-                    foreach (var pair in headers ?? new Dictionary<string, string>())
-                    {
-                        context.Response.AddHeader(pair.Key, pair.Value);
-                    }
-
-                    context.Response.ContentLength64 = body.Length;
-                    await context.Response.OutputStream.WriteAsync(body);
-                }
-                catch (Exception)
-                {
-                }
-                finally
-                {
-                    context.Response.Close();
-                }
-            }
-        });
+        _body = body;
+        _contentType = contentType;
+        _headers = headers ?? new Dictionary<string, string>();
+        _status = status;
+        Start();
     }
-
-    public int Port { get; }
-
-    public string HostName { get; }
-
-    public string Host => $"{HostName}:{Port}";
 
     /// <summary>Each request's path and Authorization header (null when none was sent).</summary>
     public List<(string Path, string? Authorization)> Requests { get; } = new();
 
-    public void Dispose()
+    protected override async Task HandleAsync(HttpListenerContext context)
     {
-        _stop.Cancel();
-        _listener.Close();
-        try
+        lock (Requests)
         {
-            _loop.Wait(2000);
+            Requests.Add((context.Request.Url!.AbsolutePath, context.Request.Headers["Authorization"]));
         }
-        catch (AggregateException)
+
+        context.Response.StatusCode = _status;
+        context.Response.ContentType = _contentType;
+        foreach (var pair in _headers)
         {
+            context.Response.AddHeader(pair.Key, pair.Value);
         }
+
+        context.Response.ContentLength64 = _body.Length;
+        await context.Response.OutputStream.WriteAsync(_body);
     }
 }

@@ -17,17 +17,14 @@ namespace OciImage.TestKit;
 /// x5c), which the registry is configured to trust, so the registry really validates every token. Users and
 /// passwords are checked with basic auth; anonymous callers get pull only when <see cref="AnonymousPull"/>.
 /// </summary>
-public sealed class TokenServer : IDisposable
+public sealed class TokenServer : LoopbackHttpServer
 {
     public const string Service = "test-registry";
     public const string Issuer = "test-issuer";
 
-    private readonly HttpListener _listener = new();
     private readonly RSA _key = RSA.Create(2048);
     private readonly X509Certificate2 _certificate;
     private readonly Dictionary<string, string> _users = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
     private int _tokensIssued;
 
     public TokenServer(string directory)
@@ -37,15 +34,10 @@ public sealed class TokenServer : IDisposable
         CertificateBundlePath = Path.Combine(directory, "token-cert.pem");
         File.WriteAllText(CertificateBundlePath, _certificate.ExportCertificatePem());
 
-        Port = FreePort.Next();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        Start();
     }
 
-    public int Port { get; }
-
-    public string Realm => $"http://127.0.0.1:{Port}/token";
+    public string Realm => $"http://{Host}/token";
 
     public string CertificateBundlePath { get; }
 
@@ -62,57 +54,16 @@ public sealed class TokenServer : IDisposable
 
     public void AddUser(string user, string password) => _users[user] = password;
 
-    public void Dispose()
+    protected override void DisposeResources()
     {
-        _stop.Cancel();
-        _listener.Close();
-        try
-        {
-            _loop.Wait(2000);
-        }
-        catch (AggregateException)
-        {
-        }
-
         _key.Dispose();
         _certificate.Dispose();
     }
 
-    private async Task ServeAsync()
+    protected override Task HandleAsync(HttpListenerContext context)
     {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (HttpListenerException)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-
-            try
-            {
-                Handle(context);
-            }
-            catch (Exception)
-            {
-                context.Response.StatusCode = 500;
-            }
-            finally
-            {
-                context.Response.Close();
-            }
-        }
+        Handle(context);
+        return Task.CompletedTask;
     }
 
     private void Handle(HttpListenerContext context)
