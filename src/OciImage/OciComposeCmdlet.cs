@@ -84,28 +84,15 @@ public abstract class OciComposeCmdlet : OciRegistryCmdlet
 
             var manifest = RunCore(async (messages, ct) =>
             {
-                var context = StoreContext(messages);
-                using var store = ComposeTarget.Open(destination, context);
-                var image = await ImageReader.ResolveImageAsync(store, reference, platform, ct).ConfigureAwait(false);
-                var config = await ImageReader.GetConfigAsync(store, image.Image!, ct).ConfigureAwait(false);
+                using var store = ComposeTarget.Open(destination, StoreContext(messages));
                 var layers = new List<NewLayer>();
                 foreach (var input in layerInputs)
                 {
                     layers.Add(await LayerInput.ResolveAsync(input, store, ct).ConfigureAwait(false));
                 }
 
-                return await ImageComposer.ComposeAsync(new ComposeRequest
-                {
-                    BaseStore = store,
-                    Base = image,
-                    BaseConfig = config,
-                    Layers = layers,
-                    Changes = changes,
-                    Created = created,
-                    History = History,
-                    Annotations = annotations,
-                    Style = image.Manifest.MediaType == MediaTypes.DockerManifest ? MediaTypeStyle.Docker : MediaTypeStyle.Oci,
-                }, store, tag, messages, ct).ConfigureAwait(false);
+                var request = new ComposeRequest { Layers = layers, Changes = changes, Created = created, History = History, Annotations = annotations };
+                return await ImageComposer.RebuildAsync(store, reference, platform, request, tag, messages, ct).ConfigureAwait(false);
             });
             WriteObject(new OciManifest(new ResolvedImage(destination.WithDigest(manifest.Digest), manifest.ToDescriptor(), manifest, null)));
         });

@@ -36,6 +36,30 @@ public static class ImageComposer
         return manifest;
     }
 
+    /// <summary>
+    /// Rebuilds the image a reference names on itself as base, with more layers and config changes, in the same
+    /// store, and points <paramref name="tag"/> at the result (Add-OciLayer, Set-OciImageConfig). The manifest
+    /// style (OCI or Docker) stays the base's.
+    /// </summary>
+    public static async Task<ImageManifest> RebuildAsync(IImageStore store, Reference reference, Platform? platform, ComposeRequest changes, string tag, IEngineLog log, CancellationToken cancellationToken)
+    {
+        var image = await ImageReader.ResolveImageAsync(store, reference, platform, cancellationToken).ConfigureAwait(false);
+        var config = await ImageReader.GetConfigAsync(store, image.Image!, cancellationToken).ConfigureAwait(false);
+        var request = new ComposeRequest
+        {
+            BaseStore = store,
+            Base = image,
+            BaseConfig = config,
+            Layers = changes.Layers,
+            Changes = changes.Changes,
+            Created = changes.Created,
+            History = changes.History,
+            Annotations = changes.Annotations,
+            Style = image.Manifest.MediaType == MediaTypes.DockerManifest ? MediaTypeStyle.Docker : MediaTypeStyle.Oci,
+        };
+        return await ComposeAsync(request, store, tag, log, cancellationToken).ConfigureAwait(false);
+    }
+
     private static async Task<ImageManifest> ComposeImageAsync(ComposeRequest request, IImageStore target, IEngineLog log, CancellationToken cancellationToken)
     {
         var platform = request.Changes.Platform ?? request.BaseConfig?.Platform ?? new Platform("linux", "amd64");

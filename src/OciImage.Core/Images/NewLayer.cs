@@ -19,4 +19,24 @@ public sealed class NewLayer
 
     /// <summary>A file with the blob, or null when the blob is already in the target store.</summary>
     public string? BlobPath { get; }
+
+    /// <summary>A file as an artifact layer (an SBOM, a signature): its digest, size, media type and file name as title.</summary>
+    public static NewLayer FromFile(string path, string mediaType)
+    {
+        if (!System.IO.File.Exists(path))
+        {
+            throw new Errors.FileNotFoundOciException(path);
+        }
+
+        using var stream = System.IO.File.OpenRead(path);
+        var (digest, size) = Digest.Compute(stream);
+        var descriptor = new Model.Descriptor
+        {
+            MediaType = mediaType,
+            Digest = digest,
+            Size = size,
+            Annotations = new System.Collections.Generic.Dictionary<string, string> { ["org.opencontainers.image.title"] = System.IO.Path.GetFileName(path) },
+        };
+        return new NewLayer(descriptor, digest, null, path);
+    }
 }

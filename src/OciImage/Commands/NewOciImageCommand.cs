@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using OciImage.Core;
@@ -114,7 +113,7 @@ public sealed class NewOciImageCommand : OciComposeCmdlet
 
                 foreach (var file in files ?? new List<string>())
                 {
-                    layers.Add(FileLayer(file));
+                    layers.Add(NewLayer.FromFile(file, FileMediaType));
                 }
 
                 IImageStore? baseStore = null;
@@ -159,24 +158,5 @@ public sealed class NewOciImageCommand : OciComposeCmdlet
 
             WriteObject(new OciManifest(new ResolvedImage(destination.WithDigest(manifest.Digest), manifest.ToDescriptor(), manifest, null)));
         });
-    }
-
-    private NewLayer FileLayer(string path)
-    {
-        if (!System.IO.File.Exists(path))
-        {
-            throw new Core.Errors.FileNotFoundOciException(path);
-        }
-
-        using var stream = System.IO.File.OpenRead(path);
-        var (digest, size) = Digest.Compute(stream);
-        var descriptor = new Descriptor
-        {
-            MediaType = FileMediaType,
-            Digest = digest,
-            Size = size,
-            Annotations = new Dictionary<string, string> { ["org.opencontainers.image.title"] = Path.GetFileName(path) },
-        };
-        return new NewLayer(descriptor, digest, null, path);
     }
 }
