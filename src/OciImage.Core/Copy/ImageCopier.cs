@@ -66,6 +66,10 @@ public sealed class ImageCopier
             await CopyManifestTreeAsync(manifest, cancellationToken).ConfigureAwait(false);
             await PutManifestAsync(manifest, to.Tag, cancellationToken).ConfigureAwait(false);
             _manifests++;
+            if (manifest is ImageManifest image && MediaTypes.IsImageConfig(image.Config.MediaType) && platforms.Count == 0)
+            {
+                platforms.Add((await ImageReader.GetConfigAsync(_target, image, cancellationToken).ConfigureAwait(false)).Platform.ToString());
+            }
         }
 
         var referrers = _options.IncludeReferrers ? await CopyReferrersAsync(top.Digest, cancellationToken).ConfigureAwait(false) : 0;
@@ -92,10 +96,8 @@ public sealed class ImageCopier
     {
         if (top is not ImageIndex index)
         {
-            var platform = top is ImageManifest image && MediaTypes.IsImageConfig(image.Config.MediaType)
-                ? (await ImageReader.GetConfigAsync(_source, image, cancellationToken).ConfigureAwait(false)).Platform.ToString()
-                : null;
-            return (top, platform is null ? new List<string>() : new List<string> { platform });
+            // A single image's platform is in its config, read only if the copy moves it (not on the fast path).
+            return (top, new List<string>());
         }
 
         if (_options.Platforms is not { Count: > 0 } wanted)

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using OciImage.Core;
 using OciImage.Core.Copy;
 
@@ -14,11 +15,7 @@ public sealed class OciCopyResult
         Reference = result.Destination;
         Digest = result.Digest;
         SourceDigest = result.SourceDigest;
-        Platforms = new string[result.Platforms.Count];
-        for (var i = 0; i < Platforms.Length; i++)
-        {
-            Platforms[i] = result.Platforms[i];
-        }
+        Platforms = result.Platforms.ToArray();
 
         BlobsCopied = result.BlobsCopied;
         BlobsSkipped = result.BlobsSkipped;
