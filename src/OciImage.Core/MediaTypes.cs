@@ -10,7 +10,6 @@ public static class MediaTypes
     public const string OciLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
     public const string OciLayerZstd = "application/vnd.oci.image.layer.v1.tar+zstd";
     public const string OciEmpty = "application/vnd.oci.empty.v1+json";
-    public const string OciLayoutHeader = "application/vnd.oci.layout.header.v1+json";
 
     public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
     public const string DockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
@@ -44,5 +43,4 @@ public static class MediaTypes
 public static class Annotations
 {
     public const string RefName = "org.opencontainers.image.ref.name";
-    public const string Created = "org.opencontainers.image.created";
 }

@@ -65,23 +65,6 @@ public sealed class Platform : IEquatable<Platform>
         return new Platform(parts[0].ToLowerInvariant(), parts[1].ToLowerInvariant(), parts.Length == 3 ? parts[2].ToLowerInvariant() : null);
     }
 
-    /// <summary>The platform this process runs on, as an image would name it.</summary>
-    public static Platform Current
-    {
-        get
-        {
-            var os = System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows) ? "windows" : "linux";
-            var arch = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
-            {
-                System.Runtime.InteropServices.Architecture.Arm64 => "arm64",
-                System.Runtime.InteropServices.Architecture.Arm => "arm",
-                System.Runtime.InteropServices.Architecture.X86 => "386",
-                _ => "amd64",
-            };
-            return new Platform(os, arch);
-        }
-    }
-
     /// <summary>True when an image of platform <paramref name="candidate"/> satisfies this requested platform.</summary>
     public bool Matches(Platform candidate)
     {

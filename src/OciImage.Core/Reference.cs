@@ -61,7 +61,10 @@ public sealed class Reference : IEquatable<Reference>
     public string RegistryIdentifier => Digest?.ToString() ?? Tag ?? "latest";
 
     /// <summary>The host to connect to: Docker Hub's API lives on registry-1.docker.io.</summary>
-    public string? RegistryEndpointHost => Registry == DockerHub ? "registry-1.docker.io" : Registry;
+    public string? RegistryEndpointHost => Registry is null ? null : EndpointHostOf(Registry);
+
+    /// <summary>Docker Hub is named docker.io but served from registry-1.docker.io; other hosts are themselves.</summary>
+    public static string EndpointHostOf(string registry) => registry == DockerHub ? "registry-1.docker.io" : registry;
 
     public static Reference Parse(string value)
     {

@@ -51,8 +51,6 @@ public static class UnixFileSystem
         return LinkTargetProperty?.GetValue(info) as string;
     }
 
-    public static bool CanCreateSymbolicLinks => CreateLink is not null;
-
     public static void CreateSymbolicLink(string path, string target)
     {
         if (CreateLink is null)

@@ -18,7 +18,7 @@ public static class ImageExpander
 {
     public const long DefaultMaxSize = 64L * 1024 * 1024 * 1024;
 
-    public static async Task<int> ExpandAsync(IImageStore store, ImageManifest manifest, string destination, long maxSize, IEngineLog log, IProgress<int>? layersDone, CancellationToken cancellationToken)
+    public static async Task<int> ExpandAsync(IImageStore store, ImageManifest manifest, string destination, long maxSize, IEngineLog log, CancellationToken cancellationToken)
     {
         var target = Path.GetFullPath(destination);
         if (File.Exists(target))
@@ -54,7 +54,7 @@ public static class ImageExpander
                     }
                 }
 
-                layersDone?.Report(++index);
+                index++;
             }
 
             extractor.Finish();

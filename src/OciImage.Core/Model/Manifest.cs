@@ -54,9 +54,6 @@ public abstract class Manifest
     /// <summary>A copy of the exact bytes.</summary>
     public byte[] GetRawBytes() => (byte[])_raw.Clone();
 
-    /// <summary>The exact bytes without copying, for writers inside the engine.</summary>
-    internal ReadOnlyMemory<byte> Raw => _raw;
-
     public Descriptor ToDescriptor(IReadOnlyDictionary<string, string>? annotations = null, Platform? platform = null) => new()
     {
         MediaType = MediaType,
@@ -74,10 +71,6 @@ public abstract class Manifest
         MediaType = mediaType;
         Digest = sha256 is { Algorithm: Digest.Sha256 } known ? known : Digest.Compute(raw, Digest.Sha256);
     }
-
-    /// <summary>The digest over the bytes with the algorithm of <paramref name="expected"/> (sha512 manifests exist).</summary>
-    internal Digest DigestFor(Digest expected) =>
-        expected.Algorithm == Digest.Algorithm ? Digest : Digest.Compute(_raw, expected.Algorithm);
 }
 
 /// <summary>An image manifest: a config and an ordered list of layers (OCI or Docker v2 schema 2).</summary>

@@ -29,8 +29,6 @@ public sealed class RegistrySessions
         return _connected.TryRemove(registry, out _);
     }
 
-    public string[] ConnectedRegistries => new System.Collections.Generic.List<string>(_connected.Keys).ToArray();
-
     /// <summary>The settings for a registry: its session settings overlaid with this call's.</summary>
     public RegistryOptions OptionsFor(string registry, RegistryOptions? overrides)
     {

@@ -37,8 +37,7 @@ public sealed class RegistryTransport
         _log = log;
         var host = new HostPort(registry);
         var plain = host.IsLoopback || options.AllowInsecure;
-        var endpoint = registry == Reference.DockerHub ? "registry-1.docker.io" : registry;
-        BaseUri = new Uri((plain ? "http://" : "https://") + endpoint + "/");
+        BaseUri = new Uri((plain ? "http://" : "https://") + Reference.EndpointHostOf(registry) + "/");
         _http = HttpClients.For(options.SkipCertificateCheck);
     }
 
@@ -47,11 +46,6 @@ public sealed class RegistryTransport
     public RegistryOptions Options { get; }
 
     public Uri BaseUri { get; }
-
-    /// <summary>Counts requests sent (for tests and for the copy's "already present" fast path).</summary>
-    public int RequestCount => _requestCount;
-
-    private int _requestCount;
 
     /// <summary>
     /// Sends a request and returns the final response (after auth, retries and redirects). The caller disposes it
@@ -99,7 +93,6 @@ public sealed class RegistryTransport
             timeout.CancelAfter(Options.RequestTimeout);
             try
             {
-                Interlocked.Increment(ref _requestCount);
                 response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is HttpRequestException || ex is OperationCanceledException || ex is System.IO.IOException))

@@ -48,7 +48,7 @@ public sealed class ExpandOciImageCommand : OciRegistryCmdlet
             {
                 using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
                 var image = await ImageReader.ResolveImageAsync(store, reference, platform, ct).ConfigureAwait(false);
-                return await ImageExpander.ExpandAsync(store, image.Image!, destination, MaxSize, messages, null, ct).ConfigureAwait(false);
+                return await ImageExpander.ExpandAsync(store, image.Image!, destination, MaxSize, messages, ct).ConfigureAwait(false);
             });
             WriteObject(new DirectoryInfo(destination));
         });
