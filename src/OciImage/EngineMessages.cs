@@ -13,7 +13,7 @@ internal enum EngineMessageKind
 }
 
 /// <summary>A queue that engine work on the thread pool posts to, and the pipeline thread drains.</summary>
-public sealed class EngineMessages : OciImage.Core.IEngineLog, IDisposable
+internal sealed class EngineMessages : OciImage.Core.IEngineLog, IDisposable
 {
     private readonly BlockingCollection<(EngineMessageKind Kind, object Payload)> _queue = new();
 

@@ -2,21 +2,25 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace OciImage;
 
 /// <summary>
-/// Resolves the module's own dependencies (OciImage.Core, Microsoft.Bcl.AsyncInterfaces, ...) from the module
-/// folder when the runtime cannot find them elsewhere. PowerShell loads the root assembly with LoadFrom, which
-/// does not probe beside it for dependencies of dependencies.
+/// Makes the module's own assemblies loadable. The engine (OciImage.Core) and the libraries only it uses sit in
+/// lib/: on PowerShell 7 they load in the engine's own AssemblyLoadContext (OciImage.Isolation), so a different
+/// SharpZipLib or ZstdSharp loaded by another module cannot clash with ours. Windows PowerShell has no load
+/// contexts; there, and for the shared assemblies beside the cmdlets, assemblies resolve from the module folder.
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
     private static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
+    private static readonly string EngineFolder = Path.Combine(ModuleFolder, "lib");
 
     public void OnImport()
     {
         AppDomain.CurrentDomain.AssemblyResolve += ResolveFromModuleFolder;
+        TryIsolateEngine();
         TypeAccelerators.Register();
     }
 
@@ -26,17 +30,44 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromModuleFolder;
     }
 
+    /// <summary>Once per process in effect: Install keeps the first context it made.</summary>
+    private static void TryIsolateEngine()
+    {
+        if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        try
+        {
+            var loader = Assembly.LoadFrom(Path.Combine(ModuleFolder, "OciImage.Isolation.dll"));
+            loader.GetType("OciImage.Isolation.EngineIsolation", throwOnError: true)!
+                .GetMethod("Install", BindingFlags.Public | BindingFlags.Static)!
+                .Invoke(null, new object[] { EngineFolder });
+        }
+        catch (Exception ex) when (ex is IOException or BadImageFormatException or TargetInvocationException or TypeLoadException)
+        {
+            // A .NET older than the loader's (PowerShell 7.3 and before): the engine then shares the default
+            // context, as on Windows PowerShell. The module works; it is just not shielded from conflicts.
+        }
+    }
+
     private static Assembly? ResolveFromModuleFolder(object? sender, ResolveEventArgs args)
     {
         var name = new AssemblyName(args.Name);
-        var candidate = Path.Combine(ModuleFolder, name.Name + ".dll");
-        if (!File.Exists(candidate))
+        foreach (var folder in new[] { ModuleFolder, EngineFolder })
         {
-            return null;
+            var candidate = Path.Combine(folder, name.Name + ".dll");
+            if (!File.Exists(candidate))
+            {
+                continue;
+            }
+
+            // Only when what we ship is at least the version asked for; otherwise let the failure be reported.
+            var shipped = AssemblyName.GetAssemblyName(candidate);
+            return name.Version is null || shipped.Version >= name.Version ? Assembly.LoadFrom(candidate) : null;
         }
 
-        // Only when what we ship is at least the version asked for; otherwise let the failure be reported.
-        var shipped = AssemblyName.GetAssemblyName(candidate);
-        return name.Version is null || shipped.Version >= name.Version ? Assembly.LoadFrom(candidate) : null;
+        return null;
     }
 }

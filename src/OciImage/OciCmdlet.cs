@@ -26,7 +26,7 @@ public abstract class OciCmdlet : PSCmdlet, IDisposable
     /// Runs an engine call to completion. Messages it posts through the <see cref="EngineMessages"/> it is given
     /// are written here, on the pipeline thread, while it runs.
     /// </summary>
-    protected T RunCore<T>(Func<EngineMessages, CancellationToken, Task<T>> operation)
+    private protected T RunCore<T>(Func<EngineMessages, CancellationToken, Task<T>> operation)
     {
         using var messages = new EngineMessages();
         using var call = CancellationTokenSource.CreateLinkedTokenSource(_cancellation.Token);

@@ -50,7 +50,7 @@ public abstract class OciRegistryCmdlet : OciCmdlet
     }
 
     /// <summary>The context engine calls open stores with: this session's registries and this call's settings.</summary>
-    protected StoreContext StoreContext(EngineMessages messages) => new(Sessions, CallOptions(), messages);
+    private protected StoreContext StoreContext(EngineMessages messages) => new(Sessions, CallOptions(), messages);
 
     protected RegistryOptions CallOptions() => new()
     {

@@ -14,9 +14,7 @@ public sealed class BenchmarkSmokeTests
     public void EveryScenarioRunsOnTinyData()
     {
         Assert.True(File.Exists("/usr/bin/time"), "GNU time is needed (.ci/run installs it)");
-        var harness = Path.Combine(Path.GetDirectoryName(typeof(BenchmarkSmokeTests).Assembly.Location)!.Replace("OciImage.Module.Tests", "OciImage.Benchmarks"), "OciImage.Benchmarks.dll");
-        Assert.True(File.Exists(harness), "build tests/OciImage.Benchmarks first: " + harness);
-        var result = ExternalTool.TryRun("dotnet", harness, "--quick");
+        var result = ExternalTool.TryRun("dotnet", RepoPaths.BuiltProgram("OciImage.Benchmarks"), "--quick");
         Assert.True(result.ExitCode == 0, result.StdOut + result.StdErr);
         foreach (var scenario in new[] { "layer-build", "copy", "pull", "push", "recopy", "tags", "expand" })
         {

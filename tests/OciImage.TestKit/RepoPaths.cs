@@ -22,6 +22,21 @@ public static class RepoPaths
     /// <summary>The built module folder the module tests import.</summary>
     public static string ModuleFolder => Path.Combine(Root, "out", "OciImage");
 
+    /// <summary>
+    /// The built program (dll, run with dotnet) of another project under tests/, in the same configuration and
+    /// framework as the running one; it is built first by a project reference that does not reference its output.
+    /// </summary>
+    public static string BuiltProgram(string project)
+    {
+        var tests = Path.Combine(Root, "tests") + Path.DirectorySeparatorChar;
+        var here = Path.GetFullPath(AppContext.BaseDirectory);
+        var tail = here.StartsWith(tests, StringComparison.Ordinal)
+            ? here.Substring(tests.Length).Split(new[] { Path.DirectorySeparatorChar }, 2)[1]
+            : throw new InvalidOperationException("The tests do not run from under " + tests);
+        var program = Path.Combine(tests, project, tail, project + ".dll");
+        return File.Exists(program) ? program : throw new FileNotFoundException("Build " + project + " first", program);
+    }
+
     /// <summary>../shared/oci-schemas beside the checkout; absent outside this workplace.</summary>
     public static string SchemaFolder => Path.GetFullPath(Path.Combine(Root, "..", "shared", "oci-schemas"));
 }

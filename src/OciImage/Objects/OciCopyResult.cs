@@ -13,8 +13,8 @@ public sealed class OciCopyResult
         Source = result.Source;
         Destination = result.Destination;
         Reference = result.Destination;
-        Digest = result.Digest;
-        SourceDigest = result.SourceDigest;
+        _digest = result.Digest;
+        _sourceDigest = result.SourceDigest;
         Platforms = result.Platforms.ToArray();
 
         BlobsCopied = result.BlobsCopied;
@@ -33,9 +33,13 @@ public sealed class OciCopyResult
     /// <summary>The destination, for piping into other cmdlets.</summary>
     public Reference Reference { get; }
 
-    public Digest Digest { get; }
+    // Boxed, like every engine struct held by a public type of this assembly: see ModuleInitializer.
+    private readonly object _digest;
+    private readonly object _sourceDigest;
 
-    public Digest SourceDigest { get; }
+    public Digest Digest => (Digest)_digest;
+
+    public Digest SourceDigest => (Digest)_sourceDigest;
 
     /// <summary>True when the destination digest equals the source's.</summary>
     public bool SameDigest => Digest == SourceDigest;

@@ -11,7 +11,7 @@ public sealed class OciDescriptor
     {
         Reference = reference;
         MediaType = descriptor.MediaType;
-        Digest = descriptor.Digest;
+        _digest = descriptor.Digest;
         Size = descriptor.Size;
         Platform = descriptor.Platform;
         ArtifactType = descriptor.ArtifactType;
@@ -25,7 +25,10 @@ public sealed class OciDescriptor
 
     public string MediaType { get; }
 
-    public Digest Digest { get; }
+    // Boxed, like every engine struct held by a public type of this assembly: see ModuleInitializer.
+    private readonly object _digest;
+
+    public Digest Digest => (Digest)_digest;
 
     public long Size { get; }
 

@@ -8,13 +8,16 @@ public sealed class OciFileDigest
     public OciFileDigest(string path, Digest digest, long size)
     {
         Path = path;
-        Digest = digest;
+        _digest = digest;
         Size = size;
     }
 
     public string Algorithm => Digest.Algorithm;
 
-    public Digest Digest { get; }
+    // Boxed, like every engine struct held by a public type of this assembly: see ModuleInitializer.
+    private readonly object _digest;
+
+    public Digest Digest => (Digest)_digest;
 
     public long Size { get; }
 

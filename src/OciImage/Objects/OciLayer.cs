@@ -11,10 +11,14 @@ public sealed class OciLayer
     /// <summary>Position in the manifest, from 0 (the base).</summary>
     public int Index { get; init; }
 
-    public Digest Digest { get; init; }
+    // Boxed, like every engine struct held by a public type of this assembly: see ModuleInitializer.
+    private readonly object _digest = default(Digest);
+    private readonly object? _diffId;
+
+    public Digest Digest { get => (Digest)_digest; init => _digest = value; }
 
     /// <summary>Digest of the uncompressed tar, from the config's rootfs.diff_ids.</summary>
-    public Digest? DiffId { get; init; }
+    public Digest? DiffId { get => (Digest?)_diffId; init => _diffId = value; }
 
     public long Size { get; init; }
 

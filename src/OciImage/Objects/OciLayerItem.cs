@@ -19,7 +19,7 @@ public sealed class OciLayerItem
         UserId = item.UserId;
         GroupId = item.GroupId;
         LayerIndex = layerIndex;
-        LayerDigest = layerDigest;
+        _layerDigest = layerDigest;
     }
 
     public string Path { get; }
@@ -60,7 +60,10 @@ public sealed class OciLayerItem
 
     public int LayerIndex { get; }
 
-    public Digest? LayerDigest { get; }
+    // Boxed, like every engine struct held by a public type of this assembly: see ModuleInitializer.
+    private readonly object? _layerDigest;
+
+    public Digest? LayerDigest => (Digest?)_layerDigest;
 
     public override string ToString() => Path;
 }

@@ -10,7 +10,7 @@ public sealed class OciTag
         Repository = repository.WithoutIdentifier();
         Tag = tag;
         Reference = Repository.WithTag(tag);
-        Digest = digest;
+        _digest = digest;
         MediaType = mediaType;
     }
 
@@ -21,7 +21,10 @@ public sealed class OciTag
     public Reference Repository { get; }
 
     /// <summary>Known without another request for layouts; null for registries (use Get-OciDigest).</summary>
-    public Digest? Digest { get; }
+    // Boxed, like every engine struct held by a public type of this assembly: see ModuleInitializer.
+    private readonly object? _digest;
+
+    public Digest? Digest => (Digest?)_digest;
 
     public string? MediaType { get; }
 
