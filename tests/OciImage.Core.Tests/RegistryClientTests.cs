@@ -214,6 +214,40 @@ public sealed class RegistryClientTests : IClassFixture<RegistryImages>
     }
 
     [ToolFact("docker-registry", "skopeo", "umoci", "htpasswd")]
+    public async Task ABlobThatTricklesIsCutAndResumed()
+    {
+        var registry = _images.Registries[RegistryAuth.None];
+        var random = new byte[1_000_000];
+        new Random(12).NextBytes(random);
+        var blob = new Descriptor { MediaType = MediaTypes.OciLayer, Digest = Digest.Compute(random), Size = random.Length };
+        await Open(registry.Host, new RecordingLog(), null).PutBlobAsync(blob, new MemoryStream(random), null, None);
+
+        using var proxy = new FaultProxy(registry.Host);
+        proxy.TrickleAfter(1, "/blobs/" + blob.Digest, 300_000, TimeSpan.FromMilliseconds(100));
+        var store = Open(proxy.Host, new RecordingLog(), new RegistryOptions { SlowBodyWindow = TimeSpan.FromSeconds(1), SlowBodyMinimumBytes = 64 * 1024 });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var stream = await store.OpenBlobAsync(blob, None);
+        var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        Assert.Equal(random, copy.ToArray());
+        Assert.Equal(2, proxy.Log.Count(l => l == "GET /v2/team/app/blobs/" + blob.Digest));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+    }
+
+    [ToolFact("docker-registry", "skopeo", "umoci", "htpasswd")]
+    public async Task AManifestThatTricklesFailsWithAClearError()
+    {
+        using var proxy = new FaultProxy(_images.Registries[RegistryAuth.None].Host);
+        proxy.TrickleAfter(1, "/manifests/", 10, TimeSpan.FromMilliseconds(300));
+        var store = Open(proxy.Host, new RecordingLog(), new RegistryOptions { SlowBodyWindow = TimeSpan.FromSeconds(1), SlowBodyMinimumBytes = 1024 });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<RegistryUnreachableException>(() => store.GetManifestAsync(Reference.Parse($"{proxy.Host}/team/app:v1"), None));
+        Assert.Equal("RegistryUnreachable", error.ErrorId);
+        Assert.Contains("stalled", error.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+    }
+
+    [ToolFact("docker-registry", "skopeo", "umoci", "htpasswd")]
     public async Task RegistryWarningsAreShownOnce()
     {
         using var proxy = new FaultProxy(_images.Registries[RegistryAuth.None].Host);

@@ -68,6 +68,18 @@ public sealed class FaultProxy : LoopbackHttpServer
         }
     }
 
+    /// <summary>
+    /// The next matching responses send this many body bytes at full speed, then trickle the rest one byte at a
+    /// time, an interval apart: a server that keeps the connection alive without really sending.
+    /// </summary>
+    public void TrickleAfter(int times, string pathPart, int bytes, TimeSpan interval)
+    {
+        lock (_rules)
+        {
+            _rules.Add(new Rule(pathPart, times, 0, null, null, null) { TrickleAfterBytes = bytes, TrickleInterval = interval });
+        }
+    }
+
     /// <summary>The next matching responses are forwarded with a header set (replaced, or added when absent).</summary>
     public void RewriteHeader(int times, string pathPart, string header, string value)
     {
@@ -201,6 +213,20 @@ public sealed class FaultProxy : LoopbackHttpServer
                     return;
                 }
 
+                if (rule is { TrickleAfterBytes: > 0 } && bytes.Length > rule.TrickleAfterBytes)
+                {
+                    await context.Response.OutputStream.WriteAsync(bytes.AsMemory(0, rule.TrickleAfterBytes));
+                    await context.Response.OutputStream.FlushAsync();
+                    for (var i = rule.TrickleAfterBytes; i < bytes.Length; i++)
+                    {
+                        await Task.Delay(rule.TrickleInterval);
+                        await context.Response.OutputStream.WriteAsync(bytes.AsMemory(i, 1));
+                        await context.Response.OutputStream.FlushAsync();
+                    }
+
+                    return;
+                }
+
                 await context.Response.OutputStream.WriteAsync(bytes);
             }
             else if (response.Content.Headers.ContentLength is { } length)
@@ -229,5 +255,9 @@ public sealed class FaultProxy : LoopbackHttpServer
         public string? Value { get; } = value;
 
         public int DropAfterBytes { get; init; }
+
+        public int TrickleAfterBytes { get; init; }
+
+        public TimeSpan TrickleInterval { get; init; }
     }
 }

@@ -23,7 +23,13 @@ public sealed class RegistryOptions
     /// <summary>No single retry waits longer than this, whatever Retry-After says.</summary>
     public TimeSpan MaximumRetryDelay { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long to wait for a response's headers.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A response body must bring at least <see cref="SlowBodyMinimumBytes"/> in every window this long.</summary>
+    public TimeSpan SlowBodyWindow { get; init; } = TimeSpan.FromSeconds(30);
+
+    public long SlowBodyMinimumBytes { get; init; } = 32 * 1024;
 
     /// <summary>The same settings with another credential (one side of a copy).</summary>
     public RegistryOptions WithCredential(RegistryCredential? credential) => credential is null ? this : new RegistryOptions
@@ -36,6 +42,8 @@ public sealed class RegistryOptions
         RetryInterval = RetryInterval,
         MaximumRetryDelay = MaximumRetryDelay,
         RequestTimeout = RequestTimeout,
+        SlowBodyWindow = SlowBodyWindow,
+        SlowBodyMinimumBytes = SlowBodyMinimumBytes,
     };
 
     /// <summary>These settings, overlaid with the ones given explicitly for one call.</summary>
@@ -49,5 +57,7 @@ public sealed class RegistryOptions
         RetryInterval = overrides.RetryInterval,
         MaximumRetryDelay = overrides.MaximumRetryDelay,
         RequestTimeout = overrides.RequestTimeout,
+        SlowBodyWindow = overrides.SlowBodyWindow,
+        SlowBodyMinimumBytes = overrides.SlowBodyMinimumBytes,
     };
 }

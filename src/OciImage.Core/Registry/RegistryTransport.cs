@@ -109,6 +109,11 @@ public sealed class RegistryTransport
             }
 
             _log.Verbose($"{method} {Show(target)} {(int)response.StatusCode} ({clock.ElapsedMilliseconds} ms)");
+            if (response.Content is not null)
+            {
+                response.Content = new SlowBodyGuardContent(response.Content, Registry, Options.SlowBodyMinimumBytes, Options.SlowBodyWindow);
+            }
+
             ShowWarnings(response);
 
             if (response.StatusCode == HttpStatusCode.Unauthorized && sameHost && !authenticated)

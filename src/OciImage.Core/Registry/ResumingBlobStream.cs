@@ -5,6 +5,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 
+using OciImage.Core.Errors;
 using OciImage.Core.IO;
 
 namespace OciImage.Core.Registry;
@@ -66,7 +67,7 @@ internal sealed class ResumingBlobStream : ReadOnlyStream
                 _position += n;
                 return n;
             }
-            catch (Exception ex) when ((ex is IOException || ex is HttpRequestException) && !token.IsCancellationRequested && _resumes < _maximumResumes)
+            catch (Exception ex) when ((ex is IOException || ex is HttpRequestException || ex is RegistryUnreachableException) && !token.IsCancellationRequested && _resumes < _maximumResumes)
             {
                 _resumes++;
                 _body?.Dispose();
