@@ -13,8 +13,10 @@ namespace OciImage.Benchmarks;
 
 /// <summary>
 /// What the scenarios run on, made by the harness itself: a real tree (the installed .NET SDK, or a small
-/// generated one with --quick), a 5-layer image built from it in a layout and pushed by skopeo to a loopback
-/// source registry, a repository with many tags, and a destination registry that can be made empty again.
+/// generated one with --quick); a 5-layer image of about 500 MB (three directories of the tree and two layers of
+/// random, incompressible bytes) and a one-layer image of a 1 GiB random layer, both built in a layout and
+/// pushed by skopeo to a loopback source registry; a repository with many tags; and a destination registry
+/// that can be made empty again.
 /// </summary>
 public sealed class DataSet : IDisposable
 {
@@ -27,7 +29,10 @@ public sealed class DataSet : IDisposable
         Source = new RegistryServer();
         Destination = new RegistryServer();
         BuildImage();
+        BuildHugeImage();
+        Directory.Delete(_temp.Combine("random"), recursive: true);
         Source.PushWithSkopeo($"oci:{Layout}:big", "big/app:1");
+        Source.PushWithSkopeo($"oci:{Layout}:huge", "huge/app:1");
         MakeTags(quick ? 10 : 200);
         ExternalTool.Run("umoci", "init", "--layout", UmociLayout);
         ExternalTool.Run("umoci", "new", "--image", $"{UmociLayout}:base");
@@ -91,23 +96,57 @@ public sealed class DataSet : IDisposable
         return root;
     }
 
-    /// <summary>Five layers from the five largest directories of the tree, in a layout, tagged big.</summary>
+    /// <summary>Bytes of the 1 GiB layer (tiny with --quick).</summary>
+    public long HugeLayerBytes => Quick ? 4 << 20 : 1L << 30;
+
+    /// <summary>
+    /// Five layers, tagged big: the three largest directories of the tree (about 110 MB compressed) and two of
+    /// random bytes (200 MB each), as real images mix compressible files and already-compressed ones.
+    /// </summary>
     private void BuildImage()
     {
         var parts = Directory.GetDirectories(Tree)
             .OrderByDescending(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length))
-            .Take(5).ToList();
+            .Take(3)
+            .Select(d => (Path: d, Destination: "/data/" + Path.GetFileName(d)))
+            .Concat(new[] { 1, 2 }.Select(seed => (Path: RandomTree("random" + seed, seed, Quick ? 1 << 20 : 200L << 20), Destination: "/blobs/" + seed)))
+            .ToList();
+        Compose("big", parts);
+    }
+
+    /// <summary>One layer holding one 1 GiB random file, tagged huge: what peak memory is measured on.</summary>
+    private void BuildHugeImage() => Compose("huge", new[] { (Path: RandomTree("huge", 3, HugeLayerBytes), Destination: "/huge") });
+
+    private void Compose(string tag, IEnumerable<(string Path, string Destination)> parts)
+    {
         var layers = new List<TestImages.Layer>();
         using (var store = OciLayoutStore.OpenOrCreate(Layout))
         {
-            foreach (var part in parts)
+            foreach (var (path, destination) in parts)
             {
-                var built = LayerBuilder.BuildIntoLayout(part, new LayerBuildOptions { Destination = "/data/" + Path.GetFileName(part) }, store, CancellationToken.None);
+                var built = LayerBuilder.BuildIntoLayout(path, new LayerBuildOptions { Destination = destination }, store, CancellationToken.None);
                 layers.Add(new TestImages.Layer(built.Digest.ToString(), built.DiffId.ToString(), built.Size, built.MediaType));
             }
         }
 
-        TestImages.Compose(Layout, "big", layers);
+        TestImages.Compose(Layout, tag, layers);
+    }
+
+    /// <summary>A directory with one file of seeded random bytes (deleted once the images are built).</summary>
+    private string RandomTree(string name, int seed, long bytes)
+    {
+        var root = _temp.Combine("random", name);
+        Directory.CreateDirectory(root);
+        var random = new Random(seed);
+        var chunk = new byte[1 << 20];
+        using var file = File.Create(Path.Combine(root, "data.bin"));
+        for (long written = 0; written < bytes; written += chunk.Length)
+        {
+            random.NextBytes(chunk);
+            file.Write(chunk, 0, (int)Math.Min(chunk.Length, bytes - written));
+        }
+
+        return root;
     }
 
     private void MakeTags(int count)

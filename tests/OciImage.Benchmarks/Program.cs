@@ -11,7 +11,8 @@ namespace OciImage.Benchmarks;
 /// <summary>
 /// dotnet run -c Release --project tests/OciImage.Benchmarks -- [--quick] [--runs N] [SCENARIO...]
 ///   times every scenario for OciImage (engine and cmdlets) and its peers, alternating, and prints medians,
-///   ratios OciImage/peer and peak memory; --micro runs the BenchmarkDotNet suite of hot paths instead.
+///   ratios OciImage/peer and peak memory; --micro runs the BenchmarkDotNet suite of hot paths instead;
+///   --serve prepares the data, prints where it is and keeps the registries up until stdin closes (to profile).
 /// </summary>
 public static class Program
 {
@@ -34,6 +35,15 @@ public static class Program
         }
 
         var quick = args.Contains("--quick");
+        if (args.Contains("--serve"))
+        {
+            // For profiling by hand: the data and registries stay up until stdin closes.
+            using var served = DataSet.Prepare(quick);
+            Console.WriteLine($"source {served.Source.Host} (big/app:1, huge/app:1, tags/app), destination {served.Destination.Host}, layout {served.Layout} (big, huge), tree {served.Tree}");
+            Console.In.ReadToEnd();
+            return 0;
+        }
+
         var runsIndex = Array.IndexOf(args, "--runs");
         var runs = runsIndex >= 0 ? int.Parse(args[runsIndex + 1]) : quick ? 1 : 3;
         var wanted = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] != "--runs")).ToHashSet();
@@ -69,6 +79,11 @@ public static class Program
             }
 
             Report(scenario, samples);
+        }
+
+        if (wanted.Count == 0 || wanted.Contains("import"))
+        {
+            ImportTiming.Report(runs);
         }
 
         return failures == 0 ? 0 : 1;

@@ -56,6 +56,16 @@ public static class Scenarios
                 .Add("OciImage engine", () => Engine($"tags {data.Source.Host}/tags/app"))
                 .Add("OciImage cmdlet", () => Cmdlet($"Get-OciTag {data.Source.Host}/tags/app | Get-OciManifest"))
                 .Add("skopeo inspect loop", () => $"while read t; do skopeo inspect --raw --tls-verify=false docker://{data.Source.Host}/tags/app:$t > /dev/null; done < \"{data.TagsFile}\""),
+            new Scenario("huge-pull", $"registry to layout, one {data.HugeLayerBytes >> 20} MiB layer (peak memory)")
+                { Reset = () => Clear(pulled) }
+                .Add("OciImage engine", () => Engine($"copy {data.Source.Host}/huge/app:1 oci:{pulled}:1"))
+                .Add("OciImage cmdlet", () => Cmdlet($"Copy-OciImage {data.Source.Host}/huge/app:1 oci:{pulled}:1"))
+                .Add("skopeo copy", () => $"skopeo copy --quiet {tls} docker://{data.Source.Host}/huge/app:1 oci:{pulled}:1"),
+            new Scenario("huge-copy", $"registry to registry, one {data.HugeLayerBytes >> 20} MiB layer (peak memory)")
+                { Reset = data.FreshDestination }
+                .Add("OciImage engine", () => Engine($"copy {data.Source.Host}/huge/app:1 {data.Destination.Host}/huge/app:1"))
+                .Add("OciImage cmdlet", () => Cmdlet($"Copy-OciImage {data.Source.Host}/huge/app:1 {data.Destination.Host}/huge/app:1"))
+                .Add("skopeo copy", () => $"skopeo copy --quiet {tls} docker://{data.Source.Host}/huge/app:1 docker://{data.Destination.Host}/huge/app:1"),
             new Scenario("expand", "an image to a directory")
                 { Reset = () => Clear(expanded) }
                 .Add("OciImage engine", () => Engine($"expand oci:{data.Layout}:big \"{expanded}\""))

@@ -8,6 +8,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core;
+using OciImage.Core.IO;
 using OciImage.Core.Errors;
 using OciImage.Core.Copy;
 using OciImage.Core.Images;
@@ -66,6 +67,35 @@ public class OciLayoutStoreTests
         var tooLong = new Descriptor { MediaType = "application/octet-stream", Digest = Digest.Compute(content), Size = 3 };
         await Assert.ThrowsAsync<DigestMismatchException>(() => store.PutBlobAsync(tooLong, new MemoryStream(content), null, None));
         Assert.Empty(Directory.GetFiles(Path.Combine(store.Root, "blobs", "sha256")));
+    }
+
+    [Fact]
+    public async Task ABlobStreamedFromAnotherStoreIsHashedOnceAndATamperedOneIsStillRefused()
+    {
+        using var temp = new TempDirectory();
+        using var source = OciLayoutStore.OpenOrCreate(temp.Combine("source"));
+        using var target = OciLayoutStore.OpenOrCreate(temp.Combine("target"));
+        var content = Encoding.UTF8.GetBytes("layer bytes");
+        var blob = new Descriptor { MediaType = "application/octet-stream", Digest = Digest.Compute(content), Size = content.Length };
+        await source.PutBlobAsync(blob, new MemoryStream(content), null, None);
+
+        // A store's blob stream already verifies: the target reuses it instead of hashing the bytes again.
+        using (var stream = await source.OpenBlobAsync(blob, None))
+        {
+            var verifying = Assert.IsType<VerifyingStream>(stream);
+            Assert.Same(verifying, VerifyingStream.Over(verifying, blob, "t"));
+            Assert.NotSame(verifying, VerifyingStream.Over(verifying, new Descriptor { MediaType = blob.MediaType, Digest = blob.Digest, Size = blob.Size + 1 }, "t"));
+        }
+
+        // Tampered in the source: the one verifier still refuses it and the target keeps nothing.
+        File.WriteAllBytes(Path.Combine(source.Root, "blobs", "sha256", blob.Digest.Hex), Encoding.UTF8.GetBytes("LAYER bytes"));
+        using (var stream = await source.OpenBlobAsync(blob, None))
+        {
+            await Assert.ThrowsAsync<DigestMismatchException>(() => target.PutBlobAsync(blob, stream, null, None));
+        }
+
+        Assert.False(await target.HasBlobAsync(blob, None));
+        Assert.Empty(Directory.GetFiles(Path.Combine(target.Root, "blobs", "sha256")));
     }
 
     [Fact]

@@ -129,7 +129,7 @@ public sealed class RegistryStore : IImageStore
             minimumChunk = start.Headers.TryGetValues("OCI-Chunk-Min-Length", out var values) && long.TryParse(values.FirstOrDefault(), out var min) ? min : 0;
         }
 
-        var verified = new VerifyingStream(content, descriptor, what);
+        var verified = VerifyingStream.Over(content, descriptor, what);
         var chunkSize = Math.Max(Transport.Options.ChunkSize, minimumChunk);
         if (chunkSize > 0 && descriptor.Size > chunkSize)
         {

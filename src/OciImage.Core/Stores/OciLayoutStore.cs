@@ -236,7 +236,7 @@ public sealed class OciLayoutStore : IImageStore
         var temp = AtomicFile.TempPathBeside(target);
         try
         {
-            using (var verified = new VerifyingStream(content, descriptor, $"blob {descriptor.Digest}"))
+            using (var verified = VerifyingStream.Over(content, descriptor, $"blob {descriptor.Digest}"))
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: false))
             {
                 var buffer = new byte[81920];
