@@ -4,13 +4,17 @@ using System.IO;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 
-// Usage: OciImage.ModuleHost MODULE-FOLDER SCRIPT-FILE
+// Usage: OciImage.ModuleHost [--after-warmup] MODULE-FOLDER SCRIPT-FILE
 // Loads another module's SharpZipLib and ZstdSharp first (older than OciImage's), imports OciImage, prints
-// "import-ms N" (the first Import-Module in a fresh process, as a user's session pays it), then each output
-// object of the script on its own line. Errors go to stderr and the exit code is 1.
+// "import-ms N", then each output object of the script on its own line. Errors go to stderr, exit code 1.
+// Import-Module is timed cold (the first import in the process, which also pays for PowerShell's own module
+// machinery) or, with --after-warmup, after a one-line script module was imported first, as in a session
+// where PSReadLine or a profile already imported something: then it is what OciImage itself adds.
+var afterWarmup = args.Length > 0 && args[0] == "--after-warmup";
+args = afterWarmup ? args[1..] : args;
 if (args.Length != 2)
 {
-    Console.Error.WriteLine("usage: OciImage.ModuleHost MODULE-FOLDER SCRIPT-FILE");
+    Console.Error.WriteLine("usage: OciImage.ModuleHost [--after-warmup] MODULE-FOLDER SCRIPT-FILE");
     return 2;
 }
 
@@ -20,6 +24,19 @@ _ = typeof(ZstdSharp.Compressor).Assembly;
 
 using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
 runspace.Open();
+
+if (afterWarmup)
+{
+    var warm = Path.Combine(Path.GetTempPath(), "ociimage-warmup-" + Environment.ProcessId);
+    Directory.CreateDirectory(warm);
+    File.WriteAllText(Path.Combine(warm, "Warmup.psm1"), "function Get-Warmup { 1 }");
+    var imported = Run(runspace, $"Import-Module '{Path.Combine(warm, "Warmup.psm1")}'", quiet: true);
+    Directory.Delete(warm, recursive: true);
+    if (!imported)
+    {
+        return 1;
+    }
+}
 
 var clock = Stopwatch.StartNew();
 if (!Run(runspace, $"Import-Module '{args[0].Replace("'", "''")}' -ErrorAction Stop", quiet: true))

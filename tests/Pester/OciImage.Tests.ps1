@@ -37,6 +37,16 @@ Describe 'The module' {
         ($help.description.Text -join '') | Should -Not -BeNullOrEmpty
         @($help.examples.example).Count | Should -BeGreaterOrEqual 2
     }
+
+    It 'keeps its engine and libraries in a load context of its own on PowerShell 7' -Skip:($PSVersionTable.PSEdition -ne 'Core') {
+        # Reading a layer's files loads the tar library, so everything the context should hold is loaded.
+        $null = Get-OciLayerItem -Reference $hello
+        $context = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object { $_.Name -eq 'OciImage' }
+        $context | Should -Not -BeNullOrEmpty
+        $names = @($context.Assemblies | ForEach-Object { $_.GetName().Name })
+        $names | Should -Contain 'OciImage.Core'
+        $names | Should -Contain 'ICSharpCode.SharpZipLib'
+    }
 }
 
 Describe 'Reading an OCI layout' {

@@ -30,20 +30,28 @@ public static class ChunkCompressor
         _ => MediaTypes.OciLayer,
     };
 
-    public static byte[] Compress(LayerCompression compression, byte[] data, int length) => compression switch
+    /// <summary>
+    /// Room enough for any chunk of <paramref name="length"/> bytes compressed: zstd's bound (length/256 more,
+    /// the larger of the two) and deflate's (length/4096 more), plus headers.
+    /// </summary>
+    public static int OutputCapacity(int length) => length + (length >> 8) + 4096;
+
+    /// <summary>Compresses <paramref name="length"/> bytes of <paramref name="data"/> into <paramref name="output"/> (see <see cref="OutputCapacity"/>); returns the bytes written.</summary>
+    public static int Compress(LayerCompression compression, byte[] data, int length, byte[] output) => compression switch
     {
-        LayerCompression.Gzip => GzipMember(data, length),
-        LayerCompression.Zstd => ZstdFrame(data, length),
-        _ => Copy(data, length),
+        LayerCompression.Gzip => GzipMember(data, length, output),
+        LayerCompression.Zstd => ZstdFrame(data, length, output),
+        _ => Copy(data, length, output),
     };
 
     /// <summary>
     /// A gzip member with a fixed header (no name, mtime 0, OS 255) around raw deflate at level 6, so the bytes
     /// do not depend on the machine that made them.
     /// </summary>
-    private static byte[] GzipMember(byte[] data, int length)
+    private static int GzipMember(byte[] data, int length, byte[] buffer)
     {
-        using var output = new MemoryStream(length / 3 + 64);
+        // Not expandable: the buffer is sized by OutputCapacity, and a chunk never needs more.
+        using var output = new MemoryStream(buffer, 0, buffer.Length, writable: true);
         output.Write(new byte[] { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff }, 0, 10);
         using (var deflate = new DeflateStream(output, CompressionLevel.Optimal, leaveOpen: true))
         {
@@ -54,20 +62,19 @@ public static class ChunkCompressor
         crc.Update(new ArraySegment<byte>(data, 0, length));
         WriteUInt32(output, (uint)crc.Value);
         WriteUInt32(output, (uint)length);
-        return output.ToArray();
+        return (int)output.Position;
     }
 
-    private static byte[] ZstdFrame(byte[] data, int length)
+    private static int ZstdFrame(byte[] data, int length, byte[] output)
     {
         using var compressor = new ZstdSharp.Compressor(3);
-        return compressor.Wrap(new ReadOnlySpan<byte>(data, 0, length)).ToArray();
+        return compressor.Wrap(new ReadOnlySpan<byte>(data, 0, length), new Span<byte>(output));
     }
 
-    private static byte[] Copy(byte[] data, int length)
+    private static int Copy(byte[] data, int length, byte[] output)
     {
-        var copy = new byte[length];
-        Buffer.BlockCopy(data, 0, copy, 0, length);
-        return copy;
+        Buffer.BlockCopy(data, 0, output, 0, length);
+        return length;
     }
 
     private static void WriteUInt32(Stream stream, uint value)

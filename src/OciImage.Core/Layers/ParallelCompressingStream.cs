@@ -10,7 +10,8 @@ namespace OciImage.Core.Layers;
 /// The write side of a layer build: hashes the tar as it arrives (the DiffID), cuts it into fixed-size chunks,
 /// compresses them on all cores, and writes the results in order to the blob while hashing it (the digest).
 /// Chunk boundaries depend only on the byte count, so the output is the same whatever the core count.
-/// Memory stays bounded: at most a few chunks per core are in flight.
+/// Memory stays bounded: at most one chunk per core (plus one) is in flight, and the buffers of a written chunk
+/// are reused for the next, so a build of any size allocates a handful of buffers, not two per chunk.
 /// </summary>
 public sealed class ParallelCompressingStream : Stream
 {
@@ -20,7 +21,8 @@ public sealed class ParallelCompressingStream : Stream
     private readonly LayerCompression _compression;
     private readonly IncrementalHash _diffId = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly IncrementalHash _digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private readonly Queue<Task<byte[]>> _inFlight = new();
+    private readonly Queue<(Task<int> Written, byte[] Input, byte[] Output)> _inFlight = new();
+    private readonly Stack<(byte[] Input, byte[] Output)> _free = new();
     private readonly int _maxInFlight;
     private byte[] _chunk = new byte[ChunkSize];
     private int _filled;
@@ -116,11 +118,11 @@ public sealed class ParallelCompressingStream : Stream
         if (disposing)
         {
             // Let running compressions finish before their buffers go.
-            foreach (var task in _inFlight)
+            foreach (var chunk in _inFlight)
             {
                 try
                 {
-                    task.Wait();
+                    chunk.Written.Wait();
                 }
                 catch (AggregateException)
                 {
@@ -136,11 +138,12 @@ public sealed class ParallelCompressingStream : Stream
 
     private void Submit()
     {
-        var data = _chunk;
+        var input = _chunk;
         var length = _filled;
         var compression = _compression;
-        _inFlight.Enqueue(Task.Run(() => ChunkCompressor.Compress(compression, data, length)));
-        _chunk = new byte[ChunkSize];
+        var (nextInput, output) = _free.Count > 0 ? _free.Pop() : (new byte[ChunkSize], new byte[ChunkCompressor.OutputCapacity(ChunkSize)]);
+        _inFlight.Enqueue((Task.Run(() => ChunkCompressor.Compress(compression, input, length, output)), input, output));
+        _chunk = nextInput;
         _filled = 0;
         if (_inFlight.Count >= _maxInFlight)
         {
@@ -150,9 +153,11 @@ public sealed class ParallelCompressingStream : Stream
 
     private void WriteOldest()
     {
-        var compressed = _inFlight.Dequeue().GetAwaiter().GetResult();
-        _digest.AppendData(compressed);
-        _output.Write(compressed, 0, compressed.Length);
-        _blobSize += compressed.Length;
+        var (written, input, output) = _inFlight.Dequeue();
+        var length = written.GetAwaiter().GetResult();
+        _digest.AppendData(output, 0, length);
+        _output.Write(output, 0, length);
+        _blobSize += length;
+        _free.Push((input, output));
     }
 }
