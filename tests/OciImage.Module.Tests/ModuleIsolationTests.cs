@@ -8,7 +8,8 @@ namespace OciImage.Module.Tests;
 /// <summary>
 /// Another module in the session has already loaded older SharpZipLib and ZstdSharp (in the default load
 /// context, as pwsh loads modules). OciImage must still work with its own versions: on PowerShell 7 the engine
-/// and those libraries live in the module's own load context. Runs in a bare host process (OciImage.ModuleHost):
+/// and those libraries live in the module's own load context. System.Text.Json is shared on purpose, and the
+/// test shows why that is safe: on PowerShell 7 nobody can load another version of it beside the framework's. Runs in a bare host process (OciImage.ModuleHost):
 /// this test process has the engine on its own probing path, which would hide the module's loading.
 /// </summary>
 public sealed class ModuleIsolationTests
@@ -23,6 +24,10 @@ public sealed class ModuleIsolationTests
         var hello = Path.Combine(RepoPaths.Root, "tests", "data", "hello");
         var script = temp.Combine("script.ps1");
         File.WriteAllText(script, $$"""
+            # Another module's System.Text.Json (8.0, the copy shipped for Windows PowerShell) cannot displace
+            # the framework's on PowerShell 7: loading it by path hands back the framework's.
+            $json = [System.Reflection.Assembly]::LoadFrom('{{Path.Combine(RepoPaths.ModuleFolder, "System.Text.Json.dll")}}')
+            "json-from-framework $([System.IO.Path]::GetDirectoryName($json.Location) -eq [System.IO.Path]::GetDirectoryName([object].Assembly.Location))"
             $gzip = New-OciLayer -Path '{{tree}}' -Destination 'oci:{{temp.Combine("layers")}}'
             $zstd = New-OciLayer -Path '{{tree}}' -Destination 'oci:{{temp.Combine("layers")}}' -Compression zstd
             "gzip-files $($gzip.FileCount)"
@@ -49,6 +54,7 @@ public sealed class ModuleIsolationTests
         Assert.Contains("copied " + HelloDigest, lines);
         Assert.Contains(lines, l => l.StartsWith("items ") && l != "items 0");
         Assert.Contains("valid True", lines);
+        Assert.Contains("json-from-framework True", lines);
         Assert.True(Directory.EnumerateFileSystemEntries(temp.Combine("rootfs")).Any(), "expanded rootfs is empty");
 
         // The other module's copies stay where they were; ours are in the module's context.
