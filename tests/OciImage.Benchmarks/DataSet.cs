@@ -12,8 +12,8 @@ using OciImage.TestKit;
 namespace OciImage.Benchmarks;
 
 /// <summary>
-/// What the scenarios run on, made by the harness itself: a real tree (the installed .NET SDK, or a small
-/// generated one with --quick); a 5-layer image of about 500 MB (three directories of the tree and two layers of
+/// What the scenarios run on, made by the harness itself: a real tree (a Debian root file system from
+/// debootstrap where it can, else the installed .NET SDK, or a small generated one with --quick); a 5-layer image of about 500 MB (three directories of the tree and two layers of
 /// random, incompressible bytes) and a one-layer image of a 1 GiB random layer, both built in a layout and
 /// pushed by skopeo to a loopback source registry; a repository with many tags; and a destination registry
 /// that can be made empty again.
@@ -25,7 +25,7 @@ public sealed class DataSet : IDisposable
     private DataSet(bool quick)
     {
         Quick = quick;
-        Tree = quick ? MakeSmallTree(_temp.Combine("tree")) : FindSdkTree();
+        Tree = quick ? MakeSmallTree(_temp.Combine("tree")) : Debootstrap(_temp.Combine("rootfs")) ?? FindSdkTree();
         Source = new RegistryServer();
         Destination = new RegistryServer();
         BuildImage();
@@ -70,6 +70,29 @@ public sealed class DataSet : IDisposable
         Source.Dispose();
         Destination.Dispose();
         _temp.Dispose();
+    }
+
+    /// <summary>
+    /// A minimal Debian root file system (devices, FIFOs, hard links, setuid files: what real layers hold), when
+    /// debootstrap is installed and this runs as root; it downloads from the Debian mirror apt uses
+    /// (OCIIMAGE_BENCH_MIRROR to change it). Null when it cannot be made, and the SDK directory is used instead.
+    /// </summary>
+    private static string? Debootstrap(string root)
+    {
+        if (!ExternalTool.IsInstalled("debootstrap") || Environment.UserName != "root")
+        {
+            return null;
+        }
+
+        var mirror = Environment.GetEnvironmentVariable("OCIIMAGE_BENCH_MIRROR") ?? "http://deb.debian.org/debian";
+        var result = ExternalTool.TryRun("debootstrap", "--variant=minbase", "bookworm", root, mirror);
+        if (result.ExitCode != 0)
+        {
+            Console.WriteLine($"debootstrap failed ({result.ExitCode}); using the .NET SDK directory as the tree");
+            return null;
+        }
+
+        return root;
     }
 
     private static string FindSdkTree()

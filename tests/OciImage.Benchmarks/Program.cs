@@ -48,13 +48,14 @@ public static class Program
         var runs = runsIndex >= 0 ? int.Parse(args[runsIndex + 1]) : quick ? 1 : 3;
         var wanted = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] != "--runs")).ToHashSet();
 
-        Console.WriteLine($"OciImage benchmarks: {Environment.ProcessorCount} cores, {runs} run(s) each, {(quick ? "quick data" : "the .NET SDK tree")}");
+        Console.WriteLine($"OciImage benchmarks: {Environment.ProcessorCount} cores, {runs} run(s) each{(quick ? ", quick data" : string.Empty)}");
         if (!quick)
         {
             Console.WriteLine(Limits.Describe());
         }
 
         using var data = DataSet.Prepare(quick);
+        Console.WriteLine($"tree: {data.Tree} ({TreeSize(data.Tree) >> 20} MiB)");
         var self = Assembly.GetExecutingAssembly().Location;
         var failures = 0;
         foreach (var scenario in Scenarios.All(data, self).Where(s => wanted.Count == 0 || wanted.Contains(s.Name)))
@@ -88,6 +89,9 @@ public static class Program
 
         return failures == 0 ? 0 : 1;
     }
+
+    private static long TreeSize(string root) =>
+        new DirectoryInfo(root).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }).Sum(f => f.Length);
 
     private static void Report(Scenario scenario, Dictionary<string, List<Sample>> samples)
     {

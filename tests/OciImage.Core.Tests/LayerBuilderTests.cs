@@ -81,6 +81,41 @@ public class LayerBuilderTests
         Assert.Equal(File.ReadAllText(Path.Combine(tree, SampleTrees.LongName)), File.ReadAllText(Path.Combine(extracted, "usr/share/site", SampleTrees.LongName)));
     }
 
+    [ToolFact("tar", "mkfifo", "mknod")]
+    public void DevicesAndFifosAreEntriesOfTheirOwnNeverReadAndSocketsAreLeftOut()
+    {
+        // A root file system from debootstrap has /dev/zero, /dev/null and friends; reading one would never end.
+        Assert.True(Core.IO.UnixFileStatus.IsAvailable, "the runtime's lstat binding was not found: special files would look like empty files");
+        using var temp = new TempDirectory();
+        var tree = temp.Combine("tree");
+        Directory.CreateDirectory(Path.Combine(tree, "dev"));
+        File.WriteAllText(Path.Combine(tree, "hello.txt"), "hello");
+        ExternalTool.Run("mkfifo", Path.Combine(tree, "dev", "pipe"));
+        var devices = ExternalTool.TryRun("mknod", Path.Combine(tree, "dev", "zero"), "c", "1", "5").ExitCode == 0
+            && ExternalTool.TryRun("mknod", Path.Combine(tree, "dev", "loop9"), "b", "7", "9").ExitCode == 0;
+        using (var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified))
+        {
+            socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(Path.Combine(tree, "dev", "log")));
+        }
+
+        var build = System.Threading.Tasks.Task.Run(() => LayerBuilder.BuildIntoDirectory(tree, new LayerBuildOptions(), temp.Combine("out"), None));
+        Assert.True(build.Wait(TimeSpan.FromSeconds(60)), "the build hung on a special file");
+        var listing = ExternalTool.Run("tar", "--numeric-owner", "-tzvf", build.Result.BlobPath).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Contains(listing, l => Name(l) == "dev/pipe" && l.StartsWith("prw-r--r-- 0/0"));
+        Assert.DoesNotContain(listing, l => Name(l).StartsWith("dev/log", StringComparison.Ordinal));
+        Assert.Equal(1, build.Result.FileCount);
+        if (devices)
+        {
+            Assert.Contains(listing, l => Name(l) == "dev/zero" && l.StartsWith("crw-r--r-- 0/0") && l.Contains(" 1,5 "));
+            Assert.Contains(listing, l => Name(l) == "dev/loop9" && l.StartsWith("brw-r--r-- 0/0") && l.Contains(" 7,9 "));
+        }
+
+        // Our own reader lists the FIFO (SharpZipLib's tar reader passes over device entries, which GNU tar showed above).
+        using var reader = new LayerReader(File.OpenRead(build.Result.BlobPath), "layer");
+        Assert.Equal(LayerItemType.Fifo, reader.Items(None).Single(i => i.Path == "dev/pipe").Type);
+    }
+
     [Fact]
     public void ModesCanBeKeptOrForced()
     {

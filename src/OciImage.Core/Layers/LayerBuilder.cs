@@ -102,6 +102,15 @@ public static class LayerBuilder
                 case PlannedKind.Whiteout:
                     tar.AddWhiteout(entry.Path, time);
                     break;
+                case PlannedKind.Special:
+                    tar.AddSpecial(entry.Path, entry.Source!, entry.Mode, time, options.Owner, options.Group);
+                    break;
+                case PlannedKind.File when entry.Source!.Size == 0:
+                    // Never opened: there is nothing to read, and where lstat is not available a device or FIFO
+                    // looks like an empty file too (reading /dev/zero would never end).
+                    tar.AddFile(entry.Path, entry.Mode, time, options.Owner, options.Group, 0, Stream.Null);
+                    files++;
+                    break;
                 default:
                     using (var content = new FileStream(entry.Source!.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
                     {

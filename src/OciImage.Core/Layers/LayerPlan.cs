@@ -8,6 +8,9 @@ public enum PlannedKind
     File,
     Symlink,
     Whiteout,
+
+    /// <summary>A device or FIFO: a header only.</summary>
+    Special,
 }
 
 /// <summary>One tar entry to write: where it goes, what it is, and where its bytes come from.</summary>

@@ -53,6 +53,9 @@ public static class LayerPlanner
                 case TreeEntryType.Symlink:
                     entries.Add(new PlannedEntry(path, PlannedKind.Symlink, entry, 0x1FF));
                     break;
+                case TreeEntryType.CharacterDevice or TreeEntryType.BlockDevice or TreeEntryType.Fifo:
+                    entries.Add(new PlannedEntry(path, PlannedKind.Special, entry, FileMode(entry, options, executables)));
+                    break;
                 default:
                     entries.Add(new PlannedEntry(path, PlannedKind.File, entry, FileMode(entry, options, executables)));
                     break;
@@ -155,6 +158,7 @@ public static class LayerPlanner
         {
             TreeEntryType.Symlink => now.LinkTarget != before.LinkTarget,
             TreeEntryType.File => now.Size != before.Size || !SameBytes(now.FullPath, before.FullPath),
+            TreeEntryType.CharacterDevice or TreeEntryType.BlockDevice => now.DeviceMajor != before.DeviceMajor || now.DeviceMinor != before.DeviceMinor,
             _ => false,
         };
     }

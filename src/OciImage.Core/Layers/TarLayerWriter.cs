@@ -32,6 +32,19 @@ public sealed class TarLayerWriter : IDisposable
     public void AddHardLink(string path, string target, int mode, DateTime modified, int uid, int gid) =>
         Put(path, TarHeader.LF_LINK, mode, modified, uid, gid, 0, target, null);
 
+    /// <summary>A character or block device (with its numbers) or a FIFO: a header, no content.</summary>
+    public void AddSpecial(string path, TreeEntry source, int mode, DateTime modified, int uid, int gid)
+    {
+        var type = source.Type switch
+        {
+            TreeEntryType.CharacterDevice => TarHeader.LF_CHR,
+            TreeEntryType.BlockDevice => TarHeader.LF_BLK,
+            TreeEntryType.Fifo => TarHeader.LF_FIFO,
+            _ => throw new ArgumentException($"'{path}' is not a device or FIFO", nameof(source)),
+        };
+        Put(path, type, mode, modified, uid, gid, 0, null, null, source.DeviceMajor, source.DeviceMinor);
+    }
+
     /// <summary>An empty file whose name marks a deletion (.wh.NAME) or an opaque directory (.wh..wh..opq).</summary>
     public void AddWhiteout(string path, DateTime modified) =>
         Put(path, TarHeader.LF_NORMAL, 0, modified, 0, 0, 0, null, null);
@@ -41,7 +54,7 @@ public sealed class TarLayerWriter : IDisposable
 
     public void Dispose() => _tar.Dispose();
 
-    private void Put(string path, byte type, int mode, DateTime modified, int uid, int gid, long size, string? link, Stream? content)
+    private void Put(string path, byte type, int mode, DateTime modified, int uid, int gid, long size, string? link, Stream? content, int deviceMajor = 0, int deviceMinor = 0)
     {
         var name = path;
         var needsPax = NeedsPax(name) || (link is not null && NeedsPax(link));
@@ -62,6 +75,8 @@ public sealed class TarLayerWriter : IDisposable
         header.UserName = string.Empty;
         header.GroupName = string.Empty;
         header.Size = size;
+        header.DevMajor = deviceMajor;
+        header.DevMinor = deviceMinor;
         if (link is not null)
         {
             header.LinkName = link;

@@ -5,6 +5,9 @@ public enum TreeEntryType
     File,
     Directory,
     Symlink,
+    CharacterDevice,
+    BlockDevice,
+    Fifo,
 }
 
 /// <summary>One thing in a directory tree to be put into a layer.</summary>
@@ -34,4 +37,9 @@ public sealed class TreeEntry
     public int? Mode { get; }
 
     public string? LinkTarget { get; }
+
+    /// <summary>For a device: its major and minor numbers.</summary>
+    public int DeviceMajor { get; init; }
+
+    public int DeviceMinor { get; init; }
 }

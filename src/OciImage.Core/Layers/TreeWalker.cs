@@ -9,7 +9,9 @@ namespace OciImage.Core.Layers;
 
 /// <summary>
 /// Lists a directory tree in ordinal order of its '/'-separated relative paths (the order a reproducible layer
-/// needs), without following symbolic links, filtered by include and exclude globs.
+/// needs), without following symbolic links, filtered by include and exclude globs. Devices and FIFOs (a real
+/// root file system has /dev/null and friends) become entries of their own kind and are never opened: reading
+/// /dev/zero or a FIFO would never end. Sockets are left out, as GNU tar does.
 /// </summary>
 public static class TreeWalker
 {
@@ -57,9 +59,29 @@ public static class TreeWalker
             }
             else if (info is FileInfo file && Included(path, includes))
             {
-                result.Add(new TreeEntry(path, info.FullName, TreeEntryType.File, file.Length, UnixFileSystem.GetPermissions(info.FullName), null));
+                // Devices, FIFOs and sockets all show a length of 0: only then is lstat worth asking.
+                var status = file.Length == 0 ? UnixFileStatus.Of(file.FullName) : null;
+                if (status?.Type != UnixFileType.Socket)
+                {
+                    result.Add(SpecialEntry(path, file, status) ?? new TreeEntry(path, info.FullName, TreeEntryType.File, file.Length, UnixFileSystem.GetPermissions(info.FullName), null));
+                }
             }
         }
+    }
+
+    /// <summary>A device or FIFO entry; null for anything else.</summary>
+    private static TreeEntry? SpecialEntry(string path, FileInfo file, UnixFileStatus? status)
+    {
+        var type = status?.Type switch
+        {
+            UnixFileType.CharacterDevice => TreeEntryType.CharacterDevice,
+            UnixFileType.BlockDevice => TreeEntryType.BlockDevice,
+            UnixFileType.Fifo => TreeEntryType.Fifo,
+            _ => (TreeEntryType?)null,
+        };
+        return type is null
+            ? null
+            : new TreeEntry(path, file.FullName, type.Value, 0, UnixFileSystem.GetPermissions(file.FullName), null) { DeviceMajor = status!.DeviceMajor, DeviceMinor = status.DeviceMinor };
     }
 
     private static bool Included(string path, List<Regex>? includes) => includes is null || includes.Any(r => r.IsMatch(path));

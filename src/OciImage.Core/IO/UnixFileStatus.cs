@@ -1,0 +1,83 @@
+using System;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace OciImage.Core.IO;
+
+public enum UnixFileType
+{
+    Regular,
+    Directory,
+    Symlink,
+    CharacterDevice,
+    BlockDevice,
+    Fifo,
+    Socket,
+}
+
+/// <summary>
+/// What lstat(2) says of a path: its type and, for a device, its numbers. .NET has no public stat API (and this
+/// assembly targets netstandard2.0), so this calls the runtime's own binding, Interop.Sys.LStat in
+/// System.Private.CoreLib, found by reflection. Where it is absent (Windows, Windows PowerShell, a runtime that
+/// renamed it) <see cref="Of"/> answers null and callers treat the entry as a regular file; the tests pin it.
+/// </summary>
+public sealed class UnixFileStatus
+{
+    private const int TypeMask = 0xF000;
+    private static readonly Type? StatusType = typeof(object).Assembly.GetType("Interop+Sys+FileStatus");
+    private static readonly MethodInfo? LStat = StatusType is null
+        ? null
+        : typeof(object).Assembly.GetType("Interop+Sys")?.GetMethod(
+            "LStat", BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic, null, new[] { typeof(string), StatusType.MakeByRefType() }, null);
+
+    private static readonly FieldInfo? ModeField = StatusType?.GetField("Mode", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+    private static readonly FieldInfo? RDevField = StatusType?.GetField("RDev", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+
+    private UnixFileStatus(UnixFileType type, int deviceMajor, int deviceMinor)
+    {
+        Type = type;
+        DeviceMajor = deviceMajor;
+        DeviceMinor = deviceMinor;
+    }
+
+    /// <summary>True when lstat can be called here.</summary>
+    public static bool IsAvailable => LStat is not null && ModeField is not null && RDevField is not null && !UnixFileSystem.IsWindows;
+
+    public UnixFileType Type { get; }
+
+    public int DeviceMajor { get; }
+
+    public int DeviceMinor { get; }
+
+    /// <summary>The status of <paramref name="path"/> (not following a last symlink), or null when it cannot be had.</summary>
+    public static UnixFileStatus? Of(string path)
+    {
+        if (!IsAvailable)
+        {
+            return null;
+        }
+
+        var arguments = new object?[] { path, null };
+        if ((int)LStat!.Invoke(null, arguments)! != 0 || arguments[1] is not { } status)
+        {
+            return null;
+        }
+
+        var mode = (int)ModeField!.GetValue(status)!;
+        var rdev = (long)RDevField!.GetValue(status)!;
+        var type = (mode & TypeMask) switch
+        {
+            0x1000 => UnixFileType.Fifo,
+            0x2000 => UnixFileType.CharacterDevice,
+            0x4000 => UnixFileType.Directory,
+            0x6000 => UnixFileType.BlockDevice,
+            0xA000 => UnixFileType.Symlink,
+            0xC000 => UnixFileType.Socket,
+            _ => UnixFileType.Regular,
+        };
+        var (major, minor) = RuntimeInformation.IsOSPlatform(OSPlatform.OSX)
+            ? ((int)((rdev >> 24) & 0xFF), (int)(rdev & 0xFFFFFF))
+            : ((int)(((rdev >> 8) & 0xFFF) | ((rdev >> 32) & ~0xFFFL)), (int)((rdev & 0xFF) | ((rdev >> 12) & ~0xFFL)));
+        return new UnixFileStatus(type, major, minor);
+    }
+}
