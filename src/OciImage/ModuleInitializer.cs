@@ -11,6 +11,9 @@ namespace OciImage;
 /// lib/: on PowerShell 7 they load in the engine's own AssemblyLoadContext (OciImage.Isolation), so a different
 /// SharpZipLib or ZstdSharp loaded by another module cannot clash with ours. Windows PowerShell has no load
 /// contexts; there, and for the shared assemblies beside the cmdlets, assemblies resolve from the module folder.
+/// PowerShell scans this assembly's public types before OnImport runs, so no public type here may hold a field
+/// of an engine struct (Digest) or implement an engine interface: loading it would pull the engine into the
+/// default context first. Output objects keep such values boxed; ModuleIsolationTests fails if one does not.
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
