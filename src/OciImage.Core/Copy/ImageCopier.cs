@@ -272,7 +272,10 @@ public sealed class ImageCopier
 
     private async Task CopyBlobsAsync(IReadOnlyList<Descriptor> blobs, CancellationToken cancellationToken)
     {
-        var unique = blobs.GroupBy(b => b.Digest).Select(g => g.First()).Where(b => !_blobs.ContainsKey(b.Digest)).ToList();
+        // Largest first: the biggest blob is the longest single stream, and starting it last would leave it
+        // running alone at the end.
+        var unique = blobs.GroupBy(b => b.Digest).Select(g => g.First()).Where(b => !_blobs.ContainsKey(b.Digest))
+            .OrderByDescending(b => b.Size).ToList();
         Interlocked.Add(ref _totalBytes, unique.Sum(b => b.Size));
         using var throttle = new SemaphoreSlim(Math.Max(1, _options.ThrottleLimit));
         var tasks = unique.Select(blob => _blobs.GetOrAdd(blob.Digest, _ => CopyBlobAsync(blob, throttle, cancellationToken))).ToList();
