@@ -162,6 +162,63 @@ public class LayerBuilderTests
         Assert.Contains("app/main.sh", without.Keys);
     }
 
+    [ToolFact("tar", "ln")]
+    public void AFileWithSeveralNamesIsStoredOnceAndTheOtherNamesAreHardLinks()
+    {
+        using var temp = new TempDirectory();
+        var tree = temp.Combine("tree");
+        Directory.CreateDirectory(Path.Combine(tree, "bin"));
+        var payload = new byte[200_000];
+        new Random(5).NextBytes(payload);
+        File.WriteAllBytes(Path.Combine(tree, "bin", "tool"), payload);
+        ExternalTool.Run("ln", Path.Combine(tree, "bin", "tool"), Path.Combine(tree, "bin", "tool-alias"));
+        ExternalTool.Run("ln", Path.Combine(tree, "bin", "tool"), Path.Combine(tree, "zz-last"));
+
+        var layer = LayerBuilder.BuildIntoDirectory(tree, new LayerBuildOptions { Destination = "/usr", Compression = LayerCompression.None }, temp.Combine("out"), None);
+        var entries = Entries(layer.BlobPath);
+        Assert.Equal(ICSharpCode.SharpZipLib.Tar.TarHeader.LF_NORMAL, entries["usr/bin/tool"].TypeFlag);
+        Assert.Equal(ICSharpCode.SharpZipLib.Tar.TarHeader.LF_LINK, entries["usr/bin/tool-alias"].TypeFlag);
+        Assert.Equal("usr/bin/tool", entries["usr/bin/tool-alias"].LinkName);
+        Assert.Equal("usr/bin/tool", entries["usr/zz-last"].LinkName);
+        Assert.Equal(1, layer.FileCount);
+        Assert.True(layer.TarSize < 2 * payload.Length, $"the bytes were stored more than once: {layer.TarSize}");
+
+        // GNU tar gives back three names of the same bytes.
+        var extracted = temp.Combine("x");
+        Directory.CreateDirectory(extracted);
+        ExternalTool.Run("tar", "-xf", layer.BlobPath, "-C", extracted);
+        Assert.Equal(payload, File.ReadAllBytes(Path.Combine(extracted, "usr", "zz-last")));
+
+        // A link never points at a name the filters left out: the first name kept holds the bytes.
+        var filtered = Entries(LayerBuilder.BuildIntoDirectory(tree, new LayerBuildOptions { Exclude = new[] { "bin/tool" }, Compression = LayerCompression.None }, temp.Combine("f"), None).BlobPath);
+        Assert.Equal(ICSharpCode.SharpZipLib.Tar.TarHeader.LF_NORMAL, filtered["bin/tool-alias"].TypeFlag);
+        Assert.Equal("bin/tool-alias", filtered["zz-last"].LinkName);
+    }
+
+    [ToolFact("ln")]
+    public void AgainstABaseAHardLinkChangesWithItsFileAndNeverNamesAFileOfALowerLayer()
+    {
+        using var temp = new TempDirectory();
+        var old = temp.Combine("old");
+        var now = temp.Combine("new");
+        foreach (var root in new[] { old, now })
+        {
+            Directory.CreateDirectory(root);
+            File.WriteAllText(Path.Combine(root, "a.txt"), root == old ? "old bytes" : "new bytes");
+            ExternalTool.Run("ln", Path.Combine(root, "a.txt"), Path.Combine(root, "b.txt"));
+            File.WriteAllText(Path.Combine(root, "c.txt"), "same");
+        }
+
+        // New in this layer: a second name of c.txt, which itself is unchanged and stays in the lower layer.
+        ExternalTool.Run("ln", Path.Combine(now, "c.txt"), Path.Combine(now, "d.txt"));
+
+        var entries = Entries(LayerBuilder.BuildIntoDirectory(now, new LayerBuildOptions { BaseDirectory = old, Compression = LayerCompression.None }, temp.Combine("out"), None).BlobPath);
+        Assert.Equal(new[] { "a.txt", "b.txt", "d.txt" }, entries.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.Equal(ICSharpCode.SharpZipLib.Tar.TarHeader.LF_LINK, entries["b.txt"].TypeFlag);
+        Assert.Equal("a.txt", entries["b.txt"].LinkName);
+        Assert.Equal(ICSharpCode.SharpZipLib.Tar.TarHeader.LF_NORMAL, entries["d.txt"].TypeFlag);
+    }
+
     [Fact]
     public void ChangesAgainstABaseBecomeFilesAndWhiteouts()
     {

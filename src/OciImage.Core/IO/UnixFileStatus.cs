@@ -32,18 +32,28 @@ public sealed class UnixFileStatus
 
     private static readonly FieldInfo? ModeField = StatusType?.GetField("Mode", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
     private static readonly FieldInfo? RDevField = StatusType?.GetField("RDev", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+    private static readonly FieldInfo? DevField = StatusType?.GetField("Dev", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+    private static readonly FieldInfo? InoField = StatusType?.GetField("Ino", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
 
-    private UnixFileStatus(UnixFileType type, int deviceMajor, int deviceMinor)
+    private UnixFileStatus(UnixFileType type, int deviceMajor, int deviceMinor, long fileSystem, long inode)
     {
         Type = type;
         DeviceMajor = deviceMajor;
         DeviceMinor = deviceMinor;
+        FileSystem = fileSystem;
+        Inode = inode;
     }
 
     /// <summary>True when lstat can be called here.</summary>
-    public static bool IsAvailable => LStat is not null && ModeField is not null && RDevField is not null && !UnixFileSystem.IsWindows;
+    public static bool IsAvailable =>
+        LStat is not null && ModeField is not null && RDevField is not null && DevField is not null && InoField is not null && !UnixFileSystem.IsWindows;
 
     public UnixFileType Type { get; }
+
+    /// <summary>The device the file lives on and its inode there: two paths with the same pair are hard links.</summary>
+    public long FileSystem { get; }
+
+    public long Inode { get; }
 
     public int DeviceMajor { get; }
 
@@ -78,6 +88,6 @@ public sealed class UnixFileStatus
         var (major, minor) = RuntimeInformation.IsOSPlatform(OSPlatform.OSX)
             ? ((int)((rdev >> 24) & 0xFF), (int)(rdev & 0xFFFFFF))
             : ((int)(((rdev >> 8) & 0xFFF) | ((rdev >> 32) & ~0xFFFL)), (int)((rdev & 0xFF) | ((rdev >> 12) & ~0xFFL)));
-        return new UnixFileStatus(type, major, minor);
+        return new UnixFileStatus(type, major, minor, (long)DevField!.GetValue(status)!, (long)InoField!.GetValue(status)!);
     }
 }

@@ -102,6 +102,9 @@ public static class LayerBuilder
                 case PlannedKind.Whiteout:
                     tar.AddWhiteout(entry.Path, time);
                     break;
+                case PlannedKind.HardLink:
+                    tar.AddHardLink(entry.Path, entry.LinkTarget!, entry.Mode, time, options.Owner, options.Group);
+                    break;
                 case PlannedKind.Special:
                     tar.AddSpecial(entry.Path, entry.Source!, entry.Mode, time, options.Owner, options.Group);
                     break;

@@ -11,6 +11,9 @@ public enum PlannedKind
 
     /// <summary>A device or FIFO: a header only.</summary>
     Special,
+
+    /// <summary>Another name of a file earlier in the layer (LinkTarget).</summary>
+    HardLink,
 }
 
 /// <summary>One tar entry to write: where it goes, what it is, and where its bytes come from.</summary>
@@ -31,6 +34,9 @@ public sealed class PlannedEntry
     public TreeEntry? Source { get; }
 
     public int Mode { get; }
+
+    /// <summary>For a hard link: the path in the layer of the file it names.</summary>
+    public string? LinkTarget { get; init; }
 }
 
 /// <summary>The sorted entries of a layer.</summary>

@@ -42,11 +42,16 @@ public static class LayerPlanner
             entries.AddRange(whiteouts.Select(w => new PlannedEntry(Join(prefix, w), PlannedKind.Whiteout, null, 0)));
         }
 
+        // A hard link can only name a file this layer carries; one whose file is not here is stored as a file.
+        var carriedFiles = new HashSet<string>(selected.Where(e => e.Type == TreeEntryType.File).Select(e => e.Path), StringComparer.Ordinal);
         foreach (var entry in selected)
         {
             var path = Join(prefix, entry.Path);
             switch (entry.Type)
             {
+                case TreeEntryType.HardLink when carriedFiles.Contains(entry.LinkTarget!):
+                    entries.Add(new PlannedEntry(path, PlannedKind.HardLink, entry, FileMode(entry, options, executables)) { LinkTarget = Join(prefix, entry.LinkTarget!) });
+                    break;
                 case TreeEntryType.Directory:
                     entries.Add(new PlannedEntry(path, PlannedKind.Directory, entry, DirectoryMode(entry, options)));
                     break;
@@ -106,6 +111,13 @@ public static class LayerPlanner
             }
         }
 
+        // A hard link shares its file's bytes: when the file changed, so did the link.
+        foreach (var link in tree.Where(e => e.Type == TreeEntryType.HardLink && include.Contains(e.LinkTarget!)))
+        {
+            include.Add(link.Path);
+            AddParents(link.Path, include);
+        }
+
         // Directories whose old content is all gone and that hold new content become opaque.
         var opaque = new HashSet<string>(StringComparer.Ordinal);
         foreach (var dir in tree.Where(e => e.Type == TreeEntryType.Directory && old.TryGetValue(e.Path, out var o) && o.Type == TreeEntryType.Directory))
@@ -156,7 +168,7 @@ public static class LayerPlanner
 
         return now.Type switch
         {
-            TreeEntryType.Symlink => now.LinkTarget != before.LinkTarget,
+            TreeEntryType.Symlink or TreeEntryType.HardLink => now.LinkTarget != before.LinkTarget,
             TreeEntryType.File => now.Size != before.Size || !SameBytes(now.FullPath, before.FullPath),
             TreeEntryType.CharacterDevice or TreeEntryType.BlockDevice => now.DeviceMajor != before.DeviceMajor || now.DeviceMinor != before.DeviceMinor,
             _ => false,

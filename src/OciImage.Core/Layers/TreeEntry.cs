@@ -8,6 +8,9 @@ public enum TreeEntryType
     CharacterDevice,
     BlockDevice,
     Fifo,
+
+    /// <summary>A second name of a file listed before it (LinkTarget is that file's path).</summary>
+    HardLink,
 }
 
 /// <summary>One thing in a directory tree to be put into a layer.</summary>

@@ -22,7 +22,40 @@ public static class TreeWalker
         var result = new List<TreeEntry>();
         Visit(new DirectoryInfo(root), string.Empty, result, includes, excludes);
         result.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        LinkHardLinks(result);
         return result;
+    }
+
+    /// <summary>
+    /// Files that are one file under several names are stored once: every name after the first (in layer order)
+    /// becomes a hard link to the first, as tar does. Only names that passed the filters count, so a link never
+    /// points at a file the layer leaves out. Empty files are not linked (nothing to save).
+    /// </summary>
+    private static void LinkHardLinks(List<TreeEntry> entries)
+    {
+        if (!UnixFileStatus.IsAvailable)
+        {
+            return;
+        }
+
+        var first = new Dictionary<(long FileSystem, long Inode), string>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            if (entry.Type != TreeEntryType.File || entry.Size == 0 || UnixFileStatus.Of(entry.FullPath) is not { } status)
+            {
+                continue;
+            }
+
+            if (first.TryGetValue((status.FileSystem, status.Inode), out var target))
+            {
+                entries[i] = new TreeEntry(entry.Path, entry.FullPath, TreeEntryType.HardLink, entry.Size, entry.Mode, target);
+            }
+            else
+            {
+                first.Add((status.FileSystem, status.Inode), entry.Path);
+            }
+        }
     }
 
     private static void Visit(DirectoryInfo directory, string prefix, List<TreeEntry> result, List<Regex>? includes, List<Regex>? excludes)
