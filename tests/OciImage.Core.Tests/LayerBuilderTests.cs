@@ -110,10 +110,6 @@ public class LayerBuilderTests
             Assert.Contains(listing, l => Name(l) == "dev/zero" && l.StartsWith("crw-r--r-- 0/0") && l.Contains(" 1,5 "));
             Assert.Contains(listing, l => Name(l) == "dev/loop9" && l.StartsWith("brw-r--r-- 0/0") && l.Contains(" 7,9 "));
         }
-
-        // Our own reader lists the FIFO (SharpZipLib's tar reader passes over device entries, which GNU tar showed above).
-        using var reader = new LayerReader(File.OpenRead(build.Result.BlobPath), "layer");
-        Assert.Equal(LayerItemType.Fifo, reader.Items(None).Single(i => i.Path == "dev/pipe").Type);
     }
 
     [Fact]

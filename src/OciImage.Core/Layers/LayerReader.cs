@@ -59,7 +59,8 @@ public sealed class LayerReader : IDisposable
 
             var header = entry.TarHeader;
 
-            // SharpZipLib skips device and FIFO entries itself, and can leave a nameless entry where one ended
+            // SharpZipLib passes over a device or FIFO entry itself (not one that directly follows another it
+            // passed over), so those are not reliably listed; and it can leave a nameless entry where one ended
             // the archive: such entries carry nothing to list or apply.
             if (Normalise(header.Name).Length == 0)
             {
