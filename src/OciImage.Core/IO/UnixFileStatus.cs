@@ -34,10 +34,13 @@ public sealed class UnixFileStatus
     private static readonly FieldInfo? RDevField = StatusType?.GetField("RDev", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
     private static readonly FieldInfo? DevField = StatusType?.GetField("Dev", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
     private static readonly FieldInfo? InoField = StatusType?.GetField("Ino", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+    private static readonly FieldInfo? SizeField = StatusType?.GetField("Size", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
 
-    private UnixFileStatus(UnixFileType type, int deviceMajor, int deviceMinor, long fileSystem, long inode)
+    private UnixFileStatus(UnixFileType type, int permissions, long size, int deviceMajor, int deviceMinor, long fileSystem, long inode)
     {
         Type = type;
+        Permissions = permissions;
+        Size = size;
         DeviceMajor = deviceMajor;
         DeviceMinor = deviceMinor;
         FileSystem = fileSystem;
@@ -46,9 +49,15 @@ public sealed class UnixFileStatus
 
     /// <summary>True when lstat can be called here.</summary>
     public static bool IsAvailable =>
-        LStat is not null && ModeField is not null && RDevField is not null && DevField is not null && InoField is not null && !UnixFileSystem.IsWindows;
+        LStat is not null && ModeField is not null && RDevField is not null && DevField is not null && InoField is not null && SizeField is not null
+        && !UnixFileSystem.IsWindows;
 
     public UnixFileType Type { get; }
+
+    /// <summary>The permission bits (0-07777), as File.GetUnixFileMode gives them.</summary>
+    public int Permissions { get; }
+
+    public long Size { get; }
 
     /// <summary>The device the file lives on and its inode there: two paths with the same pair are hard links.</summary>
     public long FileSystem { get; }
@@ -88,6 +97,7 @@ public sealed class UnixFileStatus
         var (major, minor) = RuntimeInformation.IsOSPlatform(OSPlatform.OSX)
             ? ((int)((rdev >> 24) & 0xFF), (int)(rdev & 0xFFFFFF))
             : ((int)(((rdev >> 8) & 0xFFF) | ((rdev >> 32) & ~0xFFFL)), (int)((rdev & 0xFF) | ((rdev >> 12) & ~0xFFL)));
-        return new UnixFileStatus(type, major, minor, (long)DevField!.GetValue(status)!, (long)InoField!.GetValue(status)!);
+        return new UnixFileStatus(
+            type, mode & 0xFFF, (long)SizeField!.GetValue(status)!, major, minor, (long)DevField!.GetValue(status)!, (long)InoField!.GetValue(status)!);
     }
 }

@@ -106,7 +106,7 @@ public static class LayerBuilder
                     tar.AddHardLink(entry.Path, entry.LinkTarget!, entry.Mode, time, options.Owner, options.Group);
                     break;
                 case PlannedKind.Special:
-                    tar.AddSpecial(entry.Path, entry.Source!, entry.Mode, time, options.Owner, options.Group);
+                    tar.AddSpecial(entry.Path, entry.Source!.Type, entry.Source.DeviceMajor, entry.Source.DeviceMinor, entry.Mode, time, options.Owner, options.Group);
                     break;
                 case PlannedKind.File when entry.Source!.Size == 0:
                     // Never opened: there is nothing to read, and where lstat is not available a device or FIFO

@@ -33,16 +33,16 @@ public sealed class TarLayerWriter : IDisposable
         Put(path, TarHeader.LF_LINK, mode, modified, uid, gid, 0, target, null);
 
     /// <summary>A character or block device (with its numbers) or a FIFO: a header, no content.</summary>
-    public void AddSpecial(string path, TreeEntry source, int mode, DateTime modified, int uid, int gid)
+    public void AddSpecial(string path, TreeEntryType type, int deviceMajor, int deviceMinor, int mode, DateTime modified, int uid, int gid)
     {
-        var type = source.Type switch
+        var flag = type switch
         {
             TreeEntryType.CharacterDevice => TarHeader.LF_CHR,
             TreeEntryType.BlockDevice => TarHeader.LF_BLK,
             TreeEntryType.Fifo => TarHeader.LF_FIFO,
-            _ => throw new ArgumentException($"'{path}' is not a device or FIFO", nameof(source)),
+            _ => throw new ArgumentException($"'{path}' is not a device or FIFO", nameof(type)),
         };
-        Put(path, type, mode, modified, uid, gid, 0, null, null, source.DeviceMajor, source.DeviceMinor);
+        Put(path, flag, mode, modified, uid, gid, 0, null, null, deviceMajor, deviceMinor);
     }
 
     /// <summary>An empty file whose name marks a deletion (.wh.NAME) or an opaque directory (.wh..wh..opq).</summary>

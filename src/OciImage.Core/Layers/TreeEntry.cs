@@ -45,4 +45,7 @@ public sealed class TreeEntry
     public int DeviceMajor { get; init; }
 
     public int DeviceMinor { get; init; }
+
+    /// <summary>The file system and inode of a file, where lstat is available: equal for two names of one file.</summary>
+    public (long FileSystem, long Inode)? FileIdentity { get; init; }
 }

@@ -33,27 +33,22 @@ public static class TreeWalker
     /// </summary>
     private static void LinkHardLinks(List<TreeEntry> entries)
     {
-        if (!UnixFileStatus.IsAvailable)
-        {
-            return;
-        }
-
         var first = new Dictionary<(long FileSystem, long Inode), string>();
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
-            if (entry.Type != TreeEntryType.File || entry.Size == 0 || UnixFileStatus.Of(entry.FullPath) is not { } status)
+            if (entry.Type != TreeEntryType.File || entry.Size == 0 || entry.FileIdentity is not { } identity)
             {
                 continue;
             }
 
-            if (first.TryGetValue((status.FileSystem, status.Inode), out var target))
+            if (first.TryGetValue(identity, out var target))
             {
                 entries[i] = new TreeEntry(entry.Path, entry.FullPath, TreeEntryType.HardLink, entry.Size, entry.Mode, target);
             }
             else
             {
-                first.Add((status.FileSystem, status.Inode), entry.Path);
+                first.Add(identity, entry.Path);
             }
         }
     }
@@ -92,29 +87,42 @@ public static class TreeWalker
             }
             else if (info is FileInfo file && Included(path, includes))
             {
-                // Devices, FIFOs and sockets all show a length of 0: only then is lstat worth asking.
-                var status = file.Length == 0 ? UnixFileStatus.Of(file.FullName) : null;
-                if (status?.Type != UnixFileType.Socket)
+                var entry = FileEntry(path, file);
+                if (entry is not null)
                 {
-                    result.Add(SpecialEntry(path, file, status) ?? new TreeEntry(path, info.FullName, TreeEntryType.File, file.Length, UnixFileSystem.GetPermissions(info.FullName), null));
+                    result.Add(entry);
                 }
             }
         }
     }
 
-    /// <summary>A device or FIFO entry; null for anything else.</summary>
-    private static TreeEntry? SpecialEntry(string path, FileInfo file, UnixFileStatus? status)
+    /// <summary>
+    /// A file, device or FIFO, from one lstat (type, size, permissions and identity at once); null for a socket.
+    /// Where lstat is not available, a file as FileInfo sees it.
+    /// </summary>
+    private static TreeEntry? FileEntry(string path, FileInfo file)
     {
-        var type = status?.Type switch
+        if (UnixFileStatus.Of(file.FullName) is not { } status)
+        {
+            return new TreeEntry(path, file.FullName, TreeEntryType.File, file.Length, UnixFileSystem.GetPermissions(file.FullName), null);
+        }
+
+        var type = status.Type switch
         {
             UnixFileType.CharacterDevice => TreeEntryType.CharacterDevice,
             UnixFileType.BlockDevice => TreeEntryType.BlockDevice,
             UnixFileType.Fifo => TreeEntryType.Fifo,
-            _ => (TreeEntryType?)null,
+            UnixFileType.Socket => (TreeEntryType?)null,
+            _ => TreeEntryType.File,
         };
-        return type is null
+        return type is not { } kind
             ? null
-            : new TreeEntry(path, file.FullName, type.Value, 0, UnixFileSystem.GetPermissions(file.FullName), null) { DeviceMajor = status!.DeviceMajor, DeviceMinor = status.DeviceMinor };
+            : new TreeEntry(path, file.FullName, kind, kind == TreeEntryType.File ? status.Size : 0, status.Permissions, null)
+            {
+                DeviceMajor = status.DeviceMajor,
+                DeviceMinor = status.DeviceMinor,
+                FileIdentity = (status.FileSystem, status.Inode),
+            };
     }
 
     private static bool Included(string path, List<Regex>? includes) => includes is null || includes.Any(r => r.IsMatch(path));
