@@ -245,7 +245,7 @@ public class LayerBuilderTests
         Assert.Equal("DirectoryNotFound", Assert.Throws<DirectoryNotFoundOciException>(() => LayerBuilder.BuildIntoDirectory(temp.Combine("missing"), new LayerBuildOptions(), output, None)).ErrorId);
         File.WriteAllText(temp.Combine("file"), "x");
         Assert.Equal("NotADirectory", Assert.Throws<NotADirectoryException>(() => LayerBuilder.BuildIntoDirectory(temp.Combine("file"), new LayerBuildOptions(), output, None)).ErrorId);
-        Assert.Equal("UnknownCompression", Assert.Throws<UnknownCompressionException>(() => ChunkCompressor.Parse("brotli")).ErrorId);
+        Assert.Equal("UnknownCompression", Assert.Throws<UnknownCompressionException>(() => Compressions.Parse("brotli")).ErrorId);
 
         var tree = SampleTrees.Make(temp.Combine("tree"));
         using var cancelled = new CancellationTokenSource();

@@ -126,7 +126,7 @@ public static class ImageArchives
         return manifest.Digest;
     }
 
-    /// <summary>A docker-save folder as an OCI layout: the config as it is, each layer tar as an uncompressed layer.</summary>
+    /// <summary>A docker-save folder as an OCI layout: the config as it is, each layer as the compression its bytes are in, DiffIDs checked.</summary>
     private static async Task<string?> DockerToLayoutAsync(string folder, string layoutPath, string archive, CancellationToken cancellationToken)
     {
         JsonNode? first;
@@ -149,19 +149,18 @@ public static class ImageArchives
         var configDescriptor = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.Compute(configBytes), Size = configBytes.Length };
         await layout.PutBlobAsync(configDescriptor, new MemoryStream(configBytes), null, cancellationToken).ConfigureAwait(false);
 
-        var layers = new List<Descriptor>();
-        foreach (var name in layerNames)
+        var diffIds = ImageConfig.Parse(configBytes, $"the config {configName} of {archive}").RootFs.DiffIds;
+        if (diffIds.Count != layerNames.Count)
         {
-            var file = Inside(folder, name, archive);
-            Digest digest;
-            long size;
-            using (var stream = File.OpenRead(file))
-            {
-                (digest, size) = Digest.Compute(stream);
-            }
+            throw new InvalidArchiveException(archive, $"its manifest.json lists {layerNames.Count} layers but the config {configName} lists {diffIds.Count} DiffIDs");
+        }
 
-            // docker save layers are uncompressed tars, whose digest is their DiffID.
-            var descriptor = new Descriptor { MediaType = MediaTypes.OciLayer, Digest = digest, Size = size };
+        var layers = new List<Descriptor>();
+        for (var i = 0; i < layerNames.Count; i++)
+        {
+            // Layer files may be plain or compressed tars whatever their names: label them by their bytes.
+            var file = Inside(folder, layerNames[i], archive);
+            var descriptor = ArchiveLayer.Describe(file, diffIds[i], $"layer {layerNames[i]} of {archive}");
             using (var stream = File.OpenRead(file))
             {
                 await layout.PutBlobAsync(descriptor, stream, null, cancellationToken).ConfigureAwait(false);

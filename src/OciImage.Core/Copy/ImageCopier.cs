@@ -64,12 +64,15 @@ public sealed class ImageCopier
         else
         {
             await CopyManifestTreeAsync(manifest, cancellationToken).ConfigureAwait(false);
-            await PutManifestAsync(manifest, to.Tag, cancellationToken).ConfigureAwait(false);
-            _manifests++;
+
+            // Read back before the tag is written: whatever fails here must leave the tag where it was.
             if (manifest is ImageManifest image && MediaTypes.IsImageConfig(image.Config.MediaType) && platforms.Count == 0)
             {
                 platforms.Add((await ImageReader.GetConfigAsync(_target, image, cancellationToken).ConfigureAwait(false)).Platform.ToString());
             }
+
+            await PutManifestAsync(manifest, to.Tag, cancellationToken).ConfigureAwait(false);
+            _manifests++;
         }
 
         var referrers = _options.IncludeReferrers ? await CopyReferrersAsync(top.Digest, cancellationToken).ConfigureAwait(false) : 0;

@@ -22,9 +22,26 @@ public sealed class ManifestTooLargeException(string what, long size, long limit
         $"{what} is {size} bytes, over the {limit}-byte limit for manifests; it was not read.");
 
 /// <summary>A media type the operation cannot handle.</summary>
-public sealed class UnsupportedMediaTypeException(string what, string? mediaType)
-    : OciException("UnsupportedMediaType", OciErrorKind.InvalidData,
-        $"{what} has media type '{mediaType ?? "(none)"}', which is not an image manifest or index this module reads.");
+public sealed class UnsupportedMediaTypeException : OciException
+{
+    public UnsupportedMediaTypeException(string what, string? mediaType)
+        : base("UnsupportedMediaType", OciErrorKind.InvalidData, $"{what} has media type '{mediaType ?? "(none)"}', which is not an image manifest or index this module reads.")
+    {
+    }
+
+    private UnsupportedMediaTypeException(string message)
+        : base("UnsupportedMediaType", OciErrorKind.InvalidData, message)
+    {
+    }
+
+    /// <summary>A layer compressed in a format the module cannot read, named so the user knows which.</summary>
+    public static UnsupportedMediaTypeException Unreadable(string what, string compression) =>
+        new($"{what} is {compression}-compressed, which this module does not read (it reads gzip, zstd, bzip2 and uncompressed layers).");
+
+    /// <summary>A layer the module reads but that no OCI media type can label, so it cannot go into an image as it is.</summary>
+    public static UnsupportedMediaTypeException Unlabelled(string what, string compression) =>
+        new($"{what} is {compression}-compressed, and no OCI layer media type names {compression}: decompress it (or recompress it as gzip or zstd) first.");
+}
 
 /// <summary>A layer blob that is not a readable tar in a known compression.</summary>
 public sealed class InvalidLayerException(string what, string reason, Exception? inner = null)

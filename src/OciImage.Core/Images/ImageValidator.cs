@@ -14,7 +14,8 @@ namespace OciImage.Core.Images;
 /// <summary>
 /// Checks an image the way crane validate does: every manifest and blob read back and hashed against its
 /// descriptor (digest and size), media types known, the config's platform and DiffID count matching the
-/// manifest; deep mode also decompresses each layer and compares its DiffID. Problems are collected, not thrown.
+/// manifest, each layer's bytes in the compression its media type names; deep mode also decompresses each layer
+/// and compares its DiffID. Problems are collected, not thrown.
 /// </summary>
 public static class ImageValidator
 {
@@ -64,14 +65,16 @@ public static class ImageValidator
 
         var image = (ImageManifest)manifest;
         log.Verbose($"Checking image {image.Digest} ({image.Layers.Count} layers).");
-        var blobs = new List<Descriptor> { image.Config };
-        blobs.AddRange(image.Layers);
-        foreach (var blob in blobs)
+        // An artifact's blobs may carry layer media types over any content (ORAS does): only an image's layers
+        // must be tars in the compression their media type names.
+        var isImage = MediaTypes.IsImageConfig(image.Config.MediaType);
+        await CheckBlobAsync(store, image.Config, null, problems, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < image.Layers.Count; i++)
         {
-            await CheckBlobAsync(store, blob, problems, cancellationToken).ConfigureAwait(false);
+            await CheckBlobAsync(store, image.Layers[i], isImage ? i : null, problems, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!MediaTypes.IsImageConfig(image.Config.MediaType))
+        if (!isImage)
         {
             return; // an artifact: its config is not an image config
         }
@@ -109,14 +112,14 @@ public static class ImageValidator
                 try
                 {
                     var blob = await store.OpenBlobAsync(image.Layers[i], cancellationToken).ConfigureAwait(false);
-                    using var tar = LayerReader.OpenTar(blob);
+                    using var tar = LayerReader.OpenTar(blob, $"layer {i} ({image.Layers[i].Digest})");
                     var (diffId, _) = Digest.Compute(tar);
                     if (diffId != config.RootFs.DiffIds[i])
                     {
                         problems.Add($"layer {i} ({image.Layers[i].Digest}) decompresses to {diffId}, but the config says its DiffID is {config.RootFs.DiffIds[i]}");
                     }
                 }
-                catch (Exception ex) when (ex is OciException or InvalidDataException or IOException)
+                catch (Exception ex) when (ex is OciException || LayerReader.IsCorruption(ex))
                 {
                     problems.Add($"layer {i} ({image.Layers[i].Digest}) cannot be decompressed: {ex.Message}");
                 }
@@ -124,11 +127,18 @@ public static class ImageValidator
         }
     }
 
-    private static async Task CheckBlobAsync(IImageStore store, Descriptor blob, List<string> problems, CancellationToken cancellationToken)
+    /// <summary>Reads a blob whole through the digest verifier; for an image's layer, also checks that its bytes are in the compression its media type names.</summary>
+    private static async Task CheckBlobAsync(IImageStore store, Descriptor blob, int? layerIndex, List<string> problems, CancellationToken cancellationToken)
     {
         try
         {
-            using var stream = await store.OpenBlobAsync(blob, cancellationToken).ConfigureAwait(false);
+            using var verified = await store.OpenBlobAsync(blob, cancellationToken).ConfigureAwait(false);
+            var (actual, stream) = Compressions.Peek(verified);
+            if (layerIndex is { } i && Compressions.OfMediaType(blob.MediaType) is { } declared && declared != actual)
+            {
+                problems.Add($"layer {i} ({blob.Digest}) is labelled {blob.MediaType} ({Compressions.Name(declared)}), but its bytes are {Compressions.Name(actual)}");
+            }
+
             var buffer = new byte[81920];
             while (await stream.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false) > 0)
             {

@@ -63,7 +63,7 @@ public static class LayerBuilder
                 compressor.Complete();
                 file.Flush(flushToDisk: true);
                 var target = finalPath(compressor.Digest);
-                result = new LayerBuildResult(compressor.Digest, compressor.DiffId, compressor.BlobSize, ChunkCompressor.MediaType(options.Compression), target, files, compressor.TarSize);
+                result = new LayerBuildResult(compressor.Digest, compressor.DiffId, compressor.BlobSize, Compressions.MediaType(options.Compression), target, files, compressor.TarSize);
             }
 
             if (File.Exists(result.BlobPath) && new FileInfo(result.BlobPath).Length == result.Size)

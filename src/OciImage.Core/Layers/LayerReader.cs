@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.IO.Compression;
 using System.Text;
 using System.Threading;
 using ICSharpCode.SharpZipLib.Tar;
@@ -12,7 +11,7 @@ namespace OciImage.Core.Layers;
 
 /// <summary>
 /// Reads a layer blob as tar entries, streaming: the compression is recognised by its magic bytes (gzip, zstd,
-/// or none), whatever the media type claims. Entry content is available while the entry is current.
+/// bzip2 or none; xz is refused by name), whatever the media type claims. Entry content is available while the entry is current.
 /// </summary>
 public sealed class LayerReader : IDisposable
 {
@@ -23,7 +22,7 @@ public sealed class LayerReader : IDisposable
     {
         _what = what;
         var buffered = new BufferedStream(blob, 1 << 16);
-        _tar = new TarInputStream(new EndOfStreamGuard(Decompress(buffered)), Encoding.UTF8) { IsStreamOwner = true };
+        _tar = new TarInputStream(new EndOfStreamGuard(Decompress(buffered, what)), Encoding.UTF8) { IsStreamOwner = true };
     }
 
     /// <summary>The content of the current entry; corrupt data surfaces as InvalidLayerException.</summary>
@@ -33,7 +32,7 @@ public sealed class LayerReader : IDisposable
 
     /// <summary>What a damaged or hostile layer makes the tar and decompression code throw.</summary>
     internal static bool IsCorruption(Exception ex) =>
-        ex is TarException or IOException or InvalidDataException or FormatException or ArgumentException
+        ex is ICSharpCode.SharpZipLib.SharpZipBaseException or IOException or InvalidDataException or FormatException or ArgumentException
             or OverflowException or IndexOutOfRangeException or ZstdSharp.ZstdException;
 
     /// <summary>The entries in tar order; PAX and GNU long names already applied.</summary>
@@ -98,37 +97,12 @@ public sealed class LayerReader : IDisposable
         _ => LayerItemType.Other,
     };
 
-    /// <summary>The uncompressed tar of a layer blob, whatever its compression.</summary>
-    public static Stream OpenTar(Stream blob) => Decompress(new BufferedStream(blob, 1 << 16));
+    /// <summary>The uncompressed tar of a layer blob, whatever its compression (by its magic bytes).</summary>
+    public static Stream OpenTar(Stream blob, string what = "the layer") => Decompress(new BufferedStream(blob, 1 << 16), what);
 
-    private static Stream Decompress(BufferedStream blob)
+    private static Stream Decompress(Stream blob, string what)
     {
-        var magic = new byte[4];
-        var n = 0;
-
-        // The peeked bytes are put back in front of the rest.
-        while (n < magic.Length)
-        {
-            var read = blob.Read(magic, n, magic.Length - n);
-            if (read == 0)
-            {
-                break;
-            }
-
-            n += read;
-        }
-
-        Stream whole = new PrefixedStream(magic, n, blob);
-        if (n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b)
-        {
-            return new GZipStream(whole, CompressionMode.Decompress);
-        }
-
-        if (n >= 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd)
-        {
-            return new ZstdSharp.DecompressionStream(whole);
-        }
-
-        return whole;
+        var (compression, whole) = Compressions.Peek(blob);
+        return Compressions.Decompress(whole, compression, what);
     }
 }

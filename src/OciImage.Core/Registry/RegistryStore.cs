@@ -93,17 +93,13 @@ public sealed class RegistryStore : IImageStore
         return new ResumingBlobStream(first, offset, descriptor.Size, (position, ct) => GetBlobResponseAsync(descriptor, position, ct), Transport.Options.MaximumRetryCount, cancellationToken);
     }
 
-    public async Task<bool> HasBlobAsync(Descriptor descriptor, CancellationToken cancellationToken)
-    {
-        using var response = await Transport.SendAsync(HttpMethod.Head, BlobUrl(descriptor.Digest), PullScope, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return false;
-        }
-
-        await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, $"blob {descriptor.Digest} of {Location}", cancellationToken).ConfigureAwait(false);
-        return true;
-    }
+    /// <summary>
+    /// True when the repository holds the blob with the descriptor's size (HEAD's Content-Length). A registry
+    /// verifies the digest of what it stores, so a size that differs means the descriptor is wrong: such a blob
+    /// is not taken as present, and the copy reads the source, whose verifier then reports the mismatch.
+    /// </summary>
+    public async Task<bool> HasBlobAsync(Descriptor descriptor, CancellationToken cancellationToken) =>
+        await StatBlobAsync(descriptor.Digest, cancellationToken).ConfigureAwait(false) == descriptor.Size;
 
     public async Task<long?> StatBlobAsync(Digest digest, CancellationToken cancellationToken)
     {

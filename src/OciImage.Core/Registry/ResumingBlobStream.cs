@@ -58,7 +58,7 @@ internal sealed class ResumingBlobStream : ReadOnlyStream
             {
                 _body ??= await OpenBodyAsync().ConfigureAwait(false);
                 var n = await _body.ReadAsync(buffer, offset, count, token).ConfigureAwait(false);
-                if (n == 0 && _position < _length && _resumes < _maximumResumes)
+                if (n == 0 && _position < _length && _resumes < _maximumResumes && !AtBlobEnd())
                 {
                     // The connection ended early without an error: resume like after a drop.
                     throw new IOException("the connection closed before the end of the blob");
@@ -73,9 +73,33 @@ internal sealed class ResumingBlobStream : ReadOnlyStream
                 _body?.Dispose();
                 _body = null;
                 _response.Dispose();
-                _response = await _reopen(_position, token).ConfigureAwait(false);
+                try
+                {
+                    _response = await _reopen(_position, token).ConfigureAwait(false);
+                }
+                catch (RegistryErrorException range) when ((int)range.StatusCode == 416)
+                {
+                    // Nothing at this offset: the blob is shorter than its descriptor, which the verifier reports.
+                    _response = new HttpResponseMessage(HttpStatusCode.NoContent);
+                    _body = Stream.Null;
+                    return 0;
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// True when the body ended where the registry said the whole blob ends (Content-Length of a full answer,
+    /// the total of a Content-Range): a blob shorter than its descriptor, not a dropped connection, so it is
+    /// not asked for again.
+    /// </summary>
+    private bool AtBlobEnd()
+    {
+        var headers = _response.Content.Headers;
+        long? total = _response.StatusCode == HttpStatusCode.PartialContent ? headers.ContentRange?.Length
+            : _response.StatusCode == HttpStatusCode.OK ? headers.ContentLength
+            : null;
+        return total is { } end && _position >= end;
     }
 
     protected override void Dispose(bool disposing)

@@ -25,6 +25,9 @@ public sealed class OciLayoutStore : IImageStore
     private const string IndexFileName = "index.json";
     private static readonly byte[] LayoutFileContent = Encoding.UTF8.GetBytes("{\"imageLayoutVersion\":\"1.0.0\"}");
 
+    /// <summary>Blobs this store wrote or hashed: known to match their digest, not hashed again.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Digest, bool> _intact = new();
+
     private OciLayoutStore(string root)
     {
         Root = root;
@@ -218,10 +221,45 @@ public sealed class OciLayoutStore : IImageStore
         return Task.FromResult<Stream>(file);
     }
 
-    public Task<bool> HasBlobAsync(Descriptor descriptor, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when the layout holds the blob with the descriptor's size and bytes that hash to its digest. Files
+    /// in a layout can be changed behind its back, so a present blob is hashed (once per store) before anything
+    /// is built on it; a blob that fails is taken as absent, and writing it again replaces the bad file.
+    /// </summary>
+    public async Task<bool> HasBlobAsync(Descriptor descriptor, CancellationToken cancellationToken)
     {
-        var info = new FileInfo(BlobPath(descriptor.Digest));
-        return Task.FromResult(info.Exists && (descriptor.Size <= 0 || info.Length == descriptor.Size));
+        var path = BlobPath(descriptor.Digest);
+        var info = new FileInfo(path);
+        if (!info.Exists || info.Length != descriptor.Size)
+        {
+            return false;
+        }
+
+        if (_intact.ContainsKey(descriptor.Digest))
+        {
+            return true;
+        }
+
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false);
+            using var verifying = new VerifyingStream(file, descriptor, $"blob {descriptor.Digest} of {Root}");
+            var buffer = new byte[1 << 16];
+            while (await verifying.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (DigestMismatchException)
+        {
+            return false;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+
+        _intact.TryAdd(descriptor.Digest, true);
+        return true;
     }
 
     public async Task PutBlobAsync(Descriptor descriptor, Stream content, IProgress<long>? bytesWritten, CancellationToken cancellationToken)
@@ -253,6 +291,7 @@ public sealed class OciLayoutStore : IImageStore
             }
 
             AtomicFile.MoveOver(temp, target);
+            _intact.TryAdd(descriptor.Digest, true);
         }
         finally
         {

@@ -34,6 +34,8 @@ public static class BlobTransfer
 
     public static async Task<BlobOutcome> EnsureAsync(IImageStore source, IImageStore target, Descriptor blob, IEngineLog log, IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        // Present only counts with the descriptor's size (and, in a layout, its digest): anything else is read
+        // again from the source, whose verifier decides.
         if (await target.HasBlobAsync(blob, cancellationToken).ConfigureAwait(false))
         {
             log.Verbose($"Blob {blob.Digest} is already in {target.Location}; skipped.");
@@ -42,7 +44,8 @@ public static class BlobTransfer
 
         if (source is RegistryStore from && target is RegistryStore to
             && string.Equals(from.Registry, to.Registry, StringComparison.OrdinalIgnoreCase)
-            && from.Repository != to.Repository)
+            && from.Repository != to.Repository
+            && await SameSizeInSourceAsync(from, blob, cancellationToken).ConfigureAwait(false))
         {
             if (await to.MountBlobAsync(blob, from.Repository, cancellationToken).ConfigureAwait(false))
             {
@@ -74,5 +77,20 @@ public static class BlobTransfer
 
         log.Verbose($"Blob {blob.Digest} ({blob.Size} bytes) copied to {target.Location}.");
         return BlobOutcome.Copied;
+    }
+
+    /// <summary>
+    /// A mount moves no bytes through the verifier, so the source's size is checked first: a registry has
+    /// verified the digest of what it holds, and a size that differs from the descriptor means the descriptor lies.
+    /// </summary>
+    private static async Task<bool> SameSizeInSourceAsync(RegistryStore source, Descriptor blob, CancellationToken cancellationToken)
+    {
+        var size = await source.StatBlobAsync(blob.Digest, cancellationToken).ConfigureAwait(false);
+        if (size is { } actual && actual != blob.Size)
+        {
+            throw new Errors.DigestMismatchException($"blob {blob.Digest} of {source.Location}", blob.Digest, $"{actual} bytes instead of the {blob.Size} its descriptor gives");
+        }
+
+        return size is not null;
     }
 }

@@ -98,7 +98,7 @@ public sealed class NewOciLayerCommand : OciCmdlet
                 Destination = Destination,
                 Include = Include,
                 Exclude = Exclude,
-                Compression = ChunkCompressor.Parse(Compression),
+                Compression = Compressions.Parse(Compression),
                 Timestamp = Timestamp?.ToUniversalTime() ?? ReproducibleTime.FromEnvironment().UtcDateTime,
                 Owner = Owner,
                 Group = Group,
