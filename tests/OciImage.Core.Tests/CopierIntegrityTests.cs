@@ -169,6 +169,29 @@ public sealed class CopierIntegrityTests : IClassFixture<CopierIntegrityTests.Sh
         await Assert.ThrowsAnyAsync<OciException>(() => destination.ResolveAsync(to.WithTag(null).WithDigest(top.Digest), None));
     }
 
+    [ToolFact("docker-registry")]
+    public async Task AMountIsRefusedWhenTheSourceBlobDisagreesWithItsDescriptor()
+    {
+        // Within one registry blobs are mounted, not streamed: the source's size is what tells.
+        var host = _registry.Server.Host;
+        var source = TestClients.Store(host, "mount/source");
+        var target = TestClients.Store(host, "mount/target");
+        var child = Child.Create("amd64", new Random(11));
+        foreach (var blob in child.Blobs())
+        {
+            await source.PutBlobAsync(blob.Descriptor, new MemoryStream(blob.Bytes), null, None);
+        }
+
+        child.Apply(Fault.ConfigSizeLonger, new Random(11));
+        var liar = child.Manifest();
+        await source.PutManifestAsync(liar, "liar", None); // the CNCF registry checks that blobs exist, not their sizes
+
+        var copier = new ImageCopier(source, target, new CopyOptions(), NullEngineLog.Instance, null);
+        await Assert.ThrowsAsync<DigestMismatchException>(() => copier.CopyAsync(Reference.Parse($"{host}/mount/source:liar"), Reference.Parse($"{host}/mount/target:t"), None));
+        await Assert.ThrowsAnyAsync<OciException>(() => target.ResolveAsync(Reference.Parse($"{host}/mount/target:t"), None));
+        Assert.False(await target.HasBlobAsync(liar.Config, None));
+    }
+
     private IImageStore OpenTarget(Target target, TempDirectory temp, int seed, out Reference to)
     {
         if (target == Target.Layout)

@@ -68,6 +68,22 @@ public sealed class IntegrityTests : IClassFixture<LayoutFixture>
         Assert.Contains("DiffID", error.Exception.Message);
         Assert.False(File.Exists(temp.Combine("dest", "index.json")) && File.ReadAllText(temp.Combine("dest", "index.json")).Contains("\"7\""), "a tag was written");
         Assert.Empty(Directory.GetDirectories(temp.Path, ".ociimage-archive-*"));
+
+        // A gzip layer file cut short decompresses to fewer bytes than the DiffID was taken over: refused, no tag.
+        RewriteLayers(temp, "saved.tar", "truncated.tar", tar => Gzip(tar)[..^64]);
+        var cut = Assert.Single(host.Run($"Import-OciImage '{temp.Combine("truncated.tar")}' oci:{temp.Combine("dest")}").Errors);
+        Assert.Equal("DigestMismatch,OciImage.Commands.ImportOciImageCommand", cut.FullyQualifiedErrorId);
+
+        // A layer file whose gzip data is damaged (a bad block type in the first deflate header): InvalidLayer.
+        RewriteLayers(temp, "saved.tar", "damaged.tar", tar =>
+        {
+            var gz = Gzip(tar);
+            gz[10] |= 0x06;
+            return gz;
+        });
+        var damaged = Assert.Single(host.Run($"Import-OciImage '{temp.Combine("damaged.tar")}' oci:{temp.Combine("dest")}").Errors);
+        Assert.Equal("InvalidLayer,OciImage.Commands.ImportOciImageCommand", damaged.FullyQualifiedErrorId);
+        Assert.False(File.Exists(temp.Combine("dest", "index.json")) && File.ReadAllText(temp.Combine("dest", "index.json")).Contains("\"7\""), "a tag was written");
     }
 
     [Fact]
