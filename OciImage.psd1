@@ -32,6 +32,7 @@
         'New-OciLayer'
         'Remove-OciManifest'
         'Remove-OciTag'
+        'Remove-OciUnusedBlob'
         'Save-OciBlob'
         'Set-OciImageConfig'
         'Set-OciTag'

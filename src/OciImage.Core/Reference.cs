@@ -23,6 +23,11 @@ public sealed class Reference : IEquatable<Reference>
 
     private static readonly Regex PathComponent = new("^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$", RegexOptions.CultureInvariant);
     private static readonly Regex TagPattern = new(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.CultureInvariant);
+
+    // The image spec's grammar for org.opencontainers.image.ref.name: skopeo and podman write whole references there.
+    private static readonly Regex RefNamePattern = new(
+        @"^[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*(?:/[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*)*$",
+        RegexOptions.CultureInvariant);
     private static readonly Regex DomainPattern = new(
         @"^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$",
         RegexOptions.CultureInvariant);
@@ -114,19 +119,49 @@ public sealed class Reference : IEquatable<Reference>
             throw new InvalidReferenceException(LayoutPrefix, "the layout path is empty");
         }
 
-        if (tag is not null && !TagPattern.IsMatch(tag))
+        if (tag is not null && !IsLayoutName(tag))
         {
-            throw new InvalidReferenceException(LayoutPrefix + path + ":" + tag, $"'{tag}' is not a valid tag");
+            throw new InvalidReferenceException(LayoutPrefix + path + ":" + tag, $"'{tag}' is not a valid image name (the image spec's ref.name grammar)");
         }
 
         return new Reference(ReferenceTransport.Layout, null, null, path, tag, digest);
+    }
+
+    /// <summary>
+    /// True for a name an OCI layout's index.json may give an image: a docker tag, or anything the image spec's
+    /// ref.name grammar allows (such as a whole reference, <c>docker.io/library/app:1.0</c>).
+    /// </summary>
+    public static bool IsLayoutName(string name) => TagPattern.IsMatch(name) || (name.Length <= MaxNameLength && RefNamePattern.IsMatch(name));
+
+    /// <summary>
+    /// The registry tag a layout's image name stands for: the name itself when it is a tag, the tag of a whole
+    /// reference (<c>localhost/app:1.0</c> gives 1.0), else null.
+    /// </summary>
+    public static string? TagOfLayoutName(string? name)
+    {
+        if (name is null)
+        {
+            return null;
+        }
+
+        if (TagPattern.IsMatch(name))
+        {
+            return name;
+        }
+
+        return TryParse(name, out var parsed) && !parsed!.IsLayout ? parsed.Tag : null;
     }
 
     public Reference WithTag(string? tag)
     {
         // PowerShell passes $null to a string parameter as "": both mean no tag.
         tag = string.IsNullOrEmpty(tag) ? null : tag;
-        if (tag is not null && !TagPattern.IsMatch(tag))
+        if (tag is not null && IsLayout && !IsLayoutName(tag))
+        {
+            throw new InvalidReferenceException(tag, "an image name in a layout follows the image spec's ref.name grammar: letters and digits, separated by '-', '.', '_', ':', '@', '+' or '--', in '/'-separated components");
+        }
+
+        if (tag is not null && !IsLayout && !TagPattern.IsMatch(tag))
         {
             throw new InvalidReferenceException(tag, "a tag is up to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'");
         }
@@ -170,35 +205,39 @@ public sealed class Reference : IEquatable<Reference>
 
     public override int GetHashCode() => ToString().GetHashCode();
 
+    /// <summary>
+    /// <c>oci:PATH[:NAME][@DIGEST]</c>: PATH ends at the first ':' (a Windows drive's excepted), so NAME may hold
+    /// ':', '/' and '@' as the image spec allows; a trailing '@' and a valid digest is the digest. Paths that
+    /// contain ':' are not supported, as in skopeo.
+    /// </summary>
     private static Reference ParseLayout(string original, string rest)
     {
         Digest? digest = null;
-        string? tag = null;
         var at = rest.LastIndexOf('@');
-        if (at >= 0 && OciImage.Core.Digest.TryParse(rest.Substring(at + 1), out var d))
+        if (at >= 0)
         {
-            digest = d;
-            rest = rest.Substring(0, at);
-        }
-        else if (at >= 0 && rest.Substring(at + 1).Contains(":"))
-        {
-            throw new InvalidReferenceException(original, $"'{rest.Substring(at + 1)}' is not a valid digest");
-        }
-
-        var colon = rest.LastIndexOf(':');
-        var isDriveLetter = colon == 1 && char.IsLetter(rest[0]);
-        if (colon >= 0 && !isDriveLetter)
-        {
-            var candidate = rest.Substring(colon + 1);
-            if (candidate.IndexOfAny(new[] { '/', '\\' }) < 0)
+            var after = rest.Substring(at + 1);
+            if (OciImage.Core.Digest.TryParse(after, out var d))
             {
-                if (!TagPattern.IsMatch(candidate))
-                {
-                    throw new InvalidReferenceException(original, $"'{candidate}' is not a valid tag");
-                }
+                digest = d;
+                rest = rest.Substring(0, at);
+            }
+            else if (LooksLikeDigest(after))
+            {
+                throw new InvalidReferenceException(original, $"'{after}' is not a valid digest");
+            }
+        }
 
-                tag = candidate;
-                rest = rest.Substring(0, colon);
+        string? name = null;
+        var start = rest.Length >= 2 && rest[1] == ':' && char.IsLetter(rest[0]) ? 2 : 0;
+        var colon = rest.IndexOf(':', start);
+        if (colon >= 0)
+        {
+            name = rest.Substring(colon + 1);
+            rest = rest.Substring(0, colon);
+            if (!IsLayoutName(name))
+            {
+                throw new InvalidReferenceException(original, name.Length == 0 ? "the image name after the layout path is empty" : $"'{name}' is not a valid image name (the image spec's ref.name grammar)");
             }
         }
 
@@ -207,8 +246,12 @@ public sealed class Reference : IEquatable<Reference>
             throw new InvalidReferenceException(original, "the layout path after 'oci:' is empty");
         }
 
-        return new Reference(ReferenceTransport.Layout, null, null, rest, tag, digest);
+        return new Reference(ReferenceTransport.Layout, null, null, rest, name, digest);
     }
+
+    /// <summary>ALGORITHM:HEX with a known algorithm: meant as a digest, even if malformed.</summary>
+    private static bool LooksLikeDigest(string text) =>
+        text.StartsWith(OciImage.Core.Digest.Sha256 + ":", StringComparison.Ordinal) || text.StartsWith(OciImage.Core.Digest.Sha512 + ":", StringComparison.Ordinal);
 
     private static Reference ParseRegistry(string original, string text)
     {

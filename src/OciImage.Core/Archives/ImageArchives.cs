@@ -17,7 +17,8 @@ namespace OciImage.Core.Archives;
 
 /// <summary>
 /// Image archives: export writes an OCI layout tar (oci-archive) or a docker-save tar (manifest.json, config,
-/// uncompressed layers); import reads either into a temp layout that the copier then moves to the destination.
+/// uncompressed layers); import reads either (see <see cref="ArchiveReader"/>) into a temp layout that the copier then
+/// moves to the destination.
 /// Work happens in temp folders; the archive file appears only when complete.
 /// </summary>
 public static class ImageArchives
@@ -40,7 +41,8 @@ public static class ImageArchives
                 digest = await WriteDockerFolderAsync(source, reference, work, platform, repoTag, cancellationToken).ConfigureAwait(false);
             }
 
-            TarFolder.Pack(work, path);
+            // The layout's lock file is how this process kept other writers out, not part of the image.
+            TarFolder.Pack(work, path, name => name == OciLayoutStore.LockFileName);
             return digest;
         }
         finally
@@ -49,41 +51,35 @@ public static class ImageArchives
         }
     }
 
-    /// <summary>Reads an archive into a temp layout and copies its image to the destination store.</summary>
-    public static async Task<CopyResult> ImportAsync(string path, IImageStore target, Reference destination, IEngineLog log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads an archive and copies every image it holds (or those whose names match <paramref name="names"/>)
+    /// to the destination, each under its own tag; refuses before writing anything when two would land on one
+    /// tag. Work files go beside the destination (the system's temp folder for a registry), never beside the
+    /// archive, which may be on read-only media.
+    /// </summary>
+    public static async Task<IReadOnlyList<CopyResult>> ImportAsync(string path, IImageStore target, Reference destination, IReadOnlyList<string>? names, CopyOptions options, IEngineLog log, CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundOciException(path);
         }
 
-        var work = TempFolder(path);
+        var work = TempFolder(destination.IsLayout ? Path.GetFullPath(destination.LayoutPath!) : Path.Combine(Path.GetTempPath(), "archive"));
         try
         {
             var unpacked = Path.Combine(work, "archive");
             TarFolder.Unpack(path, unpacked);
-            string layoutPath;
-            string? tag;
-            if (File.Exists(Path.Combine(unpacked, "oci-layout")))
+            var (layoutPath, images) = await ArchiveReader.ReadAsync(unpacked, work, path, cancellationToken).ConfigureAwait(false);
+            var plan = ImportPlan.Make(path, images, names, destination);
+            using var source = OciLayoutStore.Open(layoutPath);
+            var results = new List<CopyResult>();
+            foreach (var (image, to) in plan)
             {
-                layoutPath = unpacked;
-                using var layout = OciLayoutStore.Open(layoutPath);
-                tag = layout.ReadIndex().Manifests.Select(m => m.RefName).FirstOrDefault(t => t is not null);
-            }
-            else if (File.Exists(Path.Combine(unpacked, "manifest.json")))
-            {
-                layoutPath = Path.Combine(work, "layout");
-                tag = await DockerToLayoutAsync(unpacked, layoutPath, path, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                throw new InvalidArchiveException(path, "it has neither oci-layout nor manifest.json");
+                var copier = new ImageCopier(source, target, options, log, null);
+                results.Add(await copier.CopyAsync(Reference.ForLayout(layoutPath, digest: image.Manifest.Digest), to, cancellationToken).ConfigureAwait(false));
             }
 
-            using var source = OciLayoutStore.Open(layoutPath);
-            var to = destination.Tag is not null || destination.Digest is not null ? destination.WithDigest(null) : destination.WithTag(tag ?? "latest");
-            var copier = new ImageCopier(source, target, new CopyOptions(), log, null);
-            return await copier.CopyAsync(Reference.ForLayout(layoutPath, tag), to, cancellationToken).ConfigureAwait(false);
+            return results;
         }
         finally
         {
@@ -124,65 +120,6 @@ public static class ImageArchives
         var entry = new JsonObject { ["Config"] = configName, ["RepoTags"] = tags, ["Layers"] = new JsonArray(layerNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()) };
         File.WriteAllText(Path.Combine(work, "manifest.json"), new JsonArray(entry).ToJsonString());
         return manifest.Digest;
-    }
-
-    /// <summary>A docker-save folder as an OCI layout: the config as it is, each layer as the compression its bytes are in, DiffIDs checked.</summary>
-    private static async Task<string?> DockerToLayoutAsync(string folder, string layoutPath, string archive, CancellationToken cancellationToken)
-    {
-        JsonNode? first;
-        try
-        {
-            first = (JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "manifest.json"))) as JsonArray)?.FirstOrDefault();
-        }
-        catch (JsonException)
-        {
-            throw new InvalidArchiveException(archive, "its manifest.json is not valid JSON");
-        }
-
-        var configName = first?["Config"]?.GetValue<string>() ?? throw new InvalidArchiveException(archive, "its manifest.json names no config");
-        var layerNames = (first["Layers"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToList() ?? new List<string>();
-        var repoTag = (first["RepoTags"] as JsonArray)?.FirstOrDefault()?.GetValue<string>();
-        var tag = repoTag is null ? null : repoTag.Substring(repoTag.LastIndexOf(':') + 1);
-
-        using var layout = OciLayoutStore.OpenOrCreate(layoutPath);
-        var configBytes = File.ReadAllBytes(Inside(folder, configName, archive));
-        var configDescriptor = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.Compute(configBytes), Size = configBytes.Length };
-        await layout.PutBlobAsync(configDescriptor, new MemoryStream(configBytes), null, cancellationToken).ConfigureAwait(false);
-
-        var diffIds = ImageConfig.Parse(configBytes, $"the config {configName} of {archive}").RootFs.DiffIds;
-        if (diffIds.Count != layerNames.Count)
-        {
-            throw new InvalidArchiveException(archive, $"its manifest.json lists {layerNames.Count} layers but the config {configName} lists {diffIds.Count} DiffIDs");
-        }
-
-        var layers = new List<Descriptor>();
-        for (var i = 0; i < layerNames.Count; i++)
-        {
-            // Layer files may be plain or compressed tars whatever their names: label them by their bytes.
-            var file = Inside(folder, layerNames[i], archive);
-            var descriptor = ArchiveLayer.Describe(file, diffIds[i], $"layer {layerNames[i]} of {archive}");
-            using (var stream = File.OpenRead(file))
-            {
-                await layout.PutBlobAsync(descriptor, stream, null, cancellationToken).ConfigureAwait(false);
-            }
-
-            layers.Add(descriptor);
-        }
-
-        var manifest = ManifestParser.Create(new ImageManifest { SchemaVersion = 2, DeclaredMediaType = MediaTypes.OciManifest, Config = configDescriptor, Layers = layers });
-        await layout.PutManifestAsync(manifest, tag, cancellationToken).ConfigureAwait(false);
-        return tag;
-    }
-
-    private static string Inside(string folder, string name, string archive)
-    {
-        var path = Path.GetFullPath(Path.Combine(folder, name));
-        if (!path.StartsWith(Path.GetFullPath(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(path))
-        {
-            throw new InvalidArchiveException(archive, $"its manifest.json names '{name}', which is not in the archive");
-        }
-
-        return path;
     }
 
     private static string TempFolder(string beside)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -12,7 +13,7 @@ namespace OciImage.Core.Archives;
 /// <summary>Packs a folder into a tar file (atomically, with the layer tar writer) and unpacks a tar into a folder, refusing unsafe names.</summary>
 public static class TarFolder
 {
-    public static void Pack(string folder, string tarPath)
+    public static void Pack(string folder, string tarPath, Func<string, bool>? leaveOut = null)
     {
         var temp = AtomicFile.TempPathBeside(tarPath);
         try
@@ -25,6 +26,11 @@ public static class TarFolder
                 foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal))
                 {
                     var name = path.Substring(root.Length + 1).Replace('\\', '/');
+                    if (leaveOut?.Invoke(name) == true)
+                    {
+                        continue;
+                    }
+
                     if (Directory.Exists(path))
                     {
                         tar.AddDirectory(name, 0x1ED, epoch, 0, 0);
@@ -53,6 +59,7 @@ public static class TarFolder
         using var file = File.OpenRead(tarPath);
         using var tar = new TarInputStream(file, Encoding.UTF8);
         TarEntry? entry;
+        var links = new List<(string Path, string Target)>();
         try
         {
             while ((entry = tar.GetNextEntry()) is not null)
@@ -75,9 +82,17 @@ public static class TarFolder
                     continue;
                 }
 
-                if (entry.TarHeader.TypeFlag != TarHeader.LF_NORMAL && entry.TarHeader.TypeFlag != TarHeader.LF_OLDNORM)
+                var type = entry.TarHeader.TypeFlag;
+                if (type == TarHeader.LF_SYMLINK || type == TarHeader.LF_LINK)
                 {
-                    continue; // image archives hold only files and folders
+                    // Some archives store a layer once and link its other names to it: resolved after the pass.
+                    links.Add((target, type == TarHeader.LF_SYMLINK ? Path.Combine(Path.GetDirectoryName(target)!, entry.TarHeader.LinkName) : Path.Combine(root, entry.TarHeader.LinkName.TrimStart('/'))));
+                    continue;
+                }
+
+                if (type != TarHeader.LF_NORMAL && type != TarHeader.LF_OLDNORM)
+                {
+                    continue; // image archives hold only files, folders and links between them
                 }
 
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -88,6 +103,46 @@ public static class TarFolder
         catch (TarException ex)
         {
             throw new InvalidArchiveException(tarPath, "it is not a readable tar (" + ex.Message + ")");
+        }
+
+        ResolveLinks(tarPath, root, links);
+    }
+
+    /// <summary>
+    /// Gives each link the content of the file it names, as a copy: links may chain, so passes repeat while one
+    /// resolves. A link that leads outside the archive is refused; one whose file is not there is left out.
+    /// </summary>
+    private static void ResolveLinks(string tarPath, string root, List<(string Path, string Target)> links)
+    {
+        var pending = links;
+        while (pending.Count > 0)
+        {
+            var next = new List<(string Path, string Target)>();
+            foreach (var (path, target) in pending)
+            {
+                var full = Path.GetFullPath(target);
+                if (!full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                {
+                    throw new InvalidArchiveException(tarPath, $"the link '{path.Substring(root.Length + 1)}' leads outside the archive");
+                }
+
+                if (File.Exists(full))
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    File.Copy(full, path, overwrite: true);
+                }
+                else
+                {
+                    next.Add((path, target));
+                }
+            }
+
+            if (next.Count == pending.Count)
+            {
+                return; // what is left names nothing in the archive; a reader that needs it says so
+            }
+
+            pending = next;
         }
     }
 }

@@ -28,6 +28,7 @@ public sealed class ImageCopier
     private readonly IEngineLog _log;
     private readonly IProgress<CopyProgress>? _progress;
     private readonly ConcurrentDictionary<Digest, Task<BlobOutcome>> _blobs = new();
+    private readonly Dictionary<Digest, Manifest> _children = new();
     private long _bytesDone;
     private long _bytesCopied;
     private long _totalBytes;
@@ -103,9 +104,24 @@ public sealed class ImageCopier
             return (top, new List<string>());
         }
 
+        // An export of one platform (ctr images export by default) keeps the whole index but not the other
+        // platforms' content: what is there is copied, and the rest named.
         if (_options.Platforms is not { Count: > 0 } wanted)
         {
-            return (top, index.Manifests.Where(m => m.Platform is not null).Select(m => m.Platform!.ToString()).Distinct().ToList());
+            var absent = await AbsentChildrenAsync(index.Manifests, cancellationToken).ConfigureAwait(false);
+            var everyPlatform = index.Manifests.Where(m => m.Platform is not null).Select(m => m.Platform!.ToString()).Distinct().ToList();
+            if (absent.Count == 0)
+            {
+                return (top, everyPlatform);
+            }
+
+            if (absent.Count == index.Manifests.Count(m => MediaTypes.IsManifest(m.MediaType)))
+            {
+                throw new BlobUnknownException(from.ToString(), absent[0].Digest) { Target = from };
+            }
+
+            _log.Warning($"{from} lists {Describe(absent)} but holds no content for {(absent.Count == 1 ? "it" : "them")} (a partial export, such as ctr images export writes for one platform): copying the rest. Use -Platform to choose.");
+            return (FilteredIndex(index, index.Manifests.Where(m => !absent.Contains(m)).ToList()), everyPlatform.Where(p => absent.All(a => a.Platform?.ToString() != p)).ToList());
         }
 
         var selected = index.Manifests.Where(m => m.Platform is not null && wanted.Any(p => p.Matches(m.Platform))).ToList();
@@ -113,6 +129,12 @@ public sealed class ImageCopier
         if (missing.Count > 0)
         {
             throw new PlatformNotFoundException(from.ToString(), $"the index has no image for {string.Join(", ", missing)} (it has {ImageReader.DescribePlatforms(index)})");
+        }
+
+        var notHeld = await AbsentChildrenAsync(selected, cancellationToken).ConfigureAwait(false);
+        if (notHeld.Count > 0)
+        {
+            throw new PlatformNotFoundException(from.ToString(), $"the index lists {Describe(notHeld)} but the source holds no content for {(notHeld.Count == 1 ? "it" : "them")} (a partial export); use -Platform to choose another");
         }
 
         var names = selected.Select(m => m.Platform!.ToString()).Distinct().ToList();
@@ -131,18 +153,41 @@ public sealed class ImageCopier
             return (top, names);
         }
 
-        // A valid, smaller index: same media type and annotations, only the chosen entries.
-        var filtered = ManifestParser.Create(new ImageIndex
-        {
-            SchemaVersion = 2,
-            DeclaredMediaType = index.DeclaredMediaType ?? index.MediaType,
-            ArtifactType = index.ArtifactType,
-            Manifests = selected,
-            Annotations = index.Annotations,
-            Subject = index.Subject,
-        });
-        return (filtered, names);
+        return (FilteredIndex(index, selected), names);
     }
+
+    /// <summary>A valid, smaller index: same media type and annotations, only the chosen entries.</summary>
+    private static ImageIndex FilteredIndex(ImageIndex index, IReadOnlyList<Descriptor> entries) => ManifestParser.Create(new ImageIndex
+    {
+        SchemaVersion = 2,
+        DeclaredMediaType = index.DeclaredMediaType ?? index.MediaType,
+        ArtifactType = index.ArtifactType,
+        Manifests = entries,
+        Annotations = index.Annotations,
+        Subject = index.Subject,
+    });
+
+    /// <summary>The index entries whose manifests the source does not hold; the ones it holds are kept for the copy.</summary>
+    private async Task<List<Descriptor>> AbsentChildrenAsync(IEnumerable<Descriptor> entries, CancellationToken cancellationToken)
+    {
+        var absent = new List<Descriptor>();
+        foreach (var entry in entries.Where(m => MediaTypes.IsManifest(m.MediaType)))
+        {
+            try
+            {
+                _children[entry.Digest] = await _source.GetManifestAsync(entry, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OciException ex) when (ex is BlobUnknownException or ManifestUnknownException)
+            {
+                absent.Add(entry);
+            }
+        }
+
+        return absent;
+    }
+
+    private static string Describe(IReadOnlyList<Descriptor> entries) =>
+        string.Join(", ", entries.Select(e => e.Platform?.ToString() ?? e.Digest.ToString()));
 
     /// <summary>True when the destination has this digest and the tag already names it: nothing to write.</summary>
     private async Task<bool> AlreadyThereAsync(Manifest manifest, Reference to, CancellationToken cancellationToken)
@@ -230,7 +275,7 @@ public sealed class ImageCopier
                 continue;
             }
 
-            children.Add(await _source.GetManifestAsync(entry, cancellationToken).ConfigureAwait(false));
+            children.Add(_children.TryGetValue(entry.Digest, out var fetched) ? fetched : await _source.GetManifestAsync(entry, cancellationToken).ConfigureAwait(false));
         }
 
         // All platforms' blobs in one parallel pass; shared blobs move once.
@@ -242,7 +287,7 @@ public sealed class ImageCopier
                 await CopyManifestTreeAsync(child, cancellationToken).ConfigureAwait(false);
             }
 
-            await PutManifestAsync(child, null, cancellationToken).ConfigureAwait(false);
+            await PutManifestAsync(child, null, cancellationToken, asChild: true).ConfigureAwait(false);
             _manifests++;
         }
     }
@@ -251,11 +296,12 @@ public sealed class ImageCopier
     /// Puts a manifest; when the registry says a blob it needs is missing or unverified (the CNCF registry can,
     /// while another client commits the same blob to the same repository), checks its blobs again and retries once.
     /// </summary>
-    private async Task PutManifestAsync(Manifest manifest, string? tag, CancellationToken cancellationToken)
+    private async Task PutManifestAsync(Manifest manifest, string? tag, CancellationToken cancellationToken, bool asChild = false)
     {
+        Task Put() => asChild ? _target.PutChildManifestAsync(manifest, cancellationToken) : _target.PutManifestAsync(manifest, tag, cancellationToken);
         try
         {
-            await _target.PutManifestAsync(manifest, tag, cancellationToken).ConfigureAwait(false);
+            await Put().ConfigureAwait(false);
         }
         catch (OciException ex) when (IsBlobRace(ex))
         {
@@ -266,7 +312,7 @@ public sealed class ImageCopier
                 await BlobTransfer.EnsureAsync(_source, _target, blob, _log, null, cancellationToken).ConfigureAwait(false);
             }
 
-            await _target.PutManifestAsync(manifest, tag, cancellationToken).ConfigureAwait(false);
+            await Put().ConfigureAwait(false);
         }
     }
 

@@ -29,3 +29,7 @@ public sealed class AmbiguousReferenceException(string reference, string detail)
 public sealed class LayoutLockedException(string path)
     : OciException("LayoutLocked", OciErrorKind.ResourceUnavailable,
         $"The layout '{path}' stayed locked by another writer; try again, or remove a stale index.json.lock if no writer is running.");
+
+/// <summary>Two images of one operation would land on the same tag: nothing was written.</summary>
+public sealed class TagConflictException(string destination, string detail)
+    : OciException("TagConflict", OciErrorKind.InvalidArgument, $"{destination}: {detail}. Nothing was written; choose images with -Name, or give each its own destination.");

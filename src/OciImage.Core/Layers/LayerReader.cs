@@ -25,6 +25,12 @@ public sealed class LayerReader : IDisposable
         _tar = new TarInputStream(new EndOfStreamGuard(Decompress(buffered, what)), Encoding.UTF8) { IsStreamOwner = true };
     }
 
+    /// <summary>
+    /// Permission, setuid, setgid and sticky bits (07777): Go's tar writers also store the file-type bits in the
+    /// mode field (040755 for a directory), others do not; the type is the entry type, kept apart.
+    /// </summary>
+    private const int PermissionBits = 0xFFF;
+
     /// <summary>The content of the current entry; corrupt data surfaces as InvalidLayerException.</summary>
     public Stream Content => _content ??= new CorruptionTranslatingStream(_tar, _what);
 
@@ -66,7 +72,7 @@ public sealed class LayerReader : IDisposable
                 continue;
             }
 
-            yield return new LayerItem(Normalise(header.Name), header.Name, TypeOf(header.TypeFlag), header.Size, header.Mode,
+            yield return new LayerItem(Normalise(header.Name), header.Name, TypeOf(header.TypeFlag), header.Size, header.Mode & PermissionBits,
                 string.IsNullOrEmpty(header.LinkName) ? null : header.LinkName, header.ModTime, header.UserId, header.GroupId);
         }
     }

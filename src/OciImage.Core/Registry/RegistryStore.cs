@@ -172,6 +172,9 @@ public sealed class RegistryStore : IImageStore
     /// <summary>The registry host[:port].</summary>
     public string Registry => Transport.Registry;
 
+    public Task PutChildManifestAsync(Manifest manifest, CancellationToken cancellationToken) =>
+        PutManifestAsync(manifest, null, cancellationToken);
+
     public async Task PutManifestAsync(Manifest manifest, string? tag, CancellationToken cancellationToken)
     {
         var identifier = tag ?? manifest.Digest.ToString();

@@ -40,8 +40,14 @@ public interface IImageStore : IDisposable
     /// <summary>Stores a blob; nothing is kept unless its bytes match the descriptor.</summary>
     Task PutBlobAsync(Descriptor descriptor, Stream content, IProgress<long>? bytesWritten, CancellationToken cancellationToken);
 
-    /// <summary>Stores a manifest by its exact bytes, and tags it when a tag is given.</summary>
+    /// <summary>Stores a manifest by its exact bytes, and tags it when a tag is given (a layout lists it in index.json either way).</summary>
     Task PutManifestAsync(Manifest manifest, string? tag, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a manifest that another refers to (an index's platform image) without naming it: a registry puts it
+    /// by digest, a layout writes its blob and leaves index.json alone, so the index stays the one image there.
+    /// </summary>
+    Task PutChildManifestAsync(Manifest manifest, CancellationToken cancellationToken);
 
     /// <summary>Points a tag at a manifest the store already holds (its exact bytes, so the digest stays).</summary>
     Task TagAsync(Manifest manifest, string tag, CancellationToken cancellationToken);

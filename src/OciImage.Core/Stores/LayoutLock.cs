@@ -20,7 +20,7 @@ internal sealed class LayoutLock : IDisposable
 
     public static async Task<LayoutLock> AcquireAsync(string layoutRoot, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(layoutRoot, "index.json.lock");
+        var path = Path.Combine(layoutRoot, OciLayoutStore.LockFileName);
         var deadline = DateTime.UtcNow + Patience;
         var delay = 2;
         while (true)

@@ -23,6 +23,9 @@ public sealed class OciLayoutStore : IImageStore
 {
     private const string LayoutFileName = "oci-layout";
     private const string IndexFileName = "index.json";
+
+    /// <summary>The file whose lock serialises index.json writers; not part of any image.</summary>
+    public const string LockFileName = "index.json.lock";
     private static readonly byte[] LayoutFileContent = Encoding.UTF8.GetBytes("{\"imageLayoutVersion\":\"1.0.0\"}");
 
     /// <summary>Blobs this store wrote or hashed: known to match their digest, not hashed again.</summary>
@@ -103,7 +106,7 @@ public sealed class OciLayoutStore : IImageStore
 
     /// <summary>What a layout being created may already hold: its own files and another writer's temp files.</summary>
     private static bool IsOurs(string name) =>
-        name is "blobs" or IndexFileName or LayoutFileName or "index.json.lock"
+        name is "blobs" or IndexFileName or LayoutFileName or LockFileName
         || (name.StartsWith(".", StringComparison.Ordinal) && name.Contains(".tmp-"));
 
     public string BlobPath(Digest digest) => Path.Combine(Root, "blobs", digest.Algorithm, digest.Hex);
@@ -145,7 +148,8 @@ public sealed class OciLayoutStore : IImageStore
 
         if (reference.Tag is { } tag)
         {
-            var tagged = entries.LastOrDefault(e => e.RefName == tag);
+            // Two entries with one name: the first wins, as containers/image reads it.
+            var tagged = entries.FirstOrDefault(e => e.RefName == tag);
             if (tagged is null)
             {
                 var tags = entries.Select(e => e.RefName).Where(t => t is not null).Distinct().ToList();
@@ -259,7 +263,26 @@ public sealed class OciLayoutStore : IImageStore
         }
 
         _intact.TryAdd(descriptor.Digest, true);
+        Renew(path);
         return true;
+    }
+
+    /// <summary>
+    /// A blob about to be reused counts as new for garbage collection's grace period: a copy that skips it writes
+    /// the index entry that reaches it only later. Best effort: a read-only layout keeps its times.
+    /// </summary>
+    private static void Renew(string path)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     public async Task PutBlobAsync(Descriptor descriptor, Stream content, IProgress<long>? bytesWritten, CancellationToken cancellationToken)
@@ -308,6 +331,12 @@ public sealed class OciLayoutStore : IImageStore
         }
 
         await UpdateIndexAsync(index => index.Add(descriptor, tag), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task PutChildManifestAsync(Manifest manifest, CancellationToken cancellationToken)
+    {
+        using var bytes = new MemoryStream(manifest.GetRawBytes(), writable: false);
+        await PutBlobAsync(manifest.ToDescriptor(), bytes, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Points a tag at a manifest already in the layout (moving it from any other entry).</summary>

@@ -31,7 +31,7 @@ public static class TagListing
             foreach (var entry in layout.ReadIndex().Manifests.Where(e => e.RefName is not null).GroupBy(e => e.RefName!))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                yield return new TaggedManifest(entry.Key, entry.Last());
+                yield return new TaggedManifest(entry.Key, entry.First());
             }
 
             yield break;

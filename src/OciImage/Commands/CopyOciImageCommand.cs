@@ -96,7 +96,9 @@ public sealed class CopyOciImageCommand : OciRegistryCmdlet
             throw new InvalidReferenceException(destination.ToString(), "the source has no tag to keep; give the destination a :TAG");
         }
 
-        return destination.WithTag(source.Tag);
+        // A layout may name an image by a whole reference (docker.io/library/app:1.0): a registry takes its tag.
+        return destination.WithTag(destination.IsLayout || source.Tag is null ? source.Tag : Reference.TagOfLayoutName(source.Tag)
+            ?? throw new InvalidReferenceException(destination.ToString(), $"the source's name '{source.Tag}' holds no tag to keep; give the destination a :TAG"));
     }
 
     private List<Reference> ListTags(Reference source) => RunCore(async (messages, ct) =>

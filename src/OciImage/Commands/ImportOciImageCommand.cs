@@ -1,5 +1,7 @@
+using System.Linq;
 using System.Management.Automation;
 using OciImage.Core.Archives;
+using OciImage.Core.Copy;
 using OciImage.Core.Stores;
 
 namespace OciImage.Commands;
@@ -15,10 +17,22 @@ public sealed class ImportOciImageCommand : OciRegistryCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;
 
-    /// <summary>Where the image goes: REGISTRY/REPOSITORY[:TAG] or oci:PATH[:TAG] (default tag: the archive's).</summary>
+    /// <summary>Where the images go: REGISTRY/REPOSITORY or oci:PATH (each image under its own tag), or with a :TAG for one image.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Destination { get; set; } = null!;
+
+    /// <summary>Only the images with these names (RepoTags or index.json names; wildcards; a tag alone matches too).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    public string[]? Name { get; set; }
+
+    /// <summary>Only these platforms of a multi-platform image (a smaller index is written).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.PlatformCompleter))]
+    public string[]? Platform { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -31,12 +45,16 @@ public sealed class ImportOciImageCommand : OciRegistryCmdlet
                 return;
             }
 
-            var result = RunCore(async (messages, ct) =>
+            var options = new CopyOptions { Platforms = Platform?.Select(p => Core.Platform.Parse(p)).ToList() };
+            var results = RunCore(async (messages, ct) =>
             {
                 using var target = ComposeTarget.Open(destination, StoreContext(messages));
-                return await ImageArchives.ImportAsync(path, target, destination, messages, ct).ConfigureAwait(false);
+                return await ImageArchives.ImportAsync(path, target, destination, Name, options, messages, ct).ConfigureAwait(false);
             });
-            WriteObject(new OciCopyResult(result));
+            foreach (var result in results)
+            {
+                WriteObject(new OciCopyResult(result));
+            }
         });
     }
 }

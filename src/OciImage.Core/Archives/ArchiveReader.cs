@@ -1,0 +1,163 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core.Errors;
+using OciImage.Core.Model;
+using OciImage.Core.Stores;
+
+namespace OciImage.Core.Archives;
+
+/// <summary>
+/// Reads an unpacked archive as the images it holds, in a layout: an OCI layout (Export-OciImage, skopeo,
+/// podman, ctr) as it is, a docker-save folder (manifest.json) converted. Docker 25+ writes both; the index is
+/// read when it lists images, else manifest.json.
+/// </summary>
+public static class ArchiveReader
+{
+    /// <summary>containerd's name for an image, used where index.json gives no ref.name.</summary>
+    private const string ContainerdImageName = "io.containerd.image.name";
+
+    public static async Task<(string LayoutPath, IReadOnlyList<ArchivedImage> Images)> ReadAsync(string unpacked, string work, string archive, CancellationToken cancellationToken)
+    {
+        if (File.Exists(Path.Combine(unpacked, "oci-layout")) && LayoutImages(unpacked, archive) is { Count: > 0 } images)
+        {
+            return (unpacked, images);
+        }
+
+        if (File.Exists(Path.Combine(unpacked, "manifest.json")))
+        {
+            var layoutPath = Path.Combine(work, "layout");
+            return (layoutPath, await DockerToLayoutAsync(unpacked, layoutPath, archive, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (File.Exists(Path.Combine(unpacked, "oci-layout")))
+        {
+            throw new InvalidArchiveException(archive, "its index.json lists no image and it has no manifest.json");
+        }
+
+        throw new InvalidArchiveException(archive, "it has neither oci-layout nor manifest.json");
+    }
+
+    /// <summary>The images index.json lists, or null when it lists none (Docker 25+ may write "manifests": null).</summary>
+    private static IReadOnlyList<ArchivedImage>? LayoutImages(string folder, string archive)
+    {
+        var path = Path.Combine(folder, "index.json");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            if (!doc.RootElement.TryGetProperty("manifests", out var manifests) || manifests.ValueKind != JsonValueKind.Array)
+            {
+                return null;
+            }
+        }
+        catch (JsonException)
+        {
+            throw new InvalidArchiveException(archive, "its index.json is not valid JSON");
+        }
+
+        using var layout = OciLayoutStore.Open(folder);
+        return layout.ReadIndex().Manifests
+            .Where(m => MediaTypes.IsManifest(m.MediaType))
+            .GroupBy(m => m.Digest)
+            .Select(g => new ArchivedImage(g.First().With(null), g.Select(NameOf).Where(n => n is not null).Select(n => n!).Distinct().ToList()))
+            .ToList();
+    }
+
+    private static string? NameOf(Descriptor entry) =>
+        entry.RefName ?? (entry.Annotations is not null && entry.Annotations.TryGetValue(ContainerdImageName, out var name) ? name : null);
+
+    /// <summary>A docker-save folder as an OCI layout: each image's config as it is, each layer as the compression its bytes are in, DiffIDs checked.</summary>
+    private static async Task<IReadOnlyList<ArchivedImage>> DockerToLayoutAsync(string folder, string layoutPath, string archive, CancellationToken cancellationToken)
+    {
+        JsonArray entries;
+        try
+        {
+            entries = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "manifest.json"))) as JsonArray
+                ?? throw new InvalidArchiveException(archive, "its manifest.json is not a list of images");
+        }
+        catch (JsonException)
+        {
+            throw new InvalidArchiveException(archive, "its manifest.json is not valid JSON");
+        }
+
+        using var layout = OciLayoutStore.OpenOrCreate(layoutPath);
+        var images = new List<ArchivedImage>();
+        foreach (var entry in entries)
+        {
+            var manifest = await ConvertAsync(entry, folder, layout, archive, cancellationToken).ConfigureAwait(false);
+            var names = (entry?["RepoTags"] as JsonArray)?.Select(n => n?.GetValue<string>()).Where(n => n is not null).Select(n => n!).ToList() ?? new List<string>();
+            images.Add(new ArchivedImage(manifest.ToDescriptor(), names));
+        }
+
+        if (images.Count == 0)
+        {
+            throw new InvalidArchiveException(archive, "its manifest.json lists no image");
+        }
+
+        return images;
+    }
+
+    private static async Task<Manifest> ConvertAsync(JsonNode? entry, string folder, OciLayoutStore layout, string archive, CancellationToken cancellationToken)
+    {
+        string configName;
+        List<string> layerNames;
+        try
+        {
+            configName = entry?["Config"]?.GetValue<string>() ?? throw new InvalidArchiveException(archive, "its manifest.json names no config");
+            layerNames = (entry["Layers"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToList() ?? new List<string>();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or NullReferenceException)
+        {
+            throw new InvalidArchiveException(archive, "its manifest.json has an entry of the wrong shape");
+        }
+
+        var configBytes = File.ReadAllBytes(Inside(folder, configName, archive));
+        var configDescriptor = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.Compute(configBytes), Size = configBytes.Length };
+        await layout.PutBlobAsync(configDescriptor, new MemoryStream(configBytes), null, cancellationToken).ConfigureAwait(false);
+
+        var diffIds = ImageConfig.Parse(configBytes, $"the config {configName} of {archive}").RootFs.DiffIds;
+        if (diffIds.Count != layerNames.Count)
+        {
+            throw new InvalidArchiveException(archive, $"its manifest.json lists {layerNames.Count} layers but the config {configName} lists {diffIds.Count} DiffIDs");
+        }
+
+        var layers = new List<Descriptor>();
+        for (var i = 0; i < layerNames.Count; i++)
+        {
+            // Layer files may be plain or compressed tars whatever their names: label them by their bytes.
+            var file = Inside(folder, layerNames[i], archive);
+            var descriptor = ArchiveLayer.Describe(file, diffIds[i], $"layer {layerNames[i]} of {archive}");
+            using (var stream = File.OpenRead(file))
+            {
+                await layout.PutBlobAsync(descriptor, stream, null, cancellationToken).ConfigureAwait(false);
+            }
+
+            layers.Add(descriptor);
+        }
+
+        var manifest = ManifestParser.Create(new ImageManifest { SchemaVersion = 2, DeclaredMediaType = MediaTypes.OciManifest, Config = configDescriptor, Layers = layers });
+        await layout.PutChildManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
+        return manifest;
+    }
+
+    private static string Inside(string folder, string name, string archive)
+    {
+        var path = Path.GetFullPath(Path.Combine(folder, name));
+        if (!path.StartsWith(Path.GetFullPath(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(path))
+        {
+            throw new InvalidArchiveException(archive, $"its manifest.json names '{name}', which is not in the archive");
+        }
+
+        return path;
+    }
+}

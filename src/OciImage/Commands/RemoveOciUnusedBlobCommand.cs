@@ -1,0 +1,65 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using OciImage.Core;
+using OciImage.Core.Errors;
+using OciImage.Core.Stores;
+
+namespace OciImage.Commands;
+
+/// <summary>Garbage collection for an OCI layout: removes the blobs no index.json entry reaches.</summary>
+[Cmdlet(VerbsCommon.Remove, "OciUnusedBlob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(OciUnusedBlobRemoval))]
+public sealed class RemoveOciUnusedBlobCommand : OciCmdlet
+{
+    /// <summary>The layout: oci:PATH or a folder path.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Layout", "Path")]
+    [ValidateNotNullOrEmpty]
+    public string[] LayoutPath { get; set; } = null!;
+
+    /// <summary>Blobs younger than this are kept, reachable or not (a copy writes blobs before naming them). Default: one hour.</summary>
+    [Parameter]
+    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromHours(1);
+
+    protected override void ProcessRecord()
+    {
+        if (GracePeriod < TimeSpan.Zero)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentOutOfRangeException(nameof(GracePeriod), "-GracePeriod cannot be negative."), "InvalidGracePeriod", ErrorCategory.InvalidArgument, GracePeriod));
+        }
+
+        foreach (var text in LayoutPath)
+        {
+            ForEachInput(text, () =>
+            {
+                var reference = ResolveReference(text.StartsWith(Reference.LayoutPrefix, StringComparison.Ordinal) ? text : Reference.LayoutPrefix + text);
+                if (reference.Tag is not null || reference.Digest is not null)
+                {
+                    throw new InvalidReferenceException(text, "give the layout alone: garbage collection looks at every image in it");
+                }
+
+                var report = RunCore(async (messages, ct) =>
+                {
+                    using var layout = OciLayoutStore.Open(reference.LayoutPath!);
+                    return await LayoutGarbage.FindAsync(layout, GracePeriod, ct).ConfigureAwait(false);
+                });
+                var total = report.Unused.Sum(b => b.Size);
+                var approved = report.Unused.Count > 0 && ShouldProcess(reference.ToString(), $"Remove {report.Unused.Count} unused blobs, freeing {SizeFormat.Human(total)}")
+                    ? report.Unused.Where(b => ShouldProcess(b.Digest.ToString(), $"Remove unused blob ({SizeFormat.Human(b.Size)}, last used {b.Modified.ToLocalTime():g})")).Select(b => b.Digest).ToList()
+                    : new System.Collections.Generic.List<Digest>();
+                var removed = approved.Count == 0 ? Array.Empty<UnusedBlob>() : RunCore(async (messages, ct) =>
+                {
+                    using var layout = OciLayoutStore.Open(reference.LayoutPath!);
+                    return await LayoutGarbage.RemoveAsync(layout, approved, GracePeriod, ct).ConfigureAwait(false);
+                });
+                if (report.Unused.Count > 0 && approved.Count == 0)
+                {
+                    return; // -WhatIf, or every blob declined: nothing was done to report
+                }
+
+                WriteObject(new OciUnusedBlobRemoval(reference, removed.Count, removed.Sum(b => b.Size), report.Unused.Count - removed.Count, report.ReachableBlobs, report.YoungBlobs));
+            });
+        }
+    }
+}

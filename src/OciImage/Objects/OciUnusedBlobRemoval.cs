@@ -1,0 +1,35 @@
+using OciImage.Core;
+
+namespace OciImage;
+
+/// <summary>What Remove-OciUnusedBlob did to a layout.</summary>
+public sealed class OciUnusedBlobRemoval
+{
+    public OciUnusedBlobRemoval(Reference layout, int removed, long bytesFreed, int declined, int reachable, int young)
+    {
+        Layout = layout.ToString();
+        BlobsRemoved = removed;
+        BytesFreed = bytesFreed;
+        UnusedBlobsKept = declined;
+        ReachableBlobs = reachable;
+        YoungBlobsKept = young;
+    }
+
+    /// <summary>The layout, as oci:PATH.</summary>
+    public string Layout { get; }
+
+    public int BlobsRemoved { get; }
+
+    public long BytesFreed { get; }
+
+    /// <summary>Unused blobs left in place: declined at -Confirm, or named again by a writer before removal.</summary>
+    public int UnusedBlobsKept { get; }
+
+    /// <summary>Blobs an index.json entry reaches.</summary>
+    public int ReachableBlobs { get; }
+
+    /// <summary>Unused blobs younger than -GracePeriod, kept.</summary>
+    public int YoungBlobsKept { get; }
+
+    public override string ToString() => $"{BlobsRemoved} blobs removed, {SizeFormat.Human(BytesFreed)} freed";
+}
