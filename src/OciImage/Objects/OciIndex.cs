@@ -16,7 +16,7 @@ public sealed class OciIndex
         _index = image.Index!;
         Reference = image.Reference.ToString();
         Digest = _index.Digest.ToString();
-        Manifests = _index.Manifests.Select(m => new OciDescriptor(image.Reference.WithDigest(m.Digest), m)).ToArray();
+        Manifests = _index.Manifests.Select(m => new OciDescriptor(image.Reference.WithoutIdentifier().WithDigest(m.Digest), m)).ToArray();
         Platforms = Manifests.Where(m => m.Platform is not null).Select(m => m.Platform!).ToArray();
         Annotations = Shapes.ToHashtable(_index.Annotations);
     }
