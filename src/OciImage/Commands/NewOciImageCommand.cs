@@ -17,7 +17,7 @@ public sealed class NewOciImageCommand : OciComposeCmdlet
     private const string LayoutSet = "Layout";
     private readonly List<object> _layers = new();
 
-    /// <summary>Layers to add, in order: OciLayer objects (from New-OciLayer) or digests of blobs in the target.</summary>
+    /// <summary>Layers to add, in order: OciLayer objects (from New-OciLayer; also deserialized), objects with a Digest property, or digests of blobs in the target.</summary>
     [Parameter(ValueFromPipeline = true)]
     [AllowEmptyCollection]
     public object[]? Layer { get; set; }
