@@ -20,14 +20,14 @@ internal static class LayerListing
             var entry = i < history.Count ? history[i] : null;
             result.Add(new OciLayer
             {
-                Reference = image.Reference,
+                Reference = image.Reference.ToString(),
                 Index = i,
-                Digest = layer.Digest,
-                DiffId = i < diffIds.Count ? diffIds[i] : null,
+                Digest = layer.Digest.ToString(),
+                DiffId = i < diffIds.Count ? diffIds[i].ToString() : null,
                 Size = layer.Size,
                 MediaType = layer.MediaType,
                 CreatedBy = entry?.CreatedBy,
-                Created = entry?.Created,
+                Created = entry?.Created?.UtcDateTime,
                 BlobPath = layout?.BlobPath(layer.Digest),
             });
         }

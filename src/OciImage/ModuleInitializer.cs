@@ -20,17 +20,39 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     private static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
     private static readonly string EngineFolder = Path.Combine(ModuleFolder, "lib");
 
+    // Imports still in effect in this process. Runspaces share the process (ForEach-Object -Parallel, runspace pools,
+    // jobs in threads): the resolver and the type accelerators are process-wide, so they are set up by the first
+    // import and taken down only when the last one is removed; one runspace's Remove-Module leaves the others working.
+    private static readonly object Gate = new();
+    private static int _imports;
+
     public void OnImport()
     {
-        AppDomain.CurrentDomain.AssemblyResolve += ResolveFromModuleFolder;
-        TryIsolateEngine();
-        TypeAccelerators.Register();
+        lock (Gate)
+        {
+            if (_imports++ > 0)
+            {
+                return;
+            }
+
+            AppDomain.CurrentDomain.AssemblyResolve += ResolveFromModuleFolder;
+            TryIsolateEngine();
+            TypeAccelerators.Register();
+        }
     }
 
     public void OnRemove(PSModuleInfo module)
     {
-        TypeAccelerators.Unregister();
-        AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromModuleFolder;
+        lock (Gate)
+        {
+            if (_imports == 0 || --_imports > 0)
+            {
+                return;
+            }
+
+            TypeAccelerators.Unregister();
+            AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromModuleFolder;
+        }
     }
 
     /// <summary>Once per process in effect: Install keeps the first context it made.</summary>

@@ -76,6 +76,7 @@ public abstract class OciComposeCmdlet : OciRegistryCmdlet
             var changes = BuildChanges(null);
             var created = CreatedTime();
             var annotations = Annotations();
+            var inputs = layerInputs.Select(LayerInput.From).ToList();
             var destination = reference.WithoutIdentifier().WithTag(tag);
             if (!ShouldProcess(destination.ToString(), $"Write a new image based on {reference} and point the tag at it"))
             {
@@ -86,9 +87,9 @@ public abstract class OciComposeCmdlet : OciRegistryCmdlet
             {
                 using var store = ComposeTarget.Open(destination, StoreContext(messages));
                 var layers = new List<NewLayer>();
-                foreach (var input in layerInputs)
+                foreach (var input in inputs)
                 {
-                    layers.Add(await LayerInput.ResolveAsync(input, store, ct).ConfigureAwait(false));
+                    layers.Add(await input.ResolveAsync(store, ct).ConfigureAwait(false));
                 }
 
                 var request = new ComposeRequest { Layers = layers, Changes = changes, Created = created, History = History, Annotations = annotations };

@@ -76,3 +76,11 @@ public sealed class InvalidMapValueException(string parameter, string key, strin
 public sealed class DigestWouldChangeException(string source, Digest sourceDigest, Digest newDigest)
     : OciException("DigestWouldChange", OciErrorKind.InvalidArgument,
         $"Copying {source} with this platform filter would write {newDigest} instead of {sourceDigest}, and -RequireSameDigest forbids that; copy every platform, or drop -RequireSameDigest.");
+
+/// <summary>A -Layer input that is neither a layer object (live or deserialized) nor a digest.</summary>
+public sealed class InvalidLayerInputException(string input, string reason)
+    : OciException("InvalidLayerInput", OciErrorKind.InvalidArgument,
+        $"The layer input '{input}' {reason}. Give OciLayer objects (from New-OciLayer or Get-OciLayer, also after Import-Clixml or from a job), objects with a Digest property, or digests of blobs in the target.")
+{
+    public string Input { get; } = input;
+}

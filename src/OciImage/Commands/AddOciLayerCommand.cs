@@ -17,7 +17,7 @@ public sealed class AddOciLayerCommand : OciComposeCmdlet
     [ValidateNotNullOrEmpty]
     public string Reference { get; set; } = null!;
 
-    /// <summary>Layers to append: OciLayer objects (from New-OciLayer) or digests of blobs in the store.</summary>
+    /// <summary>Layers to append: OciLayer objects (from New-OciLayer; also deserialized), objects with a Digest property, or digests of blobs in the store.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public object[] Layer { get; set; } = null!;
 

@@ -17,7 +17,7 @@ public sealed class NewOciImageCommand : OciComposeCmdlet
     private const string LayoutSet = "Layout";
     private readonly List<object> _layers = new();
 
-    /// <summary>Layers to add, in order: OciLayer objects (from New-OciLayer) or digests of blobs in the target.</summary>
+    /// <summary>Layers to add, in order: OciLayer objects (from New-OciLayer; also deserialized), objects with a Digest property, or digests of blobs in the target.</summary>
     [Parameter(ValueFromPipeline = true)]
     [AllowEmptyCollection]
     public object[]? Layer { get; set; }
@@ -96,6 +96,7 @@ public sealed class NewOciImageCommand : OciComposeCmdlet
             var changes = BuildChanges(platform);
             var created = CreatedTime();
             var annotations = Annotations();
+            var inputs = _layers.Select(LayerInput.From).ToList();
             if (!ShouldProcess(destination.ToString(), "Write image"))
             {
                 return;
@@ -106,9 +107,9 @@ public sealed class NewOciImageCommand : OciComposeCmdlet
                 var context = StoreContext(messages);
                 using var target = ComposeTarget.Open(destination, context);
                 var layers = new List<NewLayer>();
-                foreach (var input in _layers)
+                foreach (var input in inputs)
                 {
-                    layers.Add(await LayerInput.ResolveAsync(input, target, ct).ConfigureAwait(false));
+                    layers.Add(await input.ResolveAsync(target, ct).ConfigureAwait(false));
                 }
 
                 foreach (var file in files ?? new List<string>())

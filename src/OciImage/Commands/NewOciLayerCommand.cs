@@ -122,10 +122,10 @@ public sealed class NewOciLayerCommand : OciCmdlet
 
             WriteObject(new OciLayer
             {
-                Reference = layoutReference,
+                Reference = layoutReference?.ToString(),
                 Index = 0,
-                Digest = result.Digest,
-                DiffId = result.DiffId,
+                Digest = result.Digest.ToString(),
+                DiffId = result.DiffId.ToString(),
                 Size = result.Size,
                 MediaType = result.MediaType,
                 BlobPath = result.BlobPath,

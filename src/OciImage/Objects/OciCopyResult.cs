@@ -10,11 +10,12 @@ public sealed class OciCopyResult
 {
     public OciCopyResult(CopyResult result)
     {
-        Source = result.Source;
-        Destination = result.Destination;
-        Reference = result.Destination;
-        _digest = result.Digest;
-        _sourceDigest = result.SourceDigest;
+        Source = result.Source.ToString();
+        Destination = result.Destination.ToString();
+        Reference = Destination;
+        Digest = result.Digest.ToString();
+        SourceDigest = result.SourceDigest.ToString();
+        SameDigest = result.Digest == result.SourceDigest;
         Platforms = result.Platforms.ToArray();
 
         BlobsCopied = result.BlobsCopied;
@@ -26,23 +27,20 @@ public sealed class OciCopyResult
         Duration = result.Duration;
     }
 
-    public Reference Source { get; }
+    public string Source { get; }
 
-    public Reference Destination { get; }
+    public string Destination { get; }
 
     /// <summary>The destination, for piping into other cmdlets.</summary>
-    public Reference Reference { get; }
+    public string Reference { get; }
 
-    // Boxed, like every engine struct held by a public type of this assembly: see ModuleInitializer.
-    private readonly object _digest;
-    private readonly object _sourceDigest;
+    /// <summary>The digest of what was written at the destination.</summary>
+    public string Digest { get; }
 
-    public Digest Digest => (Digest)_digest;
-
-    public Digest SourceDigest => (Digest)_sourceDigest;
+    public string SourceDigest { get; }
 
     /// <summary>True when the destination digest equals the source's.</summary>
-    public bool SameDigest => Digest == SourceDigest;
+    public bool SameDigest { get; }
 
     public string[] Platforms { get; }
 
@@ -60,5 +58,5 @@ public sealed class OciCopyResult
 
     public TimeSpan Duration { get; }
 
-    public override string ToString() => Destination.ToString();
+    public override string ToString() => Destination;
 }

@@ -8,20 +8,19 @@ public sealed class OciFileDigest
     public OciFileDigest(string path, Digest digest, long size)
     {
         Path = path;
-        _digest = digest;
+        Digest = digest.ToString();
+        Algorithm = digest.Algorithm;
         Size = size;
     }
 
-    public string Algorithm => Digest.Algorithm;
+    public string Algorithm { get; }
 
-    // Boxed, like every engine struct held by a public type of this assembly: see ModuleInitializer.
-    private readonly object _digest;
-
-    public Digest Digest => (Digest)_digest;
+    /// <summary>ALGORITHM:HEX, such as sha256:2cf24dba5fb0...</summary>
+    public string Digest { get; }
 
     public long Size { get; }
 
     public string Path { get; }
 
-    public override string ToString() => Digest.ToString();
+    public override string ToString() => Digest;
 }

@@ -7,61 +7,68 @@ using OciImage.Core.Model;
 
 namespace OciImage;
 
-/// <summary>An image's configuration, flattened for reading in PowerShell; <see cref="Config"/> has the whole model.</summary>
+/// <summary>
+/// An image's configuration, flattened for reading in PowerShell. <see cref="Config"/> groups the execution settings
+/// as the document does; <see cref="Json"/> is the whole document, fields this module does not model included.
+/// </summary>
 public sealed class OciImageConfig
 {
     public OciImageConfig(Reference reference, ImageConfig config)
     {
-        Reference = reference;
-        Config = config;
-        var run = config.Config;
-        Environment = run?.Env?.ToArray() ?? Array.Empty<string>();
-        Entrypoint = run?.Entrypoint?.ToArray();
-        Command = run?.Cmd?.ToArray();
-        ExposedPorts = run?.ExposedPorts?.Keys.ToArray() ?? Array.Empty<string>();
-        Volumes = run?.Volumes?.Keys.ToArray() ?? Array.Empty<string>();
-        Labels = Shapes.ToHashtable(run?.Labels);
-        DiffIds = config.RootFs.DiffIds.ToArray();
-        History = config.History?.ToArray() ?? Array.Empty<HistoryEntry>();
+        Reference = reference.ToString();
+        Digest = config.Digest.ToString();
+        Created = config.Created?.UtcDateTime;
+        Author = config.Author;
+        Platform = config.Platform.ToString();
+        Config = new OciContainerConfig(config.Config);
+        DiffIds = config.RootFs.DiffIds.Select(d => d.ToString()).ToArray();
+        History = config.History?.Select(h => new OciHistoryEntry(h)).ToArray() ?? Array.Empty<OciHistoryEntry>();
+        Json = Encoding.UTF8.GetString(config.GetRawBytes());
     }
 
     /// <summary>The image the config belongs to (pinned to the manifest digest).</summary>
-    public Reference Reference { get; }
+    public string Reference { get; }
 
-    public Digest Digest => Config.Digest;
+    /// <summary>The config blob's digest.</summary>
+    public string Digest { get; }
 
-    public DateTimeOffset? Created => Config.Created;
+    /// <summary>In UTC (a DateTime, so it survives Export-Clixml and remoting as one).</summary>
+    public DateTime? Created { get; }
 
-    public string? Author => Config.Author;
+    public string? Author { get; }
 
-    public Platform Platform => Config.Platform;
+    /// <summary>os/architecture[/variant].</summary>
+    public string Platform { get; }
 
-    public string? User => Config.Config?.User;
+    public string? User => Config.User;
 
-    public string[] Environment { get; }
+    public string[] Environment => Config.Environment;
 
-    public string[]? Entrypoint { get; }
+    public string[]? Entrypoint => Config.Entrypoint;
 
-    public string[]? Command { get; }
+    public string[]? Command => Config.Command;
 
-    public string? WorkingDirectory => Config.Config?.WorkingDir;
+    public string? WorkingDirectory => Config.WorkingDirectory;
 
-    public string[] ExposedPorts { get; }
+    public string[] ExposedPorts => Config.ExposedPorts;
 
-    public string[] Volumes { get; }
+    public string[] Volumes => Config.Volumes;
 
-    public string? StopSignal => Config.Config?.StopSignal;
+    public string? StopSignal => Config.StopSignal;
 
-    public Hashtable Labels { get; }
+    public Hashtable Labels => Config.Labels;
 
-    public Digest[] DiffIds { get; }
+    /// <summary>The DiffID (digest of the uncompressed tar) of each layer, base first.</summary>
+    public string[] DiffIds { get; }
 
-    public HistoryEntry[] History { get; }
+    /// <summary>How the image was built, one entry per step (steps that made no layer included).</summary>
+    public OciHistoryEntry[] History { get; }
 
-    /// <summary>The full config model, unknown fields included.</summary>
-    public ImageConfig Config { get; }
+    /// <summary>The execution settings (the document's "config" section).</summary>
+    public OciContainerConfig Config { get; }
 
-    public string Json => Encoding.UTF8.GetString(Config.GetRawBytes());
+    /// <summary>The exact JSON the config was read from.</summary>
+    public string Json { get; }
 
-    public override string ToString() => Digest.ToString();
+    public override string ToString() => Digest;
 }

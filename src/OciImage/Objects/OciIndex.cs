@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Linq;
 using System.Text;
-using OciImage.Core;
 using OciImage.Core.Images;
 using OciImage.Core.Model;
 
@@ -15,14 +14,16 @@ public sealed class OciIndex
     public OciIndex(ResolvedImage image)
     {
         _index = image.Index!;
-        Reference = image.Reference;
-        Manifests = _index.Manifests.Select(m => new OciDescriptor(Reference.WithDigest(m.Digest), m)).ToArray();
+        Reference = image.Reference.ToString();
+        Digest = _index.Digest.ToString();
+        Manifests = _index.Manifests.Select(m => new OciDescriptor(image.Reference.WithoutIdentifier().WithDigest(m.Digest), m)).ToArray();
+        Platforms = Manifests.Where(m => m.Platform is not null).Select(m => m.Platform!).ToArray();
         Annotations = Shapes.ToHashtable(_index.Annotations);
     }
 
-    public Reference Reference { get; }
+    public string Reference { get; }
 
-    public Digest Digest => _index.Digest;
+    public string Digest { get; }
 
     public string MediaType => _index.MediaType;
 
@@ -30,10 +31,11 @@ public sealed class OciIndex
 
     public string? ArtifactType => _index.ArtifactType;
 
+    /// <summary>The entries; each one's Reference is pinned to its digest, so they pipe into Get-OciManifest.</summary>
     public OciDescriptor[] Manifests { get; }
 
-    /// <summary>The platforms of the entries, as strings (linux/arm64/v8).</summary>
-    public string[] Platforms => Manifests.Where(m => m.Platform is not null).Select(m => m.Platform!.ToString()).ToArray();
+    /// <summary>The platforms of the entries (linux/arm64/v8).</summary>
+    public string[] Platforms { get; }
 
     public Hashtable Annotations { get; }
 
@@ -41,5 +43,5 @@ public sealed class OciIndex
 
     public byte[] GetRawBytes() => _index.GetRawBytes();
 
-    public override string ToString() => Reference.ToString();
+    public override string ToString() => Reference;
 }

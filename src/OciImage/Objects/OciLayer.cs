@@ -1,24 +1,23 @@
 using System;
-using OciImage.Core;
 
 namespace OciImage;
 
-/// <summary>One layer of an image: its blob (digest, size, media type) and what the config says of it.</summary>
+/// <summary>
+/// One layer of an image: its blob (digest, size, media type) and what the config says of it. Digests and the
+/// reference are strings; [OciDigest] and [OciReference] make values of them.
+/// </summary>
 public sealed class OciLayer
 {
-    public Reference? Reference { get; init; }
+    /// <summary>The image (Get-OciLayer) or layout (New-OciLayer -Layout) that holds the layer.</summary>
+    public string? Reference { get; init; }
 
     /// <summary>Position in the manifest, from 0 (the base).</summary>
     public int Index { get; init; }
 
-    // Boxed, like every engine struct held by a public type of this assembly: see ModuleInitializer.
-    private readonly object _digest = default(Digest);
-    private readonly object? _diffId;
-
-    public Digest Digest { get => (Digest)_digest; init => _digest = value; }
+    public string Digest { get; init; } = string.Empty;
 
     /// <summary>Digest of the uncompressed tar, from the config's rootfs.diff_ids.</summary>
-    public Digest? DiffId { get => (Digest?)_diffId; init => _diffId = value; }
+    public string? DiffId { get; init; }
 
     public long Size { get; init; }
 
@@ -29,7 +28,8 @@ public sealed class OciLayer
 
     public string? CreatedBy { get; init; }
 
-    public DateTimeOffset? Created { get; init; }
+    /// <summary>When the history says the layer was made, in UTC.</summary>
+    public DateTime? Created { get; init; }
 
     /// <summary>The blob's file when the image is in a layout, or where New-OciLayer wrote it.</summary>
     public string? BlobPath { get; init; }
@@ -40,5 +40,5 @@ public sealed class OciLayer
     /// <summary>Bytes of the uncompressed tar (from New-OciLayer).</summary>
     public long? TarSize { get; init; }
 
-    public override string ToString() => Digest.ToString();
+    public override string ToString() => Digest;
 }

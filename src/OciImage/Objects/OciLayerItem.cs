@@ -19,7 +19,7 @@ public sealed class OciLayerItem
         UserId = item.UserId;
         GroupId = item.GroupId;
         LayerIndex = layerIndex;
-        _layerDigest = layerDigest;
+        LayerDigest = layerDigest?.ToString();
     }
 
     public string Path { get; }
@@ -60,10 +60,8 @@ public sealed class OciLayerItem
 
     public int LayerIndex { get; }
 
-    // Boxed, like every engine struct held by a public type of this assembly: see ModuleInitializer.
-    private readonly object? _layerDigest;
-
-    public Digest? LayerDigest => (Digest?)_layerDigest;
+    /// <summary>The digest of the layer that holds the entry.</summary>
+    public string? LayerDigest { get; }
 
     public override string ToString() => Path;
 }

@@ -1,13 +1,15 @@
 using System.Collections;
 using System.Linq;
 using System.Text;
-using OciImage.Core;
 using OciImage.Core.Images;
 using OciImage.Core.Model;
 
 namespace OciImage;
 
-/// <summary>An image manifest, as Get-OciManifest gives it. <see cref="Reference"/> is pinned to the digest.</summary>
+/// <summary>
+/// An image manifest, as Get-OciManifest gives it. <see cref="Reference"/> is pinned to the digest. Digests,
+/// references and platforms are strings; [OciDigest], [OciReference] and [OciPlatform] make values of them.
+/// </summary>
 public sealed class OciManifest
 {
     private readonly ImageManifest _manifest;
@@ -15,17 +17,19 @@ public sealed class OciManifest
     public OciManifest(ResolvedImage image)
     {
         _manifest = image.Image!;
-        Reference = image.Reference;
-        Platform = image.Platform;
-        Config = _manifest.Config;
-        Layers = _manifest.Layers.ToArray();
+        Reference = image.Reference.ToString();
+        Digest = _manifest.Digest.ToString();
+        Platform = image.Platform?.ToString();
+        Config = new OciDescriptor(image.Reference, _manifest.Config);
+        Layers = _manifest.Layers.Select(l => new OciDescriptor(image.Reference, l)).ToArray();
+        TotalSize = Config.Size + Layers.Sum(l => l.Size);
         Annotations = Shapes.ToHashtable(_manifest.Annotations);
-        Subject = _manifest.Subject;
+        Subject = _manifest.Subject is null ? null : new OciDescriptor(image.Reference.WithoutIdentifier().WithDigest(_manifest.Subject.Digest), _manifest.Subject);
     }
 
-    public Reference Reference { get; }
+    public string Reference { get; }
 
-    public Digest Digest => _manifest.Digest;
+    public string Digest { get; }
 
     public string MediaType => _manifest.MediaType;
 
@@ -34,18 +38,21 @@ public sealed class OciManifest
     public string? ArtifactType => _manifest.ArtifactType;
 
     /// <summary>The platform the index gave this image, when it was chosen from an index.</summary>
-    public Platform? Platform { get; }
+    public string? Platform { get; }
 
-    public Descriptor Config { get; }
+    /// <summary>The config blob; its Reference is the image's.</summary>
+    public OciDescriptor Config { get; }
 
-    public Descriptor[] Layers { get; }
+    /// <summary>The layer blobs, base first; each one's Reference is the image's, so they pipe into Save-OciBlob.</summary>
+    public OciDescriptor[] Layers { get; }
 
     public int LayerCount => Layers.Length;
 
     /// <summary>Bytes of config and layers: what a pull moves.</summary>
-    public long TotalSize => Config.Size + Layers.Sum(l => l.Size);
+    public long TotalSize { get; }
 
-    public Descriptor? Subject { get; }
+    /// <summary>The manifest this one refers to (artifacts); its Reference names that manifest.</summary>
+    public OciDescriptor? Subject { get; }
 
     public Hashtable Annotations { get; }
 
@@ -54,5 +61,5 @@ public sealed class OciManifest
 
     public byte[] GetRawBytes() => _manifest.GetRawBytes();
 
-    public override string ToString() => Reference.ToString();
+    public override string ToString() => Reference;
 }

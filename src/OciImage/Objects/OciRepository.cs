@@ -1,5 +1,3 @@
-using OciImage.Core;
-
 namespace OciImage;
 
 /// <summary>A repository of a registry, as Get-OciRepository lists it; pipes into Get-OciTag.</summary>
@@ -9,14 +7,15 @@ public sealed class OciRepository
     {
         Registry = registry;
         Name = name;
-        Reference = Core.Reference.Parse(registry + "/" + name);
+        Reference = Core.Reference.Parse(registry + "/" + name).ToString();
     }
 
     public string Registry { get; }
 
     public string Name { get; }
 
-    public Reference Reference { get; }
+    /// <summary>REGISTRY/REPOSITORY: pipes into Get-OciTag.</summary>
+    public string Reference { get; }
 
-    public override string ToString() => Reference.ToString();
+    public override string ToString() => Reference;
 }

@@ -7,26 +7,25 @@ public sealed class OciTag
 {
     public OciTag(Reference repository, string tag, Digest? digest, string? mediaType)
     {
-        Repository = repository.WithoutIdentifier();
+        var bare = repository.WithoutIdentifier();
+        Repository = bare.ToString();
         Tag = tag;
-        Reference = Repository.WithTag(tag);
-        _digest = digest;
+        Reference = bare.WithTag(tag).ToString();
+        Digest = digest?.ToString();
         MediaType = mediaType;
     }
 
     public string Tag { get; }
 
-    public Reference Reference { get; }
+    /// <summary>REPOSITORY:TAG or oci:PATH:TAG: pipes into the other cmdlets.</summary>
+    public string Reference { get; }
 
-    public Reference Repository { get; }
+    public string Repository { get; }
 
     /// <summary>Known without another request for layouts; null for registries (use Get-OciDigest).</summary>
-    // Boxed, like every engine struct held by a public type of this assembly: see ModuleInitializer.
-    private readonly object? _digest;
-
-    public Digest? Digest => (Digest?)_digest;
+    public string? Digest { get; }
 
     public string? MediaType { get; }
 
-    public override string ToString() => Reference.ToString();
+    public override string ToString() => Reference;
 }

@@ -7,12 +7,12 @@ public sealed class OciValidationResult
 {
     public OciValidationResult(Reference reference, bool deep, string[] problems)
     {
-        Reference = reference;
+        Reference = reference.ToString();
         Deep = deep;
         Problems = problems;
     }
 
-    public Reference Reference { get; }
+    public string Reference { get; }
 
     public bool IsValid => Problems.Length == 0;
 
