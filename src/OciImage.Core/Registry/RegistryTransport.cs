@@ -15,7 +15,8 @@ namespace OciImage.Core.Registry;
 
 /// <summary>
 /// Sends requests to one registry: picks the scheme, authenticates (bearer tokens from the announced realm,
-/// cached per scope; or basic), retries connection failures, 429 and 5xx with backoff honouring Retry-After,
+/// cached per scope and fetched once for parallel requests; or basic), retries connection failures, 429 and 5xx
+/// with backoff honouring Retry-After out of the request's <see cref="RetryBudget"/>,
 /// follows redirects without sending the registry's Authorization to another host, and logs each request
 /// (method, URL without query, status, duration) with no credential or token.
 /// </summary>
@@ -65,6 +66,7 @@ public sealed class RegistryTransport
         // Retries come out of the budget of the request under way (a blob transfer), else out of one of its own.
         var budget = RetryBudget.Current ?? new RetryBudget();
         budget.Observe(Options);
+
         // Credentials are looked up (a credential helper may run) only once the registry has asked for them.
         RegistryCredential? credential = null;
         var looked = false;
@@ -170,7 +172,7 @@ public sealed class RegistryTransport
                     // Signed in, and the token server granted less than asked: a permission, not a password, problem.
                     response.Dispose();
                     throw new AccessDeniedException(DescribeScope(scope),
-                        $"{Registry} answered insufficient_scope to {signedIn.UserName} for {method} {Show(target)}");
+                        $"{Registry} answered insufficient_scope to {signedIn.UserName} for {method} {Show(target)} (some registries, Docker Hub among them, answer so for a repository that does not exist, too)");
                 }
 
                 return response;
