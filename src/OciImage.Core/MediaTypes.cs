@@ -20,6 +20,10 @@ public static class MediaTypes
     /// <summary>Every manifest type a registry may answer with, for the Accept header.</summary>
     public static readonly string[] AllManifests = { OciManifest, OciIndex, DockerManifest, DockerManifestList };
 
+    /// <summary>Docker's deprecated schema 1 manifests (signed or not), which the module does not read.</summary>
+    public static bool IsDockerSchema1(string? mediaType) =>
+        mediaType is "application/vnd.docker.distribution.manifest.v1+json" or "application/vnd.docker.distribution.manifest.v1+prettyjws";
+
     public static bool IsIndex(string? mediaType) => mediaType is OciIndex or DockerManifestList;
 
     public static bool IsImageManifest(string? mediaType) => mediaType is OciManifest or DockerManifest;

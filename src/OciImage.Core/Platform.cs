@@ -9,7 +9,9 @@ namespace OciImage.Core;
 /// <summary>
 /// An image platform as in an index entry: <c>os/architecture[/variant]</c>, plus os.version and os.features.
 /// Matching normalises the way containerd does: arm64 means arm64/v8, arm means arm/v7, aarch64 is arm64,
-/// x86_64 is amd64; a request without a variant matches any variant of its architecture.
+/// x86_64 is amd64; a request without a variant matches any variant of its architecture, except for arm and
+/// arm64, whose default variants (v7, v8) are meant. Where the exact variant is missing, the newest older
+/// one is chosen (<see cref="CompatibilityRank"/>).
 /// </summary>
 public sealed class Platform : IEquatable<Platform>
 {
@@ -65,34 +67,54 @@ public sealed class Platform : IEquatable<Platform>
         return new Platform(parts[0].ToLowerInvariant(), parts[1].ToLowerInvariant(), parts.Length == 3 ? parts[2].ToLowerInvariant() : null);
     }
 
-    /// <summary>True when an image of platform <paramref name="candidate"/> satisfies this requested platform.</summary>
-    public bool Matches(Platform candidate)
+    /// <summary>True when <paramref name="candidate"/> is this platform, once normalised (no older variant).</summary>
+    public bool Matches(Platform candidate) => CompatibilityRank(candidate) == 0;
+
+    /// <summary>
+    /// How well an image of platform <paramref name="candidate"/> runs where this platform is asked for, as
+    /// containerd's and containers/image's platform matchers rank it: 0 for this very platform, 1, 2... for
+    /// older variants a machine of this one runs (arm/v7 runs arm/v6 and arm/v5, amd64/v3 runs v2 and v1,
+    /// arm64/v9 runs v8), null when it cannot run it. Lower is better.
+    /// </summary>
+    public int? CompatibilityRank(Platform candidate)
     {
         if (!string.Equals(OS, candidate.OS, StringComparison.OrdinalIgnoreCase))
         {
-            return false;
+            return null;
         }
 
         var (arch, variant) = Normalize(Architecture, Variant);
         var (candidateArch, candidateVariant) = Normalize(candidate.Architecture, candidate.Variant);
         if (arch != candidateArch)
         {
-            return false;
+            return null;
         }
 
+        if (OSVersion is not null && !string.Equals(OSVersion, candidate.OSVersion, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        // No variant asked for an architecture without a default one (amd64): any variant will do, as before.
         if (Variant is null && !HasDefaultVariant(arch))
         {
-            return true;
+            return 0;
         }
 
-        if (variant != candidateVariant)
+        if (variant == candidateVariant)
         {
-            return false;
+            return 0;
         }
 
-        return OSVersion is null || string.Equals(OSVersion, candidate.OSVersion, StringComparison.OrdinalIgnoreCase);
-    }
+        // Older variants of the same architecture, down to the oldest one containerd falls back to.
+        var oldest = arch switch { "arm" => 5, "arm64" => 8, "amd64" => 1, _ => int.MaxValue };
+        if (VariantNumber(variant) is { } wanted && VariantNumber(candidateVariant) is { } offered && offered < wanted && offered >= oldest)
+        {
+            return wanted - offered;
+        }
 
+        return null;
+    }
     public override string ToString() => Variant is null ? $"{OS}/{Architecture}" : $"{OS}/{Architecture}/{Variant}";
 
     public bool Equals(Platform? other) =>
@@ -108,6 +130,17 @@ public sealed class Platform : IEquatable<Platform>
     public override int GetHashCode() => ToString().GetHashCode();
 
     private static bool HasDefaultVariant(string architecture) => architecture is "arm64" or "arm";
+
+    /// <summary>"v7" is 7; amd64's missing variant is v1; null for a variant that is not vN.</summary>
+    private static int? VariantNumber(string? variant)
+    {
+        if (variant is null)
+        {
+            return 1;
+        }
+
+        return variant.Length > 1 && variant[0] == 'v' && int.TryParse(variant.Substring(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
 
     private static (string Architecture, string? Variant) Normalize(string architecture, string? variant)
     {

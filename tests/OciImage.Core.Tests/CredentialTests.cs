@@ -73,6 +73,41 @@ public class DockerConfigCredentialsTests
     }
 
     [Fact]
+    public void AKeyWithAPathServesThatRepositoryAndWhatIsBelowIt()
+    {
+        // containers-auth.json(5): whole path components, the most specific key first.
+        using var temp = new TempDirectory();
+        var config = temp.Combine("config.json");
+        string Auth(string user) => Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":pw"));
+        File.WriteAllText(config,
+            "{\"auths\":{\"example.org/repo\":{\"auth\":\"" + Auth("repo-user") + "\"}," +
+            "\"example.org\":{\"auth\":\"" + Auth("host-user") + "\"}," +
+            "\"example.org/team/app\":{\"auth\":\"" + Auth("app-user") + "\"}," +
+            "\"example.org/team\":{\"auth\":\"" + Auth("team-user") + "\"}," +
+            "\"other.org/team\":{\"auth\":\"" + Auth("other-team") + "\"}," +
+            "\"v2host:5000/v2/\":{\"auth\":\"" + Auth("v2-user") + "\"}," +
+            "\"https://docker.io/v1/\":{\"auth\":\"" + Auth("hub-user") + "\"}," +
+            "\"docker.io/myorg\":{\"auth\":\"" + Auth("org-user") + "\"}}}");
+        var credentials = new DockerConfigCredentials(config, new RecordingLog());
+        string? User(string registry, string? repository) => credentials.Find(registry, repository)?.UserName;
+
+        Assert.Equal("repo-user", User("example.org", "repo"));
+        Assert.Equal("repo-user", User("example.org", "repo/sub"));
+        Assert.Equal("host-user", User("example.org", "h/one"));
+        Assert.Equal("host-user", User("example.org", "repository"));
+        Assert.Equal("host-user", User("example.org", "repo-other"));
+        Assert.Equal("app-user", User("example.org", "team/app"));
+        Assert.Equal("team-user", User("example.org", "team/web"));
+        Assert.Equal("host-user", User("example.org", "teams/app"));
+        Assert.Equal("host-user", User("example.org", null));
+        Assert.Null(User("other.org", "teamx"));
+        Assert.Equal("other-team", User("other.org", "team/a"));
+        Assert.Equal("v2-user", User("v2host:5000", "any/thing"));
+        Assert.Equal("org-user", User("docker.io", "myorg/app"));
+        Assert.Equal("hub-user", User("docker.io", "library/alpine"));
+    }
+
+    [Fact]
     public void RunsCredentialHelpersAndWarnsWhenOneIsMissing()
     {
         using var temp = new TempDirectory();

@@ -68,7 +68,7 @@ public class ManifestParserTests
     [Theory]
     [InlineData("not json", "InvalidManifest")]
     [InlineData("[1,2]", "InvalidManifest")]
-    [InlineData("{\"schemaVersion\":1,\"name\":\"x\"}", "InvalidManifest")]
+    [InlineData("{\"schemaVersion\":1,\"name\":\"x\"}", "UnsupportedMediaType")]
     [InlineData("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"digest\":\"sha256:nothex\"}}", "InvalidManifest")]
     [InlineData("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"layers\":[]}", "InvalidManifest")]
     [InlineData("{\"schemaVersion\":2,\"mediaType\":\"text/plain\"}", "UnsupportedMediaType")]

@@ -117,9 +117,17 @@ public sealed class CopyTests : IClassFixture<RegistryImages>
         // The destination fails the first blob upload half way: the upload starts again and the copy completes.
         using var failing = new FaultProxy(Plain);
         failing.FailNext(1, 503, "digest=");
-        var pushed = host.RunClean($"Copy-OciImage oci:{_images.Layout}:v1 {failing.Host}/restarted/app:v1 -MaximumRetryCount 0").Single();
+        var pushed = host.RunClean($"Copy-OciImage oci:{_images.Layout}:v1 {failing.Host}/restarted/app:v1 -RetryIntervalSec 0.01").Single();
         Assert.Equal(ReferenceImages.SkopeoDigest(_images.Layout, "v1"), pushed.Properties["Digest"].Value.ToString());
         Assert.True(failing.Log.Count(l => l.StartsWith("POST /v2/restarted/app/blobs/uploads")) >= 3, string.Join("\n", failing.Log));
+
+        // -MaximumRetryCount 0 is exactly one attempt: the restart is a retry too, so the copy fails cleanly.
+        using var once = new FaultProxy(Plain);
+        once.FailNext(1, 503, "digest=");
+        var refused = Assert.Single(host.Run($"Copy-OciImage oci:{_images.Layout}:v1 {once.Host}/once/app:v1 -MaximumRetryCount 0").Errors);
+        Assert.Equal("RegistryError,OciImage.Commands.CopyOciImageCommand", refused.FullyQualifiedErrorId);
+        var uploads = ReferenceImages.SkopeoLayers(_images.Layout, "v1").Count() + 1;
+        Assert.Equal(uploads, once.Log.Count(l => l.StartsWith("POST /v2/once/app/blobs/uploads", StringComparison.Ordinal)));
 
         // A layer whose bytes were altered in the source layout: the copy fails and the tag is not written.
         var source = temp.Combine("source");

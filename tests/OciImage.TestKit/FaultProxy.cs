@@ -31,6 +31,11 @@ public sealed class FaultProxy : LoopbackHttpServer
     /// <summary>Every request line seen, "METHOD /path".</summary>
     public List<string> Log { get; } = new();
 
+    /// <summary>How many forwarded answers were 401 (each one a round trip a client with the right token saves).</summary>
+    public int Unauthorized => _unauthorized;
+
+    private int _unauthorized;
+
     /// <summary>The next <paramref name="times"/> requests whose path contains <paramref name="pathPart"/> get this status.</summary>
     public void FailNext(int times, int status, string pathPart = "/v2/", string? retryAfter = null)
     {
@@ -174,6 +179,10 @@ public sealed class FaultProxy : LoopbackHttpServer
 
             using var response = await _client.SendAsync(request);
             context.Response.StatusCode = (int)response.StatusCode;
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                Interlocked.Increment(ref _unauthorized);
+            }
             foreach (var header in response.Headers.Concat(response.Content.Headers))
             {
                 if (header.Key is "Content-Length" or "Transfer-Encoding" or "Connection" or "Keep-Alive")

@@ -54,6 +54,15 @@ public sealed class TokenServer : LoopbackHttpServer
 
     public void AddUser(string user, string password) => _users[user] = password;
 
+    /// <summary>A user the token server grants pull only, whatever is asked (the registry then answers insufficient_scope).</summary>
+    public void AddReader(string user, string password)
+    {
+        _users[user] = password;
+        _readers.Add(user);
+    }
+
+    private readonly HashSet<string> _readers = new();
+
     protected override void DisposeResources()
     {
         _key.Dispose();
@@ -94,7 +103,7 @@ public sealed class TokenServer : LoopbackHttpServer
             var requested = parts[^1].Split(',');
             var granted = subject == string.Empty
                 ? requested.Where(a => a == "pull" && AnonymousPull).ToArray()
-                : requested.Where(a => a is "pull" or "push" or "delete" or "*").ToArray();
+                : requested.Where(a => a == "pull" || (!_readers.Contains(subject) && a is "push" or "delete" or "*")).ToArray();
             access.Add(new { type = parts[0], name = string.Join(":", parts.Skip(1).Take(parts.Length - 2)), actions = granted });
         }
 

@@ -124,8 +124,9 @@ public sealed class ImageCopier
             return (FilteredIndex(index, index.Manifests.Where(m => !absent.Contains(m)).ToList()), everyPlatform.Where(p => absent.All(a => a.Platform?.ToString() != p)).ToList());
         }
 
-        var selected = index.Manifests.Where(m => m.Platform is not null && wanted.Any(p => p.Matches(m.Platform))).ToList();
-        var missing = wanted.Where(p => !index.Manifests.Any(m => m.Platform is not null && p.Matches(m.Platform))).ToList();
+        var chosen = wanted.Select(p => PlatformChoice.Best(p, index.Manifests)).ToList();
+        var selected = index.Manifests.Where(m => chosen.Any(c => c.Contains(m))).ToList();
+        var missing = wanted.Where((p, i) => chosen[i].Count == 0).ToList();
         if (missing.Count > 0)
         {
             throw new PlatformNotFoundException(from.ToString(), $"the index has no image for {string.Join(", ", missing)} (it has {ImageReader.DescribePlatforms(index)})");

@@ -16,6 +16,11 @@ public sealed class AccessDeniedException(string what, string detail)
 public sealed class RepositoryUnknownException(string repository, string detail)
     : OciException("RepositoryUnknown", OciErrorKind.NotFound, $"The repository {repository} does not exist: {detail}.");
 
+/// <summary>A server answered, but /v2/ is not there: a web site, a proxy or a wrong port, not the registry API.</summary>
+public sealed class NotARegistryException(string registry, int status)
+    : OciException("NotARegistry", OciErrorKind.InvalidArgument,
+        $"{registry} is not a registry API endpoint: GET /v2/ answered HTTP {status} where a registry answers 200 or 401. Check the host name and port (Docker Hub is docker.io, GitHub's registry ghcr.io); to keep the settings without this check, use Connect-OciRegistry -SkipCheck.");
+
 /// <summary>The registry could not be reached, after retries.</summary>
 public sealed class RegistryUnreachableException(string registry, string detail, Exception? inner = null)
     : OciException("RegistryUnreachable", OciErrorKind.ConnectionError,

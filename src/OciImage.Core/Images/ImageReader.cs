@@ -76,12 +76,8 @@ public static class ImageReader
 
     private static async Task<ResolvedImage> SelectPlatformAsync(IImageStore store, ResolvedImage parent, ImageIndex index, Platform platform, CancellationToken cancellationToken)
     {
-        foreach (var entry in index.Manifests)
+        foreach (var entry in PlatformChoice.Best(platform, index.Manifests.Where(m => MediaTypes.IsManifest(m.MediaType))))
         {
-            if (entry.Platform is null || !platform.Matches(entry.Platform) || !MediaTypes.IsManifest(entry.MediaType))
-            {
-                continue;
-            }
 
             var child = await store.GetManifestAsync(entry, cancellationToken).ConfigureAwait(false);
             var childReference = parent.Reference.WithDigest(entry.Digest);

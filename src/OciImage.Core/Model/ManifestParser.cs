@@ -42,11 +42,14 @@ public static class ManifestParser
             throw new InvalidManifestException(what, "it is not valid JSON (" + ex.Message + ")", ex);
         }
 
+        if (schemaVersion == 1)
+        {
+            throw new UnsupportedMediaTypeException(what, (declared ?? "application/vnd.docker.distribution.manifest.v1+json") + " (Docker schema 1, deprecated; push the image again with a current client)");
+        }
+
         if (schemaVersion != 2)
         {
-            throw new InvalidManifestException(what, schemaVersion == 1
-                ? "it is a Docker schema 1 manifest, which is deprecated and not supported"
-                : "its schemaVersion is not 2");
+            throw new InvalidManifestException(what, "its schemaVersion is not 2");
         }
 
         var mediaType = declared

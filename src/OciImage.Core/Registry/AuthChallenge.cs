@@ -27,6 +27,9 @@ public sealed class AuthChallenge
 
     public string? Scope => Parameters.TryGetValue("scope", out var v) ? v : null;
 
+    /// <summary>RFC 6750's error, such as insufficient_scope or invalid_token.</summary>
+    public string? Error => Parameters.TryGetValue("error", out var v) ? v : null;
+
     /// <summary>Parses <c>Scheme k="v", k2=v2</c>; returns null for anything without a scheme. Never throws.</summary>
     public static AuthChallenge? Parse(string? header)
     {

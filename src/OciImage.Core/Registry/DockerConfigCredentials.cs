@@ -43,8 +43,12 @@ public sealed class DockerConfigCredentials
         return Path.Combine(dir, "config.json");
     }
 
-    /// <summary>The credential for a registry host, or null for anonymous.</summary>
-    public RegistryCredential? Find(string registry)
+    /// <summary>
+    /// The credential for a repository of a registry, or null for anonymous. As containers-auth.json(5) reads
+    /// <c>auths</c>: a key names a host or a host and repository path, matches only on whole path components,
+    /// and the most specific key wins (example.org/team/app, then example.org/team, then example.org).
+    /// </summary>
+    public RegistryCredential? Find(string registry, string? repository = null)
     {
         if (_configPath is null || !File.Exists(_configPath))
         {
@@ -65,29 +69,33 @@ public sealed class DockerConfigCredentials
         using (doc)
         {
             var root = doc.RootElement;
-            var keys = KeysFor(registry);
+            var host = NormaliseHost(registry);
             if (root.TryGetProperty("credHelpers", out var helpers) && helpers.ValueKind == JsonValueKind.Object)
             {
-                foreach (var key in keys)
+                foreach (var entry in helpers.EnumerateObject())
                 {
-                    if (helpers.TryGetProperty(key, out var helper) && helper.ValueKind == JsonValueKind.String)
+                    if (NormaliseKey(entry.Name) == host && entry.Value.ValueKind == JsonValueKind.String)
                     {
-                        return RunHelper(helper.GetString()!, registry);
+                        return RunHelper(entry.Value.GetString()!, registry);
                     }
                 }
             }
 
             if (root.TryGetProperty("auths", out var auths) && auths.ValueKind == JsonValueKind.Object)
             {
-                foreach (var entry in auths.EnumerateObject())
+                // Most specific first: the longest key that is the repository or one of its parents.
+                var wanted = repository is { Length: > 0 } ? host + "/" + repository : host;
+                var matches = auths.EnumerateObject()
+                    .Where(e => e.Value.ValueKind == JsonValueKind.Object)
+                    .Select(e => (Key: NormaliseKey(e.Name), Entry: e.Value))
+                    .Where(m => wanted == m.Key || wanted.StartsWith(m.Key + "/", StringComparison.Ordinal))
+                    .OrderByDescending(m => m.Key.Length);
+                foreach (var match in matches)
                 {
-                    if (keys.Contains(NormaliseKey(entry.Name)) && entry.Value.ValueKind == JsonValueKind.Object)
+                    var found = FromAuthEntry(match.Entry);
+                    if (found is not null)
                     {
-                        var found = FromAuthEntry(entry.Value);
-                        if (found is not null)
-                        {
-                            return found;
-                        }
+                        return found;
                     }
                 }
             }
@@ -101,30 +109,38 @@ public sealed class DockerConfigCredentials
         return null;
     }
 
-    /// <summary>The key forms that name a registry host in a docker config.</summary>
-    private static HashSet<string> KeysFor(string registry)
+    /// <summary>Docker Hub goes by several names; they all mean docker.io. Host names are case-insensitive.</summary>
+    private static string NormaliseHost(string host)
     {
-        var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { registry };
-        if (registry == Reference.DockerHub)
-        {
-            keys.UnionWith(new[] { "index.docker.io", "registry-1.docker.io", "docker.io" });
-        }
-
-        return keys;
+        var h = host.ToLowerInvariant();
+        return h is "index.docker.io" or "registry-1.docker.io" ? Reference.DockerHub : h;
     }
 
-    /// <summary>"https://index.docker.io/v1/" and "http://host:5000/v2" both name a host.</summary>
+    /// <summary>
+    /// A key as the host, or host/path, it stands for. Keys with a scheme ("https://index.docker.io/v1/") and
+    /// keys whose path is the API version ("host:5000/v2/") name the host, as Docker reads them; a trailing
+    /// slash is dropped.
+    /// </summary>
     private static string NormaliseKey(string key)
     {
-        var k = key;
+        var k = key.Trim();
         var scheme = k.IndexOf("://", StringComparison.Ordinal);
-        if (scheme >= 0)
+        var hadScheme = scheme >= 0;
+        if (hadScheme)
         {
             k = k.Substring(scheme + 3);
         }
 
+        k = k.TrimEnd('/');
         var slash = k.IndexOf('/');
-        return slash >= 0 ? k.Substring(0, slash) : k;
+        if (slash < 0)
+        {
+            return NormaliseHost(k);
+        }
+
+        var host = NormaliseHost(k.Substring(0, slash));
+        var path = k.Substring(slash + 1);
+        return hadScheme || path is "v1" or "v2" ? host : host + "/" + path;
     }
 
     private RegistryCredential? FromAuthEntry(JsonElement entry)

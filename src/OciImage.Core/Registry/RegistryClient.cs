@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Net.Http;
 using System.Runtime.CompilerServices;
@@ -17,19 +18,12 @@ public sealed class RegistryClient
     public RegistryClient(string registry, RegistrySessions sessions, RegistryOptions? overrides, IEngineLog log)
     {
         var options = sessions.OptionsFor(registry, overrides);
-        RegistryCredential? credential = null;
-        var looked = false;
-        Transport = new RegistryTransport(registry, options, () =>
-        {
-            // Looked up only when the registry asks for credentials, and only once.
-            if (!looked)
-            {
-                credential = sessions.CredentialFor(registry, options, log);
-                looked = true;
-            }
+        var credentials = new ConcurrentDictionary<string, RegistryCredential?>(StringComparer.Ordinal);
 
-            return credential;
-        }, sessions.Tokens, log);
+        // Looked up per repository (docker config keys may name one), once, and only when the registry asks.
+        Transport = new RegistryTransport(registry, options,
+            repository => credentials.GetOrAdd(repository ?? string.Empty, r => sessions.CredentialFor(registry, r.Length == 0 ? null : r, options, log)),
+            sessions.Tokens, log);
     }
 
     public RegistryTransport Transport { get; }
@@ -42,6 +36,11 @@ public sealed class RegistryClient
     public async Task PingAsync(CancellationToken cancellationToken)
     {
         using var response = await Transport.SendAsync(HttpMethod.Get, Transport.Url("v2/"), string.Empty, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            throw new Errors.NotARegistryException(Registry, 404);
+        }
+
         await RegistryResponses.EnsureSuccessAsync(response, Registry, Registry, cancellationToken).ConfigureAwait(false);
     }
 

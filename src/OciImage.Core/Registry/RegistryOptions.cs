@@ -1,4 +1,6 @@
 using System;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace OciImage.Core.Registry;
 
@@ -31,6 +33,9 @@ public sealed class RegistryOptions
 
     public long SlowBodyMinimumBytes { get; init; } = 32 * 1024;
 
+    /// <summary>Waits before a retry; tests put a recorder here to count the delays without waiting them.</summary>
+    public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = Task.Delay;
+
     /// <summary>The same settings with another credential (one side of a copy).</summary>
     public RegistryOptions WithCredential(RegistryCredential? credential) => credential is null ? this : new RegistryOptions
     {
@@ -44,6 +49,7 @@ public sealed class RegistryOptions
         RequestTimeout = RequestTimeout,
         SlowBodyWindow = SlowBodyWindow,
         SlowBodyMinimumBytes = SlowBodyMinimumBytes,
+        Delay = Delay,
     };
 
     /// <summary>These settings, overlaid with the ones given explicitly for one call.</summary>
@@ -59,5 +65,6 @@ public sealed class RegistryOptions
         RequestTimeout = overrides.RequestTimeout,
         SlowBodyWindow = overrides.SlowBodyWindow,
         SlowBodyMinimumBytes = overrides.SlowBodyMinimumBytes,
+        Delay = overrides.Delay,
     };
 }

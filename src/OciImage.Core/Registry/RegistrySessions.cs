@@ -36,7 +36,10 @@ public sealed class RegistrySessions
         return baseline.Merge(overrides);
     }
 
-    /// <summary>The credential to use: given for this call or session, else from the docker config, else null.</summary>
-    public RegistryCredential? CredentialFor(string registry, RegistryOptions options, IEngineLog log) =>
-        options.Credential ?? new DockerConfigCredentials(DockerConfigPath, log).Find(registry);
+    /// <summary>
+    /// The credential to use for a repository (null: the registry itself): given for this call or session, else
+    /// from the docker config, else null.
+    /// </summary>
+    public RegistryCredential? CredentialFor(string registry, string? repository, RegistryOptions options, IEngineLog log) =>
+        options.Credential ?? new DockerConfigCredentials(DockerConfigPath, log).Find(registry, repository);
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -21,6 +22,9 @@ namespace OciImage.Core.Registry;
 public sealed class RegistryStore : IImageStore
 {
     private readonly RegistryClient _client;
+
+    /// <summary>Uploads the registry opened when it declined a mount, by blob, until the blob's upload takes one.</summary>
+    private readonly ConcurrentDictionary<Digest, (Uri Location, long MinimumChunk)> _declinedMounts = new();
 
     internal RegistryStore(RegistryClient client, string repository)
     {
@@ -65,8 +69,14 @@ public sealed class RegistryStore : IImageStore
         var what = $"manifest {Location.WithTag(reference.Tag).WithDigest(reference.Digest)}";
         using var response = await Transport.SendAsync(HttpMethod.Get, ManifestUrl(identifier), PullScope, cancellationToken, AcceptManifests).ConfigureAwait(false);
         await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, reference.ToString(), cancellationToken).ConfigureAwait(false);
-        var raw = await Limits.ReadBoundedAsync(response.Content, Manifest.MaxSize, what).ConfigureAwait(false);
         var mediaType = response.Content.Headers.ContentType?.MediaType;
+        if (MediaTypes.IsDockerSchema1(mediaType))
+        {
+            // Signed schema 1 manifests have a digest over part of their bytes: say what they are, not "mismatch".
+            throw new UnsupportedMediaTypeException(what, mediaType + " (Docker schema 1, deprecated; push the image again with a current client)");
+        }
+
+        var raw = await Limits.ReadBoundedAsync(response.Content, Manifest.MaxSize, what).ConfigureAwait(false);
 
         var expected = reference.Digest ?? HeaderDigest(response);
         if (expected is { } e)
@@ -89,8 +99,13 @@ public sealed class RegistryStore : IImageStore
     /// <summary>The blob's bytes from <paramref name="offset"/> on, unverified, resuming by Range after a drop.</summary>
     public async Task<Stream> OpenBlobRangeAsync(Descriptor descriptor, long offset, CancellationToken cancellationToken)
     {
-        var first = await GetBlobResponseAsync(descriptor, offset, cancellationToken).ConfigureAwait(false);
-        return new ResumingBlobStream(first, offset, descriptor.Size, (position, ct) => GetBlobResponseAsync(descriptor, position, ct), Transport.Options.MaximumRetryCount, cancellationToken);
+        // The first GET, its retries and every resume draw from one budget: the transfer's, else this download's.
+        var budget = RetryBudget.Current ?? new RetryBudget();
+        using (RetryBudget.Enter(budget))
+        {
+            var first = await GetBlobResponseAsync(descriptor, offset, cancellationToken).ConfigureAwait(false);
+            return new ResumingBlobStream(first, offset, descriptor.Size, (position, ct) => GetBlobResponseAsync(descriptor, position, ct), budget, Transport.Registry, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -118,11 +133,16 @@ public sealed class RegistryStore : IImageStore
         var what = $"upload of blob {descriptor.Digest} to {Location}";
         Uri location;
         long minimumChunk;
-        using (var start = await Transport.SendAsync(HttpMethod.Post, Transport.Url($"v2/{Repository}/blobs/uploads/"), PushScope, cancellationToken).ConfigureAwait(false))
+        if (_declinedMounts.TryRemove(descriptor.Digest, out var session))
         {
+            // The registry declined a mount of this blob and opened an upload instead: use that one.
+            (location, minimumChunk) = session;
+        }
+        else
+        {
+            using var start = await Transport.SendAsync(HttpMethod.Post, Transport.Url($"v2/{Repository}/blobs/uploads/"), PushScope, cancellationToken).ConfigureAwait(false);
             await RegistryResponses.EnsureSuccessAsync(start, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
-            location = UploadLocation(start, what);
-            minimumChunk = start.Headers.TryGetValues("OCI-Chunk-Min-Length", out var values) && long.TryParse(values.FirstOrDefault(), out var min) ? min : 0;
+            (location, minimumChunk) = UploadSession(start, what);
         }
 
         var verified = VerifyingStream.Over(content, descriptor, what);
@@ -143,21 +163,44 @@ public sealed class RegistryStore : IImageStore
             body.Headers.ContentLength = descriptor.Size;
             return body;
         }).ConfigureAwait(false);
+        if (put.StatusCode == HttpStatusCode.RequestEntityTooLarge)
+        {
+            throw new RegistryErrorException(what, 413, null,
+                $"the registry, or a proxy before it, refuses a request of {descriptor.Size} bytes; upload in chunks with Connect-OciRegistry {Transport.Registry} -ChunkSize 10MB");
+        }
+
         await RegistryResponses.EnsureSuccessAsync(put, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Asks the registry to link a blob from another repository of it (cross-repo mount). False when the
-    /// registry declined (it answered 202 and started a normal upload, which is left to expire).
+    /// registry declined: it answered 202 and opened a normal upload, which the next <see cref="PutBlobAsync"/>
+    /// of that blob uses; or the credentials may not read the other repository, which an upload does not need.
     /// </summary>
     public async Task<bool> MountBlobAsync(Descriptor descriptor, string fromRepository, CancellationToken cancellationToken)
     {
         var scope = $"{PushScope} repository:{fromRepository}:pull";
         var url = Transport.Url($"v2/{Repository}/blobs/uploads/?mount={Uri.EscapeDataString(descriptor.Digest.ToString())}&from={Uri.EscapeDataString(fromRepository)}");
-        using var response = await Transport.SendAsync(HttpMethod.Post, url, scope, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage sent;
+        try
+        {
+            sent = await Transport.SendAsync(HttpMethod.Post, url, scope, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AccessDeniedException)
+        {
+            return false;
+        }
+
+        using var response = sent;
         if (response.StatusCode == HttpStatusCode.Created)
         {
             return true;
+        }
+
+        if (response.StatusCode == HttpStatusCode.Accepted && response.Headers.Location is not null)
+        {
+            _declinedMounts[descriptor.Digest] = UploadSession(response, $"upload of blob {descriptor.Digest} to {Location}");
+            return false;
         }
 
         if (response.StatusCode == HttpStatusCode.Accepted)
@@ -381,6 +424,11 @@ public sealed class RegistryStore : IImageStore
 
         return location;
     }
+
+    /// <summary>An upload the registry opened: its Location and the smallest chunk it takes (OCI-Chunk-Min-Length).</summary>
+    private (Uri Location, long MinimumChunk) UploadSession(HttpResponseMessage response, string what) =>
+        (UploadLocation(response, what),
+         response.Headers.TryGetValues("OCI-Chunk-Min-Length", out var values) && long.TryParse(values.FirstOrDefault(), out var min) ? min : 0);
 
     /// <summary>The Location of an upload, relative or absolute, with its query kept.</summary>
     private Uri UploadLocation(HttpResponseMessage response, string what)

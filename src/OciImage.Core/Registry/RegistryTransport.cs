@@ -15,7 +15,8 @@ namespace OciImage.Core.Registry;
 
 /// <summary>
 /// Sends requests to one registry: picks the scheme, authenticates (bearer tokens from the announced realm,
-/// cached per scope; or basic), retries connection failures, 429 and 5xx with backoff honouring Retry-After,
+/// cached per scope and fetched once for parallel requests; or basic), retries connection failures, 429 and 5xx
+/// with backoff honouring Retry-After out of the request's <see cref="RetryBudget"/>,
 /// follows redirects without sending the registry's Authorization to another host, and logs each request
 /// (method, URL without query, status, duration) with no credential or token.
 /// </summary>
@@ -25,10 +26,10 @@ public sealed class RegistryTransport
     private readonly TokenCache _tokens;
     private readonly IEngineLog _log;
     private readonly HashSet<string> _warningsShown = new();
-    private readonly Func<RegistryCredential?> _credential;
+    private readonly Func<string?, RegistryCredential?> _credential;
     private volatile bool _useBasic;
 
-    public RegistryTransport(string registry, RegistryOptions options, Func<RegistryCredential?> credential, TokenCache tokens, IEngineLog log)
+    public RegistryTransport(string registry, RegistryOptions options, Func<string?, RegistryCredential?> credential, TokenCache tokens, IEngineLog log)
     {
         Registry = registry;
         Options = options;
@@ -62,13 +63,38 @@ public sealed class RegistryTransport
         Func<HttpContent>? content = null,
         bool retry = true)
     {
-        var attempt = 0;
+        // Retries come out of the budget of the request under way (a blob transfer), else out of one of its own.
+        var budget = RetryBudget.Current ?? new RetryBudget();
+        budget.Observe(Options);
+
+        // Credentials are looked up (a credential helper may run) only once the registry has asked for them.
+        RegistryCredential? credential = null;
+        var looked = false;
+        RegistryCredential? Credential()
+        {
+            if (!looked)
+            {
+                credential = _credential(RepositoryOf(scope));
+                looked = true;
+            }
+
+            return credential;
+        }
+
         var authenticated = false;
+        string? freshToken = null;
         var redirects = 0;
         var target = uri;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var sameHost = string.Equals(target.Authority, BaseUri.Authority, StringComparison.OrdinalIgnoreCase);
+            string? sentToken = null;
+            if (sameHost && freshToken is null && !_useBasic && _tokens.Challenge(Registry) is { } known)
+            {
+                sentToken = await KnownTokenAsync(known, scope, Credential(), cancellationToken).ConfigureAwait(false);
+            }
+
             using var request = new HttpRequestMessage(method, target);
             if (target.Scheme == Uri.UriSchemeHttps)
             {
@@ -81,12 +107,21 @@ public sealed class RegistryTransport
                 request.Content = content();
             }
 
-            var sameHost = string.Equals(target.Authority, BaseUri.Authority, StringComparison.OrdinalIgnoreCase);
             if (sameHost)
             {
-                ApplyAuthorization(request, scope);
+                if (_useBasic && Credential() is { IsIdentityToken: false } basic)
+                {
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Basic", BasicValue(basic));
+                }
+                else if ((freshToken ?? sentToken) is { } token)
+                {
+                    // A token just fetched is used for the request it was fetched for, however short its life.
+                    sentToken = token;
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                }
             }
 
+            freshToken = null;
             HttpResponseMessage response;
             var clock = Stopwatch.StartNew();
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -99,9 +134,8 @@ public sealed class RegistryTransport
             {
                 var reason = ex is OperationCanceledException ? $"no answer within {Options.RequestTimeout.TotalSeconds:0} s" : Innermost(ex);
                 _log.Verbose($"{method} {Show(target)} failed: {reason} ({clock.ElapsedMilliseconds} ms)");
-                if (retry && attempt < Options.MaximumRetryCount)
+                if (retry && await budget.TryRetryAsync(_log, null, cancellationToken).ConfigureAwait(false))
                 {
-                    await DelayAsync(attempt++, null, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -116,14 +150,29 @@ public sealed class RegistryTransport
 
             ShowWarnings(response);
 
-            if (response.StatusCode == HttpStatusCode.Unauthorized && sameHost && !authenticated)
+            if (response.StatusCode == HttpStatusCode.Unauthorized && sameHost)
             {
-                authenticated = true;
                 var challenge = AuthChallenge.Parse(response.Headers.WwwAuthenticate.ToString());
-                if (challenge is not null && await AuthenticateAsync(challenge, scope, cancellationToken).ConfigureAwait(false))
+                if (!authenticated)
                 {
+                    authenticated = true;
+                    if (challenge is not null)
+                    {
+                        var answer = await AuthenticateAsync(challenge, scope, Credential(), sentToken, cancellationToken).ConfigureAwait(false);
+                        if (answer is not null)
+                        {
+                            response.Dispose();
+                            freshToken = answer.Length > 0 ? answer : null;
+                            continue;
+                        }
+                    }
+                }
+                else if (Credential() is { } signedIn && challenge?.Error == "insufficient_scope")
+                {
+                    // Signed in, and the token server granted less than asked: a permission, not a password, problem.
                     response.Dispose();
-                    continue;
+                    throw new AccessDeniedException(DescribeScope(scope),
+                        $"{Registry} answered insufficient_scope to {signedIn.UserName} for {method} {Show(target)} (some registries, Docker Hub among them, answer so for a repository that does not exist, too)");
                 }
 
                 return response;
@@ -142,12 +191,14 @@ public sealed class RegistryTransport
             }
 
             var status = (int)response.StatusCode;
-            if (retry && (status == 429 || (status >= 500 && status != 501 && status != 505)) && attempt < Options.MaximumRetryCount)
+            if (retry && (status == 429 || (status >= 500 && status != 501 && status != 505)))
             {
                 var retryAfter = RetryAfter(response);
-                response.Dispose();
-                await DelayAsync(attempt++, retryAfter, cancellationToken).ConfigureAwait(false);
-                continue;
+                if (await budget.TryRetryAsync(_log, retryAfter, cancellationToken).ConfigureAwait(false))
+                {
+                    response.Dispose();
+                    continue;
+                }
             }
 
             if (status == 429)
@@ -166,57 +217,90 @@ public sealed class RegistryTransport
     /// <summary>For messages: scheme, host and path, never the query (upload state, signatures).</summary>
     public static string Show(Uri uri) => uri.GetLeftPart(UriPartial.Path);
 
-    private void ApplyAuthorization(HttpRequestMessage request, string scope)
+    /// <summary>
+    /// The token to send before any 401: a cached one, or, once the registry has shown its Bearer realm, one
+    /// fetched now, so that every request after the first is not refused once before it is served.
+    /// </summary>
+    private async Task<string?> KnownTokenAsync(AuthChallenge challenge, string scope, RegistryCredential? credential, CancellationToken cancellationToken)
     {
-        if (_useBasic && _credential() is { IsIdentityToken: false } basic)
+        if (_tokens.Get(Registry, TokenKey(scope, credential)) is { } cached)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", BasicValue(basic));
-            return;
+            return cached;
         }
 
-        var token = _tokens.Get(Registry, TokenKey(scope));
-        if (token is not null)
+        if (scope.Length == 0)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return null;
         }
+
+        return await TokenAsync(challenge, scope, credential, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Tokens are kept per scope and per identity: one user's token never serves another's request.</summary>
-    private string TokenKey(string scope) => scope + "|" + (_credential()?.UserName ?? string.Empty);
+    private static string TokenKey(string scope, RegistryCredential? credential) => scope + "|" + (credential?.UserName ?? string.Empty);
 
-    private async Task<bool> AuthenticateAsync(AuthChallenge challenge, string scope, CancellationToken cancellationToken)
+    /// <summary>"repository:team/app:pull,push repository:team/base:pull" names team/app; null for registry-wide scopes.</summary>
+    private static string? RepositoryOf(string scope)
     {
-        var credential = _credential();
+        var first = scope.Split(' ')[0];
+        if (!first.StartsWith("repository:", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var last = first.LastIndexOf(':');
+        return last > "repository:".Length ? first.Substring("repository:".Length, last - "repository:".Length) : null;
+    }
+
+    private string DescribeScope(string scope) => RepositoryOf(scope) is { } repository
+        ? $"{Registry}/{repository} ({scope.Split(' ')[0].Substring(scope.Split(' ')[0].LastIndexOf(':') + 1)})"
+        : Registry;
+
+    /// <summary>
+    /// Answers a challenge: a bearer token for the scope (returned), or basic auth from now on (an empty
+    /// string); null when the challenge cannot be answered.
+    /// </summary>
+    private async Task<string?> AuthenticateAsync(AuthChallenge challenge, string scope, RegistryCredential? credential, string? refused, CancellationToken cancellationToken)
+    {
         if (challenge.IsBasic)
         {
             if (credential is null || credential.IsIdentityToken)
             {
-                return false;
+                return null;
             }
 
             _log.Verbose($"{Registry} asks for basic auth; using the credentials of {credential}.");
             _useBasic = true;
-            return true;
+            return string.Empty;
         }
 
-        if (!challenge.IsBearer || challenge.Realm is null || !Uri.TryCreate(challenge.Realm, UriKind.Absolute, out var realm))
+        if (!challenge.IsBearer || challenge.Realm is null || !Uri.TryCreate(challenge.Realm, UriKind.Absolute, out _))
         {
-            return false;
+            return null;
         }
+
+        _tokens.RememberChallenge(Registry, challenge);
+        _useBasic = false;
+        return await TokenAsync(challenge, scope.Length > 0 ? scope : challenge.Scope ?? string.Empty, credential, refused, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A token for a scope from the realm of a challenge; parallel requests for one scope share one fetch.</summary>
+    private Task<string> TokenAsync(AuthChallenge challenge, string scope, RegistryCredential? credential, string? refused, CancellationToken cancellationToken)
+    {
+        var realm = new Uri(challenge.Realm!);
 
         // Credentials go only to the realm the registry announced, and never in clear text to another machine.
         var realmIsSafe = realm.Scheme == Uri.UriSchemeHttps || new HostPort(realm.Authority).IsLoopback || Options.AllowInsecure;
+        var sent = credential;
         if (credential is not null && !realmIsSafe)
         {
             _log.Warning($"{Registry} announced a token realm over plain HTTP ({realm.Host}); asking it anonymously rather than sending credentials in clear text.");
-            credential = null;
+            sent = null;
         }
 
-        var scopes = (scope.Length > 0 ? scope : challenge.Scope ?? string.Empty).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
-        var token = await FetchTokenAsync(realm, challenge.Service, scopes, credential, cancellationToken).ConfigureAwait(false);
-        _tokens.Put(Registry, TokenKey(scope), token.Token, token.Lifetime);
-        _useBasic = false;
-        return true;
+        var scopes = scope.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
+        return _tokens.GetOrFetchAsync(Registry, TokenKey(scope, credential), refused,
+            () => FetchTokenAsync(realm, challenge.Service, scopes, sent, cancellationToken));
     }
 
     private async Task<(string Token, TimeSpan Lifetime)> FetchTokenAsync(Uri realm, string? service, string[] scopes, RegistryCredential? credential, CancellationToken cancellationToken)
@@ -304,19 +388,6 @@ public sealed class RegistryTransport
                 }
             }
         }
-    }
-
-    private async Task DelayAsync(int attempt, TimeSpan? retryAfter, CancellationToken cancellationToken)
-    {
-        var backoff = TimeSpan.FromMilliseconds(Options.RetryInterval.TotalMilliseconds * Math.Pow(2, attempt));
-        var delay = retryAfter ?? backoff;
-        if (delay > Options.MaximumRetryDelay)
-        {
-            delay = Options.MaximumRetryDelay;
-        }
-
-        _log.Verbose($"Retrying in {delay.TotalSeconds:0.###} s (retry {attempt + 1} of {Options.MaximumRetryCount}).");
-        await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
     }
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response)

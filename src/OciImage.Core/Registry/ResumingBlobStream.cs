@@ -12,27 +12,28 @@ namespace OciImage.Core.Registry;
 
 /// <summary>
 /// A blob download that survives dropped connections: on a read failure it asks again with
-/// <c>Range: bytes=POSITION-</c> and goes on, a bounded number of times. A registry that ignores Range
+/// <c>Range: bytes=POSITION-</c> and goes on, as long as the request's <see cref="RetryBudget"/> allows. A registry that ignores Range
 /// (answers 200) is read from the start and the bytes already had are skipped.
 /// </summary>
 internal sealed class ResumingBlobStream : ReadOnlyStream
 {
     private readonly Func<long, CancellationToken, Task<HttpResponseMessage>> _reopen;
     private readonly long _length;
-    private readonly int _maximumResumes;
+    private readonly RetryBudget _budget;
+    private readonly string _registry;
     private readonly CancellationToken _cancellationToken;
     private HttpResponseMessage _response;
     private Stream? _body;
     private long _position;
-    private int _resumes;
 
-    public ResumingBlobStream(HttpResponseMessage first, long offset, long length, Func<long, CancellationToken, Task<HttpResponseMessage>> reopen, int maximumResumes, CancellationToken cancellationToken)
+    public ResumingBlobStream(HttpResponseMessage first, long offset, long length, Func<long, CancellationToken, Task<HttpResponseMessage>> reopen, RetryBudget budget, string registry, CancellationToken cancellationToken)
     {
         _response = first;
         _position = offset;
         _length = length;
         _reopen = reopen;
-        _maximumResumes = maximumResumes;
+        _budget = budget;
+        _registry = registry;
         _cancellationToken = cancellationToken;
     }
 
@@ -58,7 +59,7 @@ internal sealed class ResumingBlobStream : ReadOnlyStream
             {
                 _body ??= await OpenBodyAsync().ConfigureAwait(false);
                 var n = await _body.ReadAsync(buffer, offset, count, token).ConfigureAwait(false);
-                if (n == 0 && _position < _length && _resumes < _maximumResumes && !AtBlobEnd())
+                if (n == 0 && _position < _length && _budget.CanRetry && !AtBlobEnd())
                 {
                     // The connection ended early without an error: resume like after a drop.
                     throw new IOException("the connection closed before the end of the blob");
@@ -67,23 +68,31 @@ internal sealed class ResumingBlobStream : ReadOnlyStream
                 _position += n;
                 return n;
             }
-            catch (Exception ex) when ((ex is IOException || ex is HttpRequestException || ex is RegistryUnreachableException) && !token.IsCancellationRequested && _resumes < _maximumResumes)
+            catch (Exception ex) when ((ex is IOException || ex is HttpRequestException || ex is RegistryUnreachableException) && !token.IsCancellationRequested && _budget.TryTake())
             {
-                _resumes++;
+                // A resume is an attempt like any retry: it and the reopening GET's retries share one budget.
                 _body?.Dispose();
                 _body = null;
                 _response.Dispose();
                 try
                 {
-                    _response = await _reopen(_position, token).ConfigureAwait(false);
+                    using (RetryBudget.Enter(_budget))
+                    {
+                        _response = await _reopen(_position, token).ConfigureAwait(false);
+                    }
                 }
-                catch (RegistryErrorException range) when ((int)range.StatusCode == 416)
+                catch (RegistryErrorException range) when (range.StatusCode == 416)
                 {
                     // Nothing at this offset: the blob is shorter than its descriptor, which the verifier reports.
                     _response = new HttpResponseMessage(HttpStatusCode.NoContent);
                     _body = Stream.Null;
                     return 0;
                 }
+            }
+            catch (Exception ex) when ((ex is IOException || ex is HttpRequestException) && !token.IsCancellationRequested)
+            {
+                // The budget is spent: say the connection failed, not that a file did.
+                throw new RegistryUnreachableException(_registry, $"the connection dropped after {_position} of {_length} bytes of a blob, and no retry is left ({ex.Message})", ex);
             }
         }
     }

@@ -20,8 +20,6 @@ public enum BlobOutcome
 /// </summary>
 public static class BlobTransfer
 {
-    private const int MaxUploadAttempts = 3;
-
     /// <summary>Failures worth starting an upload again for: the connection, or the registry's own trouble.</summary>
     private static bool IsTransient(Exception ex) => ex switch
     {
@@ -56,22 +54,27 @@ public static class BlobTransfer
             log.Verbose($"The registry declined to mount {blob.Digest}; uploading it.");
         }
 
-        // An upload cut off half way cannot continue from a one-way stream: it starts again, a few times.
-        for (var attempt = 1; ; attempt++)
+        // An upload cut off half way cannot continue from a one-way stream: it starts again. Its GETs, resumes and
+        // restarts share one budget of -MaximumRetryCount + 1 attempts, so the layers do not multiply.
+        var budget = new RetryBudget();
+        using (RetryBudget.Enter(budget))
         {
-            try
+            while (true)
             {
-                using (var stream = await source.OpenBlobAsync(blob, cancellationToken).ConfigureAwait(false))
+                try
                 {
-                    await target.PutBlobAsync(blob, stream, progress, cancellationToken).ConfigureAwait(false);
-                }
+                    using (var stream = await source.OpenBlobAsync(blob, cancellationToken).ConfigureAwait(false))
+                    {
+                        await target.PutBlobAsync(blob, stream, progress, cancellationToken).ConfigureAwait(false);
+                    }
 
-                break;
-            }
-            catch (Exception ex) when (attempt < MaxUploadAttempts && IsTransient(ex) && !cancellationToken.IsCancellationRequested)
-            {
-                log.Verbose($"Upload of {blob.Digest} failed ({ex.Message}); starting it again (attempt {attempt + 1} of {MaxUploadAttempts}).");
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (Exception ex) when (IsTransient(ex) && budget.CanRetry && !cancellationToken.IsCancellationRequested)
+                {
+                    log.Verbose($"Upload of {blob.Digest} failed ({ex.Message}); starting it again.");
+                    await budget.TryRetryAsync(log, null, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
