@@ -76,3 +76,8 @@ public sealed class InvalidMapValueException(string parameter, string key, strin
 public sealed class DigestWouldChangeException(string source, Digest sourceDigest, Digest newDigest)
     : OciException("DigestWouldChange", OciErrorKind.InvalidArgument,
         $"Copying {source} with this platform filter would write {newDigest} instead of {sourceDigest}, and -RequireSameDigest forbids that; copy every platform, or drop -RequireSameDigest.");
+
+/// <summary>A shard of a registry's repositories that does not exist (a count below 1, an index outside 0..count-1, or one without the other).</summary>
+public sealed class InvalidShardException(string reason)
+    : OciException("InvalidShard", OciErrorKind.InvalidArgument,
+        $"{reason}. Give -ShardCount N (1 or more) and -ShardIndex I (0 to N-1) together.");
