@@ -123,7 +123,7 @@ Describe 'Building into a registry' -Skip:([bool]$noRegistry) {
     }
 
     It 'New-OciIndex writes an index to the registry' {
-        Copy-OciImage "oci:${layout}:site-arm" "${repository}/site:arm" | Out-Null
+        New-OciLayer $site -Destination /srv | New-OciImage "${repository}/site:arm" -Platform linux/arm64 | Out-Null
         $index = New-OciIndex "${repository}/site:multi" -Manifest "${repository}/site:1.0", "${repository}/site:arm"
         @($index.Platforms | ForEach-Object { "$_" }) | Should -Be @('linux/amd64', 'linux/arm64')
         (Test-OciImage "${repository}/site:multi" -Deep).IsValid | Should -BeTrue
