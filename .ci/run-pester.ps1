@@ -6,9 +6,9 @@
 #>
 param([Parameter(Mandatory)] [string] $ResultFile)
 
-$ErrorActionPreference = 'Stop'
+# The tests run with PowerShell's default preferences, as a user's session has them (no ErrorActionPreference Stop here).
 $root = Split-Path $PSScriptRoot
-Import-Module Pester -MinimumVersion 5.0.0
+Import-Module Pester -MinimumVersion 5.0.0 -ErrorAction Stop
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = Join-Path $root 'tests/Pester'
 $configuration.Run.PassThru = $true

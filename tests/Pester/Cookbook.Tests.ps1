@@ -176,6 +176,7 @@ Describe 'Parallel runbooks' -Skip:([bool]$noRegistries) {
     }
 
     It 'a runbook whose one item fails gives a clear error record for that item, and the rest goes on' {
+        $ErrorActionPreference = 'Continue'   # a runbook's default: an error record per failed item
         $layout = Join-Path $TestDrive 'with-failure'
         $names = (1..7 | ForEach-Object { "img$_" }) + 'missing' + (8..9 | ForEach-Object { "img$_" })
         $results = $names | ForEach-Object -ThrottleLimit 4 -Parallel {
