@@ -84,3 +84,8 @@ public sealed class InvalidLayerInputException(string input, string reason)
 {
     public string Input { get; } = input;
 }
+
+/// <summary>A shard of a registry's repositories that does not exist (a count below 1, an index outside 0..count-1, or one without the other).</summary>
+public sealed class InvalidShardException(string reason)
+    : OciException("InvalidShard", OciErrorKind.InvalidArgument,
+        $"{reason}. Give -ShardCount N (1 or more) and -ShardIndex I (0 to N-1) together.");

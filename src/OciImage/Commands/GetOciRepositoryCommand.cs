@@ -5,7 +5,7 @@ using OciImage.Core.Registry;
 
 namespace OciImage.Commands;
 
-/// <summary>Lists the repositories of a registry (its catalog), page by page.</summary>
+/// <summary>Lists the repositories of a registry (its catalog), page by page; -ShardCount/-ShardIndex keep one shard of them.</summary>
 [Cmdlet(VerbsCommon.Get, "OciRepository")]
 [OutputType(typeof(OciRepository))]
 public sealed class GetOciRepositoryCommand : OciRegistryCmdlet
@@ -21,9 +21,37 @@ public sealed class GetOciRepositoryCommand : OciRegistryCmdlet
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
+    /// <summary>Splits the repositories into this many shards (by a stable hash of the name); with -ShardIndex.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int ShardCount { get; set; }
+
+    /// <summary>Returns only the repositories of this shard, 0 to ShardCount-1.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int ShardIndex { get; set; }
+
+    private RepositoryShard? _shard;
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        try
+        {
+            _shard = RepositoryShard.FromParameters(
+                MyInvocation.BoundParameters.ContainsKey(nameof(ShardCount)) ? ShardCount : null,
+                MyInvocation.BoundParameters.ContainsKey(nameof(ShardIndex)) ? ShardIndex : null);
+        }
+        catch (Core.Errors.InvalidShardException ex)
+        {
+            ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, null));
+        }
+    }
+
     protected override void ProcessRecord()
     {
         var pattern = Name is null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+        var shard = _shard;
         foreach (var text in Registry)
         {
             ForEachInput(text, () =>
@@ -34,7 +62,7 @@ public sealed class GetOciRepositoryCommand : OciRegistryCmdlet
                     var client = new RegistryClient(registry, Sessions, CallOptions(), messages);
                     await foreach (var name in client.CatalogAsync(ct).ConfigureAwait(false))
                     {
-                        if (pattern is null || pattern.IsMatch(name))
+                        if ((pattern is null || pattern.IsMatch(name)) && (shard is null || shard.Contains(name)))
                         {
                             messages.Emit(new OciRepository(registry, name));
                         }
