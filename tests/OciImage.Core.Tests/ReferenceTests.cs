@@ -50,6 +50,11 @@ public class ReferenceTests
     [InlineData(@"oci:C:\images\layout:prod", @"C:\images\layout", "prod", false)]
     [InlineData(@"oci:C:\images\layout", @"C:\images\layout", null, false)]
     [InlineData("oci:../a.b/c", "../a.b/c", null, false)]
+    [InlineData("oci:./l:docker.io/library/app:1.0", "./l", "docker.io/library/app:1.0", false)]
+    [InlineData("oci:/srv/l:localhost/team/app@v2+build.7", "/srv/l", "localhost/team/app@v2+build.7", false)]
+    [InlineData("oci:/srv/l:quay.io/team/app:2.0@" + D, "/srv/l", "quay.io/team/app:2.0", true)]
+    [InlineData(@"oci:C:\images\layout:docker.io/library/app:1.0", @"C:\images\layout", "docker.io/library/app:1.0", false)]
+    [InlineData("oci:l:a--b", "l", "a--b", false)]
     public void ParsesLayoutReferences(string text, string path, string? tag, bool hasDigest)
     {
         var reference = Reference.Parse(text);
@@ -76,11 +81,29 @@ public class ReferenceTests
     [InlineData("oci::tag")]
     [InlineData("oci:dir:bad*tag")]
     [InlineData("oci:dir@sha256:zz")]
+    [InlineData("oci:dir:app:")]
+    [InlineData("oci:dir:/app")]
+    [InlineData("oci:dir:app//x")]
+    [InlineData("oci:dir:")]
     public void RejectsMalformedReferencesClearly(string text)
     {
         var ex = Assert.Throws<InvalidReferenceException>(() => Reference.Parse(text));
         Assert.Equal("InvalidReference", ex.ErrorId);
         Assert.Contains("not a valid image reference", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("1.0", "1.0")]
+    [InlineData("_private", "_private")]
+    [InlineData("docker.io/library/app:1.0", "1.0")]
+    [InlineData("localhost/app:2", "2")]
+    [InlineData("localhost:5000/app:3", "3")]
+    [InlineData("localhost/app", null)]
+    [InlineData("app@v2+build", null)]
+    public void ALayoutNameGivesTheTagARegistryTakes(string name, string? tag)
+    {
+        Assert.True(Reference.IsLayoutName(name));
+        Assert.Equal(tag, Reference.TagOfLayoutName(name));
     }
 
     [Fact]
