@@ -54,7 +54,7 @@ public class ReferenceTests
     [InlineData("oci:/srv/l:localhost/team/app@v2+build.7", "/srv/l", "localhost/team/app@v2+build.7", false)]
     [InlineData("oci:/srv/l:quay.io/team/app:2.0@" + D, "/srv/l", "quay.io/team/app:2.0", true)]
     [InlineData(@"oci:C:\images\layout:docker.io/library/app:1.0", @"C:\images\layout", "docker.io/library/app:1.0", false)]
-    [InlineData("oci:l:a--b", "l", "a--b", false)]
+    [InlineData("oci:lay:a--b", "lay", "a--b", false)]
     public void ParsesLayoutReferences(string text, string path, string? tag, bool hasDigest)
     {
         var reference = Reference.Parse(text);

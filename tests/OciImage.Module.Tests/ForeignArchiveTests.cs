@@ -43,7 +43,7 @@ public sealed class ForeignArchiveTests : IClassFixture<LayoutFixture>
         using var host = new PowerShellHost();
         var results = host.RunClean($"Import-OciImage '{archive}' oci:{temp.Combine("all")}");
         Assert.Equal(2, results.Count);
-        Assert.Equal(new[] { "1", "2" }, host.RunClean($"(Get-OciTag oci:{temp.Combine("all")}).Tag | Sort-Object").Select(t => t.ToString()));
+        Assert.Equal(new[] { "1", "2" }, host.RunClean($"(Get-OciTag oci:{temp.Combine("all")}).Tag").Select(t => t.ToString()).Order());
 
         host.RunClean($"Import-OciImage '{archive}' oci:{temp.Combine("one")} -Name 'example/b*'");
         Assert.Equal("2", host.RunClean($"(Get-OciTag oci:{temp.Combine("one")}).Tag").Single().ToString());
