@@ -34,7 +34,7 @@ public sealed class ViewTests : IClassFixture<LayoutFixture>
         var text = System.Text.RegularExpressions.Regex.Replace(host.Text, "\u001b\\[[0-9;]*m", string.Empty);
         var lines = text.Split('\n');
         Assert.All(lines, line => Assert.True(line.TrimEnd().Length <= 120, $"too wide ({line.Length}): {line}"));
-        foreach (var header in new[] { "Layers", "Platforms", "Tag", "Compression", "Entrypoint", "Permissions", "Copied", "IsValid", "MediaType" })
+        foreach (var header in new[] { "Layers", "Platforms", "Tag", "Compression", "Entrypoint", "Permissions", "Copied", "IsValid", "Type" })
         {
             Assert.Contains(lines, l => l.Contains(header));
         }

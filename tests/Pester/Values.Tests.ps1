@@ -64,7 +64,7 @@ Describe 'Export-Clixml and Import-Clixml' {
         $copy = Import-Clixml $path
         $copy.PSObject.TypeNames[0] | Should -Be 'Deserialized.OciImage.OciManifest'
         ($copy | Out-String -Width 120) | Should -Be ($manifest | Out-String -Width 120)
-        ($copy | Out-String -Width 120) | Should -Match ([regex]::Escape("oci:${helloLayout}:1.0 "))
+        ($copy | Out-String -Width 120) | Should -Match ([regex]::Escape("oci:${helloLayout}:1.0"))
     }
 
     It 'hand back objects that pipe into the cmdlets' {
