@@ -16,7 +16,7 @@ BeforeAll {
     $null = New-OciImage -Layout $layout -Tag note -ArtifactType application/vnd.example.note -Subject "oci:${layout}:amd" -File $note
 
     function Complete([string] $Line) {
-        @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText | ForEach-Object { $_.Trim("'") })
+        @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText | Where-Object { $_ } | ForEach-Object { $_.Trim("'") })
     }
 }
 
@@ -32,6 +32,61 @@ Describe 'Tab completion' {
     It 'offers the tags of a layout' {
         Complete "Get-OciManifest oci:${layout}:" | Sort-Object | Should -Be @("oci:${layout}:amd", "oci:${layout}:arm", "oci:${layout}:multi", "oci:${layout}:note")
         Complete "Copy-OciImage -Source oci:${layout}:m" | Should -Be @("oci:${layout}:multi")
+    }
+}
+
+Describe 'Tab completion against a connected registry' {
+    BeforeAll {
+        $skip = Get-TestRegistrySkipReason
+        if (-not $skip) {
+            $registry = Start-TestRegistry
+            $null = Copy-OciImage "oci:${layout}:amd" "$($registry.Host)/team/app:1.0"
+            $null = Copy-OciImage "oci:${layout}:arm" "$($registry.Host)/team/app:1.1"
+            $null = Copy-OciImage "oci:${layout}:amd" "$($registry.Host)/tools/cli:2"
+        }
+    }
+
+    AfterAll {
+        if ($registry) { Disconnect-OciRegistry $registry.Host; Stop-TestRegistry $registry }
+    }
+
+    It 'offers nothing from a registry that is not connected, then hosts, repositories and tags once it is' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        Complete "Get-OciTag $($registry.Host)/t" | Should -BeNullOrEmpty -Because 'only registries the user connected to are asked'
+        Connect-OciRegistry $registry.Host
+        Complete 'Get-OciTag 127.0.0.1' | Should -Contain "$($registry.Host)/"
+        Complete "Get-OciTag $($registry.Host)/t" | Should -Be @("$($registry.Host)/team/app", "$($registry.Host)/tools/cli")
+        Complete "Copy-OciImage -Source $($registry.Host)/team/app:1." | Should -Be @("$($registry.Host)/team/app:1.0", "$($registry.Host)/team/app:1.1")
+    }
+
+    It 'completes layout names that are whole references' {
+        $named = Join-Path $TestDrive 'named'
+        $null = Copy-OciImage "oci:${layout}:amd" "oci:${named}:docker.io/library/app:1.0"
+        Complete "Get-OciManifest oci:${named}:docker.io/" | Should -Be @("oci:${named}:docker.io/library/app:1.0")
+    }
+}
+
+Describe 'Progress of a layer build' {
+    It 'reports files and bytes, and completes' {
+        $tree = Join-Path $TestDrive 'tree'
+        $null = New-Item -ItemType Directory -Path $tree
+        1..20 | ForEach-Object { Set-Content -LiteralPath (Join-Path $tree "f$_.txt") -Value ('x' * 1000) }
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript('param($module, $tree, $layout) Import-Module $module; New-OciLayer $tree -Layout $layout').
+                AddArgument($ModuleFolder).AddArgument($tree).AddArgument((Join-Path $TestDrive 'progress-layout'))
+            $result = $ps.Invoke()
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            $result.Count | Should -Be 1
+            $records = @($ps.Streams.Progress)
+            $records.Count | Should -BeGreaterThan 0
+            $records[-1].RecordType | Should -Be 'Completed'
+            $records[-1].StatusDescription | Should -Match '^20 of 20 files'
+            $records[0].Activity | Should -Match 'Building a layer from'
+        }
+        finally {
+            $ps.Dispose()
+        }
     }
 }
 

@@ -15,14 +15,14 @@ namespace OciImage.Core.Layers;
 public static class LayerBuilder
 {
     /// <summary>Builds into an image layout; the blob lands in blobs/sha256.</summary>
-    public static LayerBuildResult BuildIntoLayout(string source, LayerBuildOptions options, OciLayoutStore layout, CancellationToken cancellationToken)
+    public static LayerBuildResult BuildIntoLayout(string source, LayerBuildOptions options, OciLayoutStore layout, CancellationToken cancellationToken, IProgress<LayerBuildProgress>? progress = null)
     {
         var blobs = Path.Combine(layout.Root, "blobs", Digest.Sha256);
-        return Build(source, options, blobs, digest => layout.BlobPath(digest), cancellationToken);
+        return Build(source, options, blobs, digest => layout.BlobPath(digest), progress, cancellationToken);
     }
 
     /// <summary>Builds into a directory, as sha256-HEX.tar[.gz|.zst].</summary>
-    public static LayerBuildResult BuildIntoDirectory(string source, LayerBuildOptions options, string directory, CancellationToken cancellationToken)
+    public static LayerBuildResult BuildIntoDirectory(string source, LayerBuildOptions options, string directory, CancellationToken cancellationToken, IProgress<LayerBuildProgress>? progress = null)
     {
         var extension = options.Compression switch
         {
@@ -30,10 +30,10 @@ public static class LayerBuilder
             LayerCompression.Zstd => ".tar.zst",
             _ => ".tar",
         };
-        return Build(source, options, directory, digest => Path.Combine(directory, digest.Algorithm + "-" + digest.Hex + extension), cancellationToken);
+        return Build(source, options, directory, digest => Path.Combine(directory, digest.Algorithm + "-" + digest.Hex + extension), progress, cancellationToken);
     }
 
-    private static LayerBuildResult Build(string source, LayerBuildOptions options, string tempDirectory, Func<Digest, string> finalPath, CancellationToken cancellationToken)
+    private static LayerBuildResult Build(string source, LayerBuildOptions options, string tempDirectory, Func<Digest, string> finalPath, IProgress<LayerBuildProgress>? progress, CancellationToken cancellationToken)
     {
         if (File.Exists(source))
         {
@@ -59,7 +59,7 @@ public static class LayerBuilder
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 using var compressor = new ParallelCompressingStream(file, options.Compression, options.Parallelism);
-                var files = WriteTar(plan, options, compressor, cancellationToken);
+                var files = WriteTar(plan, options, compressor, progress, cancellationToken);
                 compressor.Complete();
                 file.Flush(flushToDisk: true);
                 var target = finalPath(compressor.Digest);
@@ -83,9 +83,21 @@ public static class LayerBuilder
         }
     }
 
-    private static int WriteTar(LayerPlan plan, LayerBuildOptions options, Stream output, CancellationToken cancellationToken)
+    private static int WriteTar(LayerPlan plan, LayerBuildOptions options, Stream output, IProgress<LayerBuildProgress>? progress, CancellationToken cancellationToken)
     {
         var files = 0;
+        long bytes = 0;
+        var totalFiles = 0;
+        long totalBytes = 0;
+        foreach (var entry in plan.Entries)
+        {
+            if (entry.Kind == PlannedKind.File)
+            {
+                totalFiles++;
+                totalBytes += entry.Source!.Size;
+            }
+        }
+
         var time = DateTime.SpecifyKind(options.Timestamp.ToUniversalTime(), DateTimeKind.Utc);
         using var tar = new TarLayerWriter(output);
         foreach (var entry in plan.Entries)
@@ -118,9 +130,11 @@ public static class LayerBuilder
                     using (var content = new FileStream(entry.Source!.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
                     {
                         tar.AddFile(entry.Path, entry.Mode, time, options.Owner, options.Group, content.Length, content);
+                        bytes += content.Length;
                     }
 
                     files++;
+                    progress?.Report(new LayerBuildProgress(files, totalFiles, bytes, totalBytes));
                     break;
             }
         }

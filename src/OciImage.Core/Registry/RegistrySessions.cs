@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Linq;
 
 namespace OciImage.Core.Registry;
 
@@ -15,6 +16,9 @@ public sealed class RegistrySessions
 
     /// <summary>The docker config file to read credentials from; null to read none.</summary>
     public string? DockerConfigPath { get; set; } = DockerConfigCredentials.DefaultPath();
+
+    /// <summary>The registries Connect-OciRegistry named in this session, for completion.</summary>
+    public System.Collections.Generic.IReadOnlyList<string> Connected => _connected.Keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase).ToList();
 
     public void Connect(string registry, RegistryOptions options)
     {

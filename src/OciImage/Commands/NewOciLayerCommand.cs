@@ -117,7 +117,7 @@ public sealed class NewOciLayerCommand : OciCmdlet
                 return;
             }
 
-            var result = RunCore((messages, ct) => System.Threading.Tasks.Task.FromResult(BuildLayer(source, options, target, ct)));
+            var result = RunCore((messages, ct) => System.Threading.Tasks.Task.FromResult(BuildLayer(source, options, target, new LayerProgressReporter(messages, $"Building a layer from {source}"), ct)));
             var layoutReference = ParameterSetName == LayoutSet ? Reference.ForLayout(target) : null;
 
             WriteObject(new OciLayer
@@ -136,15 +136,15 @@ public sealed class NewOciLayerCommand : OciCmdlet
         });
     }
 
-    private LayerBuildResult BuildLayer(string source, LayerBuildOptions options, string target, System.Threading.CancellationToken ct)
+    private LayerBuildResult BuildLayer(string source, LayerBuildOptions options, string target, System.IProgress<LayerBuildProgress> progress, System.Threading.CancellationToken ct)
     {
         if (ParameterSetName == LayoutSet)
         {
             using var layout = OciLayoutStore.OpenOrCreate(target);
-            return LayerBuilder.BuildIntoLayout(source, options, layout, ct);
+            return LayerBuilder.BuildIntoLayout(source, options, layout, ct, progress);
         }
 
-        return LayerBuilder.BuildIntoDirectory(source, options, target, ct);
+        return LayerBuilder.BuildIntoDirectory(source, options, target, ct, progress);
     }
 
     private static int? Octal(string? text) => text is null ? null : System.Convert.ToInt32(text, 8);

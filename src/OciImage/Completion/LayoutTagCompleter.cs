@@ -5,46 +5,116 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using System.Threading;
+using OciImage.Core;
+using OciImage.Core.Registry;
 using OciImage.Core.Stores;
 
 namespace OciImage.Completion;
 
-/// <summary>Completes oci:PATH: with the tags of the layout at PATH (relative paths against the current location).</summary>
+/// <summary>
+/// Completes image references: oci:PATH: with the names in the layout at PATH (relative paths against the
+/// current location); for registries connected in this session (Connect-OciRegistry), their host names, then
+/// the repositories of a host (its catalog), then the tags of a repository. A registry that does not answer
+/// within a few seconds completes nothing rather than holding the prompt.
+/// </summary>
 public sealed class LayoutTagCompleter : IArgumentCompleter
 {
+    private static readonly TimeSpan RegistryPatience = TimeSpan.FromSeconds(3);
+    private const int MaximumSuggestions = 200;
+
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var word = wordToComplete.Trim('\'', '"');
-        if (!word.StartsWith("oci:", StringComparison.Ordinal))
-        {
-            return Enumerable.Empty<CompletionResult>();
-        }
-
-        var colon = word.LastIndexOf(':');
-        var path = colon > 3 ? word.Substring(4, colon - 4) : word.Substring(4);
-        var prefix = colon > 3 ? word.Substring(colon + 1) : string.Empty;
-        if (path.Length == 0)
-        {
-            return Enumerable.Empty<CompletionResult>();
-        }
-
         try
         {
-            var full = Path.IsPathRooted(path) ? path : Path.Combine(CurrentLocation(), path);
-            using var store = OciLayoutStore.Open(full);
-            return store.ReadIndex().Manifests
-                .Select(m => m.RefName)
-                .Where(t => t is not null && t.StartsWith(prefix, StringComparison.Ordinal))
-                .Distinct()
-                .Select(t => $"oci:{path}:{t}")
-                .Select(r => new CompletionResult(r, r, CompletionResultType.ParameterValue, r))
-                .ToList();
+            var values = word.StartsWith(Reference.LayoutPrefix, StringComparison.Ordinal) ? LayoutNames(word) : RegistryNames(word);
+            return values.Take(MaximumSuggestions).Select(r => new CompletionResult(Quote(r), r, CompletionResultType.ParameterValue, r)).ToList();
         }
-        catch (Exception ex) when (ex is Core.Errors.OciException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is Core.Errors.OciException or IOException or UnauthorizedAccessException or OperationCanceledException)
         {
             return Enumerable.Empty<CompletionResult>();
         }
     }
+
+    /// <summary>oci:PATH:NAME, where PATH ends at the first colon (a Windows drive's excepted), as references parse.</summary>
+    private static IEnumerable<string> LayoutNames(string word)
+    {
+        var rest = word.Substring(Reference.LayoutPrefix.Length);
+        var start = rest.Length >= 2 && rest[1] == ':' && char.IsLetter(rest[0]) ? 2 : 0;
+        var colon = rest.IndexOf(':', start);
+        var path = colon >= 0 ? rest.Substring(0, colon) : rest;
+        var prefix = colon >= 0 ? rest.Substring(colon + 1) : string.Empty;
+        if (path.Length == 0)
+        {
+            return Enumerable.Empty<string>();
+        }
+
+        var full = Path.IsPathRooted(path) ? path : Path.Combine(CurrentLocation(), path);
+        using var store = OciLayoutStore.Open(full);
+        return store.ReadIndex().Manifests
+            .Select(m => m.RefName)
+            .Where(t => t is not null && t.StartsWith(prefix, StringComparison.Ordinal))
+            .Distinct()
+            .Select(t => $"{Reference.LayoutPrefix}{path}:{t}")
+            .ToList();
+    }
+
+    /// <summary>HOST/ for connected registries; HOST/REPOSITORY from the catalog; HOST/REPOSITORY:TAG from the tag list.</summary>
+    private static IEnumerable<string> RegistryNames(string word)
+    {
+        var sessions = SessionRegistries.Current;
+        var slash = word.IndexOf('/');
+        if (slash < 0)
+        {
+            return sessions.Connected.Where(h => h.StartsWith(word, StringComparison.OrdinalIgnoreCase)).Select(h => h + "/").ToList();
+        }
+
+        var host = word.Substring(0, slash);
+        if (!sessions.Connected.Contains(host, StringComparer.OrdinalIgnoreCase))
+        {
+            return Enumerable.Empty<string>(); // only registries the user signed in to are asked, never a guess
+        }
+
+        using var timeout = new CancellationTokenSource(RegistryPatience);
+        var client = new RegistryClient(host, sessions, null, NullEngineLog.Instance);
+        var rest = word.Substring(slash + 1);
+        var colon = rest.IndexOf(':');
+        if (colon < 0)
+        {
+            return Collect(client.CatalogAsync(timeout.Token), r => r.StartsWith(rest, StringComparison.Ordinal), r => $"{host}/{r}", timeout.Token);
+        }
+
+        var repository = rest.Substring(0, colon);
+        var tagPrefix = rest.Substring(colon + 1);
+        var store = client.Repository(repository);
+        return Collect(store.ListTagsAsync(timeout.Token), t => t.StartsWith(tagPrefix, StringComparison.Ordinal), t => $"{host}/{repository}:{t}", timeout.Token);
+    }
+
+    /// <summary>Reads a listing to the end or the suggestion limit, on this thread (a completer must answer synchronously).</summary>
+    private static List<string> Collect(IAsyncEnumerable<string> items, Func<string, bool> keep, Func<string, string> shape, CancellationToken cancellationToken)
+    {
+        return System.Threading.Tasks.Task.Run(async () =>
+        {
+            var found = new List<string>();
+            await foreach (var item in items)
+            {
+                if (keep(item))
+                {
+                    found.Add(shape(item));
+                    if (found.Count >= MaximumSuggestions)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            found.Sort(StringComparer.Ordinal);
+            return found;
+        }, cancellationToken).GetAwaiter().GetResult();
+    }
+
+    private static string Quote(string value) => value.IndexOfAny(new[] { ' ', '$', '`', '\'', '"', '@', '(', ')', '{', '}', ';', ',' }) >= 0 ? "'" + value.Replace("'", "''") + "'" : value;
 
     private static string CurrentLocation()
     {
