@@ -1,6 +1,7 @@
 using OciImage.Core;
 using OciImage.Core.Errors;
 using OciImage.Core.Stores;
+using OciImage.Core.Transports;
 
 namespace OciImage;
 

@@ -8,7 +8,7 @@ namespace OciImage;
 /// <summary>Joins a manifest's layer descriptors with the config's DiffIDs and history, in layer order.</summary>
 internal static class LayerListing
 {
-    public static IReadOnlyList<OciLayer> Describe(ResolvedImage image, ImageConfig config, OciLayoutStore? layout)
+    public static IReadOnlyList<OciLayer> Describe(ResolvedImage image, ImageConfig config, ILocalBlobs? layout)
     {
         var layers = image.Image!.Layers;
         var diffIds = config.RootFs.DiffIds;

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using OciImage.Core.Registry;
 using OciImage.Core.Stores;
+using OciImage.Core.Transports;
 
 namespace OciImage;
 

@@ -8,6 +8,7 @@ using OciImage.Core.Images;
 using OciImage.Core.Layers;
 using OciImage.Core.Registry;
 using OciImage.Core.Stores;
+using OciImage.Core.Transports;
 using OciImage.Module.Tests;
 
 namespace OciImage.Benchmarks;

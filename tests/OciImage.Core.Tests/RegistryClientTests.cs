@@ -149,7 +149,7 @@ public sealed class RegistryClientTests : IClassFixture<RegistryImages>
         var registry = _images.Registries[RegistryAuth.None];
         var store = Open(registry.Host, new RecordingLog(), null);
         var subject = Digest.Parse(ReferenceImages.SkopeoDigest(_images.Layout, "v1"));
-        Assert.Empty(await store.ReferrersAsync(subject, None));
+        Assert.Empty(await store.ListReferrersAsync(subject, None));
 
         // An artifact that refers to v1, listed in the fallback index under the sha256-HEX tag.
         var empty = new Descriptor { MediaType = MediaTypes.OciEmpty, Digest = Digest.Compute(SampleManifests.EmptyConfig), Size = 2 };
@@ -164,7 +164,7 @@ public sealed class RegistryClientTests : IClassFixture<RegistryImages>
         });
         await store.PutManifestAsync(fallback, $"sha256-{subject.Hex}", None);
 
-        var referrers = await store.ReferrersAsync(subject, None);
+        var referrers = await store.ListReferrersAsync(subject, None);
         Assert.Equal(artifact.Digest, Assert.Single(referrers).Digest);
     }
 

@@ -9,6 +9,7 @@ using OciImage.Core.Copy;
 using OciImage.Core.Errors;
 using OciImage.Core.Registry;
 using OciImage.Core.Stores;
+using OciImage.Core.Transports;
 using OciImage.TestKit;
 using Xunit;
 

@@ -210,8 +210,8 @@ public sealed class ImageCopier
                 }
             }
 
-            // A registry accepts a manifest only with all its blobs; a layout is checked blob by blob.
-            return _target is not OciLayoutStore || await LayoutCompleteAsync(manifest, cancellationToken).ConfigureAwait(false);
+            // A store that refuses incomplete manifests (a registry) is complete; another is checked blob by blob.
+            return _target.RefusesIncompleteManifests || await LayoutCompleteAsync(manifest, cancellationToken).ConfigureAwait(false);
         }
         catch (ManifestUnknownException)
         {

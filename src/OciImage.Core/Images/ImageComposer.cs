@@ -18,9 +18,7 @@ namespace OciImage.Core.Images;
 /// </summary>
 public static class ImageComposer
 {
-    public static readonly byte[] EmptyJson = { (byte)'{', (byte)'}' };
 
-    public static Descriptor EmptyDescriptor => new() { MediaType = MediaTypes.OciEmpty, Digest = Digest.Compute(EmptyJson), Size = EmptyJson.Length };
 
     public static async Task<ImageManifest> ComposeAsync(ComposeRequest request, IImageStore target, string? tag, IEngineLog log, CancellationToken cancellationToken)
     {
@@ -112,8 +110,8 @@ public static class ImageComposer
 
     private static async Task<ImageManifest> ComposeArtifactAsync(ComposeRequest request, IImageStore target, IEngineLog log, CancellationToken cancellationToken)
     {
-        var empty = EmptyDescriptor;
-        await target.PutBlobAsync(empty, new MemoryStream(EmptyJson), null, cancellationToken).ConfigureAwait(false);
+        var empty = EmptyJson.Descriptor;
+        await target.PutBlobAsync(empty, new MemoryStream(EmptyJson.Bytes), null, cancellationToken).ConfigureAwait(false);
         foreach (var layer in request.Layers)
         {
             await PutLayerAsync(layer, target, log, cancellationToken).ConfigureAwait(false);

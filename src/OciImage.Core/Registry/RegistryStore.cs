@@ -19,7 +19,7 @@ namespace OciImage.Core.Registry;
 /// One repository of a registry, through the distribution API. Every manifest is checked against the digest
 /// asked for or the Docker-Content-Digest the registry gave; every blob stream is verified at its end.
 /// </summary>
-public sealed class RegistryStore : IImageStore
+public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
 {
     private readonly RegistryClient _client;
 
@@ -261,10 +261,10 @@ public sealed class RegistryStore : IImageStore
             }
         }
 
-        var empty = new Descriptor { MediaType = MediaTypes.OciEmpty, Digest = Digest.Compute(EmptyJson), Size = EmptyJson.Length };
+        var empty = EmptyJson.Descriptor;
         if (!await HasBlobAsync(empty, cancellationToken).ConfigureAwait(false))
         {
-            await PutBlobAsync(empty, new MemoryStream(EmptyJson), null, cancellationToken).ConfigureAwait(false);
+            await PutBlobAsync(empty, new MemoryStream(EmptyJson.Bytes), null, cancellationToken).ConfigureAwait(false);
         }
 
         var placeholder = ManifestParser.Create(new ImageManifest
@@ -287,7 +287,42 @@ public sealed class RegistryStore : IImageStore
     /// What refers to a manifest: the referrers API, else the sha256-HEX tag of the fallback schema, which is
     /// checked to be an index before it is trusted.
     /// </summary>
-    public async Task<IReadOnlyList<Descriptor>> ReferrersAsync(Digest subject, CancellationToken cancellationToken)
+    public bool RefusesIncompleteManifests => true;
+
+    public Task CommitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Mounts a blob of another repository of this registry; a mount moves no bytes through the verifier, so the source's size is checked first.</summary>
+    public async Task<bool> TryReuseBlobAsync(Descriptor blob, IImageStore from, CancellationToken cancellationToken)
+    {
+        if (from is not RegistryStore source || !string.Equals(source.Registry, Registry, StringComparison.OrdinalIgnoreCase) || source.Repository == Repository)
+        {
+            return false;
+        }
+
+        // A registry has verified the digest of what it holds: a size that differs means the descriptor lies.
+        var size = await source.StatBlobAsync(blob.Digest, cancellationToken).ConfigureAwait(false);
+        if (size is { } actual && actual != blob.Size)
+        {
+            throw new DigestMismatchException($"blob {blob.Digest} of {source.Location}", blob.Digest, $"{actual} bytes instead of the {blob.Size} its descriptor gives");
+        }
+
+        return size is not null && await MountBlobAsync(blob, source.Repository, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>After pushing a manifest with a subject: keeps the fallback tag index up to date (harmless where the API exists).</summary>
+    public async Task RecordReferrerAsync(Manifest referrer, CancellationToken cancellationToken)
+    {
+        var subject = referrer.Subject!.Digest;
+        var existing = await ListReferrersAsync(subject, cancellationToken).ConfigureAwait(false);
+        if (existing.Any(d => d.Digest == referrer.Digest))
+        {
+            return;
+        }
+
+        await PutManifestAsync(ReferrerIndex.With(existing, ReferrerIndex.DescriptorOf(referrer)), ReferrerIndex.FallbackTag(subject), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<Descriptor>> ListReferrersAsync(Digest subject, CancellationToken cancellationToken)
     {
         var what = $"the referrers of {Location}@{subject}";
         using (var response = await Transport.SendAsync(HttpMethod.Get, Transport.Url($"v2/{Repository}/referrers/{subject}"), PullScope, cancellationToken, AcceptIndex).ConfigureAwait(false))
@@ -304,7 +339,7 @@ public sealed class RegistryStore : IImageStore
             }
         }
 
-        var fallbackTag = subject.Algorithm + "-" + subject.Hex;
+        var fallbackTag = ReferrerIndex.FallbackTag(subject);
         Manifest fallback;
         try
         {
@@ -327,7 +362,6 @@ public sealed class RegistryStore : IImageStore
     {
     }
 
-    private static readonly byte[] EmptyJson = { (byte)'{', (byte)'}' };
 
     private static void AcceptManifests(HttpRequestMessage request)
     {

@@ -10,7 +10,9 @@ namespace OciImage.Core.Stores;
 /// <summary>
 /// What reading, composing and copying need from a place that holds images: one registry repository or one
 /// image layout. The contract, as in containers/image: blobs first, then the manifest, then the tag; every
-/// read is verified against its descriptor before the caller sees it.
+/// read is verified against its descriptor before the caller sees it. What some stores can do beyond this is a
+/// capability of its own (<see cref="IBlobReuse"/>, <see cref="IReferrerStore"/>, <see cref="ILocalBlobs"/>):
+/// code outside the stores asks for a capability, never for a kind of store.
 /// </summary>
 public interface IImageStore : IDisposable
 {
@@ -60,4 +62,16 @@ public interface IImageStore : IDisposable
 
     /// <summary>The tags, in the store's order.</summary>
     IAsyncEnumerable<string> ListTagsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True when the store refuses a manifest whose blobs it lacks (a registry), so a manifest found there is
+    /// complete; false when a manifest may sit there without its blobs (a layout), which a copy then checks.
+    /// </summary>
+    bool RefusesIncompleteManifests { get; }
+
+    /// <summary>
+    /// The last step of writing, called once everything is in place (containers/image's Commit): an archive
+    /// writes its file here; stores that write as they go do nothing.
+    /// </summary>
+    Task CommitAsync(CancellationToken cancellationToken);
 }

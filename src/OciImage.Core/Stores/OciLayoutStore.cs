@@ -19,7 +19,7 @@ namespace OciImage.Core.Stores;
 /// and renamed; index.json is rewritten under a cross-process lock and replaced atomically.
 /// Entries we do not understand are kept as they are.
 /// </summary>
-public sealed class OciLayoutStore : IImageStore
+public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs
 {
     private const string LayoutFileName = "oci-layout";
     private const string IndexFileName = "index.json";
@@ -401,6 +401,39 @@ public sealed class OciLayoutStore : IImageStore
             AtomicFile.WriteAllBytes(Path.Combine(Root, IndexFileName), updated.ToBytes());
         }
     }
+
+    public bool RefusesIncompleteManifests => false;
+
+    public Task CommitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The manifests index.json lists whose subject is the digest.</summary>
+    public async Task<IReadOnlyList<Descriptor>> ListReferrersAsync(Digest subject, CancellationToken cancellationToken)
+    {
+        var result = new List<Descriptor>();
+        foreach (var entry in ReadIndex().Manifests.Where(e => MediaTypes.IsImageManifest(e.MediaType)).GroupBy(e => e.Digest).Select(g => g.First()))
+        {
+            Manifest manifest;
+            try
+            {
+                manifest = await GetManifestAsync(entry, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OciException)
+            {
+                continue; // a broken entry is not a referrer; Test-OciImage reports it
+            }
+
+            if (manifest.Subject?.Digest == subject)
+            {
+                result.Add(ReferrerIndex.DescriptorOf(manifest));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Layouts find referrers by scanning index.json: the manifest must be listed there.</summary>
+    public Task RecordReferrerAsync(Manifest referrer, CancellationToken cancellationToken) =>
+        UpdateIndexAsync(index => index.Add(referrer.ToDescriptor(), null), cancellationToken);
 
     public void Dispose()
     {

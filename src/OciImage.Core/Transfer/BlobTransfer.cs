@@ -40,18 +40,10 @@ public static class BlobTransfer
             return BlobOutcome.Skipped;
         }
 
-        if (source is RegistryStore from && target is RegistryStore to
-            && string.Equals(from.Registry, to.Registry, StringComparison.OrdinalIgnoreCase)
-            && from.Repository != to.Repository
-            && await SameSizeInSourceAsync(from, blob, cancellationToken).ConfigureAwait(false))
+        if (target is IBlobReuse reuse && await reuse.TryReuseBlobAsync(blob, source, cancellationToken).ConfigureAwait(false))
         {
-            if (await to.MountBlobAsync(blob, from.Repository, cancellationToken).ConfigureAwait(false))
-            {
-                log.Verbose($"Blob {blob.Digest} mounted from {from.Repository}.");
-                return BlobOutcome.Mounted;
-            }
-
-            log.Verbose($"The registry declined to mount {blob.Digest}; uploading it.");
+            log.Verbose($"Blob {blob.Digest} reused from {source.Location} without copying it.");
+            return BlobOutcome.Mounted;
         }
 
         // An upload cut off half way cannot continue from a one-way stream: it starts again. Its GETs, resumes and
@@ -80,20 +72,5 @@ public static class BlobTransfer
 
         log.Verbose($"Blob {blob.Digest} ({blob.Size} bytes) copied to {target.Location}.");
         return BlobOutcome.Copied;
-    }
-
-    /// <summary>
-    /// A mount moves no bytes through the verifier, so the source's size is checked first: a registry has
-    /// verified the digest of what it holds, and a size that differs from the descriptor means the descriptor lies.
-    /// </summary>
-    private static async Task<bool> SameSizeInSourceAsync(RegistryStore source, Descriptor blob, CancellationToken cancellationToken)
-    {
-        var size = await source.StatBlobAsync(blob.Digest, cancellationToken).ConfigureAwait(false);
-        if (size is { } actual && actual != blob.Size)
-        {
-            throw new Errors.DigestMismatchException($"blob {blob.Digest} of {source.Location}", blob.Digest, $"{actual} bytes instead of the {blob.Size} its descriptor gives");
-        }
-
-        return size is not null;
     }
 }

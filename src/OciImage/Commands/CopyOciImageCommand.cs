@@ -6,6 +6,7 @@ using OciImage.Core;
 using OciImage.Core.Copy;
 using OciImage.Core.Errors;
 using OciImage.Core.Stores;
+using OciImage.Core.Transports;
 
 namespace OciImage.Commands;
 

@@ -2,6 +2,7 @@ using System.IO;
 using System.Management.Automation;
 using OciImage.Core.Archives;
 using OciImage.Core.Stores;
+using OciImage.Core.Transports;
 
 namespace OciImage.Commands;
 

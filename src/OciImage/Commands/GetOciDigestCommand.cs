@@ -3,6 +3,7 @@ using System.Management.Automation;
 using OciImage.Core;
 using OciImage.Core.Errors;
 using OciImage.Core.Stores;
+using OciImage.Core.Transports;
 
 namespace OciImage.Commands;
 

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using OciImage.Core.Images;
 using OciImage.Core.Stores;
+using OciImage.Core.Transports;
 
 namespace OciImage.Commands;
 
@@ -34,7 +35,7 @@ public sealed class GetOciLayerCommand : OciRegistryCmdlet
                     using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
                     var image = await ImageReader.ResolveImageAsync(store, reference, platform, ct).ConfigureAwait(false);
                     var config = await ImageReader.GetConfigAsync(store, image.Image!, ct).ConfigureAwait(false);
-                    return LayerListing.Describe(image, config, store as OciLayoutStore);
+                    return LayerListing.Describe(image, config, store as ILocalBlobs);
                 });
 
                 WriteObject(layers, enumerateCollection: true);

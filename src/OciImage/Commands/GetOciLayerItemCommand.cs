@@ -7,6 +7,7 @@ using OciImage.Core.Images;
 using OciImage.Core.Layers;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
+using OciImage.Core.Transports;
 
 namespace OciImage.Commands;
 

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Text;
 using OciImage.Core.Images;
 using OciImage.Core.Stores;
+using OciImage.Core.Transports;
 
 namespace OciImage.Commands;
 

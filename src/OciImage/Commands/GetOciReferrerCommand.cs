@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using OciImage.Core.Images;
 using OciImage.Core.Stores;
+using OciImage.Core.Transports;
 
 namespace OciImage.Commands;
 

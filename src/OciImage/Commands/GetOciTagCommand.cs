@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Threading.Tasks;
 using OciImage.Core.Stores;
+using OciImage.Core.Transports;
 
 namespace OciImage.Commands;
 

@@ -5,6 +5,7 @@ using OciImage.Core;
 using OciImage.Core.Images;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
+using OciImage.Core.Transports;
 
 namespace OciImage.Commands;
 

@@ -5,6 +5,7 @@ using OciImage.Core;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 using OciImage.Core.Transfer;
+using OciImage.Core.Transports;
 
 namespace OciImage.Commands;
 

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using OciImage.Core.Stores;
+using OciImage.Core.Transports;
 
 namespace OciImage.Commands;
 

@@ -2,6 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using OciImage.Core.Images;
 using OciImage.Core.Stores;
+using OciImage.Core.Transports;
 
 namespace OciImage.Commands;
 

@@ -1,24 +1,7 @@
 using OciImage.Core.Registry;
+using OciImage.Core.Stores;
 
-namespace OciImage.Core.Stores;
-
-/// <summary>What opening a store needs besides the reference: the session's registry settings and a log.</summary>
-public sealed class StoreContext
-{
-    public StoreContext(RegistrySessions sessions, RegistryOptions? overrides, IEngineLog log)
-    {
-        Sessions = sessions;
-        Overrides = overrides;
-        Log = log;
-    }
-
-    public RegistrySessions Sessions { get; }
-
-    /// <summary>Settings given for this call (credential, retries), over the session's.</summary>
-    public RegistryOptions? Overrides { get; }
-
-    public IEngineLog Log { get; }
-}
+namespace OciImage.Core.Transports;
 
 /// <summary>Opens the store a reference points at.</summary>
 public static class ImageStores
