@@ -9,16 +9,25 @@ public enum ReferenceTransport
 {
     Registry,
     Layout,
+
+    /// <summary>An OCI layout in a tar file (skopeo's oci-archive).</summary>
+    OciArchive,
+
+    /// <summary>A docker save tar (skopeo's docker-archive).</summary>
+    DockerArchive,
 }
 
 /// <summary>
 /// An image reference: <c>[REGISTRY/]REPOSITORY[:TAG][@DIGEST]</c> (Docker Hub names normalised as docker does),
-/// or <c>oci:PATH[:TAG|@DIGEST]</c> for an image layout, like skopeo's transports. Immutable.
+/// <c>oci:PATH[:NAME|@DIGEST]</c> for an image layout, <c>oci-archive:PATH[:NAME]</c> and
+/// <c>docker-archive:PATH[:NAME:TAG]</c> for archives, as skopeo names its transports. Immutable.
 /// </summary>
 public sealed class Reference : IEquatable<Reference>
 {
     public const string DockerHub = "docker.io";
     public const string LayoutPrefix = "oci:";
+    public const string OciArchivePrefix = "oci-archive:";
+    public const string DockerArchivePrefix = "docker-archive:";
     private const int MaxNameLength = 255;
 
     private static readonly Regex PathComponent = new("^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$", RegexOptions.CultureInvariant);
@@ -46,13 +55,19 @@ public sealed class Reference : IEquatable<Reference>
 
     public bool IsLayout => Transport == ReferenceTransport.Layout;
 
+    /// <summary>An oci-archive: or docker-archive: file.</summary>
+    public bool IsArchive => Transport is ReferenceTransport.OciArchive or ReferenceTransport.DockerArchive;
+
+    /// <summary>On this machine (a layout or an archive): its path is in <see cref="LayoutPath"/>.</summary>
+    public bool IsLocal => Transport != ReferenceTransport.Registry;
+
     /// <summary>The registry host[:port] (docker.io for Docker Hub); null for a layout.</summary>
     public string? Registry { get; }
 
     /// <summary>The repository path inside the registry (library/ubuntu); null for a layout.</summary>
     public string? Repository { get; }
 
-    /// <summary>The layout directory as given or resolved; null for a registry reference.</summary>
+    /// <summary>The layout directory or archive file, as given or resolved; null for a registry reference.</summary>
     public string? LayoutPath { get; }
 
     public string? Tag { get; }
@@ -60,7 +75,13 @@ public sealed class Reference : IEquatable<Reference>
     public Digest? Digest { get; }
 
     /// <summary>The repository (or layout) without tag or digest.</summary>
-    public string Name => IsLayout ? LayoutPrefix + LayoutPath : Registry + "/" + Repository;
+    public string Name => Transport switch
+    {
+        ReferenceTransport.Layout => LayoutPrefix + LayoutPath,
+        ReferenceTransport.OciArchive => OciArchivePrefix + LayoutPath,
+        ReferenceTransport.DockerArchive => DockerArchivePrefix + LayoutPath,
+        _ => Registry + "/" + Repository,
+    };
 
     /// <summary>What to ask a registry's manifests endpoint for: the digest when pinned, else the tag, else latest.</summary>
     public string RegistryIdentifier => Digest?.ToString() ?? Tag ?? "latest";
@@ -86,7 +107,17 @@ public sealed class Reference : IEquatable<Reference>
 
         if (text.StartsWith(LayoutPrefix, StringComparison.Ordinal))
         {
-            return ParseLayout(value, text.Substring(LayoutPrefix.Length));
+            return ParseLocal(ReferenceTransport.Layout, value, text.Substring(LayoutPrefix.Length));
+        }
+
+        if (text.StartsWith(OciArchivePrefix, StringComparison.Ordinal))
+        {
+            return ParseLocal(ReferenceTransport.OciArchive, value, text.Substring(OciArchivePrefix.Length));
+        }
+
+        if (text.StartsWith(DockerArchivePrefix, StringComparison.Ordinal))
+        {
+            return ParseLocal(ReferenceTransport.DockerArchive, value, text.Substring(DockerArchivePrefix.Length));
         }
 
         if (text.StartsWith("docker://", StringComparison.Ordinal))
@@ -156,12 +187,12 @@ public sealed class Reference : IEquatable<Reference>
     {
         // PowerShell passes $null to a string parameter as "": both mean no tag.
         tag = string.IsNullOrEmpty(tag) ? null : tag;
-        if (tag is not null && IsLayout && !IsLayoutName(tag))
+        if (tag is not null && IsLocal && !IsLayoutName(tag))
         {
             throw new InvalidReferenceException(tag, "an image name in a layout follows the image spec's ref.name grammar: letters and digits, separated by '-', '.', '_', ':', '@', '+' or '--', in '/'-separated components");
         }
 
-        if (tag is not null && !IsLayout && !TagPattern.IsMatch(tag))
+        if (tag is not null && !IsLocal && !TagPattern.IsMatch(tag))
         {
             throw new InvalidReferenceException(tag, "a tag is up to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'");
         }
@@ -173,7 +204,7 @@ public sealed class Reference : IEquatable<Reference>
 
     /// <summary>The same reference with the layout path replaced (used to resolve a relative path once).</summary>
     public Reference WithLayoutPath(string path) =>
-        IsLayout ? new Reference(Transport, null, null, path, Tag, Digest) : this;
+        IsLocal ? new Reference(Transport, null, null, path, Tag, Digest) : this;
 
     /// <summary>Only the repository or layout, with neither tag nor digest.</summary>
     public Reference WithoutIdentifier() => new(Transport, Registry, Repository, LayoutPath, null, null);
@@ -206,11 +237,11 @@ public sealed class Reference : IEquatable<Reference>
     public override int GetHashCode() => ToString().GetHashCode();
 
     /// <summary>
-    /// <c>oci:PATH[:NAME][@DIGEST]</c>: PATH ends at the first ':' (a Windows drive's excepted), so NAME may hold
-    /// ':', '/' and '@' as the image spec allows; a trailing '@' and a valid digest is the digest. Paths that
-    /// contain ':' are not supported, as in skopeo.
+    /// <c>oci:PATH[:NAME][@DIGEST]</c> (and the archive forms): PATH ends at the first ':' (a Windows drive's
+    /// excepted), so NAME may hold ':', '/' and '@' as the image spec allows; a trailing '@' and a valid digest is
+    /// the digest. Paths that contain ':' are not supported, as in skopeo.
     /// </summary>
-    private static Reference ParseLayout(string original, string rest)
+    private static Reference ParseLocal(ReferenceTransport transport, string original, string rest)
     {
         Digest? digest = null;
         var at = rest.LastIndexOf('@');
@@ -243,10 +274,10 @@ public sealed class Reference : IEquatable<Reference>
 
         if (rest.Length == 0)
         {
-            throw new InvalidReferenceException(original, "the layout path after 'oci:' is empty");
+            throw new InvalidReferenceException(original, transport == ReferenceTransport.Layout ? "the layout path after 'oci:' is empty" : "the archive path is empty");
         }
 
-        return new Reference(ReferenceTransport.Layout, null, null, rest, name, digest);
+        return new Reference(transport, null, null, rest, name, digest);
     }
 
     /// <summary>ALGORITHM:HEX with a known algorithm: meant as a digest, even if malformed.</summary>

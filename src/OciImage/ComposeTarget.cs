@@ -8,15 +8,14 @@ namespace OciImage;
 /// <summary>Where a composed image goes: a layout (created if needed) or a registry repository, and its tag.</summary>
 internal static class ComposeTarget
 {
-    public static IImageStore Open(Reference destination, StoreContext context) =>
-        destination.IsLayout ? OciLayoutStore.OpenOrCreate(destination.LayoutPath!) : ImageStores.OpenRegistry(destination, context);
+    public static IImageStore Open(Reference destination, StoreContext context) => ImageStores.OpenForWrite(destination, context);
 
     /// <summary>The destination reference from -Destination, or from -Layout and -Tag.</summary>
     public static Reference FromLayout(string layoutPath, string? tag) => Reference.ForLayout(layoutPath, tag);
 
     public static void RequireTagOrLayout(Reference destination)
     {
-        if (!destination.IsLayout && destination.Tag is null)
+        if (!destination.IsLocal && destination.Tag is null)
         {
             throw new InvalidReferenceException(destination.ToString(), "a registry destination needs a tag (REPOSITORY:TAG)");
         }

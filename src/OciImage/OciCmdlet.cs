@@ -95,11 +95,11 @@ public abstract class OciCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>Parses a reference and makes a relative layout path absolute against the current location.</summary>
+    /// <summary>Parses a reference and makes a relative layout or archive path absolute against the current location.</summary>
     protected Reference ResolveReference(string text)
     {
         var reference = Reference.Parse(text);
-        if (reference.IsLayout)
+        if (reference.IsLocal)
         {
             var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(reference.LayoutPath!);
             reference = reference.WithLayoutPath(full);

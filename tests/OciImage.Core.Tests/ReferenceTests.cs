@@ -93,6 +93,21 @@ public class ReferenceTests
     }
 
     [Theory]
+    [InlineData("oci-archive:./images.tar", ReferenceTransport.OciArchive, "./images.tar", null)]
+    [InlineData("oci-archive:/m/images.tar:docker.io/library/app:1.0", ReferenceTransport.OciArchive, "/m/images.tar", "docker.io/library/app:1.0")]
+    [InlineData("docker-archive:app.tar", ReferenceTransport.DockerArchive, "app.tar", null)]
+    [InlineData("docker-archive:app.tar:example/app:1.0", ReferenceTransport.DockerArchive, "app.tar", "example/app:1.0")]
+    public void ParsesArchiveReferencesAsSkopeoNamesThem(string text, ReferenceTransport transport, string path, string? name)
+    {
+        var reference = Reference.Parse(text);
+        Assert.Equal(transport, reference.Transport);
+        Assert.True(reference.IsArchive && reference.IsLocal && !reference.IsLayout);
+        Assert.Equal(path, reference.LayoutPath);
+        Assert.Equal(name, reference.Tag);
+        Assert.Equal(text, reference.ToString());
+    }
+
+    [Theory]
     [InlineData("1.0", "1.0")]
     [InlineData("_private", "_private")]
     [InlineData("docker.io/library/app:1.0", "1.0")]

@@ -25,30 +25,23 @@ public static class ImageArchives
 {
     public static async Task<Digest> ExportAsync(IImageStore source, Reference reference, string path, ArchiveFormat format, Platform? platform, string? repoTag, IEngineLog log, CancellationToken cancellationToken)
     {
-        var work = TempFolder(path);
-        try
+        using var work = WorkFolder.Beside(path);
+        Digest digest;
+        if (format == ArchiveFormat.Oci)
         {
-            Digest digest;
-            if (format == ArchiveFormat.Oci)
-            {
-                using var layout = OciLayoutStore.OpenOrCreate(work);
-                var copier = new ImageCopier(source, layout, new CopyOptions { Platforms = platform is null ? null : new[] { platform } }, log, null);
-                var result = await copier.CopyAsync(reference, Reference.ForLayout(work, reference.Tag ?? "latest"), cancellationToken).ConfigureAwait(false);
-                digest = result.Digest;
-            }
-            else
-            {
-                digest = await WriteDockerFolderAsync(source, reference, work, platform, repoTag, cancellationToken).ConfigureAwait(false);
-            }
+            using var layout = OciLayoutStore.OpenOrCreate(work.Path);
+            var copier = new ImageCopier(source, layout, new CopyOptions { Platforms = platform is null ? null : new[] { platform } }, log, null);
+            var result = await copier.CopyAsync(reference, Reference.ForLayout(work.Path, reference.Tag ?? "latest"), cancellationToken).ConfigureAwait(false);
+            digest = result.Digest;
+        }
+        else
+        {
+            digest = await WriteDockerFolderAsync(source, reference, work.Path, platform, repoTag, cancellationToken).ConfigureAwait(false);
+        }
 
-            // The layout's lock file is how this process kept other writers out, not part of the image.
-            TarFolder.Pack(work, path, name => name == OciLayoutStore.LockFileName);
-            return digest;
-        }
-        finally
-        {
-            DeleteFolder(work);
-        }
+        // The layout's lock file is how this process kept other writers out, not part of the image.
+        TarFolder.Pack(work.Path, path, name => name == OciLayoutStore.LockFileName);
+        return digest;
     }
 
     /// <summary>
@@ -64,82 +57,28 @@ public static class ImageArchives
             throw new FileNotFoundOciException(path);
         }
 
-        var work = TempFolder(destination.IsLayout ? Path.GetFullPath(destination.LayoutPath!) : Path.Combine(Path.GetTempPath(), "archive"));
-        try
+        using var work = destination.IsLocal ? WorkFolder.Beside(destination.LayoutPath!) : WorkFolder.InTemp();
+        var unpacked = work.Combine("archive");
+        TarFolder.Unpack(path, unpacked);
+        var (layoutPath, images) = await ArchiveReader.ReadAsync(unpacked, work.Path, path, cancellationToken).ConfigureAwait(false);
+        var plan = ImportPlan.Make(path, images, names, destination);
+        using var source = OciLayoutStore.Open(layoutPath);
+        var results = new List<CopyResult>();
+        foreach (var (image, to) in plan)
         {
-            var unpacked = Path.Combine(work, "archive");
-            TarFolder.Unpack(path, unpacked);
-            var (layoutPath, images) = await ArchiveReader.ReadAsync(unpacked, work, path, cancellationToken).ConfigureAwait(false);
-            var plan = ImportPlan.Make(path, images, names, destination);
-            using var source = OciLayoutStore.Open(layoutPath);
-            var results = new List<CopyResult>();
-            foreach (var (image, to) in plan)
-            {
-                var copier = new ImageCopier(source, target, options, log, null);
-                results.Add(await copier.CopyAsync(Reference.ForLayout(layoutPath, digest: image.Manifest.Digest), to, cancellationToken).ConfigureAwait(false));
-            }
+            var copier = new ImageCopier(source, target, options, log, null);
+            results.Add(await copier.CopyAsync(Reference.ForLayout(layoutPath, digest: image.Manifest.Digest), to, cancellationToken).ConfigureAwait(false));
+        }
 
-            return results;
-        }
-        finally
-        {
-            DeleteFolder(work);
-        }
+        return results;
     }
 
     private static async Task<Digest> WriteDockerFolderAsync(IImageStore source, Reference reference, string work, Platform? platform, string? repoTag, CancellationToken cancellationToken)
     {
         var image = await ImageReader.ResolveImageAsync(source, reference, platform, cancellationToken).ConfigureAwait(false);
-        var manifest = image.Image!;
-        var config = await ImageReader.GetConfigAsync(source, manifest, cancellationToken).ConfigureAwait(false);
-        var configName = config.Digest.Hex + ".json";
-        File.WriteAllBytes(Path.Combine(work, configName), config.GetRawBytes());
-
-        var layerNames = new List<string>();
-        for (var i = 0; i < manifest.Layers.Count; i++)
-        {
-            var diffId = i < config.RootFs.DiffIds.Count ? config.RootFs.DiffIds[i] : manifest.Layers[i].Digest;
-            var name = diffId.Hex + "/layer.tar";
-            Directory.CreateDirectory(Path.Combine(work, diffId.Hex));
-            using (var blob = await source.OpenBlobAsync(manifest.Layers[i], cancellationToken).ConfigureAwait(false))
-            using (var tar = LayerReader.OpenTar(blob))
-            using (var file = new FileStream(Path.Combine(work, name), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                await tar.CopyToAsync(file, 81920, cancellationToken).ConfigureAwait(false);
-            }
-
-            layerNames.Add(name);
-        }
-
-        var tags = new JsonArray();
-        if (repoTag is not null)
-        {
-            tags.Add(repoTag);
-        }
-
-        var entry = new JsonObject { ["Config"] = configName, ["RepoTags"] = tags, ["Layers"] = new JsonArray(layerNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()) };
-        File.WriteAllText(Path.Combine(work, "manifest.json"), new JsonArray(entry).ToJsonString());
-        return manifest.Digest;
-    }
-
-    private static string TempFolder(string beside)
-    {
-        var folder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(beside))!, ".ociimage-archive-" + Guid.NewGuid().ToString("N").Substring(0, 12));
-        Directory.CreateDirectory(folder);
-        return folder;
-    }
-
-    private static void DeleteFolder(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        var writer = new DockerSaveWriter(work);
+        await writer.AddAsync(source, image.Image!, repoTag is null ? Array.Empty<string>() : new[] { repoTag }, cancellationToken).ConfigureAwait(false);
+        writer.Finish();
+        return image.Image!.Digest;
     }
 }

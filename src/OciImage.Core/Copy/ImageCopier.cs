@@ -77,6 +77,9 @@ public sealed class ImageCopier
         }
 
         var referrers = _options.IncludeReferrers ? await CopyReferrersAsync(top.Digest, cancellationToken).ConfigureAwait(false) : 0;
+
+        // Last: a store that writes a file (an archive) writes it now, with everything in place.
+        await _target.CommitAsync(cancellationToken).ConfigureAwait(false);
         var outcomes = _blobs.Values.Where(t => t.Status == TaskStatus.RanToCompletion).Select(t => t.Result).ToList();
         return new CopyResult
         {

@@ -18,8 +18,6 @@ namespace OciImage.Core.Images;
 /// </summary>
 public static class ImageComposer
 {
-
-
     public static async Task<ImageManifest> ComposeAsync(ComposeRequest request, IImageStore target, string? tag, IEngineLog log, CancellationToken cancellationToken)
     {
         var manifest = request.ArtifactType is not null
@@ -31,6 +29,7 @@ public static class ImageComposer
             await Referrers.RecordAsync(target, manifest, cancellationToken).ConfigureAwait(false);
         }
 
+        await target.CommitAsync(cancellationToken).ConfigureAwait(false);
         return manifest;
     }
 

@@ -19,7 +19,7 @@ namespace OciImage.Core.Stores;
 /// and renamed; index.json is rewritten under a cross-process lock and replaced atomically.
 /// Entries we do not understand are kept as they are.
 /// </summary>
-public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs
+public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, ITagIndex
 {
     private const string LayoutFileName = "oci-layout";
     private const string IndexFileName = "index.json";
@@ -403,6 +403,10 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs
     }
 
     public bool RefusesIncompleteManifests => false;
+
+    /// <summary>Each name with the first entry that carries it, as names resolve.</summary>
+    public Task<IReadOnlyList<TaggedManifest>> TaggedManifestsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<TaggedManifest>>(ReadIndex().Manifests.Where(e => e.RefName is not null).GroupBy(e => e.RefName!).Select(g => new TaggedManifest(g.Key, g.First())).ToList());
 
     public Task CommitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -21,17 +21,23 @@ public sealed class TaggedManifest
     public Descriptor? Manifest { get; }
 }
 
-/// <summary>Lists tags with what each names when that is free: a layout's index.json has it, a registry does not.</summary>
+/// <summary>A store that knows, without a request per tag, what each of its tags names (a layout's index.json).</summary>
+public interface ITagIndex
+{
+    Task<IReadOnlyList<TaggedManifest>> TaggedManifestsAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Lists tags with what each names when that is free: a store with a tag index says, a registry does not.</summary>
 public static class TagListing
 {
     public static async IAsyncEnumerable<TaggedManifest> ListAsync(IImageStore store, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (store is OciLayoutStore layout)
+        if (store is ITagIndex index)
         {
-            foreach (var entry in layout.ReadIndex().Manifests.Where(e => e.RefName is not null).GroupBy(e => e.RefName!))
+            foreach (var tagged in await index.TaggedManifestsAsync(cancellationToken).ConfigureAwait(false))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                yield return new TaggedManifest(entry.Key, entry.First());
+                yield return tagged;
             }
 
             yield break;

@@ -133,9 +133,7 @@ public sealed class CopyOciImageCommand : OciRegistryCmdlet
         var result = RunCore(async (messages, ct) =>
         {
             using var from = ImageStores.OpenForRead(source, SideContext(messages, SourceCredential));
-            using var to = destination.IsLayout
-                ? OciLayoutStore.OpenOrCreate(destination.LayoutPath!)
-                : (IImageStore)ImageStores.OpenRegistry(destination, SideContext(messages, DestinationCredential));
+            using var to = ImageStores.OpenForWrite(destination, SideContext(messages, DestinationCredential));
             var copier = new ImageCopier(from, to, options, messages, new CopyProgressReporter(messages, $"Copying {source} to {destination}"));
             return await copier.CopyAsync(source, destination, ct).ConfigureAwait(false);
         });

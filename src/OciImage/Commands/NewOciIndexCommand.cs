@@ -93,6 +93,7 @@ public sealed class NewOciIndexCommand : OciRegistryCmdlet
 
                 var built = await IndexComposer.ComposeAsync(target, manifests, start, remove, annotations, MediaTypeStyle == "Docker", ct).ConfigureAwait(false);
                 await target.PutManifestAsync(built, destination.Tag, ct).ConfigureAwait(false);
+                await target.CommitAsync(ct).ConfigureAwait(false);
                 return built;
             });
             WriteObject(new OciIndex(new ResolvedImage(destination.WithDigest(index.Digest), index.ToDescriptor(), index, null)));
