@@ -6,6 +6,7 @@ using System.Management.Automation;
 using OciImage.Core;
 using OciImage.Core.Errors;
 using OciImage.Core.Images;
+using OciImage.Core.Verbs;
 
 namespace OciImage;
 
@@ -83,18 +84,8 @@ public abstract class OciComposeCmdlet : OciRegistryCmdlet
                 return;
             }
 
-            var manifest = RunCore(async (messages, ct) =>
-            {
-                using var store = ComposeTarget.Open(destination, StoreContext(messages));
-                var layers = new List<NewLayer>();
-                foreach (var input in inputs)
-                {
-                    layers.Add(await input.ResolveAsync(store, ct).ConfigureAwait(false));
-                }
-
-                var request = new ComposeRequest { Layers = layers, Changes = changes, Created = created, History = History, Annotations = annotations };
-                return await ImageComposer.RebuildAsync(store, reference, platform, request, tag, messages, ct).ConfigureAwait(false);
-            });
+            var request = new ComposeRequest { Changes = changes, Created = created, History = History, Annotations = annotations };
+            var manifest = RunCore((messages, ct) => ComposeVerb.RebuildAsync(reference, tag, platform, inputs, request, StoreContext(messages), ct));
             WriteObject(new OciManifest(new ResolvedImage(destination.WithDigest(manifest.Digest), manifest.ToDescriptor(), manifest, null)));
         });
     }

@@ -23,6 +23,11 @@ namespace OciImage.Core.Archives;
 /// </summary>
 public static class ImageArchives
 {
+    /// <summary>The RepoTag a docker archive gets when none is given: the registry reference, or image:TAG for a local one.</summary>
+    public static string DefaultRepoTag(Reference reference) => reference.IsLocal
+        ? "image:" + (Reference.TagOfLayoutName(reference.Tag) ?? "latest")
+        : reference.WithoutIdentifier() + ":" + (reference.Tag ?? "latest");
+
     public static async Task<Digest> ExportAsync(IImageStore source, Reference reference, string path, ArchiveFormat format, Platform? platform, string? repoTag, IEngineLog log, CancellationToken cancellationToken)
     {
         using var work = WorkFolder.Beside(path);

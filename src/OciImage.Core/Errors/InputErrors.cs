@@ -89,3 +89,10 @@ public sealed class InvalidLayerInputException(string input, string reason)
 public sealed class InvalidShardException(string reason)
     : OciException("InvalidShard", OciErrorKind.InvalidArgument,
         $"{reason}. Give -ShardCount N (1 or more) and -ShardIndex I (0 to N-1) together.");
+
+/// <summary>A file the operation would write is already there and -Force was not given.</summary>
+public sealed class FileExistsException(string path)
+    : OciException("FileSystemError", OciErrorKind.ResourceExists, $"'{path}' exists; use -Force to overwrite it.")
+{
+    public string Path { get; } = path;
+}

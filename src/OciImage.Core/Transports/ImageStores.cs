@@ -29,6 +29,10 @@ public static class ImageStores
         _ => OpenRegistry(reference, context),
     };
 
+    /// <summary>Opens a store that must exist, to change it (tag, untag, delete, rebuild): a missing layout is LayoutNotFound, not created.</summary>
+    public static IImageStore OpenForUpdate(Reference reference, StoreContext context) =>
+        reference.IsLayout ? OciLayoutStore.Open(reference.LayoutPath!) : OpenForWrite(reference, context);
+
     public static RegistryStore OpenRegistry(Reference reference, StoreContext context) =>
         new RegistryClient(reference.Registry!, context.Sessions, context.Overrides, context.Log).Repository(reference.Repository!);
 }

@@ -7,6 +7,7 @@ using OciImage.Core.Copy;
 using OciImage.Core.Errors;
 using OciImage.Core.Stores;
 using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -73,47 +74,16 @@ public sealed class CopyOciImageCommand : OciRegistryCmdlet
             ForEachInput(text, () =>
             {
                 var source = ResolveReference(text);
-                var destinationBase = ResolveReference(Destination);
+                var destination = ResolveReference(Destination);
                 var platforms = Platform?.Select(p => Core.Platform.Parse(p)).ToList();
-                var sources = AllTags ? ListTags(source) : new List<Reference> { source };
+                var sources = RunCore((messages, ct) => CopyVerb.SourcesAsync(source, AllTags, SideContext(messages, SourceCredential), ct));
                 foreach (var one in sources)
                 {
-                    ForEachInput(one, () => CopyOne(one, Target(one, destinationBase), platforms));
+                    ForEachInput(one, () => CopyOne(one, CopyVerb.DestinationFor(one, destination), platforms));
                 }
             });
         }
     }
-
-    /// <summary>The destination for one source: its own tag unless the destination names one.</summary>
-    private static Reference Target(Reference source, Reference destination)
-    {
-        if (destination.Tag is not null || destination.Digest is not null)
-        {
-            return destination.WithDigest(null);
-        }
-
-        if (source.Tag is null && !destination.IsLayout)
-        {
-            throw new InvalidReferenceException(destination.ToString(), "the source has no tag to keep; give the destination a :TAG");
-        }
-
-        // A layout may name an image by a whole reference (docker.io/library/app:1.0): a registry takes its tag.
-        return destination.WithTag(destination.IsLayout || source.Tag is null ? source.Tag : Reference.TagOfLayoutName(source.Tag)
-            ?? throw new InvalidReferenceException(destination.ToString(), $"the source's name '{source.Tag}' holds no tag to keep; give the destination a :TAG"));
-    }
-
-    private List<Reference> ListTags(Reference source) => RunCore(async (messages, ct) =>
-    {
-        var repository = source.WithoutIdentifier();
-        using var store = ImageStores.OpenForRead(repository, SideContext(messages, SourceCredential));
-        var tags = new List<Reference>();
-        await foreach (var tag in store.ListTagsAsync(ct).ConfigureAwait(false))
-        {
-            tags.Add(repository.WithTag(tag));
-        }
-
-        return tags;
-    });
 
     private void CopyOne(Reference source, Reference destination, IReadOnlyList<Core.Platform>? platforms)
     {
@@ -130,13 +100,9 @@ public sealed class CopyOciImageCommand : OciRegistryCmdlet
             return;
         }
 
-        var result = RunCore(async (messages, ct) =>
-        {
-            using var from = ImageStores.OpenForRead(source, SideContext(messages, SourceCredential));
-            using var to = ImageStores.OpenForWrite(destination, SideContext(messages, DestinationCredential));
-            var copier = new ImageCopier(from, to, options, messages, new CopyProgressReporter(messages, $"Copying {source} to {destination}"));
-            return await copier.CopyAsync(source, destination, ct).ConfigureAwait(false);
-        });
+        var result = RunCore((messages, ct) => CopyVerb.CopyAsync(
+            source, destination, options, SideContext(messages, SourceCredential), SideContext(messages, DestinationCredential),
+            new CopyProgressReporter(messages, $"Copying {source} to {destination}"), ct));
         WriteObject(new OciCopyResult(result));
     }
 

@@ -50,12 +50,10 @@ public sealed class ExportOciImageCommand : OciRegistryCmdlet
             var path = GetUnresolvedProviderPathFromPSPath(Path);
             if (File.Exists(path) && !Force)
             {
-                throw new IOException($"'{path}' exists; use -Force to overwrite it.");
+                throw new Core.Errors.FileExistsException(path) { Target = path };
             }
 
-            var repoTag = RepoTag ?? (reference.IsLayout
-                ? "image:" + (reference.Tag ?? "latest")
-                : reference.WithoutIdentifier() + ":" + (reference.Tag ?? "latest"));
+            var repoTag = RepoTag ?? ImageArchives.DefaultRepoTag(reference);
             var format = Format == "docker" ? ArchiveFormat.Docker : ArchiveFormat.Oci;
             if (!ShouldProcess(path, $"Export {reference} as a {Format} archive"))
             {

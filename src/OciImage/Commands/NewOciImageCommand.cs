@@ -6,6 +6,7 @@ using OciImage.Core.Images;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -103,61 +104,26 @@ public sealed class NewOciImageCommand : OciComposeCmdlet
                 return;
             }
 
-            var manifest = RunCore(async (messages, ct) =>
+            var request = new NewImageRequest
             {
-                var context = StoreContext(messages);
-                using var target = ComposeTarget.Open(destination, context);
-                var layers = new List<NewLayer>();
-                foreach (var input in inputs)
+                Destination = destination,
+                Base = baseReference,
+                Platform = platform,
+                Subject = subjectReference,
+                Layers = inputs,
+                Files = files ?? new List<string>(),
+                FileMediaType = FileMediaType,
+                Compose = new ComposeRequest
                 {
-                    layers.Add(await input.ResolveAsync(target, ct).ConfigureAwait(false));
-                }
-
-                foreach (var file in files ?? new List<string>())
-                {
-                    layers.Add(NewLayer.FromFile(file, FileMediaType));
-                }
-
-                IImageStore? baseStore = null;
-                ResolvedImage? baseImage = null;
-                ImageConfig? baseConfig = null;
-                if (baseReference is not null)
-                {
-                    baseStore = ImageStores.OpenForRead(baseReference, context);
-                    baseImage = await ImageReader.ResolveImageAsync(baseStore, baseReference, platform, ct).ConfigureAwait(false);
-                    baseConfig = await ImageReader.GetConfigAsync(baseStore, baseImage.Image!, ct).ConfigureAwait(false);
-                }
-
-                Descriptor? subject = null;
-                if (subjectReference is not null)
-                {
-                    using var subjectStore = ImageStores.OpenForRead(subjectReference, context);
-                    subject = (await subjectStore.GetManifestAsync(subjectReference, ct).ConfigureAwait(false)).ToDescriptor();
-                }
-
-                try
-                {
-                    return await ImageComposer.ComposeAsync(new ComposeRequest
-                    {
-                        BaseStore = baseStore,
-                        Base = baseImage,
-                        BaseConfig = baseConfig,
-                        Layers = layers,
-                        Changes = changes,
-                        Created = created,
-                        History = History,
-                        Annotations = annotations,
-                        Style = MediaTypeStyle == "Docker" ? Core.Images.MediaTypeStyle.Docker : Core.Images.MediaTypeStyle.Oci,
-                        ArtifactType = ArtifactType,
-                        Subject = subject,
-                    }, target, destination.Tag, messages, ct).ConfigureAwait(false);
-                }
-                finally
-                {
-                    baseStore?.Dispose();
-                }
-            });
-
+                    Changes = changes,
+                    Created = created,
+                    History = History,
+                    Annotations = annotations,
+                    Style = MediaTypeStyle == "Docker" ? Core.Images.MediaTypeStyle.Docker : Core.Images.MediaTypeStyle.Oci,
+                    ArtifactType = ArtifactType,
+                },
+            };
+            var manifest = RunCore((messages, ct) => ComposeVerb.NewImageAsync(request, StoreContext(messages), ct));
             WriteObject(new OciManifest(new ResolvedImage(destination.WithDigest(manifest.Digest), manifest.ToDescriptor(), manifest, null)));
         });
     }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using OciImage.Core.Stores;
 using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -22,11 +23,7 @@ public sealed class RemoveOciManifestCommand : OciRegistryCmdlet
             ForEachInput(text, () =>
             {
                 var reference = ResolveReference(text);
-                var digest = reference.Digest ?? RunCore(async (messages, ct) =>
-                {
-                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                    return (await store.ResolveAsync(reference, ct).ConfigureAwait(false)).Digest;
-                });
+                var digest = RunCore((messages, ct) => TagVerb.PinAsync(reference, StoreContext(messages), ct));
                 var pinned = reference.WithoutIdentifier().WithDigest(digest);
                 if (!ShouldProcess(pinned.ToString(), "Delete the manifest and every tag that names it"))
                 {
@@ -35,9 +32,8 @@ public sealed class RemoveOciManifestCommand : OciRegistryCmdlet
 
                 RunCore(async (messages, ct) =>
                 {
-                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                    await store.DeleteManifestAsync(digest, ct).ConfigureAwait(false);
-                    return 0;
+                    await TagVerb.DeleteAsync(reference, digest, StoreContext(messages), ct).ConfigureAwait(false);
+                    return true;
                 });
             });
         }

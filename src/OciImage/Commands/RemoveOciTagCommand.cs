@@ -2,6 +2,7 @@ using System.Management.Automation;
 using OciImage.Core.Errors;
 using OciImage.Core.Stores;
 using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -35,9 +36,8 @@ public sealed class RemoveOciTagCommand : OciRegistryCmdlet
 
                 RunCore(async (messages, ct) =>
                 {
-                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                    await store.DeleteTagAsync(reference.Tag, ct).ConfigureAwait(false);
-                    return 0;
+                    await TagVerb.UntagAsync(reference, StoreContext(messages), ct).ConfigureAwait(false);
+                    return true;
                 });
             });
         }

@@ -52,7 +52,7 @@ public sealed class SaveOciBlobCommand : OciRegistryCmdlet
 
             if (File.Exists(target) && !Force)
             {
-                throw new IOException($"'{target}' exists; use -Force to overwrite it.");
+                throw new Core.Errors.FileExistsException(target) { Target = target };
             }
 
             if (!ShouldProcess(target, $"Save blob {digest} of {reference}"))

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using OciImage.Core.Stores;
 using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -35,13 +36,7 @@ public sealed class SetOciTagCommand : OciRegistryCmdlet
                         continue;
                     }
 
-                    var manifest = RunCore(async (messages, ct) =>
-                    {
-                        using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                        var found = await store.GetManifestAsync(reference, ct).ConfigureAwait(false);
-                        await store.TagAsync(found, tag, ct).ConfigureAwait(false);
-                        return found;
-                    });
+                    var manifest = RunCore((messages, ct) => TagVerb.TagAsync(reference, tag, StoreContext(messages), ct));
                     WriteObject(new OciTag(target, tag, manifest.Digest, manifest.MediaType));
                 }
             });

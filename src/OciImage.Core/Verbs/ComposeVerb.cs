@@ -1,0 +1,87 @@
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core.Images;
+using OciImage.Core.Model;
+using OciImage.Core.Stores;
+using OciImage.Core.Transports;
+
+namespace OciImage.Core.Verbs;
+
+/// <summary>
+/// Building images as operations on references: a new image (on a base, with layers, files and a subject, into
+/// any store), and a rebuild of an image on itself with more layers or config changes (Add-OciLayer,
+/// Set-OciImageConfig).
+/// </summary>
+public static class ComposeVerb
+{
+    public static async Task<ImageManifest> NewImageAsync(NewImageRequest request, StoreContext context, CancellationToken cancellationToken)
+    {
+        using var target = ImageStores.OpenForWrite(request.Destination, context);
+        var layers = await ResolveLayersAsync(request.Layers, target, cancellationToken).ConfigureAwait(false);
+        foreach (var file in request.Files)
+        {
+            layers.Add(NewLayer.FromFile(file, request.FileMediaType));
+        }
+
+        Descriptor? subject = null;
+        if (request.Subject is { } subjectReference)
+        {
+            using var subjectStore = ImageStores.OpenForRead(subjectReference, context);
+            subject = (await subjectStore.GetManifestAsync(subjectReference, cancellationToken).ConfigureAwait(false)).ToDescriptor();
+        }
+
+        IImageStore? baseStore = null;
+        try
+        {
+            ResolvedImage? baseImage = null;
+            ImageConfig? baseConfig = null;
+            if (request.Base is { } baseReference)
+            {
+                baseStore = ImageStores.OpenForRead(baseReference, context);
+                baseImage = await ImageReader.ResolveImageAsync(baseStore, baseReference, request.Platform, cancellationToken).ConfigureAwait(false);
+                baseConfig = await ImageReader.GetConfigAsync(baseStore, baseImage.Image!, cancellationToken).ConfigureAwait(false);
+            }
+
+            var compose = request.Compose;
+            return await ImageComposer.ComposeAsync(new ComposeRequest
+            {
+                BaseStore = baseStore,
+                Base = baseImage,
+                BaseConfig = baseConfig,
+                Layers = layers,
+                Changes = compose.Changes,
+                Created = compose.Created,
+                History = compose.History,
+                Annotations = compose.Annotations,
+                Style = compose.Style,
+                ArtifactType = compose.ArtifactType,
+                Subject = subject,
+            }, target, request.Destination.Tag, context.Log, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            baseStore?.Dispose();
+        }
+    }
+
+    /// <summary>Rebuilds the image a reference names on itself, in its store, and points <paramref name="tag"/> at the result.</summary>
+    public static async Task<ImageManifest> RebuildAsync(Reference reference, string tag, Platform? platform, IReadOnlyList<LayerSpec> layerSpecs, ComposeRequest changes, StoreContext context, CancellationToken cancellationToken)
+    {
+        using var store = ImageStores.OpenForUpdate(reference, context);
+        var layers = await ResolveLayersAsync(layerSpecs, store, cancellationToken).ConfigureAwait(false);
+        var request = new ComposeRequest { Layers = layers, Changes = changes.Changes, Created = changes.Created, History = changes.History, Annotations = changes.Annotations };
+        return await ImageComposer.RebuildAsync(store, reference, platform, request, tag, context.Log, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<List<NewLayer>> ResolveLayersAsync(IReadOnlyList<LayerSpec> specs, IImageStore target, CancellationToken cancellationToken)
+    {
+        var layers = new List<NewLayer>();
+        foreach (var spec in specs)
+        {
+            layers.Add(await spec.ResolveAsync(target, cancellationToken).ConfigureAwait(false));
+        }
+
+        return layers;
+    }
+}
