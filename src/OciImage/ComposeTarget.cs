@@ -10,9 +10,6 @@ internal static class ComposeTarget
 {
     public static IImageStore Open(Reference destination, StoreContext context) => ImageStores.OpenForWrite(destination, context);
 
-    /// <summary>The destination reference from -Destination, or from -Layout and -Tag.</summary>
-    public static Reference FromLayout(string layoutPath, string? tag) => Reference.ForLayout(layoutPath, tag);
-
     public static void RequireTagOrLayout(Reference destination)
     {
         if (!destination.IsLocal && destination.Tag is null)

@@ -26,6 +26,13 @@ public abstract class OciCmdlet : PSCmdlet, IDisposable
     /// Runs an engine call to completion. Messages it posts through the <see cref="EngineMessages"/> it is given
     /// are written here, on the pipeline thread, while it runs.
     /// </summary>
+    private protected void RunCore(Func<EngineMessages, CancellationToken, Task> operation) =>
+        RunCore<bool>(async (messages, ct) =>
+        {
+            await operation(messages, ct).ConfigureAwait(false);
+            return true;
+        });
+
     private protected T RunCore<T>(Func<EngineMessages, CancellationToken, Task<T>> operation)
     {
         using var messages = new EngineMessages();

@@ -94,10 +94,10 @@ public abstract class OciComposeCmdlet : OciRegistryCmdlet
     {
         Entrypoint = Entrypoint,
         Command = Command,
-        Environment = StringMap(Environment, "Environment"),
+        Environment = HashtableParameter.Strings(Environment, "Environment"),
         WorkingDirectory = WorkingDirectory,
         User = User,
-        Labels = StringMap(Label, "Label"),
+        Labels = HashtableParameter.Strings(Label, "Label"),
         ExposedPorts = ExposedPort,
         Volumes = Volume,
         StopSignal = StopSignal,
@@ -109,30 +109,6 @@ public abstract class OciComposeCmdlet : OciRegistryCmdlet
 
     protected IReadOnlyDictionary<string, string>? Annotations()
     {
-        var map = StringMap(Annotation, "Annotation");
-        return map?.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!, StringComparer.Ordinal);
-    }
-
-    /// <summary>A hashtable whose values must be strings (or $null): anything else is a clear error.</summary>
-    private static IReadOnlyDictionary<string, string?>? StringMap(Hashtable? table, string parameter)
-    {
-        if (table is null)
-        {
-            return null;
-        }
-
-        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in table)
-        {
-            var value = entry.Value is PSObject ps ? ps.BaseObject : entry.Value;
-            if (value is not null && value is not string)
-            {
-                throw new InvalidMapValueException(parameter, entry.Key?.ToString() ?? string.Empty, value.GetType().Name);
-            }
-
-            result[entry.Key?.ToString() ?? string.Empty] = (string?)value;
-        }
-
-        return result;
+        return HashtableParameter.Annotations(Annotation);
     }
 }

@@ -43,7 +43,14 @@ public sealed class ImageCopier
         _progress = progress;
     }
 
-    public async Task<CopyResult> CopyAsync(Reference from, Reference to, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies what <paramref name="from"/> names to <paramref name="to"/>. Each call runs with state of its own
+    /// (blobs seen, bytes, counts), so one copier may serve several copies, one after another or at once.
+    /// </summary>
+    public Task<CopyResult> CopyAsync(Reference from, Reference to, CancellationToken cancellationToken) =>
+        new ImageCopier(_source, _target, _options, _log, _progress).RunAsync(from, to, cancellationToken);
+
+    private async Task<CopyResult> RunAsync(Reference from, Reference to, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var top = await _source.GetManifestAsync(from, cancellationToken).ConfigureAwait(false);
@@ -112,7 +119,7 @@ public sealed class ImageCopier
         if (_options.Platforms is not { Count: > 0 } wanted)
         {
             var absent = await AbsentChildrenAsync(index.Manifests, cancellationToken).ConfigureAwait(false);
-            var everyPlatform = index.Manifests.Where(m => m.Platform is not null).Select(m => m.Platform!.ToString()).Distinct().ToList();
+            var everyPlatform = index.Platforms().ToList();
             if (absent.Count == 0)
             {
                 return (top, everyPlatform);
@@ -141,7 +148,7 @@ public sealed class ImageCopier
             throw new PlatformNotFoundException(from.ToString(), $"the index lists {Describe(notHeld)} but the source holds no content for {(notHeld.Count == 1 ? "it" : "them")} (a partial export); use -Platform to choose another");
         }
 
-        var names = selected.Select(m => m.Platform!.ToString()).Distinct().ToList();
+        var names = ImageIndex.PlatformsOf(selected).ToList();
         if (_options.Single)
         {
             if (selected.Count != 1)
@@ -371,12 +378,11 @@ public sealed class ImageCopier
         {
             var manifest = await _source.GetManifestAsync(referrer, cancellationToken).ConfigureAwait(false);
             await CopyManifestTreeAsync(manifest, cancellationToken).ConfigureAwait(false);
-            await _target.PutManifestAsync(manifest, null, cancellationToken).ConfigureAwait(false);
-            if (manifest is ImageManifest { Subject: not null } artifact)
-            {
-                await Referrers.RecordAsync(_target, artifact, cancellationToken).ConfigureAwait(false);
-            }
 
+            // Its blobs may race another client's as any manifest's do: the same checked put.
+            await PutManifestAsync(manifest, null, cancellationToken).ConfigureAwait(false);
+            _manifests++;
+            await Referrers.RecordAsync(_target, manifest, cancellationToken).ConfigureAwait(false);
             count++;
         }
 

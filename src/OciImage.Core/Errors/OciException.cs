@@ -14,7 +14,6 @@ public enum OciErrorKind
     ConnectionError,
     LimitsExceeded,
     ResourceExists,
-    OperationStopped,
     NotImplemented,
 }
 

@@ -41,10 +41,6 @@ public sealed class RegistryErrorException(string what, int status, string? code
     public string? Code { get; } = code;
 }
 
-/// <summary>Plain HTTP to a host that is not loopback, without -AllowInsecure.</summary>
-public sealed class InsecureRegistryException(string registry, string detail)
-    : OciException("InsecureRegistryRefused", OciErrorKind.PermissionDenied, $"{registry}: {detail}.");
-
 /// <summary>The registry does not implement an operation (tag deletion, catalog).</summary>
 public sealed class OperationNotSupportedException(string what, string detail)
     : OciException("OperationNotSupported", OciErrorKind.NotImplemented, $"{what} is not supported here: {detail}.");

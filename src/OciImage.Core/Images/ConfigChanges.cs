@@ -29,11 +29,9 @@ public sealed class ConfigChanges
 
     public Platform? Platform { get; init; }
 
-    public string? Author { get; init; }
-
     public bool IsEmpty =>
         Entrypoint is null && Command is null && Environment is null && WorkingDirectory is null && User is null
-        && Labels is null && ExposedPorts is null && Volumes is null && StopSignal is null && Platform is null && Author is null;
+        && Labels is null && ExposedPorts is null && Volumes is null && StopSignal is null && Platform is null;
 
     /// <summary>A short description for the history entry of a metadata-only change.</summary>
     public string Describe()

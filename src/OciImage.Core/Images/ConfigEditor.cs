@@ -56,11 +56,6 @@ public sealed class ConfigEditor
             }
         }
 
-        if (changes.Author is not null)
-        {
-            _root["author"] = changes.Author;
-        }
-
         if (changes.Entrypoint is not null)
         {
             config["Entrypoint"] = Array(changes.Entrypoint);

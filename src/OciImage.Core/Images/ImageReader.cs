@@ -66,7 +66,7 @@ public static class ImageReader
     /// <summary>The platforms of an index, as "linux/amd64, linux/arm64/v8".</summary>
     public static string DescribePlatforms(ImageIndex index)
     {
-        var platforms = index.Manifests.Where(m => m.Platform is not null).Select(m => m.Platform!.ToString()).Distinct().ToList();
+        var platforms = index.Platforms();
         return platforms.Count == 0 ? "no platforms given" : string.Join(", ", platforms);
     }
 

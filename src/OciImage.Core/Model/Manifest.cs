@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -88,4 +89,11 @@ public sealed class ImageIndex : Manifest
 {
     [JsonPropertyName("manifests")]
     public IReadOnlyList<Descriptor> Manifests { get; init; } = Array.Empty<Descriptor>();
+
+    /// <summary>The platforms the entries name, each once, in entry order (linux/amd64, linux/arm64/v8).</summary>
+    public IReadOnlyList<string> Platforms() => PlatformsOf(Manifests);
+
+    /// <summary>The platforms some index entries name, each once, in entry order.</summary>
+    public static IReadOnlyList<string> PlatformsOf(IEnumerable<Descriptor> entries) =>
+        entries.Where(m => m.Platform is not null).Select(m => m.Platform!.ToString()).Distinct().ToList();
 }

@@ -126,6 +126,15 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
     public Task<Descriptor> ResolveAsync(Reference reference, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Resolve(reference));
+    }
+
+    /// <summary>
+    /// Finds the manifest a reference names. Layout files are read synchronously (an async file read costs more
+    /// than it saves), so this is the core that <see cref="ResolveAsync"/> and tab completion share.
+    /// </summary>
+    public Descriptor Resolve(Reference reference)
+    {
         var entries = ReadIndex().Manifests;
         var shown = reference.ToString();
 
@@ -139,11 +148,11 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
 
             if (byDigest.Count > 0)
             {
-                return Task.FromResult(byDigest[0]);
+                return byDigest[0];
             }
 
             // Not a top-level entry, but it may be a child of an index held here.
-            return Task.FromResult(DescribeBlobManifest(reference, digest));
+            return DescribeBlobManifest(reference, digest);
         }
 
         if (reference.Tag is { } tag)
@@ -157,13 +166,13 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
                 throw new ManifestUnknownException(shown, $"tag '{tag}' is not in the layout ({known})") { Target = reference };
             }
 
-            return Task.FromResult(tagged);
+            return tagged;
         }
 
         var images = entries.Where(e => MediaTypes.IsManifest(e.MediaType)).ToList();
         if (images.Count == 1)
         {
-            return Task.FromResult(images[0]);
+            return images[0];
         }
 
         if (images.Count == 0)
@@ -181,7 +190,14 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
         return await GetManifestAsync(descriptor, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<Manifest> GetManifestAsync(Descriptor descriptor, CancellationToken cancellationToken)
+    public Task<Manifest> GetManifestAsync(Descriptor descriptor, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(ReadManifest(descriptor));
+    }
+
+    /// <summary>Reads a manifest or index and verifies its bytes against the descriptor (synchronously: a local file).</summary>
+    public Manifest ReadManifest(Descriptor descriptor)
     {
         var what = $"manifest {descriptor.Digest} in {Root}";
         if (descriptor.Size > Manifest.MaxSize)
@@ -189,8 +205,7 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
             throw new ManifestTooLargeException(what, descriptor.Size, Manifest.MaxSize);
         }
 
-        var raw = await ReadBlobBytesAsync(descriptor.Digest, Manifest.MaxSize, what, cancellationToken).ConfigureAwait(false);
-        return ManifestParser.ParseVerified(raw, descriptor, what);
+        return ManifestParser.ParseVerified(ReadBlobBytes(descriptor.Digest, Manifest.MaxSize, what), descriptor, what);
     }
 
     public Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken cancellationToken)
@@ -443,7 +458,7 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
     {
     }
 
-    private async Task<byte[]> ReadBlobBytesAsync(Digest digest, long limit, string what, CancellationToken cancellationToken)
+    private byte[] ReadBlobBytes(Digest digest, long limit, string what)
     {
         var path = BlobPath(digest);
         var info = new FileInfo(path);
@@ -457,21 +472,7 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
             throw new ManifestTooLargeException(what, info.Length, limit);
         }
 
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: false);
-        var buffer = new byte[info.Length];
-        var offset = 0;
-        while (offset < buffer.Length)
-        {
-            var n = await file.ReadAsync(buffer, offset, buffer.Length - offset, cancellationToken).ConfigureAwait(false);
-            if (n == 0)
-            {
-                break;
-            }
-
-            offset += n;
-        }
-
-        return offset == buffer.Length ? buffer : buffer.Take(offset).ToArray();
+        return File.ReadAllBytes(path);
     }
 
     /// <summary>Describes a manifest blob that index.json does not list (a platform child of an index).</summary>
@@ -484,7 +485,7 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
         }
 
         var what = $"manifest {digest} in {Root}";
-        var raw = ReadBlobBytesAsync(digest, Manifest.MaxSize, what, CancellationToken.None).GetAwaiter().GetResult();
+        var raw = ReadBlobBytes(digest, Manifest.MaxSize, what);
         var manifest = ManifestParser.ParseVerified(raw, new Descriptor { Digest = digest, Size = raw.Length }, what);
         return manifest.ToDescriptor();
     }

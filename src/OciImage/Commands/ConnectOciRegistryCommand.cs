@@ -71,7 +71,6 @@ public sealed class ConnectOciRegistryCommand : OciCmdlet
                 RunCore(async (messages, ct) =>
                 {
                     await new RegistryClient(registry, trial, null, messages).PingAsync(ct).ConfigureAwait(false);
-                    return 0;
                 });
             }
 

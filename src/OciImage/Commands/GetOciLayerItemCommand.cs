@@ -90,8 +90,6 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
                         messages.Emit(new OciLayerItem(item, i, layers[i].Digest));
                     }
                 }
-
-                return 0;
             });
         });
     }

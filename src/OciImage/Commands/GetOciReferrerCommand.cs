@@ -39,8 +39,6 @@ public sealed class GetOciReferrerCommand : OciRegistryCmdlet
                             messages.Emit(new OciDescriptor(reference.WithoutIdentifier().WithDigest(referrer.Digest), referrer));
                         }
                     }
-
-                    return 0;
                 });
             });
         }

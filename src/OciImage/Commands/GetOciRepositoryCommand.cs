@@ -67,8 +67,6 @@ public sealed class GetOciRepositoryCommand : OciRegistryCmdlet
                             messages.Emit(new OciRepository(registry, name));
                         }
                     }
-
-                    return 0;
                 });
             });
         }

@@ -47,8 +47,6 @@ public sealed class GetOciTagCommand : OciRegistryCmdlet
                     {
                         Emit(messages, pattern, new OciTag(reference, tagged.Tag, tagged.Manifest?.Digest, tagged.Manifest?.MediaType));
                     }
-
-                    return 0;
                 });
             });
         }

@@ -88,7 +88,7 @@ public sealed class NewOciImageCommand : OciComposeCmdlet
         ForEachInput(Destination ?? Layout, () =>
         {
             var destination = ParameterSetName == LayoutSet
-                ? ComposeTarget.FromLayout(GetUnresolvedProviderPathFromPSPath(Layout), Tag)
+                ? Reference.ForLayout(GetUnresolvedProviderPathFromPSPath(Layout), Tag)
                 : ResolveReference(Destination!);
             ComposeTarget.RequireTagOrLayout(destination);
             var platform = ParsePlatform(Platform);

@@ -69,13 +69,13 @@ public sealed class NewOciIndexCommand : OciRegistryCmdlet
         ForEachInput(Destination ?? Layout, () =>
         {
             var destination = ParameterSetName == LayoutSet
-                ? ComposeTarget.FromLayout(GetUnresolvedProviderPathFromPSPath(Layout), Tag)
+                ? Reference.ForLayout(GetUnresolvedProviderPathFromPSPath(Layout), Tag)
                 : ResolveReference(Destination!);
             ComposeTarget.RequireTagOrLayout(destination);
             var manifests = _manifests.Select(ResolveReference).ToList();
             var baseReference = Base is null ? null : ResolveReference(Base);
             var remove = RemovePlatform?.Select(p => Platform.Parse(p)).ToList();
-            var annotations = Annotation?.Cast<System.Collections.DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? string.Empty);
+            var annotations = HashtableParameter.Annotations(Annotation);
             if (!ShouldProcess(destination.ToString(), $"Write an index of {manifests.Count} images"))
             {
                 return;

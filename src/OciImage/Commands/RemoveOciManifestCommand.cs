@@ -33,7 +33,6 @@ public sealed class RemoveOciManifestCommand : OciRegistryCmdlet
                 RunCore(async (messages, ct) =>
                 {
                     await TagVerb.DeleteAsync(reference, digest, StoreContext(messages), ct).ConfigureAwait(false);
-                    return true;
                 });
             });
         }

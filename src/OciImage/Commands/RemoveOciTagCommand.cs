@@ -37,7 +37,6 @@ public sealed class RemoveOciTagCommand : OciRegistryCmdlet
                 RunCore(async (messages, ct) =>
                 {
                     await TagVerb.UntagAsync(reference, StoreContext(messages), ct).ConfigureAwait(false);
-                    return true;
                 });
             });
         }

@@ -67,7 +67,6 @@ public sealed class SaveOciBlobCommand : OciRegistryCmdlet
                     ?? throw new Core.Errors.BlobUnknownException(reference.ToString(), digest);
                 var descriptor = new Descriptor { MediaType = "application/octet-stream", Digest = digest, Size = size };
                 await BlobDownloader.SaveAsync(store, descriptor, target, null, ct).ConfigureAwait(false);
-                return 0;
             });
             WriteObject(new FileInfo(target));
         });

@@ -42,9 +42,9 @@ public sealed class PlatformCompleter : IArgumentCompleter
         try
         {
             using var store = OciLayoutStore.Open(reference.LayoutPath!);
-            var manifest = store.GetManifestAsync(reference, System.Threading.CancellationToken.None).GetAwaiter().GetResult();
+            var manifest = store.ReadManifest(store.Resolve(reference));
             return manifest is ImageIndex index
-                ? index.Manifests.Where(m => m.Platform is not null).Select(m => m.Platform!.ToString()).Distinct().ToList()
+                ? index.Platforms()
                 : null;
         }
         catch (Core.Errors.OciException)
