@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 
 namespace OciImage.Core.IO;
 
+/// <summary>The file type bits of an lstat mode.</summary>
 public enum UnixFileType
 {
     Regular,

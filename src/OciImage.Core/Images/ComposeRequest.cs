@@ -5,6 +5,7 @@ using OciImage.Core.Stores;
 
 namespace OciImage.Core.Images;
 
+/// <summary>Which media types a composed image uses: OCI's, or Docker's v2 schema 2.</summary>
 public enum MediaTypeStyle
 {
     Oci,

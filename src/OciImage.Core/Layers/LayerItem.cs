@@ -2,6 +2,7 @@ using System;
 
 namespace OciImage.Core.Layers;
 
+/// <summary>The kind of a layer entry, from its tar type flag and OCI whiteout names.</summary>
 public enum LayerItemType
 {
     File,

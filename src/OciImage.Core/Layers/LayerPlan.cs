@@ -2,6 +2,7 @@ using System.Collections.Generic;
 
 namespace OciImage.Core.Layers;
 
+/// <summary>What a planned layer entry becomes in the tar.</summary>
 public enum PlannedKind
 {
     Directory,

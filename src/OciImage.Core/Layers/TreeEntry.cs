@@ -1,5 +1,6 @@
 namespace OciImage.Core.Layers;
 
+/// <summary>The kind of a file in a source tree, as lstat sees it.</summary>
 public enum TreeEntryType
 {
     File,

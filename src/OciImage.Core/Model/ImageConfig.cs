@@ -150,6 +150,7 @@ public sealed class ContainerConfig
     public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
+/// <summary>The config's rootfs: the DiffIDs of the layers, in order (the digests of their uncompressed tars).</summary>
 public sealed class RootFs
 {
     [JsonPropertyName("type")]
@@ -159,6 +160,7 @@ public sealed class RootFs
     public IReadOnlyList<Digest> DiffIds { get; init; } = Array.Empty<Digest>();
 }
 
+/// <summary>One line of an image's history: what made a layer (or a metadata-only change, EmptyLayer).</summary>
 public sealed class HistoryEntry
 {
     [JsonPropertyName("created")]

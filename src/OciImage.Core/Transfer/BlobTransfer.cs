@@ -7,6 +7,7 @@ using OciImage.Core.Stores;
 
 namespace OciImage.Core.Transfer;
 
+/// <summary>How a blob got to the destination: it was there, the store reused it (a mount), or its bytes were copied.</summary>
 public enum BlobOutcome
 {
     Skipped,
