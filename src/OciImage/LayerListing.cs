@@ -8,9 +8,11 @@ namespace OciImage;
 /// <summary>Joins a manifest's layer descriptors with the config's DiffIDs and history, in layer order.</summary>
 internal static class LayerListing
 {
-    public static IReadOnlyList<OciLayer> Describe(ResolvedImage image, ImageConfig config, ILocalBlobs? layout)
+    public static IReadOnlyList<OciLayer> Describe(ImageHandle image)
     {
-        var layers = image.Image!.Layers;
+        var config = image.Config;
+        var layout = image.Store as ILocalBlobs;
+        var layers = image.Manifest.Layers;
         var diffIds = config.RootFs.DiffIds;
         var history = config.LayerHistory();
         var result = new List<OciLayer>(layers.Count);

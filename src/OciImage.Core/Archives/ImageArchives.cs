@@ -80,10 +80,10 @@ public static class ImageArchives
 
     private static async Task<Digest> WriteDockerFolderAsync(IImageStore source, Reference reference, string work, Platform? platform, string? repoTag, CancellationToken cancellationToken)
     {
-        var image = await ImageReader.ResolveImageAsync(source, reference, platform, cancellationToken).ConfigureAwait(false);
+        var image = await ImageHandle.OpenAsync(source, reference, platform, cancellationToken).ConfigureAwait(false);
         var writer = new DockerSaveWriter(work);
-        await writer.AddAsync(source, image.Image!, repoTag is null ? Array.Empty<string>() : new[] { repoTag }, cancellationToken).ConfigureAwait(false);
+        await writer.AddAsync(source, image.Manifest, repoTag is null ? Array.Empty<string>() : new[] { repoTag }, cancellationToken).ConfigureAwait(false);
         writer.Finish();
-        return image.Image!.Digest;
+        return image.Manifest.Digest;
     }
 }

@@ -15,11 +15,8 @@ public enum MediaTypeStyle
 /// <summary>Everything an image is composed from: an optional base, new layers, config changes, and metadata.</summary>
 public sealed class ComposeRequest
 {
-    public IImageStore? BaseStore { get; init; }
-
-    public ResolvedImage? Base { get; init; }
-
-    public ImageConfig? BaseConfig { get; init; }
+    /// <summary>The image to build on, with its store (its layers are reused from there).</summary>
+    public ImageHandle? Base { get; init; }
 
     public IReadOnlyList<NewLayer> Layers { get; init; } = Array.Empty<NewLayer>();
 

@@ -40,13 +40,10 @@ public static class ImageComposer
     /// </summary>
     public static async Task<ImageManifest> RebuildAsync(IImageStore store, Reference reference, Platform? platform, ComposeRequest changes, string tag, IEngineLog log, CancellationToken cancellationToken)
     {
-        var image = await ImageReader.ResolveImageAsync(store, reference, platform, cancellationToken).ConfigureAwait(false);
-        var config = await ImageReader.GetConfigAsync(store, image.Image!, cancellationToken).ConfigureAwait(false);
+        var image = await ImageHandle.OpenAsync(store, reference, platform, cancellationToken).ConfigureAwait(false);
         var request = new ComposeRequest
         {
-            BaseStore = store,
             Base = image,
-            BaseConfig = config,
             Layers = changes.Layers,
             Changes = changes.Changes,
             Created = changes.Created,
@@ -59,8 +56,8 @@ public static class ImageComposer
 
     private static async Task<ImageManifest> ComposeImageAsync(ComposeRequest request, IImageStore target, IEngineLog log, CancellationToken cancellationToken)
     {
-        var platform = request.Changes.Platform ?? request.BaseConfig?.Platform ?? new Platform("linux", "amd64");
-        var editor = ConfigEditor.FromBase(request.BaseConfig, platform);
+        var platform = request.Changes.Platform ?? request.Base?.Config.Platform ?? new Platform("linux", "amd64");
+        var editor = ConfigEditor.FromBase(request.Base?.Config, platform);
         editor.SetCreated(request.Created);
         editor.Apply(request.Changes);
         if (!request.Changes.IsEmpty && (request.Layers.Count == 0 || request.History is null))
@@ -68,10 +65,10 @@ public static class ImageComposer
             editor.AddHistory(request.History ?? request.Changes.Describe(), request.Created, null, emptyLayer: true);
         }
 
-        var baseLayers = request.Base?.Image?.Layers ?? Array.Empty<Descriptor>();
+        var baseLayers = request.Base?.Manifest.Layers ?? Array.Empty<Descriptor>();
         foreach (var layer in baseLayers)
         {
-            await BlobTransfer.EnsureAsync(request.BaseStore!, target, layer, log, null, cancellationToken).ConfigureAwait(false);
+            await BlobTransfer.EnsureAsync(request.Base!.Store, target, layer, log, null, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var layer in request.Layers)

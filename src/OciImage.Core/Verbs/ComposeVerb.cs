@@ -34,21 +34,17 @@ public static class ComposeVerb
         IImageStore? baseStore = null;
         try
         {
-            ResolvedImage? baseImage = null;
-            ImageConfig? baseConfig = null;
+            ImageHandle? baseImage = null;
             if (request.Base is { } baseReference)
             {
                 baseStore = ImageStores.OpenForRead(baseReference, context);
-                baseImage = await ImageReader.ResolveImageAsync(baseStore, baseReference, request.Platform, cancellationToken).ConfigureAwait(false);
-                baseConfig = await ImageReader.GetConfigAsync(baseStore, baseImage.Image!, cancellationToken).ConfigureAwait(false);
+                baseImage = await ImageHandle.OpenAsync(baseStore, baseReference, request.Platform, cancellationToken).ConfigureAwait(false);
             }
 
             var compose = request.Compose;
             return await ImageComposer.ComposeAsync(new ComposeRequest
             {
-                BaseStore = baseStore,
                 Base = baseImage,
-                BaseConfig = baseConfig,
                 Layers = layers,
                 Changes = compose.Changes,
                 Created = compose.Created,

@@ -48,8 +48,8 @@ public sealed class ExpandOciImageCommand : OciRegistryCmdlet
             RunCore(async (messages, ct) =>
             {
                 using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                var image = await ImageReader.ResolveImageAsync(store, reference, platform, ct).ConfigureAwait(false);
-                return await ImageExpander.ExpandAsync(store, image.Image!, destination, MaxSize, messages, ct).ConfigureAwait(false);
+                var image = await ImageHandle.OpenAsync(store, reference, platform, ct).ConfigureAwait(false);
+                return await ImageExpander.ExpandAsync(store, image.Manifest, destination, MaxSize, messages, ct).ConfigureAwait(false);
             });
             WriteObject(new DirectoryInfo(destination));
         });

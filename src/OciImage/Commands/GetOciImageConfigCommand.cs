@@ -34,12 +34,12 @@ public sealed class GetOciImageConfigCommand : OciRegistryCmdlet
             {
                 var reference = ResolveReference(text);
                 var platform = ParsePlatform(Platform);
-                var (image, config) = RunCore(async (messages, ct) =>
+                var image = RunCore(async (messages, ct) =>
                 {
                     using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                    var resolved = await ImageReader.ResolveImageAsync(store, reference, platform, ct).ConfigureAwait(false);
-                    return (resolved, await ImageReader.GetConfigAsync(store, resolved.Image!, ct).ConfigureAwait(false));
+                    return await ImageHandle.OpenAsync(store, reference, platform, ct).ConfigureAwait(false);
                 });
+                var config = image.Config;
 
                 if (Raw)
                 {

@@ -33,9 +33,7 @@ public sealed class GetOciLayerCommand : OciRegistryCmdlet
                 var layers = RunCore(async (messages, ct) =>
                 {
                     using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                    var image = await ImageReader.ResolveImageAsync(store, reference, platform, ct).ConfigureAwait(false);
-                    var config = await ImageReader.GetConfigAsync(store, image.Image!, ct).ConfigureAwait(false);
-                    return LayerListing.Describe(image, config, store as ILocalBlobs);
+                    return LayerListing.Describe(await ImageHandle.OpenAsync(store, reference, platform, ct).ConfigureAwait(false));
                 });
 
                 WriteObject(layers, enumerateCollection: true);
