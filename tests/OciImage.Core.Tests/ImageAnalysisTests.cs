@@ -236,6 +236,51 @@ public sealed class ImageAnalysisTests : IDisposable
             result.Select(r => $"{r.Change} {r.MatchedBy} {r.Reference?.Index.ToString() ?? "-"} {r.Difference?.Index.ToString() ?? "-"}"));
     }
 
+    [ToolFact("umoci")]
+    public void AnImageUmociRepackedWithWhiteoutsGivesDivesFigures()
+    {
+        // umoci writes the whiteouts: insert a tree, unpack it, delete a file and a directory, chmod a file, add
+        // one, repack. Layer 0: app/, app/big 1000, app/keep 10, app/cache/, app/cache/a 300, app/cache/b 200.
+        // Layer 1: app/, app/.wh.big, app/.wh.cache, app/keep 10 (mode 0700), app/new 90.
+        var layout = _temp.Combine("umoci");
+        var source = _temp.Combine("src", "app");
+        System.IO.Directory.CreateDirectory(System.IO.Path.Combine(source, "cache"));
+        System.IO.File.WriteAllBytes(System.IO.Path.Combine(source, "big"), new byte[1000]);
+        System.IO.File.WriteAllText(System.IO.Path.Combine(source, "keep"), "0123456789");
+        System.IO.File.WriteAllBytes(System.IO.Path.Combine(source, "cache", "a"), new byte[300]);
+        System.IO.File.WriteAllBytes(System.IO.Path.Combine(source, "cache", "b"), new byte[200]);
+        ExternalTool.Run("umoci", "init", "--layout", layout);
+        ExternalTool.Run("umoci", "new", "--image", layout + ":v1");
+        ExternalTool.Run("umoci", "insert", "--image", layout + ":v1", source, "/app");
+        var bundle = _temp.Combine("bundle");
+        ExternalTool.Run("umoci", "unpack", "--rootless", "--image", layout + ":v1", bundle);
+        var app = System.IO.Path.Combine(bundle, "rootfs", "app");
+        System.IO.File.Delete(System.IO.Path.Combine(app, "big"));
+        System.IO.Directory.Delete(System.IO.Path.Combine(app, "cache"), recursive: true);
+        System.IO.File.SetUnixFileMode(System.IO.Path.Combine(app, "keep"), System.IO.UnixFileMode.UserRead | System.IO.UnixFileMode.UserWrite | System.IO.UnixFileMode.UserExecute);
+        System.IO.File.WriteAllBytes(System.IO.Path.Combine(app, "new"), new byte[90]);
+        ExternalTool.Run("umoci", "repack", "--image", layout + ":v2", bundle);
+
+        using var store = OciLayoutStore.Open(layout);
+        var v2 = Reference.Parse($"oci:{layout}:v2");
+        var analysis = ImageAnalyzer.AnalyzeAsync(store, v2, null, new AnalysisOptions { HashContent = true }, NullEngineLog.Instance, CancellationToken.None).GetAwaiter().GetResult();
+        Assert.Equal((0.0 + 10 + 300 + 200 + 500 + 90) / (1000 + 20 + 300 + 200 + 500 + 90), analysis.Efficiency);
+        Assert.Equal(1020, analysis.WastedBytes);
+        Assert.Equal(100, analysis.UserSize);
+        Assert.Equal(10.2, analysis.WastedPercent, 12);
+        Assert.Equal(new[] { ("/app/big", 1000L), ("/app/keep", 20L) }, analysis.Inefficiencies.Select(i => (i.Path, i.CumulativeSize)));
+        Assert.Equal(new[] { "/app", "/app/keep", "/app/new" }, analysis.FileSystem.Entries().Select(e => e.Path));
+        Assert.Equal((3, 1500L), (analysis.Layers[1].Changes.FilesRemoved, analysis.Layers[1].Changes.BytesRemoved));
+
+        var v1 = ImageAnalyzer.AnalyzeAsync(store, Reference.Parse($"oci:{layout}:v1"), null, new AnalysisOptions { HashContent = true }, NullEngineLog.Instance, CancellationToken.None).GetAwaiter().GetResult();
+        var differences = ImageComparer.CompareFiles(v1.FileSystem.Entries(), analysis.FileSystem.Entries(), null);
+        Assert.Equal(new[]
+            {
+                "/app/big Removed", "/app/cache Removed", "/app/cache/a Removed", "/app/cache/b Removed", "/app/keep ModeChanged", "/app/new Added",
+            },
+            differences.Select(d => d.Path + " " + d.Change));
+    }
+
     private ImageAnalysis Analyse(params HostileTar[] layers) => Analyse(false, layers);
 
     private ImageAnalysis Analyse(bool hashContent, params HostileTar[] layers)
