@@ -20,7 +20,7 @@ public sealed class OciImageMeasurement
         Efficiency = analysis.Efficiency;
         WastedBytes = analysis.WastedBytes;
         UserSize = analysis.UserSize;
-        WastedPercent = analysis.WastedPercent;
+        WastedPercent = analysis.UserSize == 0 ? null : analysis.WastedPercent;
         Layers = analysis.Layers.Select(l => new OciLayerMeasurement(Reference, l)).ToArray();
         Inefficiencies = analysis.Inefficiencies.Select(i => new OciInefficiency(Reference, i)).ToArray();
         Notes = analysis.Notes.ToArray();
@@ -52,8 +52,12 @@ public sealed class OciImageMeasurement
     /// <summary>dive's user size: Σ of the sizes of the layers above the first.</summary>
     public long UserSize { get; }
 
-    /// <summary>dive's wasted percent, as a fraction (0.1 is 10%): WastedBytes ÷ UserSize; NaN when both are 0.</summary>
-    public double WastedPercent { get; }
+    /// <summary>
+    /// dive's wasted percent, as a fraction (0.1 is 10%): WastedBytes ÷ UserSize. Null when UserSize is 0 (a one-layer
+    /// image): dive divides by zero there, which passes its percent rule when nothing is wasted and fails it otherwise,
+    /// and Test-OciImage -MaximumWastedPercent does the same.
+    /// </summary>
+    public double? WastedPercent { get; }
 
     public int LayerCount => Layers.Length;
 
