@@ -13,6 +13,7 @@
     FormatsToProcess     = @('OciImage.format.ps1xml')
     CmdletsToExport      = @(
         'Add-OciLayer'
+        'Compare-OciImage'
         'Connect-OciRegistry'
         'Copy-OciImage'
         'Disconnect-OciRegistry'
@@ -27,6 +28,7 @@
         'Get-OciRepository'
         'Get-OciTag'
         'Import-OciImage'
+        'Measure-OciImage'
         'New-OciImage'
         'New-OciIndex'
         'New-OciLayer'

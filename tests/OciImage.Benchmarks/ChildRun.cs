@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using OciImage.Core;
+using OciImage.Core.Analysis;
 using OciImage.Core.Copy;
 using OciImage.Core.Images;
 using OciImage.Core.Layers;
@@ -56,6 +57,15 @@ public static class ChildRun
                 {
                     var resolved = ImageReader.ResolveImageAsync(store, image, null, token).GetAwaiter().GetResult();
                     ImageExpander.ExpandAsync(store, resolved.Image!, args[2], ImageExpander.DefaultMaxSize, NullEngineLog.Instance, token).GetAwaiter().GetResult();
+                }
+
+                return 0;
+            case "analyse":
+                var analysed = Reference.Parse(args[1]);
+                using (var store = ImageStores.OpenForRead(analysed, context))
+                {
+                    var analysis = ImageAnalyzer.AnalyzeAsync(store, analysed, null, new AnalysisOptions(), NullEngineLog.Instance, token).GetAwaiter().GetResult();
+                    Console.Error.WriteLine($"efficiency {analysis.Efficiency}, wasted {analysis.WastedBytes} bytes, {analysis.FileCount} files");
                 }
 
                 return 0;

@@ -135,19 +135,22 @@ public sealed class DataSet : IDisposable
             .Concat(new[] { 1, 2 }.Select(seed => (Path: RandomTree("random" + seed, seed, Quick ? 1 << 20 : 200L << 20), Destination: "/blobs/" + seed)))
             .ToList();
         Compose("big", parts);
+
+        // The same files in zstd layers: analysing a local layout is bound by decompression, gzip or zstd.
+        Compose("big-zstd", parts, LayerCompression.Zstd);
     }
 
     /// <summary>One layer holding one 1 GiB random file, tagged huge: what peak memory is measured on.</summary>
     private void BuildHugeImage() => Compose("huge", new[] { (Path: RandomTree("huge", 3, HugeLayerBytes), Destination: "/huge") });
 
-    private void Compose(string tag, IEnumerable<(string Path, string Destination)> parts)
+    private void Compose(string tag, IEnumerable<(string Path, string Destination)> parts, LayerCompression compression = LayerCompression.Gzip)
     {
         var layers = new List<TestImages.Layer>();
         using (var store = OciLayoutStore.OpenOrCreate(Layout))
         {
             foreach (var (path, destination) in parts)
             {
-                var built = LayerBuilder.BuildIntoLayout(path, new LayerBuildOptions { Destination = destination }, store, CancellationToken.None);
+                var built = LayerBuilder.BuildIntoLayout(path, new LayerBuildOptions { Destination = destination, Compression = compression }, store, CancellationToken.None);
                 layers.Add(new TestImages.Layer(built.Digest.ToString(), built.DiffId.ToString(), built.Size, built.MediaType));
             }
         }

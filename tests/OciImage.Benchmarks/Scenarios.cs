@@ -1,5 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
+using System.Text.Json;
 using OciImage.TestKit;
 
 namespace OciImage.Benchmarks;
@@ -7,6 +9,19 @@ namespace OciImage.Benchmarks;
 /// <summary>The scenarios of the benchmark issue, each against what users would use instead.</summary>
 public static class Scenarios
 {
+    /// <summary>A shell command that decompresses every layer of a layout image at once, each by its own process.</summary>
+    private static string DecompressAll(string layout, string tag, string tool)
+    {
+        string Blob(string digest) => Path.Combine(layout, "blobs", "sha256", digest.Substring("sha256:".Length));
+        using var index = JsonDocument.Parse(File.ReadAllText(Path.Combine(layout, "index.json")));
+        var manifest = index.RootElement.GetProperty("manifests").EnumerateArray()
+            .First(m => m.TryGetProperty("annotations", out var a) && a.TryGetProperty("org.opencontainers.image.ref.name", out var n) && n.GetString() == tag)
+            .GetProperty("digest").GetString()!;
+        using var image = JsonDocument.Parse(File.ReadAllText(Blob(manifest)));
+        var layers = image.RootElement.GetProperty("layers").EnumerateArray().Select(l => Blob(l.GetProperty("digest").GetString()!));
+        return "(" + string.Concat(layers.Select(l => $"{tool} -dc \"{l}\" > /dev/null & ")) + "wait)";
+    }
+
     public static IReadOnlyList<Scenario> All(DataSet data, string self)
     {
         var tls = "--src-tls-verify=false --dest-tls-verify=false";
@@ -71,6 +86,22 @@ public static class Scenarios
                 .Add("OciImage engine", () => Engine($"expand oci:{data.Layout}:big \"{expanded}\""))
                 .Add("OciImage cmdlet", () => Cmdlet($"Expand-OciImage oci:{data.Layout}:big '{expanded}'"))
                 .Add("umoci unpack", () => $"umoci unpack --rootless --image \"{data.Layout}:big\" \"{expanded}\""),
+
+            // Issue 16: analysis reads each layer once, entries only; from a registry it should cost no more than
+            // downloading the image (1.2x skopeo copy to a layout at most), from a layout no more than decompressing it.
+            new Scenario("analyse", "Measure-OciImage of the 5-layer image in a registry (peer: downloading it)")
+                { Reset = () => { Clear(pulled); Directory.CreateDirectory(Path.GetDirectoryName(pulled)!); } }
+                .Add("OciImage engine", () => Engine($"analyse {data.Source.Host}/big/app:1"))
+                .Add("OciImage cmdlet", () => Cmdlet($"Measure-OciImage {data.Source.Host}/big/app:1"))
+                .Add("skopeo copy", () => $"skopeo copy --quiet {tls} docker://{data.Source.Host}/big/app:1 oci:{pulled}:1"),
+            new Scenario("analyse-layout", "Measure-OciImage of the image in a layout, gzip layers (peer: decompressing every layer, in parallel)")
+                .Add("OciImage engine", () => Engine($"analyse oci:{data.Layout}:big"))
+                .Add("OciImage cmdlet", () => Cmdlet($"Measure-OciImage oci:{data.Layout}:big"))
+                .Add("gzip -dc, parallel", () => DecompressAll(data.Layout, "big", "gzip")),
+            new Scenario("analyse-zstd", "Measure-OciImage of the image in a layout, zstd layers (peer: decompressing every layer, in parallel)")
+                .Add("OciImage engine", () => Engine($"analyse oci:{data.Layout}:big-zstd"))
+                .Add("OciImage cmdlet", () => Cmdlet($"Measure-OciImage oci:{data.Layout}:big-zstd"))
+                .Add("zstd -dc, parallel", () => DecompressAll(data.Layout, "big-zstd", "zstd")),
         };
         return list;
     }

@@ -16,7 +16,7 @@ public sealed class BenchmarkSmokeTests
         Assert.True(File.Exists("/usr/bin/time"), "GNU time is needed (.ci/run installs it)");
         var result = ExternalTool.TryRun("dotnet", RepoPaths.BuiltProgram("OciImage.Benchmarks"), "--quick");
         Assert.True(result.ExitCode == 0, result.StdOut + result.StdErr);
-        foreach (var scenario in new[] { "layer-build", "copy", "pull", "push", "recopy", "tags", "huge-pull", "huge-copy", "expand", "import" })
+        foreach (var scenario in new[] { "layer-build", "copy", "pull", "push", "recopy", "tags", "huge-pull", "huge-copy", "expand", "analyse", "analyse-layout", "analyse-zstd", "import" })
         {
             Assert.Contains(scenario + ":", result.StdOut);
         }

@@ -33,6 +33,15 @@ public sealed class CookbookTests : IDisposable
         _registry.PushWithSkopeo($"oci:{layout}:v1", "team/app:v1");
         _registry.PushWithSkopeo($"oci:{layout}:v2", "team/app:v2");
         _registry.PushWithSkopeo($"oci:{layout}:v2", "staging/app:candidate");
+
+        // 1.4 and 1.5 for the analysis recipes: 1.5 deletes in its second layer a file its first one added.
+        _registry.PushWithSkopeo($"oci:{layout}:v1", "team/app:1.4");
+        TestImages.Compose(layout, "wasteful", new[]
+        {
+            TestImages.AddTarLayer(layout, new HostileTar().Directory("a/").File("a/big", 1000).File("a/keep", 10).ToArray()),
+            TestImages.AddTarLayer(layout, new HostileTar().Directory("a/").Whiteout("a/big").File("a/new", 90).ToArray()),
+        });
+        _registry.PushWithSkopeo($"oci:{layout}:wasteful", "team/app:1.5");
         Directory.CreateDirectory(_temp.Combine("work", "site"));
         File.WriteAllText(_temp.Combine("work", "site", "index.html"), "<h1>hello</h1>");
     }
@@ -48,7 +57,7 @@ public sealed class CookbookTests : IDisposable
     public void MirrorCopiesEveryTag()
     {
         Run("mirror");
-        Assert.Equal(new[] { "v1", "v2" }, Tags(_mirror!, "team/app"));
+        Assert.Equal(new[] { "1.4", "1.5", "v1", "v2" }, Tags(_mirror!, "team/app"));
     }
 
     [ToolFact("docker-registry", "skopeo", "umoci")]
@@ -89,6 +98,43 @@ public sealed class CookbookTests : IDisposable
     {
         Run("airgap");
         Assert.Equal(Digest(_registry!, "team/app:v1"), Digest(_registry!, "airgapped/app:v1"));
+    }
+
+    [ToolFact("docker-registry", "skopeo", "umoci")]
+    public void GateFailsTheWastefulImageAndPassesTheOther()
+    {
+        var failed = RunWithErrors("gate");
+        var error = Assert.Single(failed.Errors);
+        Assert.Equal("ImageInefficient,OciImage.Commands.TestOciImageCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("highestUserWastedPercent", error.ToString());
+
+        var passed = RunWithErrors("gate", script => script.Replace("team/app:1.5", "team/app:v2"));
+        Assert.Empty(passed.Errors);
+        Assert.Equal("OciImageMeasurement", Assert.Single(passed.Output).BaseObject.GetType().Name);
+    }
+
+    [ToolFact("docker-registry", "skopeo", "umoci")]
+    public void DiffListsWhatChangedPathByPath()
+    {
+        Assert.Equal(new[] { "Added        /a", "Added        /a/keep", "Added        /a/new", "Removed      /app", "Removed      /app/a.txt" }, Run("diff"));
+    }
+
+    private ScriptResult RunWithErrors(string recipe, Func<string, string>? adjust = null)
+    {
+        var script = Recipe(recipe, adjust);
+        using var host = new PowerShellHost(_temp.Combine("work"));
+        return host.Run(script);
+    }
+
+    private string Recipe(string recipe, Func<string, string>? adjust)
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var match = Regex.Match(readme, $@"<!-- tested: cookbook-{recipe} -->\s*```powershell\n(?<code>.*?)```", RegexOptions.Singleline);
+        Assert.True(match.Success, $"the README has no cookbook-{recipe} recipe");
+        var script = match.Groups["code"].Value
+            .Replace("registry.example.com", _registry!.Host)
+            .Replace("mirror.example.com", _mirror!.Host);
+        return adjust?.Invoke(script) ?? script;
     }
 
     private List<string> Run(string recipe, Func<string, string>? adjust = null)

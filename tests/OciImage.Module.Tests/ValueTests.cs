@@ -31,7 +31,12 @@ public sealed class ValueTests : IClassFixture<LayoutFixture>
         "$all.OciLayerItem = @(Get-OciLayerItem \"${l}:amd\")[0]; $all.OciValidationResult = Test-OciImage \"${l}:amd\"; " +
         $"$all.OciFileDigest = Get-OciDigest -LiteralPath '{_fixture.Layout}/oci-layout'; " +
         $"$all.OciCopyResult = Copy-OciImage \"${{l}}:multi\" 'oci:{scratch}/copy:multi'; " +
-        "$all.OciHistoryEntry = $all.OciImageConfig.History[0]; $all.OciContainerConfig = $all.OciImageConfig.Config; ";
+        "$all.OciHistoryEntry = $all.OciImageConfig.History[0]; $all.OciContainerConfig = $all.OciImageConfig.Config; " +
+        "$all.OciImageMeasurement = Measure-OciImage \"${l}:amd\"; $all.OciLayerMeasurement = $all.OciImageMeasurement.Layers[0]; " +
+        "$all.OciLayerComparison = @(Compare-OciImage \"${l}:amd\" \"${l}:arm\")[0]; $all.OciFileDifference = @(Compare-OciImage \"${l}:amd\" \"${l}:arm\" -Files)[0]; " +
+        $"$w = '{scratch}/waste-' + [guid]::NewGuid().ToString('N'); $null = [System.IO.Directory]::CreateDirectory(\"$w/tree/app\"); [System.IO.File]::WriteAllText(\"$w/tree/app/hello.txt\", 'again'); " +
+        "New-OciLayer \"$w/tree\" -Layout \"$w/l\" | New-OciImage -Layout \"$w/l\" -Tag w -Base \"${l}:amd\" | Out-Null; " +
+        "$all.OciInefficiency = (Measure-OciImage \"oci:$w/l:w\").Inefficiencies[0]; ";
 
     [Fact]
     public void NoPublicOutputTypeHoldsAnEngineType()
@@ -85,7 +90,7 @@ public sealed class ValueTests : IClassFixture<LayoutFixture>
         using var temp = new TempDirectory();
         using var host = new PowerShellHost();
         var objects = host.RunClean(Outputs(temp.Path) + "$all.Values");
-        Assert.Equal(12, objects.Count);
+        Assert.Equal(17, objects.Count);
         foreach (var o in objects)
         {
             // ConvertTo-Json reads the .NET properties, as System.Text.Json does: no converter or ETS setting changes it.
@@ -124,7 +129,7 @@ public sealed class ValueTests : IClassFixture<LayoutFixture>
             var text = Regex.Replace(host.Text, "\u001b\\[[0-9;]*m", string.Empty);
             Assert.All(text.Split('\n'), line => Assert.True(line.TrimEnd().Length <= width, $"too wide for {width} ({line.Length}): {line}"));
             var sections = Regex.Split(text, "^== ", RegexOptions.Multiline).Where(s => s.Length > 0).ToList();
-            Assert.Equal(24, sections.Count);
+            Assert.Equal(34, sections.Count);
             for (var i = 0; i < sections.Count; i += 2)
             {
                 var name = sections[i].Split(' ')[0];

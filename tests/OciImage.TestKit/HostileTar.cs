@@ -13,14 +13,30 @@ public sealed class HostileTar
 
     public HostileTar() => _tar = new TarOutputStream(_buffer, Encoding.UTF8) { IsStreamOwner = false };
 
-    public HostileTar File(string name, string content)
+    public HostileTar File(string name, string content) => File(name, Encoding.UTF8.GetBytes(content));
+
+    /// <summary>A regular file with these bytes, and a mode (0644 unless given) and owner (0:0 unless given).</summary>
+    public HostileTar File(string name, byte[] bytes, int mode = 0x1A4, int owner = 0)
     {
-        var bytes = Encoding.UTF8.GetBytes(content);
-        Put(name, TarHeader.LF_NORMAL, bytes.Length, null);
+        Put(name, TarHeader.LF_NORMAL, bytes.Length, null, mode, owner);
         _tar.Write(bytes, 0, bytes.Length);
         _tar.CloseEntry();
         return this;
     }
+
+    /// <summary>A regular file of <paramref name="size"/> bytes, all <paramref name="fill"/>.</summary>
+    public HostileTar File(string name, int size, char fill = 'x', int mode = 0x1A4, int owner = 0) =>
+        File(name, Encoding.ASCII.GetBytes(new string(fill, size)), mode, owner);
+
+    /// <summary>A whiteout: deletes NAME of the layers below ("dir/.wh.NAME").</summary>
+    public HostileTar Whiteout(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return File(slash < 0 ? ".wh." + path : path.Substring(0, slash + 1) + ".wh." + path.Substring(slash + 1), string.Empty);
+    }
+
+    /// <summary>An opaque-directory marker: hides what the layers below hold in <paramref name="directory"/>.</summary>
+    public HostileTar Opaque(string directory) => File(directory.TrimEnd('/') + "/.wh..wh..opq", string.Empty);
 
     public HostileTar Directory(string name) => Entry(name, TarHeader.LF_DIR, null);
 
@@ -45,12 +61,14 @@ public sealed class HostileTar
         return this;
     }
 
-    private void Put(string name, byte type, long size, string? link)
+    private void Put(string name, byte type, long size, string? link, int? mode = null, int owner = 0)
     {
         var entry = TarEntry.CreateTarEntry(name);
         entry.TarHeader.Name = name;
         entry.TarHeader.TypeFlag = type;
-        entry.TarHeader.Mode = type == TarHeader.LF_DIR ? 0x1ED : 0x1A4;
+        entry.TarHeader.Mode = mode ?? (type == TarHeader.LF_DIR ? 0x1ED : 0x1A4);
+        entry.TarHeader.UserId = owner;
+        entry.TarHeader.GroupId = owner;
         entry.TarHeader.Size = size;
         entry.TarHeader.ModTime = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         entry.TarHeader.UserName = string.Empty;

@@ -52,6 +52,13 @@ Describe 'README cookbook recipes' -Skip:([bool]$noRegistries) {
         Copy-OciImage "oci:${layout}:v1" "$($registry.Host)/team/app:v1" | Out-Null
         Copy-OciImage "oci:${layout}:v2" "$($registry.Host)/team/app:v2" | Out-Null
         Copy-OciImage "oci:${layout}:v2" "$($registry.Host)/staging/app:candidate" | Out-Null
+        # 1.4 and 1.5 for the analysis recipes: 1.5 writes v2's file again in a layer of its own.
+        $again = Join-Path $TestDrive 'again'
+        New-Item -ItemType Directory -Path (Join-Path $again 'data') -Force | Out-Null
+        Set-Content -LiteralPath (Join-Path $again 'data/content.txt') -Value 'v2 again' -NoNewline
+        $null = New-OciLayer $again -Layout $layout | New-OciImage -Layout $layout -Tag wasteful -Base "oci:${layout}:v2"
+        Copy-OciImage "oci:${layout}:v1" "$($registry.Host)/team/app:1.4" | Out-Null
+        Copy-OciImage "oci:${layout}:wasteful" "$($registry.Host)/team/app:1.5" | Out-Null
         foreach ($name in 'tools/lint', 'tools/fmt', 'base/debian', 'base/alpine', 'web/front', 'web/api') {
             Copy-OciImage "oci:${layout}:v1" "$($registry.Host)/${name}:1" | Out-Null
         }
@@ -64,7 +71,7 @@ Describe 'README cookbook recipes' -Skip:([bool]$noRegistries) {
 
     It 'cookbook-mirror copies every tag' {
         Invoke-Recipe mirror | Out-Null
-        Get-Tags "$($mirror.Host)/team/app" | Should -Be @('v1', 'v2')
+        Get-Tags "$($mirror.Host)/team/app" | Should -Be @('1.4', '1.5', 'v1', 'v2')
     }
 
     It 'cookbook-build pushes an image on its base' {
@@ -94,6 +101,25 @@ Describe 'README cookbook recipes' -Skip:([bool]$noRegistries) {
     It 'cookbook-airgap round-trips through a tar' {
         Invoke-Recipe airgap | Out-Null
         "$((Get-OciDigest "$($registry.Host)/airgapped/app:v1").Digest)" | Should -Be "$($v1.Digest)"
+    }
+
+    It 'cookbook-gate fails the wasteful image with ImageInefficient and passes the other' {
+        { Invoke-Recipe gate } | Should -Throw -ErrorId 'ImageInefficient,OciImage.Commands.TestOciImageCommand'
+        (Invoke-Recipe gate -Replace @{ 'team/app:1.5' = 'team/app:v2' }).GetType().Name | Should -Be 'OciImageMeasurement'
+    }
+
+    It 'cookbook-diff lists what changed between 1.4 and 1.5' {
+        Invoke-Recipe diff | Should -Be @('Modified     /data/content.txt')
+    }
+
+    It 'cookbook-biglayer gives the bytes by layer, largest first, and the wasted paths' {
+        $out = @(Invoke-Recipe biglayer)
+        $groups = @($out | Where-Object { $_.PSObject.Properties['Bytes'] })
+        $groups.Layer | Should -Be @(0, 2)   # hello.txt (26 bytes) in layer 0; content.txt as layer 2 wrote it again
+        $groups.Bytes | Should -Be @(26, 8)
+        $waste = @($out | Where-Object { $_.PSObject.Properties['CumulativeSize'] })
+        $waste.Path | Should -Be @('/data/content.txt')
+        $waste[0].Layers | Should -Be @(1, 2)
     }
 
     It 'cookbook-parallel mirrors every repository, 8 at a time, each verified' {

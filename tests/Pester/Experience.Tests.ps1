@@ -14,6 +14,11 @@ BeforeAll {
     $note = Join-Path $TestDrive 'note.txt'
     Set-Content -LiteralPath $note -Value 'a note'
     $null = New-OciImage -Layout $layout -Tag note -ArtifactType application/vnd.example.note -Subject "oci:${layout}:amd" -File $note
+    # The same file again in a second layer: one inefficiency for Measure-OciImage.
+    $again = Join-Path $TestDrive 'again'
+    $null = New-Item -ItemType Directory (Join-Path $again 'data') -Force
+    Set-Content -LiteralPath (Join-Path $again 'data/content.txt') -Value 'amd64 bytes, again'
+    $null = New-OciLayer $again -Layout $layout | New-OciImage -Layout $layout -Tag waste -Base "oci:${layout}:amd"
 
     function Complete([string] $Line) {
         @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText | Where-Object { $_ } | ForEach-Object { $_.Trim("'") })
@@ -30,7 +35,7 @@ Describe 'Tab completion' {
     }
 
     It 'offers the tags of a layout' {
-        Complete "Get-OciManifest oci:${layout}:" | Sort-Object | Should -Be @("oci:${layout}:amd", "oci:${layout}:arm", "oci:${layout}:multi", "oci:${layout}:note")
+        Complete "Get-OciManifest oci:${layout}:" | Sort-Object | Should -Be @("oci:${layout}:amd", "oci:${layout}:arm", "oci:${layout}:multi", "oci:${layout}:note", "oci:${layout}:waste")
         Complete "Copy-OciImage -Source oci:${layout}:m" | Should -Be @("oci:${layout}:multi")
     }
 }
@@ -104,18 +109,26 @@ Describe 'Default views at <Width> columns' -ForEach @(@{ Width = 80 }, @{ Width
             OciValidationResult = { Test-OciImage "oci:${layout}:amd" }
             OciReferrer = { Get-OciReferrer "oci:${layout}:amd" }
             OciCopyResult = { Copy-OciImage "oci:${layout}:amd" "oci:$(Join-Path $TestDrive "copy$Width"):amd" }
+            OciImageMeasurement = { Measure-OciImage "oci:${layout}:waste" }
+            OciLayerMeasurement = { (Measure-OciImage "oci:${layout}:waste").Layers }
+            OciInefficiency = { (Measure-OciImage "oci:${layout}:waste").Inefficiencies }
+            OciLayerComparison = { Compare-OciImage "oci:${layout}:amd" "oci:${layout}:waste" }
+            OciFileDifference = { Compare-OciImage "oci:${layout}:amd" "oci:${layout}:waste" -Files }
         }
     }
 
-    It '<_> fits the width, and shows a header and the short digest or path' -ForEach @('OciTag', 'OciManifest', 'OciIndex', 'OciImageConfig', 'OciLayer', 'OciLayerItem', 'OciDigest', 'OciFileDigest', 'OciValidationResult', 'OciReferrer', 'OciCopyResult') {
+    It '<_> fits the width, and shows a header and the short digest or path' -ForEach @('OciTag', 'OciManifest', 'OciIndex', 'OciImageConfig', 'OciLayer', 'OciLayerItem', 'OciDigest', 'OciFileDigest', 'OciValidationResult', 'OciReferrer', 'OciCopyResult', 'OciImageMeasurement', 'OciLayerMeasurement', 'OciInefficiency', 'OciLayerComparison', 'OciFileDifference') {
         $objects = @(& $views[$_])
         $objects.Count | Should -BeGreaterThan 0
         $text = $objects | Out-String -Width $Width
         $lines = $text -split "`n" | ForEach-Object TrimEnd
         $lines | Where-Object { $_.Length -gt $Width } | Should -BeNullOrEmpty
         $lines | Where-Object { $_ -match '^-{2,}' } | Should -Not -BeNullOrEmpty -Because 'a table view has a header'
-        if ($_ -eq 'OciLayerItem') {
+        if ($_ -in 'OciLayerItem', 'OciInefficiency', 'OciFileDifference') {
             $text | Should -Match '/data/content\.txt'
+        }
+        elseif ($_ -eq 'OciLayerMeasurement') {
+            $text | Should -Match '\d+ B'
         }
         elseif ($_ -eq 'OciValidationResult') {
             $text | Should -Match 'True'
@@ -125,7 +138,7 @@ Describe 'Default views at <Width> columns' -ForEach @(@{ Width = 80 }, @{ Width
         }
     }
 
-    It '<_> keeps every column header on one line' -ForEach @('OciTag', 'OciManifest', 'OciIndex', 'OciImageConfig', 'OciLayer', 'OciLayerItem', 'OciDigest', 'OciFileDigest', 'OciValidationResult', 'OciReferrer', 'OciCopyResult') {
+    It '<_> keeps every column header on one line' -ForEach @('OciTag', 'OciManifest', 'OciIndex', 'OciImageConfig', 'OciLayer', 'OciLayerItem', 'OciDigest', 'OciFileDigest', 'OciValidationResult', 'OciReferrer', 'OciCopyResult', 'OciImageMeasurement', 'OciLayerMeasurement', 'OciInefficiency', 'OciLayerComparison', 'OciFileDifference') {
         $lines = (& $views[$_] | Out-String -Width $Width) -split "`n" | ForEach-Object TrimEnd
         # A header squeezed to one letter a line shows as lines that end in a lone letter under the header.
         $lines | Where-Object { $_ -match '\s{2,}[A-Za-z]$' } | Should -BeNullOrEmpty

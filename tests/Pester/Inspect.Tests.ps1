@@ -207,3 +207,21 @@ Describe 'Inspecting a registry' -Skip:([bool]$noRegistry) {
         $err.FullyQualifiedErrorId | Should -BeIn @('RepositoryUnknown,OciImage.Commands.GetOciTagCommand', 'ManifestUnknown,OciImage.Commands.GetOciTagCommand')
     }
 }
+
+Describe 'Measure-OciImage and Compare-OciImage in a pipeline' {
+    It 'gives objects that Group-Object, Sort-Object and Where-Object take' {
+        $differences = Compare-OciImage "oci:${layout}:amd" "oci:${layout}:arm" -Files
+        ($differences | Group-Object Change -NoElement | Sort-Object Name | ForEach-Object { "$($_.Name) $($_.Count)" }) | Should -Be @('Modified 1')
+        ($differences | Where-Object Change -eq Modified).Path | Should -Be '/data/content.txt'
+        ($differences | Sort-Object DifferenceLayer).DifferenceLayer | Should -Be @(1)
+        $layers = Compare-OciImage "oci:${layout}:amd" "oci:${layout}:arm"
+        ($layers | Group-Object Change -NoElement | Sort-Object Name | ForEach-Object { "$($_.Name) $($_.Count)" }) | Should -Be @('Added 1', 'Removed 1', 'Shared 1')
+    }
+
+    It 'measures an image and lists its merged file system by layer' {
+        $m = Measure-OciImage "oci:${layout}:multi" -Platform linux/arm64
+        $m.Efficiency | Should -Be 1
+        $m.LayerCount | Should -Be 2
+        (Get-OciLayerItem "oci:${layout}:amd" -Merged | Group-Object LayerIndex | Sort-Object Name).Name | Should -Be @('0', '1')
+    }
+}

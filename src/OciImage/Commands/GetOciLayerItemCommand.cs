@@ -2,6 +2,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using OciImage.Core;
+using OciImage.Core.Analysis;
 using OciImage.Core.Errors;
 using OciImage.Core.Images;
 using OciImage.Core.Layers;
@@ -18,9 +19,11 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
 {
     private const string ReferenceSet = "Reference";
     private const string FileSet = "LiteralPath";
+    private const string MergedSet = "Merged";
 
     /// <summary>The image: REGISTRY/REPOSITORY[:TAG][@DIGEST] or oci:PATH[:TAG|@DIGEST].</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ReferenceSet)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = MergedSet)]
     [ValidateNotNullOrEmpty]
     public string Reference { get; set; } = null!;
 
@@ -35,9 +38,17 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
 
     /// <summary>The platform to read when the reference names a multi-platform index.</summary>
     [Parameter(ParameterSetName = ReferenceSet)]
+    [Parameter(ParameterSetName = MergedSet)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.PlatformCompleter))]
     public string? Platform { get; set; }
+
+    /// <summary>
+    /// Lists the merged file system (every layer applied, OCI whiteouts and opaque directories honoured) instead of
+    /// one layer's entries: each path once, with the layer that last wrote it and the layers whose copies it shadows.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = MergedSet)]
+    public SwitchParameter Merged { get; set; }
 
     /// <summary>A layer file on disk (tar, tar.gz or tar.zst) instead of an image.</summary>
     [Parameter(Mandatory = true, ParameterSetName = FileSet)]
@@ -67,6 +78,26 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
 
                     return System.Threading.Tasks.Task.FromResult(0);
                 });
+            });
+            return;
+        }
+
+        if (ParameterSetName == MergedSet)
+        {
+            ForEachInput(Reference, () =>
+            {
+                var reference = ResolveReference(Reference);
+                var platform = ParsePlatform(Platform);
+                var analysis = RunCore(async (messages, ct) =>
+                {
+                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
+                    return await ImageAnalyzer.AnalyzeAsync(store, reference, platform, new AnalysisOptions(), messages, ct).ConfigureAwait(false);
+                });
+                var digests = analysis.Manifest.Layers.Select(l => l.Digest.ToString()).ToArray();
+                foreach (var entry in analysis.FileSystem.Entries())
+                {
+                    WriteObject(new OciLayerItem(entry, digests[entry.LayerIndex]));
+                }
             });
             return;
         }

@@ -1,16 +1,24 @@
 using System.Linq;
 using System.Management.Automation;
+using OciImage.Core.Analysis;
+using OciImage.Core.Errors;
 using OciImage.Core.Images;
 using OciImage.Core.Stores;
 using OciImage.Core.Transports;
 
 namespace OciImage.Commands;
 
-/// <summary>Checks an image: every digest and size, media types, config against manifest; -Deep checks DiffIDs.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "OciImage")]
-[OutputType(typeof(OciValidationResult), typeof(bool))]
+/// <summary>
+/// Checks an image: every digest and size, media types, config against manifest; -Deep checks DiffIDs. With
+/// -MinimumEfficiency, -MaximumWastedBytes or -MaximumWastedPercent it checks dive --ci's rules instead.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "OciImage", DefaultParameterSetName = ValidateSet)]
+[OutputType(typeof(OciValidationResult), typeof(OciImageMeasurement), typeof(bool))]
 public sealed class TestOciImageCommand : OciRegistryCmdlet
 {
+    private const string ValidateSet = "Validate";
+    private const string EfficiencySet = "Efficiency";
+
     /// <summary>The image: REGISTRY/REPOSITORY[:TAG][@DIGEST] or oci:PATH[:TAG|@DIGEST].</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(Completion.LayoutTagCompleter))]
@@ -18,8 +26,29 @@ public sealed class TestOciImageCommand : OciRegistryCmdlet
     public string[] Reference { get; set; } = null!;
 
     /// <summary>Also decompresses every layer and compares its DiffID with the config.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = ValidateSet)]
     public SwitchParameter Deep { get; set; }
+
+    /// <summary>Fails when dive's efficiency (0 to 1) is below this (dive's rules.lowestEfficiency).</summary>
+    [Parameter(ParameterSetName = EfficiencySet)]
+    [ValidateRange(0.0, 1.0)]
+    public double? MinimumEfficiency { get; set; }
+
+    /// <summary>Fails when dive's wasted bytes are above this (dive's rules.highestWastedBytes), such as 20MB.</summary>
+    [Parameter(ParameterSetName = EfficiencySet)]
+    [ValidateRange(0L, long.MaxValue)]
+    public long? MaximumWastedBytes { get; set; }
+
+    /// <summary>Fails when wasted bytes ÷ user bytes is above this fraction, 0.1 for 10% (dive's rules.highestUserWastedPercent).</summary>
+    [Parameter(ParameterSetName = EfficiencySet)]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double? MaximumWastedPercent { get; set; }
+
+    /// <summary>The platform to check when the reference names a multi-platform index (efficiency rules).</summary>
+    [Parameter(ParameterSetName = EfficiencySet)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.PlatformCompleter))]
+    public string? Platform { get; set; }
 
     /// <summary>Returns only $true or $false.</summary>
     [Parameter]
@@ -31,26 +60,74 @@ public sealed class TestOciImageCommand : OciRegistryCmdlet
         {
             ForEachInput(text, () =>
             {
-                var reference = ResolveReference(text);
-                var problems = RunCore(async (messages, ct) =>
+                if (ParameterSetName == EfficiencySet)
                 {
-                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                    return await ImageValidator.ValidateAsync(store, reference, Deep, messages, ct).ConfigureAwait(false);
-                });
-                foreach (var problem in problems)
-                {
-                    WriteVerbose(problem);
-                }
-
-                if (Quiet)
-                {
-                    WriteObject(problems.Count == 0);
+                    TestEfficiency(text);
                 }
                 else
                 {
-                    WriteObject(new OciValidationResult(reference, Deep, problems.ToArray()));
+                    Validate(text);
                 }
             });
+        }
+    }
+
+    private void TestEfficiency(string text)
+    {
+        var reference = ResolveReference(text);
+        var platform = ParsePlatform(Platform);
+        var rules = new EfficiencyRules
+        {
+            MinimumEfficiency = MinimumEfficiency,
+            MaximumWastedBytes = MaximumWastedBytes,
+            MaximumWastedPercent = MaximumWastedPercent,
+        };
+        var analysis = RunCore(async (messages, ct) =>
+        {
+            using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
+            return await ImageAnalyzer.AnalyzeAsync(store, reference, platform, new AnalysisOptions(), messages, ct).ConfigureAwait(false);
+        });
+        var failures = rules.Evaluate(analysis);
+        var measurement = new OciImageMeasurement(analysis);
+        foreach (var failure in failures)
+        {
+            WriteVerbose(failure);
+        }
+
+        if (Quiet)
+        {
+            WriteObject(failures.Count == 0);
+        }
+        else if (failures.Count > 0)
+        {
+            WriteError(ErrorMapping.ToErrorRecord(new ImageInefficientException(measurement.Reference, failures) { Target = measurement }, text));
+        }
+        else
+        {
+            WriteObject(measurement);
+        }
+    }
+
+    private void Validate(string text)
+    {
+        var reference = ResolveReference(text);
+        var problems = RunCore(async (messages, ct) =>
+        {
+            using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
+            return await ImageValidator.ValidateAsync(store, reference, Deep, messages, ct).ConfigureAwait(false);
+        });
+        foreach (var problem in problems)
+        {
+            WriteVerbose(problem);
+        }
+
+        if (Quiet)
+        {
+            WriteObject(problems.Count == 0);
+        }
+        else
+        {
+            WriteObject(new OciValidationResult(reference, Deep, problems.ToArray()));
         }
     }
 }

@@ -22,6 +22,23 @@ public sealed class OciLayerItem
         LayerDigest = layerDigest?.ToString();
     }
 
+    /// <summary>A path of the merged file system (Get-OciLayerItem -Merged): the layer that last wrote it and the ones it shadows.</summary>
+    internal OciLayerItem(Core.Analysis.MergedEntry merged, string? layerDigest)
+    {
+        var entry = merged.Entry;
+        Path = merged.Path;
+        Type = entry.Kind.ToString();
+        Size = entry.Size;
+        Mode = entry.Mode;
+        LinkTarget = entry.LinkTarget;
+        Modified = entry.Modified;
+        UserId = entry.UserId;
+        GroupId = entry.GroupId;
+        LayerIndex = merged.LayerIndex;
+        LayerDigest = layerDigest;
+        ShadowedLayers = System.Linq.Enumerable.ToArray(merged.ShadowedLayers);
+    }
+
     public string Path { get; }
 
     /// <summary>File, Directory, Symlink, HardLink, CharacterDevice, BlockDevice, Fifo or Other.</summary>
@@ -62,6 +79,9 @@ public sealed class OciLayerItem
 
     /// <summary>The digest of the layer that holds the entry.</summary>
     public string? LayerDigest { get; }
+
+    /// <summary>With -Merged: the lower layers whose copies of the path this one overwrote (their bytes still ship); otherwise null.</summary>
+    public int[]? ShadowedLayers { get; }
 
     public override string ToString() => Path;
 }

@@ -1,0 +1,13 @@
+using System;
+
+namespace OciImage.Core.Analysis;
+
+/// <summary>How an image is analysed.</summary>
+public sealed class AnalysisOptions
+{
+    /// <summary>Hash every regular file's content (sha256), for comparisons by content; otherwise contents are skipped.</summary>
+    public bool HashContent { get; init; }
+
+    /// <summary>Layers read at once: fetched and decompressed in parallel, applied in order.</summary>
+    public int Concurrency { get; init; } = Math.Max(2, Math.Min(8, Environment.ProcessorCount));
+}

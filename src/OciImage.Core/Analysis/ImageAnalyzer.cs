@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core.Errors;
+using OciImage.Core.Images;
+using OciImage.Core.Model;
+using OciImage.Core.Stores;
+
+namespace OciImage.Core.Analysis;
+
+/// <summary>
+/// The analysis verb: one streaming pass over an image's layers (each tar read once, entries only), the layers
+/// fetched and decompressed in parallel and applied in order to dive's efficiency and to the merged file system.
+/// Any store: registry, layout, or an archive imported as a layout. Nothing is reported unless every layer was
+/// read to its end and verified.
+/// </summary>
+public static class ImageAnalyzer
+{
+    public static async Task<ImageAnalysis> AnalyzeAsync(IImageStore store, Reference reference, Platform? platform, AnalysisOptions options, IEngineLog log, CancellationToken cancellationToken)
+    {
+        var (image, config) = await ResolveAsync(store, reference, platform, cancellationToken).ConfigureAwait(false);
+        var manifest = image.Image!;
+        log.Verbose($"Analysing {image.Reference}: {manifest.Layers.Count} layers, {options.Concurrency} at a time.");
+        var scanned = await ScanAllAsync(store, manifest, options, log, cancellationToken).ConfigureAwait(false);
+
+        var efficiency = new DiveEfficiency();
+        var fileSystem = new MergedFileSystem();
+        var history = config.LayerHistory();
+        var diffIds = config.RootFs.DiffIds;
+        var layers = new List<LayerAnalysis>(scanned.Count);
+        foreach (var layer in scanned)
+        {
+            efficiency.Add(layer);
+            var changes = fileSystem.Apply(layer);
+            var i = layer.Index;
+            layers.Add(new LayerAnalysis(i, layer.Descriptor, i < diffIds.Count ? diffIds[i] : null,
+                i < history.Count ? history[i]?.CreatedBy : null, layer.HeaderSize, changes));
+        }
+
+        foreach (var note in efficiency.Notes)
+        {
+            log.Warning(note);
+        }
+
+        return new ImageAnalysis(image.Reference, manifest, config, layers, efficiency, fileSystem);
+    }
+
+    /// <summary>Resolves a reference to one container image and reads its config; an artifact is NotAnImage.</summary>
+    public static async Task<(ResolvedImage Image, ImageConfig Config)> ResolveAsync(IImageStore store, Reference reference, Platform? platform, CancellationToken cancellationToken)
+    {
+        var image = await ImageReader.ResolveImageAsync(store, reference, platform, cancellationToken).ConfigureAwait(false);
+        var manifest = image.Image ?? throw new NotAnImageException(image.Reference.ToString(), image.Descriptor.MediaType) { Target = image.Reference };
+        if (!MediaTypes.IsImageConfig(manifest.Config.MediaType))
+        {
+            throw new NotAnImageException(image.Reference.ToString(), manifest.Config.MediaType) { Target = image.Reference };
+        }
+
+        var config = await ImageReader.GetConfigAsync(store, manifest, cancellationToken).ConfigureAwait(false);
+        return (image, config);
+    }
+
+    /// <summary>Reads every layer, several at once; the first real failure cancels the rest and is thrown.</summary>
+    private static async Task<IReadOnlyList<ScannedLayer>> ScanAllAsync(IImageStore store, ImageManifest manifest, AnalysisOptions options, IEngineLog log, CancellationToken cancellationToken)
+    {
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var gate = new SemaphoreSlim(Math.Max(1, options.Concurrency));
+        var tasks = manifest.Layers.Select((descriptor, index) => Task.Run(async () =>
+        {
+            await gate.WaitAsync(failed.Token).ConfigureAwait(false);
+            try
+            {
+                var layer = await LayerScanner.ScanAsync(store, index, descriptor, options.HashContent, failed.Token).ConfigureAwait(false);
+                log.Verbose($"Read layer {index} ({descriptor.Digest}): {layer.Entries.Count} entries, {layer.HeaderSize} bytes in its tar headers.");
+                return layer;
+            }
+            catch
+            {
+                failed.Cancel();
+                throw;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        })).ToList();
+
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var first = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!)
+                .FirstOrDefault(e => e is not OperationCanceledException);
+            if (first is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+            }
+
+            throw;
+        }
+
+        return tasks.Select(t => t.Result).ToList();
+    }
+}
