@@ -2,6 +2,8 @@ using System.Linq;
 using System.Management.Automation;
 using OciImage.Core.Analysis;
 using OciImage.Core.Stores;
+using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -50,12 +52,7 @@ public sealed class CompareOciImageCommand : OciRegistryCmdlet
             var platform = ParsePlatform(Platform);
             if (!Files && Path is null)
             {
-                var layers = RunCore(async (messages, ct) =>
-                {
-                    using var a = ImageStores.OpenForRead(reference, StoreContext(messages));
-                    using var b = ImageStores.OpenForRead(difference, StoreContext(messages));
-                    return await ImageComparer.CompareLayersAsync(a, reference, b, difference, platform, ct).ConfigureAwait(false);
-                });
+                var layers = RunCore((messages, ct) => AnalyseVerb.CompareLayersAsync(reference, difference, platform, StoreContext(messages), ct));
                 foreach (var layer in layers)
                 {
                     WriteObject(new OciLayerComparison(layer));
@@ -65,12 +62,7 @@ public sealed class CompareOciImageCommand : OciRegistryCmdlet
             }
 
             var filter = Path is null ? null : new PathFilter(Path);
-            var comparison = RunCore(async (messages, ct) =>
-            {
-                using var a = ImageStores.OpenForRead(reference, StoreContext(messages));
-                using var b = ImageStores.OpenForRead(difference, StoreContext(messages));
-                return await ImageComparer.CompareFilesAsync(a, reference, b, difference, platform, filter, messages, ct).ConfigureAwait(false);
-            });
+            var comparison = RunCore((messages, ct) => AnalyseVerb.CompareFilesAsync(reference, difference, platform, filter, StoreContext(messages), ct));
             var before = comparison.Reference.Manifest.Layers.Select(l => (string?)l.Digest.ToString()).ToArray();
             var after = comparison.Difference.Manifest.Layers.Select(l => (string?)l.Digest.ToString()).ToArray();
             foreach (var file in comparison.Differences)

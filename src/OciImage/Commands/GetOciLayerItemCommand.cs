@@ -9,6 +9,7 @@ using OciImage.Core.Layers;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -76,7 +77,7 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
                         messages.Emit(new OciLayerItem(item, 0, null));
                     }
 
-                    return System.Threading.Tasks.Task.FromResult(0);
+                    return System.Threading.Tasks.Task.CompletedTask;
                 });
             });
             return;
@@ -88,11 +89,7 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
             {
                 var reference = ResolveReference(Reference);
                 var platform = ParsePlatform(Platform);
-                var analysis = RunCore(async (messages, ct) =>
-                {
-                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                    return await ImageAnalyzer.AnalyzeAsync(store, reference, platform, new AnalysisOptions(), messages, ct).ConfigureAwait(false);
-                });
+                var analysis = RunCore((messages, ct) => AnalyseVerb.MeasureAsync(reference, platform, StoreContext(messages), ct));
                 var digests = analysis.Manifest.Layers.Select(l => l.Digest.ToString()).ToArray();
                 foreach (var entry in analysis.FileSystem.Entries())
                 {

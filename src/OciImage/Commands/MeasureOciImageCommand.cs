@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using OciImage.Core.Analysis;
 using OciImage.Core.Stores;
+using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -32,11 +34,7 @@ public sealed class MeasureOciImageCommand : OciRegistryCmdlet
             {
                 var reference = ResolveReference(text);
                 var platform = ParsePlatform(Platform);
-                var analysis = RunCore(async (messages, ct) =>
-                {
-                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                    return await ImageAnalyzer.AnalyzeAsync(store, reference, platform, new AnalysisOptions(), messages, ct).ConfigureAwait(false);
-                });
+                var analysis = RunCore((messages, ct) => AnalyseVerb.MeasureAsync(reference, platform, StoreContext(messages), ct));
                 WriteObject(new OciImageMeasurement(analysis));
             });
         }

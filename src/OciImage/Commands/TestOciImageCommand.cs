@@ -5,6 +5,7 @@ using OciImage.Core.Errors;
 using OciImage.Core.Images;
 using OciImage.Core.Stores;
 using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -82,11 +83,7 @@ public sealed class TestOciImageCommand : OciRegistryCmdlet
             MaximumWastedBytes = MaximumWastedBytes,
             MaximumWastedPercent = MaximumWastedPercent,
         };
-        var analysis = RunCore(async (messages, ct) =>
-        {
-            using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-            return await ImageAnalyzer.AnalyzeAsync(store, reference, platform, new AnalysisOptions(), messages, ct).ConfigureAwait(false);
-        });
+        var analysis = RunCore((messages, ct) => AnalyseVerb.MeasureAsync(reference, platform, StoreContext(messages), ct));
         var failures = rules.Evaluate(analysis);
         var measurement = new OciImageMeasurement(analysis);
         foreach (var failure in failures)
