@@ -149,9 +149,30 @@ public sealed class LayerTests
         var tree = SampleTrees.Make(temp.Combine("tree"));
         host.RunClean($"New-OciLayer '{tree}' -OutputDirectory '{temp.Combine("whatif")}' -WhatIf");
         Assert.False(Directory.Exists(temp.Combine("whatif")));
+    }
+}
+
+/// <summary>
+/// Tests that set a process-wide environment variable ($env:SOURCE_DATE_EPOCH): they run alone, since a build in
+/// a test running beside them would see the variable and write other bytes (seen as a flaky digest under load).
+/// </summary>
+[CollectionDefinition(nameof(ProcessEnvironment), DisableParallelization = true)]
+public sealed class ProcessEnvironment
+{
+}
+
+[Collection(nameof(ProcessEnvironment))]
+public sealed class SourceDateEpochTests
+{
+    [Fact]
+    public void SourceDateEpochAndTimestampSetTheEntryTimes()
+    {
+        using var temp = new TempDirectory();
+        using var host = new PowerShellHost();
+        var tree = SampleTrees.Make(temp.Combine("tree"));
 
         // SOURCE_DATE_EPOCH and -Timestamp set the entry times; the same inputs give the same digest.
-        var a = host.RunClean($"$env:SOURCE_DATE_EPOCH = '1700000000'; (New-OciLayer '{tree}' -OutputDirectory '{temp.Combine("o1")}').Digest.ToString(); $env:SOURCE_DATE_EPOCH = $null").Single().ToString();
+        var a = host.RunClean($"$env:SOURCE_DATE_EPOCH = '1700000000'; try {{ (New-OciLayer '{tree}' -OutputDirectory '{temp.Combine("o1")}').Digest.ToString() }} finally {{ $env:SOURCE_DATE_EPOCH = $null }}").Single().ToString();
         var b = host.RunClean($"(New-OciLayer '{tree}' -OutputDirectory '{temp.Combine("o2")}' -Timestamp ([datetime]::new(2023, 11, 14, 22, 13, 20, [System.DateTimeKind]::Utc))).Digest.ToString()").Single().ToString();
         Assert.Equal(a, b);
         var items = host.RunClean($"Get-OciLayerItem -LiteralPath ([System.IO.Directory]::GetFiles('{temp.Combine("o2")}')[0])");
