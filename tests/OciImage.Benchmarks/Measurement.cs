@@ -7,8 +7,8 @@ using System.Linq;
 
 namespace OciImage.Benchmarks;
 
-/// <summary>One timed run of a command: wall seconds and peak resident memory, as GNU time reports them.</summary>
-public sealed record Sample(double Seconds, long PeakKilobytes);
+/// <summary>One timed run of a command: wall seconds, peak resident memory, user and system CPU seconds, as GNU time reports them.</summary>
+public sealed record Sample(double Seconds, long PeakKilobytes, double UserSeconds = 0, double SystemSeconds = 0);
 
 /// <summary>Runs a command line under /usr/bin/time, ours and the peers' alike, so both are measured the same way.</summary>
 public static class Measurement
@@ -19,7 +19,7 @@ public static class Measurement
         try
         {
             var info = new ProcessStartInfo("/usr/bin/time") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { "-f", "%e %M", "-o", report, "bash", "-c", command })
+            foreach (var arg in new[] { "-f", "%e %M %U %S", "-o", report, "bash", "-c", command })
             {
                 info.ArgumentList.Add(arg);
             }
@@ -34,7 +34,8 @@ public static class Measurement
             }
 
             var parts = File.ReadAllText(report).Trim().Split('\n').Last().Split(' ');
-            return new Sample(double.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture));
+            return new Sample(double.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture),
+                double.Parse(parts[2], CultureInfo.InvariantCulture), double.Parse(parts[3], CultureInfo.InvariantCulture));
         }
         finally
         {

@@ -9,7 +9,7 @@ using OciImage.TestKit;
 namespace OciImage.Benchmarks;
 
 /// <summary>
-/// dotnet run -c Release --project tests/OciImage.Benchmarks -- [--quick] [--runs N] [SCENARIO...]
+/// dotnet run -c Release --project tests/OciImage.Benchmarks -- [--quick] [--runs N] [--results FILE] [SCENARIO...]
 ///   times every scenario for OciImage (engine and cmdlets) and its peers, alternating, and prints medians,
 ///   ratios OciImage/peer and peak memory; --micro runs the BenchmarkDotNet suite of hot paths instead;
 ///   --serve prepares the data, prints where it is and keeps the registries up until stdin closes (to profile).
@@ -46,7 +46,7 @@ public static class Program
 
         var runsIndex = Array.IndexOf(args, "--runs");
         var runs = runsIndex >= 0 ? int.Parse(args[runsIndex + 1]) : quick ? 1 : 3;
-        var wanted = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] != "--runs")).ToHashSet();
+        var wanted = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || (args[i - 1] != "--runs" && args[i - 1] != "--results"))).ToHashSet();
 
         Console.WriteLine($"OciImage benchmarks: {Environment.ProcessorCount} cores, {runs} run(s) each{(quick ? ", quick data" : string.Empty)}");
         if (!quick)
@@ -80,7 +80,10 @@ public static class Program
             }
 
             Report(scenario, samples);
+            ResultsFile.Add(scenario, samples);
         }
+
+        Console.WriteLine("results: " + ResultsFile.Write(args, runs, quick));
 
         if (wanted.Count == 0 || wanted.Contains("import"))
         {
@@ -109,7 +112,8 @@ public static class Program
             var median = Measurement.Median(list.Select(s => s.Seconds));
             var memory = Measurement.Median(list.Select(s => (double)s.PeakKilobytes)) / 1024;
             var ratio = contender.StartsWith("OciImage", StringComparison.Ordinal) ? string.Empty : $"  OciImage/peer {oursMedian / median:0.00}";
-            Console.WriteLine($"  {contender,-22} {median,8:0.000} s  {memory,7:0} MB peak{ratio}");
+            var cpu = Measurement.Median(list.Select(s => s.UserSeconds + s.SystemSeconds));
+            Console.WriteLine($"  {contender,-22} {median,8:0.000} s  {memory,7:0} MB peak  {cpu,7:0.00} s CPU{ratio}");
         }
     }
 }

@@ -40,7 +40,7 @@ public class AuthChallengeTests
         foreach (var header in new[] { "Bearer", "Bearer realm=\"unterminated", "Bearer ,,,", "Bearer a=\"\\\"q\\\"\", b", "Bearer =x" })
         {
             var parsed = AuthChallenge.Parse(header);
-            Assert.NotNull(parsed);
+            Assert.True(parsed is { IsBearer: true, IsBasic: false }, header);
         }
     }
 }

@@ -81,7 +81,7 @@ public class LayerBuilderTests
         Assert.Equal(File.ReadAllText(Path.Combine(tree, SampleTrees.LongName)), File.ReadAllText(Path.Combine(extracted, "usr/share/site", SampleTrees.LongName)));
     }
 
-    [ToolFact("tar", "mkfifo", "mknod")]
+    [RuntimeToolFact("tar", "mkfifo", "mknod")]
     public void DevicesAndFifosAreEntriesOfTheirOwnNeverReadAndSocketsAreLeftOut()
     {
         // A root file system from debootstrap has /dev/zero, /dev/null and friends; reading one would never end.
@@ -105,11 +105,14 @@ public class LayerBuilderTests
         Assert.Contains(listing, l => Name(l) == "dev/pipe" && l.StartsWith("prw-r--r-- 0/0"));
         Assert.DoesNotContain(listing, l => Name(l).StartsWith("dev/log", StringComparison.Ordinal));
         Assert.Equal(1, build.Result.FileCount);
-        if (devices)
+        if (!devices)
         {
-            Assert.Contains(listing, l => Name(l) == "dev/zero" && l.StartsWith("crw-r--r-- 0/0") && l.Contains(" 1,5 "));
-            Assert.Contains(listing, l => Name(l) == "dev/loop9" && l.StartsWith("brw-r--r-- 0/0") && l.Contains(" 7,9 "));
+            // Fifos and sockets were checked; the device half cannot be, and says so instead of passing with less.
+            throw Skip.Because("mknod cannot make device nodes here (not root, or a container without CAP_MKNOD): devices in layers are untested");
         }
+
+        Assert.Contains(listing, l => Name(l) == "dev/zero" && l.StartsWith("crw-r--r-- 0/0") && l.Contains(" 1,5 "));
+        Assert.Contains(listing, l => Name(l) == "dev/loop9" && l.StartsWith("brw-r--r-- 0/0") && l.Contains(" 7,9 "));
     }
 
     [Fact]

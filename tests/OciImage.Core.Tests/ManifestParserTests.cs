@@ -91,7 +91,7 @@ public class ManifestParserTests
     {
         var raw = Encoding.UTF8.GetBytes(DockerManifest);
         var good = new Descriptor { MediaType = MediaTypes.DockerManifest, Digest = Digest.Compute(raw), Size = raw.Length };
-        Assert.NotNull(ManifestParser.ParseVerified(raw, good, "t"));
+        Assert.Equal(good.Digest, ManifestParser.ParseVerified(raw, good, "t").Digest);
 
         var wrongDigest = new Descriptor { MediaType = MediaTypes.DockerManifest, Digest = Digest.Compute(new byte[] { 1 }), Size = raw.Length };
         Assert.Throws<DigestMismatchException>(() => ManifestParser.ParseVerified(raw, wrongDigest, "t"));
@@ -100,7 +100,7 @@ public class ManifestParserTests
 
         // A sha512 descriptor is verified with sha512.
         var sha512 = new Descriptor { MediaType = MediaTypes.DockerManifest, Digest = Digest.Compute(raw, Digest.Sha512), Size = raw.Length };
-        Assert.NotNull(ManifestParser.ParseVerified(raw, sha512, "t"));
+        Assert.Equal(Digest.Compute(raw), ManifestParser.ParseVerified(raw, sha512, "t").Digest);
     }
 
     [Fact]

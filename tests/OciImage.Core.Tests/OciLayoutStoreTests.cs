@@ -315,8 +315,10 @@ public class KilledCopyTests
             info.ArgumentList.Add(arg);
         }
 
+        int killed;
         using (var copy = Process.Start(info)!)
         {
+            killed = copy.Id;
             // Kill it once it has written some of the blobs.
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (DateTime.UtcNow < deadline && !copy.HasExited)
@@ -335,11 +337,19 @@ public class KilledCopyTests
             copy.WaitForExit();
         }
 
-        // Nothing is tagged yet, and what is there is whole or hidden as a temp file.
+        // Nothing is tagged yet, and what is there is whole or hidden as a temp file. So that the sweep is always
+        // seen at work, whatever moment the kill came, the killed process also "left" the temp file of a blob the
+        // next copy writes (named as its own would be), beside any it really left.
         using (var half = OciLayoutStore.Open(destination))
         {
             Assert.Empty(half.ReadIndex().Manifests);
         }
+
+        var blobsDir = Path.Combine(destination, "blobs", "sha256");
+        var missing = layers.Select(l => l.Digest.Substring(7)).FirstOrDefault(hex => !File.Exists(Path.Combine(blobsDir, hex)));
+        Assert.True(missing is not null, "the killed copy had written every layer; make the image bigger");
+        File.WriteAllText(Path.Combine(blobsDir, $".{missing}.tmp-{killed}-{Guid.NewGuid():N}"), "half a blob");
+        Assert.NotEmpty(Directory.GetFiles(destination, "*.tmp-*", SearchOption.AllDirectories));
 
         using (var from = OciLayoutStore.Open(source))
         using (var to = OciLayoutStore.Open(destination))
@@ -347,5 +357,31 @@ public class KilledCopyTests
             new ImageCopier(from, to, new CopyOptions(), NullEngineLog.Instance, null).CopyAsync(Reference.ForLayout(source, "big"), Reference.ForLayout(destination, "big"), CancellationToken.None).GetAwaiter().GetResult();
             Assert.Empty(ImageValidator.ValidateAsync(to, Reference.ForLayout(destination, "big"), deep: true, NullEngineLog.Instance, CancellationToken.None).GetAwaiter().GetResult());
         }
+
+        // No stray temp file is left: the next writer of each blob removed what the killed one left.
+        Assert.Empty(Directory.GetFiles(destination, "*.tmp-*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task OnlyTempFilesOfDeadWritersAreSwept()
+    {
+        using var temp = new TempDirectory();
+        using var store = OciLayoutStore.OpenOrCreate(temp.Combine("layout"));
+        var bytes = Encoding.UTF8.GetBytes("a blob");
+        var descriptor = new Descriptor { MediaType = MediaTypes.OciLayer, Digest = Digest.Compute(bytes), Size = bytes.Length };
+        var dir = Path.GetDirectoryName(store.BlobPath(descriptor.Digest))!;
+        Directory.CreateDirectory(dir);
+        var dead = Path.Combine(dir, $".{descriptor.Digest.Hex}.tmp-{int.MaxValue - 1}-{Guid.NewGuid():N}");
+        var live = Path.Combine(dir, $".{descriptor.Digest.Hex}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var foreign = Path.Combine(dir, $".{descriptor.Digest.Hex}.tmp-123");
+        var other = Path.Combine(dir, $".{new string('0', 64)}.tmp-{int.MaxValue - 1}-{Guid.NewGuid():N}");
+        foreach (var path in new[] { dead, live, foreign, other })
+        {
+            File.WriteAllText(path, "half");
+        }
+
+        await store.PutBlobAsync(descriptor, new MemoryStream(bytes), null, CancellationToken.None);
+        Assert.False(File.Exists(dead));
+        Assert.True(File.Exists(live) && File.Exists(foreign) && File.Exists(other));
     }
 }

@@ -138,7 +138,7 @@ public sealed class RegistryClientTests : IClassFixture<RegistryImages>
 
             // A blob whose bytes do not match is refused and never lands.
             var liar = new Descriptor { MediaType = MediaTypes.OciLayer, Digest = Digest.Compute(new byte[] { 1, 2, 3 }), Size = random.Length };
-            await Assert.ThrowsAnyAsync<Exception>(() => store.PutBlobAsync(liar, new MemoryStream(random), null, None));
+            await Assert.ThrowsAsync<DigestMismatchException>(() => store.PutBlobAsync(liar, new MemoryStream(random), null, None));
             Assert.False(await store.HasBlobAsync(liar, None));
         }
     }

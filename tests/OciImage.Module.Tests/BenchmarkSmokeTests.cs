@@ -1,3 +1,4 @@
+using System.Linq;
 using System.IO;
 using OciImage.TestKit;
 using Xunit;
@@ -14,8 +15,24 @@ public sealed class BenchmarkSmokeTests
     public void EveryScenarioRunsOnTinyData()
     {
         Assert.True(File.Exists("/usr/bin/time"), "GNU time is needed (.ci/run installs it)");
-        var result = ExternalTool.TryRun("dotnet", RepoPaths.BuiltProgram("OciImage.Benchmarks"), "--quick");
+        using var temp = new TempDirectory();
+        var results = temp.Combine("results.json");
+        var result = ExternalTool.TryRun("dotnet", RepoPaths.BuiltProgram("OciImage.Benchmarks"), "--quick", "--results", results);
         Assert.True(result.ExitCode == 0, result.StdOut + result.StdErr);
+
+        // The run's figures are in its results file: medians with CPU times, the machine, the commit.
+        using (var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(results)))
+        {
+            var root = document.RootElement;
+            Assert.Matches("^[0-9a-f]{40}$", root.GetProperty("commit").GetString());
+            Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() > 0);
+            var contenders = root.GetProperty("scenarios").EnumerateArray().SelectMany(s => s.GetProperty("contenders").EnumerateArray()).ToList();
+            Assert.NotEmpty(contenders);
+            Assert.All(contenders, c => Assert.True(c.GetProperty("wallSeconds").GetDouble() >= 0 && c.GetProperty("userSeconds").GetDouble() >= 0 && c.GetProperty("systemSeconds").GetDouble() >= 0));
+            Assert.All(contenders.Where(c => c.GetProperty("contender").GetString()!.StartsWith("OciImage", System.StringComparison.Ordinal)),
+                c => Assert.True(c.GetProperty("userSeconds").GetDouble() + c.GetProperty("systemSeconds").GetDouble() > 0)); // a .NET process never starts in no CPU time
+        }
+
         foreach (var scenario in new[] { "layer-build", "copy", "pull", "push", "recopy", "tags", "huge-pull", "huge-copy", "expand", "analyse", "analyse-layout", "analyse-zstd", "import" })
         {
             Assert.Contains(scenario + ":", result.StdOut);

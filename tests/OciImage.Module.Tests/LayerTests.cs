@@ -69,19 +69,29 @@ public sealed class LayerTests
     [Theory]
     [InlineData("dotdot")]
     [InlineData("absolute")]
+    [InlineData("absolute-dotdot")]
     [InlineData("hardlink-out")]
+    [InlineData("hardlink-absolute")]
     [InlineData("symlink-out")]
     [InlineData("whiteout-dotdot")]
     public void HostileLayersAreRefusedAndWriteNothingOutside(string kind)
     {
+        // A sentinel folder outside the target, with a file a hard link could reach; every hostile name below
+        // points into it (by ../ or by its absolute path), so a layer that escaped would change it.
         using var temp = new TempDirectory();
+        var sentinel = temp.Combine("sentinel");
+        Directory.CreateDirectory(sentinel);
+        var secret = Path.Combine(sentinel, "secret.txt");
+        File.WriteAllText(secret, "untouched");
         var layout = temp.Combine("layout");
         var tar = kind switch
         {
-            "dotdot" => new HostileTar().File("ok.txt", "ok").File("../escaped.txt", "evil"),
-            "absolute" => new HostileTar().File("/escaped.txt", "evil"),
-            "hardlink-out" => new HostileTar().HardLink("passwd", "../../../../etc/passwd"),
-            "symlink-out" => new HostileTar().Symlink("up", "../../.."),
+            "dotdot" => new HostileTar().File("ok.txt", "ok").File("../sentinel/escaped.txt", "evil"),
+            "absolute" => new HostileTar().File(sentinel + "/escaped.txt", "evil"),
+            "absolute-dotdot" => new HostileTar().File("/../../../../../.." + sentinel + "/escaped.txt", "evil"),
+            "hardlink-out" => new HostileTar().HardLink("linked", "../sentinel/secret.txt").File("linked", "evil"),
+            "hardlink-absolute" => new HostileTar().HardLink("linked", secret).File("linked", "evil"),
+            "symlink-out" => new HostileTar().Symlink("up", "../sentinel").File("up/escaped.txt", "evil"),
             _ => new HostileTar().File(".wh...", ""),
         };
         var layer = TestImages.AddTarLayer(layout, tar.ToArray());
@@ -93,9 +103,21 @@ public sealed class LayerTests
         var error = Assert.Single(result.Errors);
         Assert.Equal("UnsafeLayerEntry,OciImage.Commands.ExpandOciImageCommand", error.FullyQualifiedErrorId);
         Assert.Equal("InvalidData", error.CategoryInfo.Category.ToString());
+
+        // Nothing where the names point, nothing changed in the sentinel, no half-expanded tree.
+        Assert.Equal(new[] { secret }, Directory.GetFileSystemEntries(sentinel));
+        Assert.Equal("untouched", File.ReadAllText(secret));
+        Assert.Equal(1, LinkCount(secret));
         Assert.False(File.Exists(temp.Combine("escaped.txt")));
-        Assert.False(Directory.Exists(destination));
-        Assert.DoesNotContain(Directory.GetDirectories(temp.Path), d => Path.GetFileName(d).Contains(".expand-"));
+        Assert.False(File.Exists("/escaped.txt"));
+        Assert.Equal(new[] { "layout", "sentinel" }, Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName).Order());
+    }
+
+    /// <summary>How many names the file has (a hard link made to it from inside a target would add one).</summary>
+    private static long LinkCount(string path)
+    {
+        var stat = ExternalTool.Run("stat", "-c", "%h", path).Trim();
+        return long.Parse(stat, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]

@@ -118,9 +118,12 @@ public sealed class ReliabilityTests : IClassFixture<RegistryImages>
         var cred = $"-Credential ([pscredential]::new('{RegistryServer.User}', [System.Net.NetworkCredential]::new('', '{RegistryServer.Password}').SecurePassword))";
         var repo = $"{registry.Host}/secrets/app";
         var tree = SampleTrees.Make(temp.Combine("tree"));
-        var script = "$VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; " +
+        var script = "$VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $InformationPreference = 'Continue'; $ProgressPreference = 'Continue'; " +
             $"Copy-OciImage oci:{_images.Layout}:multi {repo}:copied {cred}; " +
             $"New-OciLayer '{tree}' -Destination /t | New-OciImage {repo}:built -Base {repo}:copied -Platform linux/amd64 {cred}; " +
+            $"Get-OciImageConfig {repo}:built {cred}; Get-OciLayerItem {repo}:built -Layer -1 {cred}; " +
+            $"New-OciLayer '{tree}' -Destination /more | Add-OciLayer {repo}:built {cred}; '{repo}:built' | New-OciIndex {repo}:index {cred}; " +
+            $"Expand-OciImage {repo}:built '{temp.Combine("rootfs")}' {cred}; " +
             $"Set-OciTag {repo}:built -Tag again {cred}; Set-OciImageConfig {repo}:again -User 1 {cred}; " +
             $"Remove-OciTag {repo}:again -Confirm:$false {cred}; Test-OciImage {repo}:built {cred}; " +
             $"Get-OciLayer {repo}:built {cred} | Save-OciBlob -Path '{temp.Path}' {cred}; " +
@@ -131,7 +134,10 @@ public sealed class ReliabilityTests : IClassFixture<RegistryImages>
         var result = host.Run(script);
         Assert.Single(result.Errors); // only the wrong password
         Assert.Equal("Unauthorized,OciImage.Commands.CopyOciImageCommand", result.Errors[0].FullyQualifiedErrorId);
-        var text = result.AllText + string.Join("\n", result.Errors.Select(e => e.Exception.ToString()));
+        Assert.NotEmpty(result.Progress!);
+        Assert.True(result.Output.Count >= 15, $"{result.Output.Count} output objects");
+        var text = result.Everything;
+        Assert.Contains("/t/", text); // the output objects were serialised down to the layer items' paths
         Assert.DoesNotContain(RegistryServer.Password, text);
         Assert.DoesNotContain("WrongSecret-987", text);
         Assert.DoesNotContain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(RegistryServer.User + ":" + RegistryServer.Password)), text);

@@ -27,7 +27,10 @@ public static class ExternalTool
         return result.StdOut;
     }
 
-    public static Result TryRun(string program, params string[] args)
+    public static Result TryRun(string program, params string[] args) => TryRunWith(null, program, args);
+
+    /// <summary>Runs a program with these environment variables set (a null value removes one).</summary>
+    public static Result TryRunWith(System.Collections.Generic.IDictionary<string, string?>? environment, string program, params string[] args)
     {
         var info = new ProcessStartInfo(program)
         {
@@ -35,6 +38,18 @@ public static class ExternalTool
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var pair in environment ?? new System.Collections.Generic.Dictionary<string, string?>())
+        {
+            if (pair.Value is null)
+            {
+                info.Environment.Remove(pair.Key);
+            }
+            else
+            {
+                info.Environment[pair.Key] = pair.Value;
+            }
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

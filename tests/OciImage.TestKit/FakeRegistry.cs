@@ -114,6 +114,24 @@ public sealed class FakeRegistry : LoopbackHttpServer
         return layerDigest;
     }
 
+    /// <summary>Serves other bytes under a blob's digest from now on (storage that was tampered with).</summary>
+    public void ReplaceBlob(string digest, byte[] bytes)
+    {
+        lock (_gate)
+        {
+            _blobs[digest] = bytes;
+        }
+    }
+
+    /// <summary>True when the repository has this tag.</summary>
+    public bool HasTag(string repository, string tag)
+    {
+        lock (_gate)
+        {
+            return _manifests.ContainsKey((repository, tag));
+        }
+    }
+
     /// <summary>The digest of the manifest a tag names.</summary>
     public string DigestOf(string repository, string tag)
     {

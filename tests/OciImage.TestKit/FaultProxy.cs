@@ -28,6 +28,8 @@ public sealed class FaultProxy : LoopbackHttpServer
 
     public int Requests => _requests;
 
+    private int _lost;
+
     /// <summary>Every request line seen, "METHOD /path".</summary>
     public List<string> Log { get; } = new();
 
@@ -85,6 +87,22 @@ public sealed class FaultProxy : LoopbackHttpServer
         }
     }
 
+    /// <summary>
+    /// The next <paramref name="times"/> requests of this method whose path contains <paramref name="pathPart"/>
+    /// are forwarded whole and done by the registry, but the answer is lost: the client gets a 502 from the proxy
+    /// instead (a PUT or PATCH the registry committed while the client cannot know).
+    /// </summary>
+    public void LoseAnswerNext(int times, string method, string pathPart)
+    {
+        lock (_rules)
+        {
+            _rules.Add(new Rule(pathPart, times, 0, null, null, null) { Method = method, LoseAnswer = true });
+        }
+    }
+
+    /// <summary>How many answers were lost by <see cref="LoseAnswerNext"/>.</summary>
+    public int LostAnswers => _lost;
+
     /// <summary>The next matching responses are forwarded with a header set (replaced, or added when absent).</summary>
     public void RewriteHeader(int times, string pathPart, string header, string value)
     {
@@ -108,7 +126,8 @@ public sealed class FaultProxy : LoopbackHttpServer
         Rule? rule;
         lock (_rules)
         {
-            rule = _rules.FirstOrDefault(r => r.Remaining > 0 && path.Contains(r.PathPart, StringComparison.Ordinal));
+            rule = _rules.FirstOrDefault(r => r.Remaining > 0 && path.Contains(r.PathPart, StringComparison.Ordinal)
+                && (r.Method is null || r.Method == context.Request.HttpMethod));
             if (rule is not null)
             {
                 rule.Remaining--;
@@ -178,6 +197,16 @@ public sealed class FaultProxy : LoopbackHttpServer
             }
 
             using var response = await _client.SendAsync(request);
+            if (rule is { LoseAnswer: true })
+            {
+                // HttpListener cannot drop a connection without first sending a 200 (its Abort closes the
+                // response stream, which writes the headers), so the lost answer is replaced by what a load
+                // balancer that gave up waiting answers: 502, with nothing of the registry's answer.
+                Interlocked.Increment(ref _lost);
+                context.Response.StatusCode = 502;
+                return;
+            }
+
             context.Response.StatusCode = (int)response.StatusCode;
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
@@ -264,6 +293,10 @@ public sealed class FaultProxy : LoopbackHttpServer
         public string? Value { get; } = value;
 
         public int DropAfterBytes { get; init; }
+
+        public string? Method { get; init; }
+
+        public bool LoseAnswer { get; init; }
 
         public int TrickleAfterBytes { get; init; }
 

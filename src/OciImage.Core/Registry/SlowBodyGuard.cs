@@ -17,6 +17,12 @@ namespace OciImage.Core.Registry;
 /// </summary>
 internal sealed class SlowBodyGuardContent : HttpContent
 {
+    /// <summary>
+    /// Tests only: arms a window instead of the real timer (the window and the token source it must cancel when
+    /// the window ends), so a test sees the default window without waiting it out. Null: a real timer.
+    /// </summary>
+    internal static readonly AsyncLocal<Action<TimeSpan, CancellationTokenSource>?> ArmWindow = new();
+
     private readonly HttpContent _inner;
     private readonly string _registry;
     private readonly long _minimumBytes;
@@ -69,6 +75,7 @@ internal sealed class SlowBodyGuardContent : HttpContent
 
         // Cancelled when a window ends short of the minimum; re-armed (not re-created) each time it is reached.
         private readonly CancellationTokenSource _deadline = new();
+        private readonly Action<TimeSpan, CancellationTokenSource>? _arm = ArmWindow.Value;
         private long _bytesInWindow;
 
         public SlowBodyGuardStream(Stream inner, string registry, long minimumBytes, TimeSpan window)
@@ -77,7 +84,7 @@ internal sealed class SlowBodyGuardContent : HttpContent
             _registry = registry;
             _minimumBytes = minimumBytes;
             _window = window;
-            _deadline.CancelAfter(window);
+            Arm();
         }
 
         public override int Read(byte[] buffer, int offset, int count) =>
@@ -101,10 +108,22 @@ internal sealed class SlowBodyGuardContent : HttpContent
             if (n > 0 && _bytesInWindow >= _minimumBytes)
             {
                 _bytesInWindow = 0;
-                _deadline.CancelAfter(_window);
+                Arm();
             }
 
             return n;
+        }
+
+        private void Arm()
+        {
+            if (_arm is null)
+            {
+                _deadline.CancelAfter(_window);
+            }
+            else
+            {
+                _arm(_window, _deadline);
+            }
         }
 
         protected override void Dispose(bool disposing)

@@ -13,7 +13,15 @@ namespace OciImage.Core.Stores;
 /// </summary>
 internal sealed class LayoutLock : IDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    /// <summary>How long a writer waits for another one's lock before LayoutLocked (documented: a minute).</summary>
+    internal static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Tests only: the clock and the wait between attempts, so a test sees the documented patience run out
+    /// without waiting it. Null: the real clock and Task.Delay.
+    /// </summary>
+    internal static readonly AsyncLocal<(Func<DateTime> UtcNow, Func<int, CancellationToken, Task> Delay)?> Clock = new();
+
     private readonly FileStream _handle;
 
     private LayoutLock(FileStream handle) => _handle = handle;
@@ -21,7 +29,10 @@ internal sealed class LayoutLock : IDisposable
     public static async Task<LayoutLock> AcquireAsync(string layoutRoot, CancellationToken cancellationToken)
     {
         var path = Path.Combine(layoutRoot, OciLayoutStore.LockFileName);
-        var deadline = DateTime.UtcNow + Patience;
+        var clock = Clock.Value;
+        Func<DateTime> utcNow = clock?.UtcNow ?? (() => DateTime.UtcNow);
+        var wait = clock?.Delay ?? ((milliseconds, token) => Task.Delay(milliseconds, token));
+        var deadline = utcNow() + Patience;
         var delay = 2;
         while (true)
         {
@@ -30,9 +41,9 @@ internal sealed class LayoutLock : IDisposable
             {
                 return new LayoutLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException) when (utcNow() < deadline)
             {
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                await wait(delay, cancellationToken).ConfigureAwait(false);
                 delay = Math.Min(delay * 2, 50);
             }
             catch (IOException)

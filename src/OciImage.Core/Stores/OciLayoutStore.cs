@@ -330,6 +330,9 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
 
             AtomicFile.MoveOver(temp, target);
             _intact.TryAdd(descriptor.Digest, true);
+
+            // What a writer of this blob killed half way left (a copy killed with SIGKILL) goes with the blob.
+            AtomicFile.SweepAbandonedTemps(target);
         }
         finally
         {

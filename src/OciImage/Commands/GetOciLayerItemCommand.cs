@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
@@ -113,9 +114,18 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
                 {
                     var blob = await store.OpenBlobAsync(layers[i], ct).ConfigureAwait(false);
                     using var reader = new LayerReader(blob, $"layer {layers[i].Digest}");
+                    var items = new List<OciLayerItem>();
                     foreach (var item in reader.Items(ct))
                     {
-                        messages.Emit(new OciLayerItem(item, i, layers[i].Digest));
+                        items.Add(new OciLayerItem(item, i, layers[i].Digest));
+                    }
+
+                    // The digest is checked when the blob's last byte is read, and the tar's end comes before it
+                    // (padding, the rest of a compressed stream): read it all before showing an item of it.
+                    await blob.CopyToAsync(Stream.Null, 81920, ct).ConfigureAwait(false);
+                    foreach (var item in items)
+                    {
+                        messages.Emit(item);
                     }
                 }
             });

@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+
+namespace OciImage.Benchmarks;
+
+/// <summary>
+/// The figures of one benchmark run as a file (JSON): per scenario and contender the medians of wall time, peak
+/// memory, user and system CPU, the ratio to OciImage, and the machine's limits, the commit and the arguments,
+/// so the README's numbers can be traced to a run. Written to --results FILE, else benchmark-results/ under the
+/// current directory, one file per run.
+/// </summary>
+public static class ResultsFile
+{
+    private static readonly List<object> Scenarios = new();
+
+    public static void Add(Scenario scenario, Dictionary<string, List<Sample>> samples)
+    {
+        var ours = samples.Where(p => p.Key.StartsWith("OciImage", StringComparison.Ordinal)).SelectMany(p => p.Value).ToList();
+        var oursMedian = ours.Count == 0 ? double.NaN : Measurement.Median(ours.Select(s => s.Seconds));
+        Scenarios.Add(new
+        {
+            scenario = scenario.Name,
+            description = scenario.Description,
+            contenders = samples.Where(p => p.Value.Count > 0).Select(p => new
+            {
+                contender = p.Key,
+                runs = p.Value.Count,
+                wallSeconds = Measurement.Median(p.Value.Select(s => s.Seconds)),
+                peakMegabytes = Measurement.Median(p.Value.Select(s => (double)s.PeakKilobytes)) / 1024,
+                userSeconds = Measurement.Median(p.Value.Select(s => s.UserSeconds)),
+                systemSeconds = Measurement.Median(p.Value.Select(s => s.SystemSeconds)),
+                oursOverThis = p.Key.StartsWith("OciImage", StringComparison.Ordinal) ? (double?)null : oursMedian / Measurement.Median(p.Value.Select(s => s.Seconds)),
+                samples = p.Value,
+            }).ToList(),
+        });
+    }
+
+    /// <summary>Writes the file; returns its path.</summary>
+    public static string Write(string[] args, int runs, bool quick)
+    {
+        var at = Array.IndexOf(args, "--results");
+        var commit = Git("rev-parse", "HEAD");
+        var path = at >= 0 ? args[at + 1]
+            : Path.Combine("benchmark-results", $"{DateTime.UtcNow:yyyyMMddTHHmmssZ}-{commit.Substring(0, Math.Min(12, commit.Length))}.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var document = new
+        {
+            commit,
+            dirty = Git("status", "--porcelain").Length > 0,
+            utc = DateTime.UtcNow,
+            quick,
+            runs,
+            arguments = args,
+            machine = new { cores = Environment.ProcessorCount, limits = Limits.Describe(), os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
+            scenarios = Scenarios,
+        };
+        File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
+        return path;
+    }
+
+    private static string Git(params string[] args)
+    {
+        try
+        {
+            var info = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var arg in args)
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            using var process = Process.Start(info)!;
+            var output = process.StandardOutput.ReadToEnd().Trim();
+            process.WaitForExit();
+            return process.ExitCode == 0 ? output : "unknown";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using OciImage.TestKit;
+using Xunit;
+
+namespace OciImage.Module.Tests;
+
+/// <summary>
+/// A layer or config whose bytes were altered (same size, one byte changed), fed to every cmdlet that reads
+/// blobs, from a layout and from a registry: each ends in DigestMismatch and leaves nothing behind (no expanded
+/// tree, no archive, no tag, no blob, no temp file).
+/// </summary>
+public sealed class TamperedContentTests
+{
+    public static IEnumerable<object[]> Cases() =>
+        from reader in new[] { "Expand-OciImage", "Get-OciLayerItem", "Export-OciImage", "Copy-OciImage to a layout", "Copy-OciImage to a registry" }
+        from source in new[] { "layout", "registry" }
+        from blob in new[] { "layer", "config" }
+        select new object[] { reader, source, blob };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ATamperedBlobIsDigestMismatchAndLeavesNothing(string reader, string source, string blob)
+    {
+        using var temp = new TempDirectory();
+        var layout = temp.Combine("source");
+        var content = new string('x', 3000) + "the middle" + new string('y', 3000);
+        var layer = TestImages.AddTarLayer(layout, new HostileTar().File("app/data.txt", content).ToArray());
+        TestImages.Compose(layout, "app", new[] { layer });
+        var manifestDigest = JsonDocument.Parse(File.ReadAllText(Path.Combine(layout, "index.json"))).RootElement.GetProperty("manifests")[0].GetProperty("digest").GetString()!;
+        var manifestBytes = File.ReadAllBytes(BlobPath(layout, manifestDigest));
+        var configDigest = JsonDocument.Parse(manifestBytes).RootElement.GetProperty("config").GetProperty("digest").GetString()!;
+        var target = blob == "layer" ? layer.Digest : configDigest;
+        var tampered = File.ReadAllBytes(BlobPath(layout, target));
+        var at = blob == "layer" ? Array.IndexOf(tampered, (byte)'m') : Encoding.UTF8.GetString(tampered).IndexOf("amd64", StringComparison.Ordinal) + 4;
+        tampered[at] = (byte)(tampered[at] == (byte)'4' ? '5' : 'M'); // a valid config still (amd65), a layer with other text
+
+        using var registry = new FakeRegistry();
+        using var destinationRegistry = new FakeRegistry();
+        string reference;
+        if (source == "layout")
+        {
+            File.WriteAllBytes(BlobPath(layout, target), tampered);
+            reference = $"oci:{layout}:app";
+        }
+        else
+        {
+            registry.AddBlob("team/app", File.ReadAllBytes(BlobPath(layout, layer.Digest)));
+            registry.AddBlob("team/app", File.ReadAllBytes(BlobPath(layout, configDigest)));
+            registry.AddManifest("team/app", "app", manifestBytes, "application/vnd.oci.image.manifest.v1+json");
+            registry.ReplaceBlob(target, tampered);
+            reference = $"{registry.Host}/team/app:app";
+        }
+
+        var output = temp.Combine("out");
+        Directory.CreateDirectory(output);
+        var (script, cmdlet) = reader switch
+        {
+            "Expand-OciImage" => ($"Expand-OciImage {reference} '{Path.Combine(output, "rootfs")}'", "ExpandOciImageCommand"),
+            "Get-OciLayerItem" => ($"Get-OciLayerItem {reference}", "GetOciLayerItemCommand"),
+            "Export-OciImage" => ($"Export-OciImage {reference} '{Path.Combine(output, "image.tar")}'", "ExportOciImageCommand"),
+            "Copy-OciImage to a layout" => ($"Copy-OciImage {reference} oci:{Path.Combine(output, "layout")}:copied", "CopyOciImageCommand"),
+            _ => ($"Copy-OciImage {reference} {destinationRegistry.Host}/copied/app:copied", "CopyOciImageCommand"),
+        };
+
+        using var host = new PowerShellHost();
+        var result = host.Run(script + " -MaximumRetryCount 0");
+        if (blob == "config" && reader is "Expand-OciImage" or "Get-OciLayerItem")
+        {
+            // These two never read the config (it is not used, so not checked): the layers are sound and read.
+            Assert.Empty(result.Errors);
+            Assert.DoesNotContain(registry.Log, l => l.Contains(configDigest, StringComparison.Ordinal));
+            return;
+        }
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal($"DigestMismatch,OciImage.Commands.{cmdlet}", error.FullyQualifiedErrorId);
+        Assert.Contains(target, error.ToString());
+
+        // Nothing behind: no output object, no file in the output folder but an empty layout, no tag or blob pushed.
+        Assert.Empty(result.Output);
+        var left = Directory.GetFileSystemEntries(output, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(output, p)).Order().ToList();
+        var emptyLayout = new[] { "layout", Path.Combine("layout", "blobs"), Path.Combine("layout", "blobs", "sha256"), Path.Combine("layout", "index.json"), Path.Combine("layout", "index.json.lock"), Path.Combine("layout", "oci-layout") };
+        var soundBlobs = new[] { layer.Digest, configDigest }.Where(d => d != target).Select(d => Path.Combine("layout", "blobs", "sha256", d.Substring(7)));
+        Assert.All(left, p => Assert.Contains(p, emptyLayout.Concat(soundBlobs))); // a sound blob copied before stays (verified, for the next copy)
+        if (Directory.Exists(Path.Combine(output, "layout")))
+        {
+            Assert.DoesNotContain("copied", File.ReadAllText(Path.Combine(output, "layout", "index.json")));
+        }
+
+        Assert.False(destinationRegistry.HasTag("copied/app", "copied"));
+        Assert.False(destinationRegistry.HasBlob("copied/app", target));
+        Assert.Empty(Directory.GetFiles(layout, "*.tmp-*", SearchOption.AllDirectories));
+        Assert.Equal(new[] { "out", "source" }, Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName).Order());
+    }
+
+    private static string BlobPath(string layout, string digest) => Path.Combine(layout, "blobs", "sha256", digest.Substring(7));
+}
