@@ -69,9 +69,10 @@ public sealed class TamperedContentTests
 
         using var host = new PowerShellHost();
         var result = host.Run(script + " -MaximumRetryCount 0");
-        if (blob == "config" && reader is "Expand-OciImage" or "Get-OciLayerItem")
+        if (blob == "config" && reader is "Get-OciLayerItem")
         {
-            // These two never read the config (it is not used, so not checked): the layers are sound and read.
+            // Listing layer entries never reads the config (it is not used, so not checked): the layers are sound and read.
+            // Expand-OciImage opens the image whole (manifest and config), so a tampered config stops it below.
             Assert.Empty(result.Errors);
             Assert.DoesNotContain(registry.Log, l => l.Contains(configDigest, StringComparison.Ordinal));
             return;
