@@ -297,6 +297,23 @@ public sealed class TransportHandlerTests
     }
 
     [Fact]
+    public async Task AnErrorOfTheAuthenticationHandlersOwnWorkIsNotRetriedAsATransportFailure()
+    {
+        // Reading the docker config fails: that is the caller's error as it is, not a registry to retry.
+        var tokens = new TokenCache();
+        tokens.RememberChallenge(Registry, AuthChallenge.Parse("Bearer realm=\"http://127.0.0.1:5000/token\"")!);
+        var fake = new FakeServer((_, _) => Answer(HttpStatusCode.OK));
+        var (options, delays) = Options(4);
+        var auth = new AuthenticationHandler(Registry, Base, options, _ => throw new IOException("config.json: permission denied"), tokens, new RecordingLog(), new HttpClient(fake));
+
+        var error = await Assert.ThrowsAsync<IOException>(() => Send(Request(HttpMethod.Get, Blob, options), fake, new RetryHandler(Registry, options, new RecordingLog()), auth));
+
+        Assert.Equal("config.json: permission denied", error.Message);
+        Assert.Empty(fake.Seen);
+        Assert.Empty(delays);
+    }
+
+    [Fact]
     public async Task SlowBodyHandlerWrapsTheBodyKeepingItsHeaders()
     {
         var fake = new FakeServer((_, _) => Answer(HttpStatusCode.OK, r => r.Content = new StringContent("hello", Encoding.UTF8, "application/json")));

@@ -57,6 +57,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
         var context = RegistryRequest.Of(request);
         var message = request;
         string? freshToken = null;
+        var sending = false;
         try
         {
             while (true)
@@ -80,7 +81,9 @@ internal sealed class AuthenticationHandler : DelegatingHandler
                 }
 
                 freshToken = null;
+                sending = true;
                 var response = await base.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                sending = false;
                 if (response.StatusCode != HttpStatusCode.Unauthorized)
                 {
                     return response;
@@ -117,6 +120,12 @@ internal sealed class AuthenticationHandler : DelegatingHandler
 
                 return response;
             }
+        }
+        catch (Exception ex) when (!sending && TransportFailure.NotOfTheWire(ex))
+        {
+            // Never reached: the filter only marks what this handler's own work (credentials, tokens) threw, so
+            // that the retry handler above passes it on as it is instead of retrying it.
+            throw;
         }
         finally
         {
