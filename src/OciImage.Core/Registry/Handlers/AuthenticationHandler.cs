@@ -1,0 +1,305 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core.Errors;
+
+namespace OciImage.Core.Registry.Handlers;
+
+/// <summary>
+/// Authenticates requests to the registry's own host, and only those: a bearer token known for the scope and
+/// identity (cached, or fetched before any 401 once the registry has shown its realm, one fetch for parallel
+/// requests), or basic auth once the registry asked for it. Answers one 401 challenge per request (a token from
+/// the announced realm, credentials sent to it only over https or loopback; or basic) and sends again with a
+/// fresh message; a second 401 with insufficient_scope for a signed-in user is <see cref="AccessDeniedException"/>.
+/// Credentials are looked up (a helper may run) only once the registry has asked for them. Sits inside the
+/// redirect and retry handlers, so every hop and attempt is authenticated afresh.
+/// </summary>
+internal sealed class AuthenticationHandler : DelegatingHandler
+{
+    private readonly string _registry;
+    private readonly string _authority;
+    private readonly RegistryOptions _options;
+    private readonly Func<string?, RegistryCredential?> _credential;
+    private readonly TokenCache _tokens;
+    private readonly IEngineLog _log;
+    private readonly HttpClient _tokenClient;
+    private volatile bool _useBasic;
+
+    /// <param name="baseUri">The registry's own endpoint: only its host (and port) gets credentials.</param>
+    /// <param name="tokenClient">Sends the requests to the token realm.</param>
+    public AuthenticationHandler(string registry, Uri baseUri, RegistryOptions options, Func<string?, RegistryCredential?> credential,
+        TokenCache tokens, IEngineLog log, HttpClient tokenClient)
+    {
+        _registry = registry;
+        _authority = baseUri.Authority;
+        _options = options;
+        _credential = credential;
+        _tokens = tokens;
+        _log = log;
+        _tokenClient = tokenClient;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var target = request.RequestUri!;
+        if (!string.Equals(target.Authority, _authority, StringComparison.OrdinalIgnoreCase))
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var context = RegistryRequest.Of(request);
+        var message = request;
+        string? freshToken = null;
+        var sending = false;
+        try
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                string? sentToken = null;
+                if (freshToken is null && !_useBasic && _tokens.Challenge(_registry) is { } known)
+                {
+                    sentToken = await KnownTokenAsync(known, context.Scope, Credential(context), cancellationToken).ConfigureAwait(false);
+                }
+
+                if (_useBasic && Credential(context) is { IsIdentityToken: false } basic)
+                {
+                    message.Headers.Authorization = new AuthenticationHeaderValue("Basic", BasicValue(basic));
+                }
+                else if ((freshToken ?? sentToken) is { } token)
+                {
+                    // A token just fetched is used for the request it was fetched for, however short its life.
+                    sentToken = token;
+                    message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                }
+
+                freshToken = null;
+                sending = true;
+                var response = await base.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                sending = false;
+                if (response.StatusCode != HttpStatusCode.Unauthorized)
+                {
+                    return response;
+                }
+
+                var challenge = AuthChallenge.Parse(response.Headers.WwwAuthenticate.ToString());
+                if (!context.Authenticated)
+                {
+                    context.Authenticated = true;
+                    if (challenge is not null)
+                    {
+                        var answer = await AuthenticateAsync(challenge, context, sentToken, cancellationToken).ConfigureAwait(false);
+                        if (answer is not null)
+                        {
+                            response.Dispose();
+                            freshToken = answer.Length > 0 ? answer : null;
+                            if (!ReferenceEquals(message, request))
+                            {
+                                message.Dispose();
+                            }
+
+                            message = context.NewMessage(target);
+                            continue;
+                        }
+                    }
+                }
+                else if (Credential(context) is { } signedIn && challenge?.Error == "insufficient_scope")
+                {
+                    // Signed in, and the token server granted less than asked: a permission, not a password, problem.
+                    response.Dispose();
+                    throw new AccessDeniedException(DescribeScope(context.Scope),
+                        $"{_registry} answered insufficient_scope to {signedIn.UserName} for {context.Method} {RegistryTransport.Show(target)} (some registries, Docker Hub among them, answer so for a repository that does not exist, too)");
+                }
+
+                return response;
+            }
+        }
+        catch (Exception ex) when (!sending && TransportFailure.NotOfTheWire(ex))
+        {
+            // Never reached: the filter only marks what this handler's own work (credentials, tokens) threw, so
+            // that the retry handler above passes it on as it is instead of retrying it.
+            throw;
+        }
+        finally
+        {
+            if (!ReferenceEquals(message, request))
+            {
+                message.Dispose();
+            }
+        }
+    }
+
+    private RegistryCredential? Credential(RegistryRequest context) => context.Credential(_credential);
+
+    /// <summary>
+    /// The token to send before any 401: a cached one, or, once the registry has shown its Bearer realm, one
+    /// fetched now, so that every request after the first is not refused once before it is served.
+    /// </summary>
+    private async Task<string?> KnownTokenAsync(AuthChallenge challenge, string scope, RegistryCredential? credential, CancellationToken cancellationToken)
+    {
+        if (_tokens.Get(_registry, TokenKey(scope, credential)) is { } cached)
+        {
+            return cached;
+        }
+
+        if (scope.Length == 0)
+        {
+            return null;
+        }
+
+        return await TokenAsync(challenge, scope, credential, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Tokens are kept per scope and per identity: one user's token never serves another's request.</summary>
+    private static string TokenKey(string scope, RegistryCredential? credential) => scope + "|" + (credential?.UserName ?? string.Empty);
+
+    private string DescribeScope(string scope) => RegistryRequest.RepositoryOf(scope) is { } repository
+        ? $"{_registry}/{repository} ({scope.Split(' ')[0].Substring(scope.Split(' ')[0].LastIndexOf(':') + 1)})"
+        : _registry;
+
+    /// <summary>
+    /// Answers a challenge: a bearer token for the scope (returned), or basic auth from now on (an empty
+    /// string); null when the challenge cannot be answered.
+    /// </summary>
+    private async Task<string?> AuthenticateAsync(AuthChallenge challenge, RegistryRequest context, string? refused, CancellationToken cancellationToken)
+    {
+        var credential = Credential(context);
+        if (challenge.IsBasic)
+        {
+            if (credential is null || credential.IsIdentityToken)
+            {
+                return null;
+            }
+
+            _log.Verbose($"{_registry} asks for basic auth; using the credentials of {credential}.");
+            _useBasic = true;
+            return string.Empty;
+        }
+
+        if (!challenge.IsBearer || challenge.Realm is null || !Uri.TryCreate(challenge.Realm, UriKind.Absolute, out _))
+        {
+            return null;
+        }
+
+        _tokens.RememberChallenge(_registry, challenge);
+        _useBasic = false;
+        var scope = context.Scope;
+        return await TokenAsync(challenge, scope.Length > 0 ? scope : challenge.Scope ?? string.Empty, credential, refused, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A token for a scope from the realm of a challenge; parallel requests for one scope share one fetch.</summary>
+    private Task<string> TokenAsync(AuthChallenge challenge, string scope, RegistryCredential? credential, string? refused, CancellationToken cancellationToken)
+    {
+        var realm = new Uri(challenge.Realm!);
+
+        // Credentials go only to the realm the registry announced, and never in clear text to another machine.
+        var realmIsSafe = realm.Scheme == Uri.UriSchemeHttps || new HostPort(realm.Authority).IsLoopback || _options.AllowInsecure;
+        var sent = credential;
+        if (credential is not null && !realmIsSafe)
+        {
+            _log.Warning($"{_registry} announced a token realm over plain HTTP ({realm.Host}); asking it anonymously rather than sending credentials in clear text.");
+            sent = null;
+        }
+
+        var scopes = scope.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
+        return _tokens.GetOrFetchAsync(_registry, TokenKey(scope, credential), refused,
+            () => FetchTokenAsync(realm, challenge.Service, scopes, sent, cancellationToken));
+    }
+
+    private async Task<(string Token, TimeSpan Lifetime)> FetchTokenAsync(Uri realm, string? service, string[] scopes, RegistryCredential? credential, CancellationToken cancellationToken)
+    {
+        HttpRequestMessage request;
+        if (credential is { IsIdentityToken: true })
+        {
+            var form = new List<KeyValuePair<string, string>>
+            {
+                new("grant_type", "refresh_token"),
+                new("refresh_token", credential.Secret),
+                new("client_id", "ociimage"),
+            };
+            if (service is not null)
+            {
+                form.Add(new("service", service));
+            }
+
+            form.Add(new("scope", string.Join(" ", scopes)));
+            request = new HttpRequestMessage(HttpMethod.Post, realm) { Content = new FormUrlEncodedContent(form) };
+        }
+        else
+        {
+            var query = new StringBuilder();
+            if (service is not null)
+            {
+                query.Append("service=").Append(Uri.EscapeDataString(service));
+            }
+
+            foreach (var s in scopes)
+            {
+                query.Append(query.Length > 0 ? "&" : string.Empty).Append("scope=").Append(Uri.EscapeDataString(s));
+            }
+
+            var builder = new UriBuilder(realm);
+            var existing = builder.Query.TrimStart('?');
+            builder.Query = existing.Length > 0 ? existing + "&" + query : query.ToString();
+            request = new HttpRequestMessage(HttpMethod.Get, builder.Uri);
+            if (credential is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", BasicValue(credential));
+            }
+        }
+
+        using (request)
+        {
+            var clock = Stopwatch.StartNew();
+            HttpResponseMessage response;
+            try
+            {
+                response = await _tokenClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new UnauthorizedException(_registry, $"its token server {RegistryTransport.Show(realm)} cannot be reached ({TransportFailure.Innermost(ex)})");
+            }
+
+            using (response)
+            {
+                _log.Verbose($"{request.Method} {RegistryTransport.Show(realm)} {(int)response.StatusCode} ({clock.ElapsedMilliseconds} ms, token for {string.Join(" ", scopes)})");
+                if (!response.IsSuccessStatusCode)
+                {
+                    var who = credential is null ? "anonymous access" : $"the credentials of {credential.UserName}";
+                    throw new UnauthorizedException(_registry, $"its token server {RegistryTransport.Show(realm)} refused {who} (HTTP {(int)response.StatusCode})");
+                }
+
+                var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                try
+                {
+                    using var doc = JsonDocument.Parse(body);
+                    var root = doc.RootElement;
+                    var token = root.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()
+                        : root.TryGetProperty("access_token", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+                    if (string.IsNullOrEmpty(token))
+                    {
+                        throw new UnauthorizedException(_registry, $"its token server {RegistryTransport.Show(realm)} answered without a token");
+                    }
+
+                    var seconds = root.TryGetProperty("expires_in", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var s) && s > 0 ? s : 60;
+                    return (token!, TimeSpan.FromSeconds(seconds));
+                }
+                catch (JsonException)
+                {
+                    throw new UnauthorizedException(_registry, $"its token server {RegistryTransport.Show(realm)} answered something that is not JSON");
+                }
+            }
+        }
+    }
+
+    private static string BasicValue(RegistryCredential credential) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.UserName + ":" + credential.Secret));
+}

@@ -1,0 +1,110 @@
+using System;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core.Errors;
+
+namespace OciImage.Core.Registry.Handlers;
+
+/// <summary>
+/// Tries again after a connection failure or timeout, a 429 or a 5xx (not 501 Not Implemented nor 505, which do
+/// not go away by waiting), waiting as the request's <see cref="RetryBudget"/> says (backoff, or the registry's
+/// Retry-After) and only while it has retries left. Each retry is a fresh message to the same URL (after a
+/// redirect: the URL redirected to). A request sent with retry off is never sent again. The last failure becomes
+/// <see cref="RegistryUnreachableException"/>; a 429 left over, <see cref="TooManyRequestsException"/>.
+/// </summary>
+internal sealed class RetryHandler : DelegatingHandler
+{
+    private readonly string _registry;
+    private readonly RegistryOptions _options;
+    private readonly IEngineLog _log;
+
+    public RetryHandler(string registry, RegistryOptions options, IEngineLog log)
+    {
+        _registry = registry;
+        _options = options;
+        _log = log;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var context = RegistryRequest.Of(request);
+        var target = request.RequestUri!;
+        var message = request;
+        try
+        {
+            while (true)
+            {
+                HttpResponseMessage response;
+                try
+                {
+                    response = await base.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (TransportFailure.Is(ex, cancellationToken))
+                {
+                    if (context.Retry && await context.Budget.TryRetryAsync(_log, null, cancellationToken).ConfigureAwait(false))
+                    {
+                        message = Next(context, target, message, request);
+                        continue;
+                    }
+
+                    throw new RegistryUnreachableException(_registry, TransportFailure.Reason(ex, _options), ex);
+                }
+
+                var status = (int)response.StatusCode;
+                if (context.Retry && (status == 429 || (status >= 500 && status != 501 && status != 505)))
+                {
+                    if (await context.Budget.TryRetryAsync(_log, RetryAfter(response), cancellationToken).ConfigureAwait(false))
+                    {
+                        response.Dispose();
+                        message = Next(context, target, message, request);
+                        continue;
+                    }
+                }
+
+                if (status == 429)
+                {
+                    response.Dispose();
+                    throw new TooManyRequestsException(_registry);
+                }
+
+                return response;
+            }
+        }
+        finally
+        {
+            if (!ReferenceEquals(message, request))
+            {
+                message.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A fresh message for the next attempt; the one this handler made for the last is done with.</summary>
+    private static HttpRequestMessage Next(RegistryRequest context, Uri target, HttpRequestMessage last, HttpRequestMessage request)
+    {
+        if (!ReferenceEquals(last, request))
+        {
+            last.Dispose();
+        }
+
+        return context.NewMessage(target);
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+}
