@@ -158,7 +158,19 @@ internal sealed class AuthenticationHandler : DelegatingHandler
     }
 
     /// <summary>Tokens are kept per scope and per identity: one user's token never serves another's request.</summary>
-    private static string TokenKey(string scope, RegistryCredential? credential) => scope + "|" + (credential?.UserName ?? string.Empty);
+    /// <remarks>
+    /// The key holds a fingerprint of the secret too, so a token fetched with the right password never serves the
+    /// same user name with a wrong one. Only the fingerprint is kept (a SHA-256 prefix, in memory), never the secret.
+    /// </remarks>
+    private static string TokenKey(string scope, RegistryCredential? credential) =>
+        scope + "|" + (credential is null ? string.Empty : credential.UserName + "|" + Fingerprint(credential.Secret));
+
+    private static string Fingerprint(string secret)
+    {
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(secret));
+        return BitConverter.ToString(hash, 0, 8).Replace("-", string.Empty);
+    }
 
     private string DescribeScope(string scope) => RegistryRequest.RepositoryOf(scope) is { } repository
         ? $"{_registry}/{repository} ({scope.Split(' ')[0].Substring(scope.Split(' ')[0].LastIndexOf(':') + 1)})"
