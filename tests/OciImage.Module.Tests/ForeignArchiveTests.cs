@@ -36,6 +36,29 @@ public sealed class ForeignArchiveTests : IClassFixture<LayoutFixture>
     }
 
     [ToolFact("umoci", "skopeo")]
+    public void ADocker25ArchiveIsReadByItsIndexUnderEitherName()
+    {
+        using var temp = new TempDirectory();
+        using var host = new PowerShellHost();
+        host.RunClean($"Export-OciImage oci:{_fixture.Layout}:amd '{temp.Combine("oci.tar")}'");
+        var folder = Extract(temp, "oci.tar");
+
+        // As docker save (25+) writes it: index.json names the image twice (ref.name and containerd's name).
+        var index = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "index.json")))!;
+        var entry = index["manifests"]![0]!;
+        entry["annotations"] = new JsonObject { ["org.opencontainers.image.ref.name"] = "1.0", ["io.containerd.image.name"] = "docker.io/library/app:1.0" };
+        File.WriteAllText(Path.Combine(folder, "index.json"), index.ToJsonString());
+        Pack(folder, temp.Combine("docker25.tar"));
+
+        var imported = host.RunClean($"Import-OciImage '{temp.Combine("docker25.tar")}' oci:{temp.Combine("imported")}");
+        Assert.Single(imported);
+        Assert.Equal("1.0", host.RunClean($"(Get-OciTag oci:{temp.Combine("imported")}).Tag").Single().ToString());
+        var amd = ReferenceImages.SkopeoDigest(_fixture.Layout, "amd");
+        Assert.Equal(amd, host.RunClean($"(Get-OciManifest docker-archive:{temp.Combine("docker25.tar")}:app:1.0).Digest.ToString()").Single().ToString());
+        Assert.Equal(amd, host.RunClean($"(Get-OciManifest docker-archive:{temp.Combine("docker25.tar")}:1.0).Digest.ToString()").Single().ToString());
+    }
+
+    [ToolFact("umoci", "skopeo")]
     public void EveryImageOfAnArchiveIsImportedUnderItsOwnTagOrChosenByName()
     {
         using var temp = new TempDirectory();

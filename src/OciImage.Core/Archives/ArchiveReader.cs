@@ -69,12 +69,26 @@ public static class ArchiveReader
         return layout.ReadIndex().Manifests
             .Where(m => MediaTypes.IsManifest(m.MediaType))
             .GroupBy(m => m.Digest)
-            .Select(g => new ArchivedImage(g.First().With(null), g.Select(NameOf).Where(n => n is not null).Select(n => n!).Distinct().ToList()))
+            .Select(g => new ArchivedImage(g.First().With(null), g.SelectMany(NamesOf).Distinct().ToList()))
             .ToList();
     }
 
-    private static string? NameOf(Descriptor entry) =>
-        entry.RefName ?? (entry.Annotations is not null && entry.Annotations.TryGetValue(ContainerdImageName, out var name) ? name : null);
+    /// <summary>
+    /// An entry's names: its ref.name and containerd's image name; Docker 25+ writes both (1.0 and
+    /// docker.io/library/app:1.0), and a user may ask for either.
+    /// </summary>
+    private static IEnumerable<string> NamesOf(Descriptor entry)
+    {
+        if (entry.RefName is { } refName)
+        {
+            yield return refName;
+        }
+
+        if (entry.Annotations is not null && entry.Annotations.TryGetValue(ContainerdImageName, out var name))
+        {
+            yield return name;
+        }
+    }
 
     /// <summary>A docker-save folder as an OCI layout: each image's config as it is, each layer as the compression its bytes are in, DiffIDs checked.</summary>
     private static async Task<IReadOnlyList<ArchivedImage>> DockerToLayoutAsync(string folder, string layoutPath, string archive, CancellationToken cancellationToken)
