@@ -89,3 +89,7 @@ public sealed class InvalidLayerInputException(string input, string reason)
 public sealed class InvalidShardException(string reason)
     : OciException("InvalidShard", OciErrorKind.InvalidArgument,
         $"{reason}. Give -ShardCount N (1 or more) and -ShardIndex I (0 to N-1) together.");
+
+/// <summary>A compression level that the chosen compression or encoder does not offer.</summary>
+public sealed class UnknownCompressionLevelException(string level, string reason)
+    : OciException("UnknownCompressionLevel", OciErrorKind.InvalidArgument, $"'{level}' is not a compression level here: {reason}");
