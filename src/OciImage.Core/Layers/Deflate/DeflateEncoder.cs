@@ -386,17 +386,13 @@ public sealed unsafe class DeflateEncoder
         }
 
         var found = 0;
+        var foundAt = 0;
         var scan = src + pos;
         var first = ReadUInt32(scan);
         var tail = ReadUInt32(scan + best - 3);
-        while (true)
+        var limit = pos - MaxDistance;
+        while (candidate >= limit)
         {
-            var distance = pos - candidate;
-            if (distance > MaxDistance)
-            {
-                break;
-            }
-
             var match = src + candidate;
             if (ReadUInt32(match + best - 3) == tail && ReadUInt32(match) == first)
             {
@@ -405,7 +401,7 @@ public sealed unsafe class DeflateEncoder
                 {
                     best = length;
                     found = length;
-                    bestDistance = distance;
+                    foundAt = candidate;
                     if (length >= nice || length >= maxLength)
                     {
                         break;
@@ -415,13 +411,8 @@ public sealed unsafe class DeflateEncoder
                 }
             }
 
-            if (--chain <= 0)
-            {
-                break;
-            }
-
-            var step = prev[candidate & WindowMask];
-            if (step == 0)
+            int step = prev[candidate & WindowMask];
+            if (--chain <= 0 || step == 0)
             {
                 break;
             }
@@ -429,6 +420,7 @@ public sealed unsafe class DeflateEncoder
             candidate -= step;
         }
 
+        bestDistance = pos - foundAt;
         return found;
     }
 
