@@ -29,6 +29,9 @@ public static class ChildRun
             case "layer":
                 LayerBuilder.BuildIntoDirectory(args[1], new LayerBuildOptions(), args[2], token);
                 return 0;
+            case "layer-portable":
+                LayerBuilder.BuildIntoDirectory(args[1], new LayerBuildOptions { GzipEncoder = GzipEncoder.Portable }, args[2], token);
+                return 0;
             case "copy":
                 var from = Reference.Parse(args[1]);
                 var to = Reference.Parse(args[2]);

@@ -36,6 +36,9 @@ public class MicroBenchmarks
     public int GzipAChunk() => ChunkCompressor.Compress(LayerCompression.Gzip, _data, _data.Length, _output);
 
     [Benchmark]
+    public int GzipAChunkPortable() => ChunkCompressor.Compress(LayerCompression.Gzip, LayerCompressionLevel.Optimal, GzipEncoder.Portable, _data, _data.Length, _output);
+
+    [Benchmark]
     public int ZstdAChunk() => ChunkCompressor.Compress(LayerCompression.Zstd, _data, _data.Length, _output);
 
     [Benchmark]

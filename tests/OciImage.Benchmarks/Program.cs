@@ -12,6 +12,8 @@ namespace OciImage.Benchmarks;
 /// dotnet run -c Release --project tests/OciImage.Benchmarks -- [--quick] [--runs N] [--results FILE] [SCENARIO...]
 ///   times every scenario for OciImage (engine and cmdlets) and its peers, alternating, and prints medians,
 ///   ratios OciImage/peer and peak memory; --micro runs the BenchmarkDotNet suite of hot paths instead;
+///   --throughput [TREE] prints where a layer build's CPU goes and MB/s per core of each encoder and level at 1
+///   and 2 threads (see Throughput);
 ///   --serve prepares the data, prints where it is and keeps the registries up until stdin closes (to profile).
 /// </summary>
 public static class Program
@@ -26,6 +28,20 @@ public static class Program
         if (args.Length == 2 && args[0] == "--cmdlet")
         {
             return ChildRun.Cmdlet(args[1]);
+        }
+
+        if (args.Length >= 1 && args[0] == "--throughput")
+        {
+            var repeatsAt = Array.IndexOf(args, "--runs");
+            var repeats = repeatsAt >= 0 ? int.Parse(args[repeatsAt + 1]) : 3;
+            var tree = args.Length >= 2 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1] : null;
+            if (tree is null)
+            {
+                using var prepared = DataSet.Prepare(quick: false);
+                return Throughput.Run(prepared.Tree, repeats);
+            }
+
+            return Throughput.Run(tree, repeats);
         }
 
         if (args.Contains("--micro"))

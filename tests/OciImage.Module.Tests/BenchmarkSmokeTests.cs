@@ -41,4 +41,16 @@ public sealed class BenchmarkSmokeTests
         Assert.Contains("OciImage/peer", result.StdOut);
         Assert.DoesNotContain("failed", result.StdOut);
     }
+
+    [ToolFact("gzip")]
+    public void ThroughputRunsOnATinyTree()
+    {
+        using var temp = new TempDirectory();
+        var tree = SampleTrees.Make(temp.Combine("tree"));
+        var result = ExternalTool.TryRun("dotnet", RepoPaths.BuiltProgram("OciImage.Benchmarks"), "--throughput", tree, "--runs", "1");
+        Assert.True(result.ExitCode == 0, result.StdOut + result.StdErr);
+        Assert.Contains("MB/s/core", result.StdOut);
+        Assert.Contains("portable  Optimal", result.StdOut);
+        Assert.Contains("runtime   Optimal", result.StdOut);
+    }
 }

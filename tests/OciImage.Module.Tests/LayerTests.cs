@@ -158,6 +158,37 @@ public sealed class LayerTests
     }
 
     [Fact]
+    public void CompressionLevelAndTheGzipEncoderBindAsDocumented()
+    {
+        using var temp = new TempDirectory();
+        using var host = new PowerShellHost();
+        var tree = SampleTrees.Make(temp.Combine("tree"));
+        string Digest(string parameters, string output) =>
+            host.RunClean($"(New-OciLayer '{tree}' -OutputDirectory '{temp.Combine(output)}' {parameters}).Digest.ToString()").Single().ToString()!;
+
+        // The portable encoder: Optimal is 6 and the default level, Fastest is 1, names in any case, numbers as numbers.
+        var optimal = Digest("-GzipEncoder Portable", "p");
+        Assert.Equal(optimal, Digest("-GzipEncoder portable -CompressionLevel 6", "p6"));
+        Assert.Equal(Digest("-GzipEncoder Portable -CompressionLevel fastest", "pf"), Digest("-GzipEncoder Portable -CompressionLevel 1", "p1"));
+        Assert.NotEqual(optimal, Digest("-GzipEncoder Portable -CompressionLevel 1", "p1b"));
+        Assert.Equal(Digest("-Compression zstd -CompressionLevel Optimal", "z"), Digest("-Compression zstd -CompressionLevel 3", "z3"));
+
+        // Out of range: a parameter binding error; a level the runtime's deflate lacks, or any level for none: InvalidArgument.
+        foreach (var bad in new[] { "0", "10", "Best" })
+        {
+            var error = Assert.Single(host.Run($"New-OciLayer '{tree}' -OutputDirectory '{temp.Combine("bad")}' -CompressionLevel {bad}").Errors);
+            Assert.Equal("ParameterArgumentValidationError,OciImage.Commands.NewOciLayerCommand", error.FullyQualifiedErrorId);
+        }
+
+        var runtime = Assert.Single(host.Run($"New-OciLayer '{tree}' -OutputDirectory '{temp.Combine("bad")}' -CompressionLevel 4").Errors);
+        Assert.Equal("UnknownCompressionLevel,OciImage.Commands.NewOciLayerCommand", runtime.FullyQualifiedErrorId);
+        Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, runtime.CategoryInfo.Category);
+        var none = Assert.Single(host.Run($"New-OciLayer '{tree}' -OutputDirectory '{temp.Combine("bad")}' -Compression none -CompressionLevel 9").Errors);
+        Assert.Equal("UnknownCompressionLevel,OciImage.Commands.NewOciLayerCommand", none.FullyQualifiedErrorId);
+        Assert.False(Directory.Exists(temp.Combine("bad")) && Directory.GetFiles(temp.Combine("bad")).Length > 0);
+    }
+
+    [Fact]
     public void NewOciLayerBadInputAndWhatIf()
     {
         using var temp = new TempDirectory();

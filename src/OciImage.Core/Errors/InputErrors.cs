@@ -96,3 +96,7 @@ public sealed class FileExistsException(string path)
 {
     public string Path { get; } = path;
 }
+
+/// <summary>A compression level that the chosen compression or encoder does not offer.</summary>
+public sealed class UnknownCompressionLevelException(string level, string reason)
+    : OciException("UnknownCompressionLevel", OciErrorKind.InvalidArgument, $"'{level}' is not a compression level here: {reason}");

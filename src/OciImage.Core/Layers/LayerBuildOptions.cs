@@ -15,6 +15,12 @@ public sealed class LayerBuildOptions
 
     public LayerCompression Compression { get; init; } = LayerCompression.Gzip;
 
+    /// <summary>How hard to compress (gzip and zstd); Optimal by default.</summary>
+    public LayerCompressionLevel CompressionLevel { get; init; }
+
+    /// <summary>Which deflate encoder writes gzip: the runtime's zlib (default) or the portable managed one.</summary>
+    public GzipEncoder GzipEncoder { get; init; } = GzipEncoder.Runtime;
+
     /// <summary>Every entry's mtime. The caller decides (SOURCE_DATE_EPOCH, a parameter, or 1970).</summary>
     public DateTime Timestamp { get; init; } = new(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 

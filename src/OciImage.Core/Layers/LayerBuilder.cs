@@ -50,6 +50,7 @@ public static class LayerBuilder
             throw new DirectoryNotFoundOciException(baseDirectory);
         }
 
+        CheckLevel(options);
         var plan = LayerPlanner.Plan(source, options);
         Directory.CreateDirectory(tempDirectory);
         var temp = Path.Combine(tempDirectory, ".layer.tmp-" + Guid.NewGuid().ToString("N"));
@@ -58,7 +59,7 @@ public static class LayerBuilder
             LayerBuildResult result;
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                using var compressor = new ParallelCompressingStream(file, options.Compression, options.Parallelism);
+                using var compressor = new ParallelCompressingStream(file, options.Compression, options.CompressionLevel, options.GzipEncoder, options.Parallelism);
                 var files = WriteTar(plan, options, compressor, progress, cancellationToken);
                 compressor.Complete();
                 file.Flush(flushToDisk: true);
@@ -80,6 +81,19 @@ public static class LayerBuilder
         finally
         {
             AtomicFile.TryDelete(temp);
+        }
+    }
+
+    /// <summary>Refuses, before any work, a level that the compression or the encoder does not offer.</summary>
+    private static void CheckLevel(LayerBuildOptions options)
+    {
+        if (options.Compression == LayerCompression.Gzip && options.GzipEncoder == GzipEncoder.Runtime)
+        {
+            _ = options.CompressionLevel.RuntimeDeflateLevel;
+        }
+        else if (options.Compression == LayerCompression.None && !options.CompressionLevel.Equals(LayerCompressionLevel.Optimal))
+        {
+            throw new UnknownCompressionLevelException(options.CompressionLevel.ToString(), "an uncompressed layer has no compression level.");
         }
     }
 

@@ -19,6 +19,8 @@ public sealed class ParallelCompressingStream : Stream
 
     private readonly Stream _output;
     private readonly LayerCompression _compression;
+    private readonly LayerCompressionLevel _level;
+    private readonly GzipEncoder _encoder;
     private readonly IncrementalHash _diffId = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly IncrementalHash _digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly Queue<(Task<int> Written, byte[] Input, byte[] Output)> _inFlight = new();
@@ -31,9 +33,16 @@ public sealed class ParallelCompressingStream : Stream
     private bool _completed;
 
     public ParallelCompressingStream(Stream output, LayerCompression compression, int? parallelism = null)
+        : this(output, compression, default, GzipEncoder.Runtime, parallelism)
+    {
+    }
+
+    public ParallelCompressingStream(Stream output, LayerCompression compression, LayerCompressionLevel level, GzipEncoder encoder, int? parallelism = null)
     {
         _output = output;
         _compression = compression;
+        _level = level;
+        _encoder = encoder;
         _maxInFlight = Math.Max(1, parallelism ?? Environment.ProcessorCount) + 1;
     }
 
@@ -141,8 +150,10 @@ public sealed class ParallelCompressingStream : Stream
         var input = _chunk;
         var length = _filled;
         var compression = _compression;
+        var level = _level;
+        var encoder = _encoder;
         var (nextInput, output) = _free.Count > 0 ? _free.Pop() : (new byte[ChunkSize], new byte[ChunkCompressor.OutputCapacity(ChunkSize)]);
-        _inFlight.Enqueue((Task.Run(() => ChunkCompressor.Compress(compression, input, length, output)), input, output));
+        _inFlight.Enqueue((Task.Run(() => ChunkCompressor.Compress(compression, level, encoder, input, length, output)), input, output));
         _chunk = nextInput;
         _filled = 0;
         if (_inFlight.Count >= _maxInFlight)

@@ -40,6 +40,23 @@ public sealed class NewOciLayerCommand : OciCmdlet
     [ValidateSet("gzip", "zstd", "none")]
     public string Compression { get; set; } = "gzip";
 
+    /// <summary>
+    /// How hard to compress: Fastest, Optimal (default) or SmallestSize, or 1 (fastest) to 9 (smallest). For zstd,
+    /// Optimal is zstd level 3, SmallestSize level 19, and a number is zstd's own level.
+    /// </summary>
+    [Parameter]
+    [ValidateSet("Fastest", "Optimal", "SmallestSize", "1", "2", "3", "4", "5", "6", "7", "8", "9", IgnoreCase = true)]
+    public string CompressionLevel { get; set; } = "Optimal";
+
+    /// <summary>
+    /// Which deflate encoder writes gzip: Portable (the module's own; the same bytes on every runtime, CPU and
+    /// core count) or Runtime (the runtime's zlib; its bytes change with the .NET version and platform).
+    /// </summary>
+    /// <remarks>A string, not the engine's enum: a public parameter type from the engine would load it before the module's resolver is in place.</remarks>
+    [Parameter]
+    [ValidateSet("Portable", "Runtime", IgnoreCase = true)]
+    public string GzipEncoder { get; set; } = "Runtime";
+
     /// <summary>An OCI image layout to write the layer blob into (created if needed).</summary>
     [Parameter(Mandatory = true, ParameterSetName = LayoutSet)]
     [ValidateNotNullOrEmpty]
@@ -99,6 +116,8 @@ public sealed class NewOciLayerCommand : OciCmdlet
                 Include = Include,
                 Exclude = Exclude,
                 Compression = Compressions.Parse(Compression),
+                CompressionLevel = LayerCompressionLevel.Parse(CompressionLevel),
+                GzipEncoder = string.Equals(GzipEncoder, "Portable", StringComparison.OrdinalIgnoreCase) ? Core.Layers.GzipEncoder.Portable : Core.Layers.GzipEncoder.Runtime,
                 Timestamp = Timestamp?.ToUniversalTime() ?? ReproducibleTime.FromEnvironment().UtcDateTime,
                 Owner = Owner,
                 Group = Group,

@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Threading;
+using OciImage.Core.Layers;
+
+namespace OciImage.Benchmarks;
+
+/// <summary>
+/// --throughput [TREE]: where a layer build's CPU goes and how compression scales with cores. The tree's tar is
+/// made once in memory (its CPU is reported: reading files and writing tar), then hashed (the DiffID's share),
+/// then compressed through the layer builder's chunked compressor at 1 and 2 threads (or more, up to the core
+/// count) for each encoder and level, into nothing. MB/s per core = tar bytes / process CPU-seconds, so the
+/// scaling on a machine with more cores can be read from it; wall time shows what the cores gave. Sizes are
+/// compared with gzip -6 of the whole tar (one stream, no chunks).
+/// </summary>
+public static class Throughput
+{
+    public static int Run(string tree, int repeats)
+    {
+        var tar = new MemoryStream();
+        {
+            var tarTime = Measure(() =>
+            {
+                var temp = Path.Combine(Path.GetTempPath(), "ociimage-throughput-" + Environment.ProcessId);
+                var layer = LayerBuilder.BuildIntoDirectory(tree, new LayerBuildOptions { Compression = LayerCompression.None }, temp, CancellationToken.None);
+                tar = new MemoryStream(File.ReadAllBytes(layer.BlobPath));
+                Directory.Delete(temp, recursive: true);
+            });
+            Console.WriteLine($"tar of {tree}: {tar.Length / 1e6:0.0} MB; reading the files and writing the tar (to a file, then read back) took {tarTime.Cpu:0.00} CPU-s, {tar.Length / 1e6 / tarTime.Cpu:0} MB/s");
+        }
+
+        var bytes = tar.ToArray();
+        var hash = Measure(() => SHA256.HashData(bytes));
+        Console.WriteLine($"sha256 of the tar (the DiffID; the digest hashes the smaller blob): {hash.Cpu:0.00} CPU-s, {bytes.Length / 1e6 / hash.Cpu:0} MB/s");
+        var gzip6 = GzipSize(bytes);
+        Console.WriteLine($"gzip -6 of the whole tar: {gzip6 / 1e6:0.0} MB");
+        Console.WriteLine();
+        Console.WriteLine($"{"encoder",-9} {"level",-12} {"threads",7} {"wall s",8} {"CPU s",7} {"MB/s",7} {"MB/s/core",9} {"size MB",8} {"vs gzip -6",10}");
+        var threads = new[] { 1, 2 }.Concat(Environment.ProcessorCount > 2 ? new[] { Environment.ProcessorCount } : Array.Empty<int>()).ToArray();
+        var cases = new List<(string Encoder, LayerCompression Compression, GzipEncoder Gzip, LayerCompressionLevel Level)>
+        {
+            ("runtime", LayerCompression.Gzip, GzipEncoder.Runtime, LayerCompressionLevel.Fastest),
+            ("runtime", LayerCompression.Gzip, GzipEncoder.Runtime, LayerCompressionLevel.Optimal),
+            ("portable", LayerCompression.Gzip, GzipEncoder.Portable, LayerCompressionLevel.Fastest),
+            ("portable", LayerCompression.Gzip, GzipEncoder.Portable, LayerCompressionLevel.Of(4)),
+            ("portable", LayerCompression.Gzip, GzipEncoder.Portable, LayerCompressionLevel.Optimal),
+            ("portable", LayerCompression.Gzip, GzipEncoder.Portable, LayerCompressionLevel.SmallestSize),
+            ("runtime", LayerCompression.Gzip, GzipEncoder.Runtime, LayerCompressionLevel.SmallestSize),
+            ("zstd", LayerCompression.Zstd, GzipEncoder.Portable, LayerCompressionLevel.Optimal),
+        };
+        foreach (var (name, compression, encoder, level) in cases)
+        {
+            foreach (var n in threads)
+            {
+                var best = (Wall: double.MaxValue, Cpu: double.MaxValue);
+                long size = 0;
+                for (var r = 0; r < repeats; r++)
+                {
+                    var time = Measure(() =>
+                    {
+                        using var stream = new ParallelCompressingStream(Stream.Null, compression, level, encoder, n);
+                        stream.Write(bytes, 0, bytes.Length);
+                        stream.Complete();
+                        size = stream.BlobSize;
+                    });
+                    best = (Math.Min(best.Wall, time.Wall), Math.Min(best.Cpu, time.Cpu));
+                }
+
+                Console.WriteLine($"{name,-9} {level,-12} {n,7} {best.Wall,8:0.00} {best.Cpu,7:0.00} {bytes.Length / 1e6 / best.Wall,7:0.0} {bytes.Length / 1e6 / best.Cpu,9:0.0} {size / 1e6,8:0.0} {100.0 * (size - gzip6) / gzip6,9:+0.0;-0.0}%");
+            }
+        }
+
+        return 0;
+    }
+
+    private static (double Wall, double Cpu) Measure(Action action)
+    {
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var cpu = process.TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        action();
+        wall.Stop();
+        process.Refresh();
+        return (wall.Elapsed.TotalSeconds, (process.TotalProcessorTime - cpu).TotalSeconds);
+    }
+
+    private static long GzipSize(byte[] bytes)
+    {
+        var info = new ProcessStartInfo("sh", "-c \"(command -v pigz >/dev/null && pigz -6 -c || gzip -6 -c) | wc -c\"") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        process.StandardInput.BaseStream.Write(bytes, 0, bytes.Length);
+        process.StandardInput.Close();
+        process.WaitForExit();
+        return long.Parse(output.Result.Trim());
+    }
+}
