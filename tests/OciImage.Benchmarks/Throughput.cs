@@ -12,8 +12,8 @@ namespace OciImage.Benchmarks;
 /// <summary>
 /// --throughput [TREE]: where a layer build's CPU goes and how compression scales with cores. The tree's tar is
 /// made once in memory (its CPU is reported: reading files and writing tar), then hashed (the DiffID's share),
-/// then compressed through the layer builder's chunked compressor at 1 and 2 threads (or more, up to the core
-/// count) for each encoder and level, into nothing. MB/s per core = tar bytes / process CPU-seconds, so the
+/// then cut into the layer builder's 4 MiB chunks and compressed on 1 core (one after the other on one thread)
+/// and on 2 (or all) cores (the layer builder's parallel compressor), for each encoder and level, into nothing. MB/s per core = tar bytes / process CPU-seconds, so the
 /// scaling on a machine with more cores can be read from it; wall time shows what the cores gave. Sizes are
 /// compared with gzip -6 of the whole tar (one stream, no chunks).
 /// </summary>
@@ -39,7 +39,7 @@ public static class Throughput
         var gzip6 = GzipSize(bytes);
         Console.WriteLine($"gzip -6 of the whole tar: {gzip6 / 1e6:0.0} MB");
         Console.WriteLine();
-        Console.WriteLine($"{"encoder",-9} {"level",-12} {"threads",7} {"wall s",8} {"CPU s",7} {"MB/s",7} {"MB/s/core",9} {"size MB",8} {"vs gzip -6",10}");
+        Console.WriteLine($"{"encoder",-9} {"level",-12} {"cores",7} {"wall s",8} {"CPU s",7} {"MB/s",7} {"MB/s/core",9} {"size MB",8} {"vs gzip -6",10}");
         var threads = new[] { 1, 2 }.Concat(Environment.ProcessorCount > 2 ? new[] { Environment.ProcessorCount } : Array.Empty<int>()).ToArray();
         var cases = new List<(string Encoder, LayerCompression Compression, GzipEncoder Gzip, LayerCompressionLevel Level)>
         {
@@ -60,13 +60,7 @@ public static class Throughput
                 long size = 0;
                 for (var r = 0; r < repeats; r++)
                 {
-                    var time = Measure(() =>
-                    {
-                        using var stream = new ParallelCompressingStream(Stream.Null, compression, level, encoder, n);
-                        stream.Write(bytes, 0, bytes.Length);
-                        stream.Complete();
-                        size = stream.BlobSize;
-                    });
+                    var time = Measure(() => size = n == 1 ? OneCore(bytes, compression, level, encoder) : Cores(bytes, compression, level, encoder, n));
                     best = (Math.Min(best.Wall, time.Wall), Math.Min(best.Cpu, time.Cpu));
                 }
 
@@ -75,6 +69,32 @@ public static class Throughput
         }
 
         return 0;
+    }
+
+    /// <summary>The layer builder's chunks, compressed one after the other on this thread: one core.</summary>
+    private static long OneCore(byte[] bytes, LayerCompression compression, LayerCompressionLevel level, GzipEncoder encoder)
+    {
+        var chunk = new byte[ParallelCompressingStream.ChunkSize];
+        var output = new byte[ChunkCompressor.OutputCapacity(chunk.Length)];
+        long size = 0;
+        for (var offset = 0; offset < bytes.Length; offset += chunk.Length)
+        {
+            var length = Math.Min(chunk.Length, bytes.Length - offset);
+            Buffer.BlockCopy(bytes, offset, chunk, 0, length);
+            size += ChunkCompressor.Compress(compression, level, encoder, chunk, length, output);
+        }
+
+        return size;
+    }
+
+    /// <summary>The layer builder's compressor with <paramref name="cores"/> compressions at once.</summary>
+    private static long Cores(byte[] bytes, LayerCompression compression, LayerCompressionLevel level, GzipEncoder encoder, int cores)
+    {
+        // ParallelCompressingStream keeps parallelism + 1 chunks in flight (one is being written).
+        using var stream = new ParallelCompressingStream(Stream.Null, compression, level, encoder, cores - 1);
+        stream.Write(bytes, 0, bytes.Length);
+        stream.Complete();
+        return stream.BlobSize;
     }
 
     private static (double Wall, double Cpu) Measure(Action action)
