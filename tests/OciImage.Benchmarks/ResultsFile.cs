@@ -33,11 +33,14 @@ public static class ResultsFile
                 peakMegabytes = Measurement.Median(p.Value.Select(s => (double)s.PeakKilobytes)) / 1024,
                 userSeconds = Measurement.Median(p.Value.Select(s => s.UserSeconds)),
                 systemSeconds = Measurement.Median(p.Value.Select(s => s.SystemSeconds)),
-                oursOverThis = p.Key.StartsWith("OciImage", StringComparison.Ordinal) ? (double?)null : oursMedian / Measurement.Median(p.Value.Select(s => s.Seconds)),
+                oursOverThis = p.Key.StartsWith("OciImage", StringComparison.Ordinal) ? null : Finite(oursMedian / Measurement.Median(p.Value.Select(s => s.Seconds))),
                 samples = p.Value,
             }).ToList(),
         });
     }
+
+    /// <summary>A ratio JSON can hold: a peer timed at 0 s (tiny data) gives no ratio rather than infinity.</summary>
+    private static double? Finite(double value) => double.IsNaN(value) || double.IsInfinity(value) ? null : value;
 
     /// <summary>Writes the file; returns its path.</summary>
     public static string Write(string[] args, int runs, bool quick)
