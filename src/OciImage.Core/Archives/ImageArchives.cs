@@ -55,7 +55,7 @@ public static class ImageArchives
     /// tag. Work files go beside the destination (the system's temp folder for a registry), never beside the
     /// archive, which may be on read-only media.
     /// </summary>
-    public static async Task<IReadOnlyList<CopyResult>> ImportAsync(string path, IImageStore target, Reference destination, IReadOnlyList<string>? names, CopyOptions options, IEngineLog log, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<CopyResult>> ImportAsync(string path, IImageStore target, Reference destination, NameFilter? names, CopyOptions options, IEngineLog log, CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
         {

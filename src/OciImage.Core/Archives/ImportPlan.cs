@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
 using OciImage.Core.Errors;
 
 namespace OciImage.Core.Archives;
@@ -13,12 +12,12 @@ namespace OciImage.Core.Archives;
 /// </summary>
 public static class ImportPlan
 {
-    public static IReadOnlyList<(ArchivedImage Image, Reference To)> Make(string archive, IReadOnlyList<ArchivedImage> images, IReadOnlyList<string>? names, Reference destination)
+    public static IReadOnlyList<(ArchivedImage Image, Reference To)> Make(string archive, IReadOnlyList<ArchivedImage> images, NameFilter? names, Reference destination)
     {
-        var chosen = names is { Count: > 0 } ? images.Where(i => i.Names.Any(n => names.Any(p => Matches(p, n)))).ToList() : images.ToList();
+        var chosen = names is null ? images.ToList() : images.Where(i => i.Names.Any(n => names.Matches(n) || (Reference.TagOfLayoutName(n) is { } tag && names.Matches(tag)))).ToList();
         if (chosen.Count == 0)
         {
-            throw new ManifestUnknownException(archive, $"no image in the archive is named {string.Join(" or ", names!)} (it holds {Describe(images)})") { Target = archive };
+            throw new ManifestUnknownException(archive, $"no image in the archive is named {names} (it holds {Describe(images)})") { Target = archive };
         }
 
         if (destination.Tag is not null || destination.Digest is not null)
@@ -45,14 +44,6 @@ public static class ImportPlan
         }
 
         return plan;
-    }
-
-    /// <summary>A name pattern with PowerShell's wildcards (* and ?), case-insensitive, or the name's tag alone.</summary>
-    private static bool Matches(string pattern, string name)
-    {
-        var regex = "^" + Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".") + "$";
-        return Regex.IsMatch(name, regex, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)
-            || string.Equals(Reference.TagOfLayoutName(name), pattern, StringComparison.OrdinalIgnoreCase);
     }
 
     private static string Describe(IReadOnlyList<ArchivedImage> images) =>

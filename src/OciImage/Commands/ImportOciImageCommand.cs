@@ -45,11 +45,13 @@ public sealed class ImportOciImageCommand : OciRegistryCmdlet
                 return;
             }
 
+            var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
+            var names = patterns is null ? null : new NameFilter(n => patterns.Any(p => p.IsMatch(n)), string.Join(" or ", Name!));
             var options = new CopyOptions { Platforms = Platform?.Select(p => Core.Platform.Parse(p)).ToList() };
             var results = RunCore(async (messages, ct) =>
             {
                 using var target = ComposeTarget.Open(destination, StoreContext(messages));
-                return await ImageArchives.ImportAsync(path, target, destination, Name, options, messages, ct).ConfigureAwait(false);
+                return await ImageArchives.ImportAsync(path, target, destination, names, options, messages, ct).ConfigureAwait(false);
             });
             foreach (var result in results)
             {
