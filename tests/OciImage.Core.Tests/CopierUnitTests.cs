@@ -57,7 +57,7 @@ public sealed class CopierUnitTests
         // Each copy keeps its own counts: the second image is not told about the first's blobs.
         var other = await copier.CopyAsync(source.Location.WithTag("v2"), target.Location.WithTag("v2"), None);
         Assert.Equal(2, other.BlobsCopied);
-        Assert.Equal(first.BlobsCopied, 2);
+        Assert.Equal(2, first.BlobsCopied);
     }
 
     [Fact]
