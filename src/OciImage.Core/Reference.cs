@@ -158,6 +158,11 @@ public sealed class Reference : IEquatable<Reference>
         return new Reference(ReferenceTransport.Layout, null, null, path, tag, digest);
     }
 
+    /// <summary>An archive reference built from parts: the archive file, the image's name in it (when it is a valid one) and its digest.</summary>
+    public static Reference ForArchive(bool dockerSave, string path, string? name, Digest? digest) =>
+        new(dockerSave ? ReferenceTransport.DockerArchive : ReferenceTransport.OciArchive, null, null, path,
+            name is not null && IsLayoutName(name) ? name : null, digest);
+
     /// <summary>
     /// True for a name an OCI layout's index.json may give an image: a docker tag, or anything the image spec's
     /// ref.name grammar allows (such as a whole reference, <c>docker.io/library/app:1.0</c>).

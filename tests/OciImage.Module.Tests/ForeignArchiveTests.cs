@@ -51,7 +51,9 @@ public sealed class ForeignArchiveTests : IClassFixture<LayoutFixture>
         Pack(folder, temp.Combine("docker25.tar"));
 
         var imported = host.RunClean($"Import-OciImage '{temp.Combine("docker25.tar")}' oci:{temp.Combine("imported")}");
-        Assert.Single(imported);
+        var result = Assert.Single(imported);
+        // The result names the archive and the image in it, not the work folder the import read it from.
+        Assert.Equal($"oci-archive:{temp.Combine("docker25.tar")}:1.0@{ReferenceImages.SkopeoDigest(_fixture.Layout, "amd")}", result.Properties["Source"].Value.ToString());
         Assert.Equal("1.0", host.RunClean($"(Get-OciTag oci:{temp.Combine("imported")}).Tag").Single().ToString());
         var amd = ReferenceImages.SkopeoDigest(_fixture.Layout, "amd");
         Assert.Equal(amd, host.RunClean($"(Get-OciManifest docker-archive:{temp.Combine("docker25.tar")}:app:1.0).Digest.ToString()").Single().ToString());
@@ -66,6 +68,8 @@ public sealed class ForeignArchiveTests : IClassFixture<LayoutFixture>
         using var host = new PowerShellHost();
         var results = host.RunClean($"Import-OciImage '{archive}' oci:{temp.Combine("all")}");
         Assert.Equal(2, results.Count);
+        Assert.Equal(new[] { $"docker-archive:{archive}:example/a:1", $"docker-archive:{archive}:example/b:2" },
+            results.Select(r => r.Properties["Source"].Value.ToString()!.Split('@')[0]).Order());
         Assert.Equal(new[] { "1", "2" }, host.RunClean($"(Get-OciTag oci:{temp.Combine("all")}).Tag").Select(t => t.ToString()).Order());
 
         host.RunClean($"Import-OciImage '{archive}' oci:{temp.Combine("one")} -Name 'example/b*'");

@@ -69,10 +69,13 @@ public static class ImageArchives
         var plan = ImportPlan.Make(path, images, names, destination);
         using var source = OciLayoutStore.Open(layoutPath);
         var results = new List<CopyResult>();
+        var dockerSave = layoutPath != unpacked;
         foreach (var (image, to) in plan)
         {
             var copier = new ImageCopier(source, target, options, log, null);
-            results.Add(await copier.CopyAsync(Reference.ForLayout(layoutPath, digest: image.Manifest.Digest), to, cancellationToken).ConfigureAwait(false));
+            var result = await copier.CopyAsync(Reference.ForLayout(layoutPath, digest: image.Manifest.Digest), to, cancellationToken).ConfigureAwait(false);
+            // The work folder is gone when the import returns: name the archive and the image in it instead.
+            results.Add(result.WithSource(Reference.ForArchive(dockerSave, path, image.Names.FirstOrDefault(), image.Manifest.Digest)));
         }
 
         return results;

@@ -30,4 +30,21 @@ public sealed class CopyResult
     public int ReferrersCopied { get; init; }
 
     public TimeSpan Duration { get; init; }
+
+    /// <summary>The same result naming another source (an import reports the archive, not its work folder).</summary>
+    public CopyResult WithSource(Reference source) => new()
+    {
+        Source = source,
+        Destination = Destination,
+        Digest = Digest,
+        SourceDigest = SourceDigest,
+        Platforms = Platforms,
+        BlobsCopied = BlobsCopied,
+        BlobsSkipped = BlobsSkipped,
+        BlobsMounted = BlobsMounted,
+        BytesCopied = BytesCopied,
+        ManifestsCopied = ManifestsCopied,
+        ReferrersCopied = ReferrersCopied,
+        Duration = Duration,
+    };
 }
