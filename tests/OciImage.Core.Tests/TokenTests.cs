@@ -96,6 +96,29 @@ public sealed class TokenTests : IClassFixture<RegistryImages>
     }
 
     [Fact]
+    public async Task ATokenServerThatIsBrieflyDownIsAskedAgainWithinTheRetryBudget()
+    {
+        using var fake = new FakeRegistry { TokenLifetime = 300, TokenFailures = 2 };
+        var layer = fake.AddImage("team/app", "v1", 1000);
+        var waits = new System.Collections.Concurrent.ConcurrentQueue<TimeSpan>();
+        var options = new RegistryOptions { Delay = (d, _) => { waits.Enqueue(d); return Task.CompletedTask; } };
+        var store = TestClients.Store(fake.Host, "team/app", options, new RecordingLog());
+        var manifest = (ImageManifest)await store.GetManifestAsync(Reference.Parse($"{fake.Host}/team/app:v1"), None);
+        Assert.Equal(layer, manifest.Layers[0].Digest.ToString());
+        Assert.Equal(3, fake.TokenRequests);
+        Assert.Equal(2, waits.Count);
+
+        // Down for good: the request's budget (MaximumRetryCount 4: five attempts) is spent, then RegistryUnreachable
+        // naming the token server and what it answered; never Unauthorized, which would send the user to their password.
+        using var down = new FakeRegistry { TokenLifetime = 300, TokenFailures = int.MaxValue };
+        down.AddImage("team/app", "v1", 1000);
+        var downStore = TestClients.Store(down.Host, "team/app", options, new RecordingLog());
+        var error = await Assert.ThrowsAsync<RegistryUnreachableException>(() => downStore.GetManifestAsync(Reference.Parse($"{down.Host}/team/app:v1"), None));
+        Assert.Contains($"its token server http://{down.Host}/token answered HTTP 503", error.Message);
+        Assert.Equal(5, down.TokenRequests);
+    }
+
+    [Fact]
     public async Task ParallelRequestsForOneScopeShareOneTokenRequest()
     {
         using var fake = new FakeRegistry { TokenLifetime = 300 };

@@ -66,6 +66,9 @@ public sealed class FakeRegistry : LoopbackHttpServer
 
     public int TokenRequests => _tokenRequests;
 
+    /// <summary>The next this many token requests answer 503 (a token server that is briefly down).</summary>
+    public int TokenFailures { get; set; }
+
     /// <summary>Every request, "METHOD /path STATUS".</summary>
     public List<string> Log { get; } = new();
 
@@ -246,6 +249,15 @@ public sealed class FakeRegistry : LoopbackHttpServer
     private int IssueToken(HttpListenerContext context)
     {
         Interlocked.Increment(ref _tokenRequests);
+        lock (Log)
+        {
+            if (TokenFailures > 0)
+            {
+                TokenFailures--;
+                return Json(context.Response, 503, "{\"details\":\"service unavailable\"}");
+            }
+        }
+
         var user = string.Empty;
         if (context.Request.Headers["Authorization"] is { } basic && basic.StartsWith("Basic ", StringComparison.Ordinal))
         {

@@ -121,7 +121,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
                 return response;
             }
         }
-        catch (Exception ex) when (!sending && TransportFailure.NotOfTheWire(ex))
+        catch (Exception ex) when (!sending && ex is not TokenServerUnavailableException && TransportFailure.NotOfTheWire(ex))
         {
             // Never reached: the filter only marks what this handler's own work (credentials, tokens) threw, so
             // that the retry handler above passes it on as it is instead of retrying it.
@@ -275,14 +275,21 @@ internal sealed class AuthenticationHandler : DelegatingHandler
             {
                 response = await _tokenClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (TransportFailure.Is(ex, cancellationToken))
             {
-                throw new UnauthorizedException(_registry, $"its token server {RegistryTransport.Show(realm)} cannot be reached ({TransportFailure.Innermost(ex)})");
+                throw new TokenServerUnavailableException($"its token server {RegistryTransport.Show(realm)} cannot be reached ({TransportFailure.Reason(ex, _options)})");
             }
 
             using (response)
             {
                 _log.Verbose($"{request.Method} {RegistryTransport.Show(realm)} {(int)response.StatusCode} ({clock.ElapsedMilliseconds} ms, token for {string.Join(" ", scopes)})");
+                var status = (int)response.StatusCode;
+                if (status == 429 || (status >= 500 && status != 501 && status != 505))
+                {
+                    // Busy or down for a moment, not a refusal: the request is tried again within its retry budget.
+                    throw new TokenServerUnavailableException($"its token server {RegistryTransport.Show(realm)} answered HTTP {status}");
+                }
+
                 if (!response.IsSuccessStatusCode)
                 {
                     var who = credential is null ? "anonymous access" : $"the credentials of {credential.UserName}";
