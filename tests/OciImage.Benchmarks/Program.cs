@@ -14,6 +14,7 @@ namespace OciImage.Benchmarks;
 ///   ratios OciImage/peer and peak memory; --micro runs the BenchmarkDotNet suite of hot paths instead;
 ///   --throughput [TREE] prints where a layer build's CPU goes and MB/s per core of each encoder and level at 1
 ///   and 2 threads (see Throughput);
+///   --table FILE prints the README's performance table from a results file;
 ///   --serve prepares the data, prints where it is and keeps the registries up until stdin closes (to profile).
 /// </summary>
 public static class Program
@@ -28,6 +29,11 @@ public static class Program
         if (args.Length == 2 && args[0] == "--cmdlet")
         {
             return ChildRun.Cmdlet(args[1]);
+        }
+
+        if (args.Length == 2 && args[0] == "--table")
+        {
+            return ResultsTable.Print(args[1], Console.Out);
         }
 
         if (args.Length >= 1 && args[0] == "--throughput")

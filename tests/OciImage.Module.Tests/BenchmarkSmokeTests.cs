@@ -40,6 +40,13 @@ public sealed class BenchmarkSmokeTests
 
         Assert.Contains("OciImage/peer", result.StdOut);
         Assert.DoesNotContain("failed", result.StdOut);
+
+        // The README's table is printed from that file: a row per contender, the pull row with a ratio to skopeo.
+        var table = ExternalTool.TryRun("dotnet", RepoPaths.BuiltProgram("OciImage.Benchmarks"), "--table", results);
+        Assert.True(table.ExitCode == 0, table.StdOut + table.StdErr);
+        Assert.Contains("| scenario | contender | wall | CPU (user + sys) | peak memory | OciImage engine / this |", table.StdOut);
+        Assert.Matches(@"\| pull \| OciImage engine \| [0-9.]+ s \| [0-9.]+ s \| [0-9]+ MB \|  \|", table.StdOut);
+        Assert.Matches(@"\|  \| skopeo copy \| [0-9.]+ s \| [0-9.]+ s \| [0-9]+ MB \| \*\*[0-9.]+\*\* \|", table.StdOut);
     }
 
     [ToolFact("gzip")]

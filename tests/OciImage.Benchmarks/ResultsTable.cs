@@ -1,0 +1,49 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+
+namespace OciImage.Benchmarks;
+
+/// <summary>
+/// The README's performance table, printed from a results file (--table FILE), so that every figure in it is one
+/// a run wrote down: per scenario a row per contender with median wall time, CPU (user + system), peak memory and
+/// OciImage's engine time over the contender's, and a header naming the commit, the runs and the machine.
+/// </summary>
+public static class ResultsTable
+{
+    public static int Print(string path, TextWriter output)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+        var root = document.RootElement;
+        var commit = root.GetProperty("commit").GetString() ?? "unknown";
+        var dirty = root.TryGetProperty("dirty", out var d) && d.ValueKind == JsonValueKind.True;
+        var machine = root.GetProperty("machine");
+        output.WriteLine($"Results file `{Path.GetFileName(path)}`: commit {commit.Substring(0, Math.Min(12, commit.Length))}{(dirty ? " (with uncommitted changes)" : string.Empty)}, "
+            + $"{root.GetProperty("utc").GetDateTime():yyyy-MM-dd HH:mm} UTC, {root.GetProperty("runs").GetInt32()} runs each (medians), "
+            + $"{machine.GetProperty("cores").GetInt32()} cores; {machine.GetProperty("limits").GetString()}");
+        output.WriteLine();
+        output.WriteLine("| scenario | contender | wall | CPU (user + sys) | peak memory | OciImage engine / this |");
+        output.WriteLine("|---|---|---|---|---|---|");
+        foreach (var scenario in root.GetProperty("scenarios").EnumerateArray())
+        {
+            var first = true;
+            foreach (var contender in scenario.GetProperty("contenders").EnumerateArray())
+            {
+                var name = scenario.GetProperty("scenario").GetString();
+                var cpu = Number(contender, "userSeconds") + Number(contender, "systemSeconds");
+                var ratio = contender.TryGetProperty("oursOverThis", out var r) && r.ValueKind == JsonValueKind.Number ? $"**{r.GetDouble():0.00}**" : string.Empty;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {(first ? name : string.Empty)} | {contender.GetProperty("contender").GetString()} | {Number(contender, "wallSeconds"):0.00} s | {cpu:0.00} s | {Number(contender, "peakMegabytes"):0} MB | {ratio} |"));
+                first = false;
+            }
+        }
+
+        return 0;
+    }
+
+    private static double Number(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : double.NaN;
+}
