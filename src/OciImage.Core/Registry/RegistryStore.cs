@@ -70,17 +70,44 @@ public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
     {
         var identifier = reference.RegistryIdentifier;
         var what = $"manifest {Location.WithTag(reference.Tag).WithDigest(reference.Digest)}";
-        using var response = await Transport.SendAsync(HttpMethod.Get, ManifestUrl(identifier), PullScope, cancellationToken, AcceptManifests).ConfigureAwait(false);
-        await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, reference.ToString(), cancellationToken).ConfigureAwait(false);
-        var mediaType = response.Content.Headers.ContentType?.MediaType;
-        if (MediaTypes.IsDockerSchema1(mediaType))
+
+        // A body cut off half way is fetched again, out of the request's budget, like a blob's (which resumes).
+        var budget = RetryBudget.Current ?? new RetryBudget();
+        using var entered = RetryBudget.Enter(budget);
+        while (true)
         {
-            // Signed schema 1 manifests have a digest over part of their bytes: say what they are, not "mismatch".
-            throw new UnsupportedMediaTypeException(what, mediaType + " (Docker schema 1, deprecated; push the image again with a current client)");
+            using var response = await Transport.SendAsync(HttpMethod.Get, ManifestUrl(identifier), PullScope, cancellationToken, AcceptManifests).ConfigureAwait(false);
+            await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, reference.ToString(), cancellationToken).ConfigureAwait(false);
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (MediaTypes.IsDockerSchema1(mediaType))
+            {
+                // Signed schema 1 manifests have a digest over part of their bytes: say what they are, not "mismatch".
+                throw new UnsupportedMediaTypeException(what, mediaType + " (Docker schema 1, deprecated; push the image again with a current client)");
+            }
+
+            byte[] raw;
+            try
+            {
+                raw = await Limits.ReadBoundedAsync(response.Content, Manifest.MaxSize, what).ConfigureAwait(false);
+            }
+            catch (Exception ex) when ((ex is IOException || ex is HttpRequestException) && !cancellationToken.IsCancellationRequested)
+            {
+                if (await budget.TryRetryAsync(Transport.Log, null, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                // The network's failure, not a file system's.
+                throw new RegistryUnreachableException(Transport.Registry, $"the connection was cut while reading the {what}: {Handlers.TransportFailure.Innermost(ex)}", ex);
+            }
+
+            return ParseManifest(reference, what, raw, mediaType, response);
         }
+    }
 
-        var raw = await Limits.ReadBoundedAsync(response.Content, Manifest.MaxSize, what).ConfigureAwait(false);
-
+    /// <summary>A manifest read by reference: verified against the digest asked for, else the one the registry gave.</summary>
+    private static Manifest ParseManifest(Reference reference, string what, byte[] raw, string? mediaType, HttpResponseMessage response)
+    {
         var expected = reference.Digest ?? HeaderDigest(response);
         if (expected is { } e)
         {
