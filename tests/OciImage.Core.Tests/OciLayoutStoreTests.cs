@@ -358,8 +358,16 @@ public class KilledCopyTests
             Assert.Empty(ImageValidator.ValidateAsync(to, Reference.ForLayout(destination, "big"), deep: true, NullEngineLog.Instance, CancellationToken.None).GetAwaiter().GetResult());
         }
 
-        // No stray temp file is left: the next writer of each blob removed what the killed one left.
+        // No stray temp file is left: the next writer of each blob removed what the killed one left. Whatever its
+        // name, nothing but the layout's own files remains: oci-layout, index.json, the writers' lock file (kept:
+        // removing it would race another writer's lock), and one blob for each layer, the config and the manifest.
         Assert.Empty(Directory.GetFiles(destination, "*.tmp-*", SearchOption.AllDirectories));
+        var files = Directory.GetFiles(destination, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(destination, f)).OrderBy(f => f, StringComparer.Ordinal).ToList();
+        Assert.Equal(new[] { "index.json", OciLayoutStore.LockFileName, "oci-layout" }, files.Where(f => !f.StartsWith("blobs", StringComparison.Ordinal)));
+        var blobFiles = files.Where(f => f.StartsWith("blobs", StringComparison.Ordinal)).ToList();
+        Assert.Equal(layers.Count + 2, blobFiles.Count);
+        Assert.All(blobFiles, f => Assert.Matches("^blobs/sha256/[0-9a-f]{64}$", f));
+        Assert.Subset(blobFiles.ToHashSet(), layers.Select(l => "blobs/sha256/" + l.Digest.Substring(7)).ToHashSet());
     }
 
     [Fact]

@@ -235,6 +235,24 @@ public sealed class RegistryClientTests : IClassFixture<RegistryImages>
     }
 
     [ToolFact("docker-registry", "skopeo", "umoci", "htpasswd")]
+    public async Task AManifestCutOffMidBodyIsFetchedAgainOrFailsAsUnreachable()
+    {
+        var registry = _images.Registries[RegistryAuth.None];
+        using var proxy = new FaultProxy(registry.Host);
+        proxy.DropAfter(1, "/manifests/v1", 10);
+        var store = Open(proxy.Host, new RecordingLog(), new RegistryOptions { RetryInterval = TimeSpan.FromMilliseconds(10) });
+        var manifest = await store.GetManifestAsync(Reference.Parse($"{proxy.Host}/team/app:v1"), None);
+        Assert.Equal(2, proxy.Log.Count(l => l == "GET /v2/team/app/manifests/v1"));
+        Assert.Equal((await Open(registry.Host, new RecordingLog(), null).GetManifestAsync(Reference.Parse($"{registry.Host}/team/app:v1"), None)).Digest, manifest.Digest);
+
+        // With no retry left: the network's failure, never a file system's.
+        proxy.DropAfter(1, "/manifests/v1", 10);
+        var strict = Open(proxy.Host, new RecordingLog(), new RegistryOptions { MaximumRetryCount = 0 });
+        var error = await Assert.ThrowsAsync<RegistryUnreachableException>(() => strict.GetManifestAsync(Reference.Parse($"{proxy.Host}/team/app:v1"), None));
+        Assert.Contains("the connection was cut while reading the manifest", error.Message);
+    }
+
+    [ToolFact("docker-registry", "skopeo", "umoci", "htpasswd")]
     public async Task AManifestThatTricklesFailsWithAClearError()
     {
         using var proxy = new FaultProxy(_images.Registries[RegistryAuth.None].Host);

@@ -379,6 +379,21 @@ public sealed class FakeRegistry : LoopbackHttpServer
                 return Json(context.Response, 404, "{\"errors\":[{\"code\":\"BLOB_UPLOAD_UNKNOWN\",\"message\":\"upload unknown\"}]}");
             }
 
+            if (request.HttpMethod == "GET")
+            {
+                // The session's status: how far it has the blob, and where to go on.
+                context.Response.AddHeader("Range", $"0-{Math.Max(0, upload.Data.Length - 1)}");
+                context.Response.AddHeader("Location", $"/v2/{repository}/blobs/uploads/{id}?state=s%2F3");
+                return Status(context.Response, 204);
+            }
+
+            // A chunk must start where the session ends (OCI distribution: 416 otherwise).
+            if (request.HttpMethod == "PATCH" && request.Headers["Content-Range"] is { } range
+                && (!long.TryParse(range.Split('-')[0], out var first) || first != upload.Data.Length))
+            {
+                return Status(context.Response, 416);
+            }
+
             upload.Data.Write(body);
             if (request.HttpMethod == "PATCH")
             {

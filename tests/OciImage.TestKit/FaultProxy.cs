@@ -10,19 +10,24 @@ namespace OciImage.TestKit;
 
 /// <summary>
 /// An HTTP proxy on 127.0.0.1 in front of a real registry that misbehaves on request: answers a status
-/// instead of forwarding (500 twice, 429 with Retry-After), or forwards and rewrites a response header (a lying
-/// Docker-Content-Digest). It counts the requests it sees. The registry behind it stays real.
+/// instead of forwarding (500 twice, 429 with Retry-After), forwards and rewrites a response header (a lying
+/// Docker-Content-Digest), cuts or trickles a body, or forwards a request whole and then loses the registry's
+/// answer (the client's connection is reset through the <see cref="ConnectionCutter"/> standing before it).
+/// It counts the requests it sees. The registry behind it stays real.
 /// </summary>
 public sealed class FaultProxy : LoopbackHttpServer
 {
     private readonly HttpClient _client = new(new HttpClientHandler { AllowAutoRedirect = false, UseProxy = false });
     private readonly Uri _upstream;
     private readonly List<Rule> _rules = new();
+    private readonly ConnectionCutter _cutter;
     private int _requests;
 
     public FaultProxy(string upstreamHost)
     {
         _upstream = new Uri($"http://{upstreamHost}/");
+        ListenBehind();
+        _cutter = new ConnectionCutter(Port, ListenerPort);
         Start();
     }
 
@@ -47,7 +52,10 @@ public sealed class FaultProxy : LoopbackHttpServer
         }
     }
 
-    /// <summary>From now on, this share of requests (0 to 1) is cut off: no answer, or half a body.</summary>
+    /// <summary>
+    /// From now on, this share of requests (0 to 1) is cut off: a GET after one byte of its body, any other
+    /// request after the registry did it, with no answer at all (its connection reset).
+    /// </summary>
     public double DropRate { get; set; }
 
     /// <summary>How many requests were cut off by <see cref="DropRate"/>.</summary>
@@ -89,19 +97,26 @@ public sealed class FaultProxy : LoopbackHttpServer
 
     /// <summary>
     /// The next <paramref name="times"/> requests of this method whose path contains <paramref name="pathPart"/>
-    /// are forwarded whole and done by the registry, but the answer is lost: the client gets a 502 from the proxy
-    /// instead (a PUT or PATCH the registry committed while the client cannot know).
+    /// are forwarded whole and done by the registry, but the answer is lost: the client's connection is reset
+    /// once the registry has answered (a POST, PUT or PATCH the registry committed while the client cannot know).
+    /// With <paramref name="asGateway"/>, the client gets a 502 instead, as from a load balancer that gave up waiting.
+    /// The first <paramref name="skip"/> matching requests pass untouched.
     /// </summary>
-    public void LoseAnswerNext(int times, string method, string pathPart)
+    public void LoseAnswerNext(int times, string method, string pathPart, bool asGateway = false, int skip = 0)
     {
         lock (_rules)
         {
-            _rules.Add(new Rule(pathPart, times, 0, null, null, null) { Method = method, LoseAnswer = true });
+            _rules.Add(new Rule(pathPart, times, 0, null, null, null) { Method = method, LoseAnswer = true, AsGateway = asGateway, Skip = skip });
         }
     }
 
     /// <summary>How many answers were lost by <see cref="LoseAnswerNext"/>.</summary>
     public int LostAnswers => _lost;
+
+    /// <summary>How many client connections were reset after the registry answered (lost answers and non-GET drops).</summary>
+    public int Resets => _resets;
+
+    private int _resets;
 
     /// <summary>The next matching responses are forwarded with a header set (replaced, or added when absent).</summary>
     public void RewriteHeader(int times, string pathPart, string header, string value)
@@ -112,7 +127,11 @@ public sealed class FaultProxy : LoopbackHttpServer
         }
     }
 
-    protected override void DisposeResources() => _client.Dispose();
+    protected override void DisposeResources()
+    {
+        _cutter.Dispose();
+        _client.Dispose();
+    }
 
     protected override async Task HandleAsync(HttpListenerContext context)
     {
@@ -128,7 +147,12 @@ public sealed class FaultProxy : LoopbackHttpServer
         {
             rule = _rules.FirstOrDefault(r => r.Remaining > 0 && path.Contains(r.PathPart, StringComparison.Ordinal)
                 && (r.Method is null || r.Method == context.Request.HttpMethod));
-            if (rule is not null)
+            if (rule is { Skip: > 0 })
+            {
+                rule.Skip--;
+                rule = null;
+            }
+            else if (rule is not null)
             {
                 rule.Remaining--;
             }
@@ -151,8 +175,7 @@ public sealed class FaultProxy : LoopbackHttpServer
         }
         else if (drop)
         {
-            context.Response.Abort();
-            return;
+            rule = new Rule(string.Empty, 1, 0, null, null, null) { LoseAnswer = true };
         }
 
         try
@@ -199,11 +222,21 @@ public sealed class FaultProxy : LoopbackHttpServer
             using var response = await _client.SendAsync(request);
             if (rule is { LoseAnswer: true })
             {
-                // HttpListener cannot drop a connection without first sending a 200 (its Abort closes the
-                // response stream, which writes the headers), so the lost answer is replaced by what a load
-                // balancer that gave up waiting answers: 502, with nothing of the registry's answer.
-                Interlocked.Increment(ref _lost);
-                context.Response.StatusCode = 502;
+                // The registry has done the request and answered; the client hears nothing of it.
+                if (!drop)
+                {
+                    Interlocked.Increment(ref _lost);
+                }
+
+                if (!rule.AsGateway && _cutter.Cut(context.Request.RemoteEndPoint))
+                {
+                    Interlocked.Increment(ref _resets);
+                }
+                else
+                {
+                    context.Response.StatusCode = 502;
+                }
+
                 return;
             }
 
@@ -297,6 +330,11 @@ public sealed class FaultProxy : LoopbackHttpServer
         public string? Method { get; init; }
 
         public bool LoseAnswer { get; init; }
+
+        public bool AsGateway { get; init; }
+
+        /// <summary>Matching requests still to let through before the rule applies.</summary>
+        public int Skip { get; set; }
 
         public int TrickleAfterBytes { get; init; }
 

@@ -20,9 +20,14 @@ public abstract class LoopbackHttpServer : IDisposable
     {
         HostName = hostName;
         Port = FreePort.Next();
+        ListenerPort = Port;
     }
 
+    /// <summary>The port clients use.</summary>
     public int Port { get; }
+
+    /// <summary>The port the HttpListener takes: <see cref="Port"/>, unless something stands before it (<see cref="ListenBehind"/>).</summary>
+    protected int ListenerPort { get; private set; }
 
     public string HostName { get; }
 
@@ -44,9 +49,12 @@ public abstract class LoopbackHttpServer : IDisposable
         DisposeResources();
     }
 
+    /// <summary>Makes the HttpListener take a port of its own, leaving <see cref="Port"/> to a relay before it. Call before <see cref="Start"/>.</summary>
+    protected void ListenBehind() => ListenerPort = FreePort.Next();
+
     protected void Start()
     {
-        _listener.Prefixes.Add($"http://{HostName}:{Port}/");
+        _listener.Prefixes.Add($"http://{HostName}:{ListenerPort}/");
         _listener.Start();
         _loop = Task.Run(ServeAsync);
     }

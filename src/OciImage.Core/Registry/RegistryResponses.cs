@@ -30,8 +30,9 @@ public static class RegistryResponses
             (403, _) or (_, "DENIED") => new AccessDeniedException(what, detail),
             (_, "MANIFEST_UNKNOWN") => new ManifestUnknownException(what, detail),
             (_, "NAME_UNKNOWN") => new RepositoryUnknownException(what, detail),
-            // Kept with their spec code: a manifest put refused for a blob it names is not a missing manifest.
-            (_, "BLOB_UNKNOWN" or "MANIFEST_BLOB_UNKNOWN") => new RegistryErrorException(what, status, code, detail),
+            // Kept with their spec code: a manifest put refused for a blob it names, or an upload session the
+            // registry no longer has, is not a missing manifest.
+            (_, "BLOB_UNKNOWN" or "MANIFEST_BLOB_UNKNOWN" or "BLOB_UPLOAD_UNKNOWN" or "BLOB_UPLOAD_INVALID") => new RegistryErrorException(what, status, code, detail),
             (_, "UNSUPPORTED") or (405, _) => new OperationNotSupportedException(what, detail),
             (404, _) => new ManifestUnknownException(what, detail),
             _ => (OciException)new RegistryErrorException(what, status, code, detail),

@@ -22,6 +22,7 @@ namespace OciImage.Core.Registry;
 public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
 {
     private readonly RegistryClient _client;
+    private readonly BlobUploader _uploader;
 
     /// <summary>Uploads the registry opened when it declined a mount, by blob, until the blob's upload takes one.</summary>
     private readonly ConcurrentDictionary<Digest, (Uri Location, long MinimumChunk)> _declinedMounts = new();
@@ -31,6 +32,7 @@ public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
         _client = client;
         Repository = repository;
         Location = Reference.Parse(client.Registry + "/" + repository);
+        _uploader = new BlobUploader(client.Transport, repository, PushScope, StatBlobAsync);
     }
 
     public string Repository { get; }
@@ -38,6 +40,7 @@ public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
     public Reference Location { get; }
 
     private RegistryTransport Transport => _client.Transport;
+
 
     private string PullScope => $"repository:{Repository}:pull";
 
@@ -67,17 +70,44 @@ public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
     {
         var identifier = reference.RegistryIdentifier;
         var what = $"manifest {Location.WithTag(reference.Tag).WithDigest(reference.Digest)}";
-        using var response = await Transport.SendAsync(HttpMethod.Get, ManifestUrl(identifier), PullScope, cancellationToken, AcceptManifests).ConfigureAwait(false);
-        await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, reference.ToString(), cancellationToken).ConfigureAwait(false);
-        var mediaType = response.Content.Headers.ContentType?.MediaType;
-        if (MediaTypes.IsDockerSchema1(mediaType))
+
+        // A body cut off half way is fetched again, out of the request's budget, like a blob's (which resumes).
+        var budget = RetryBudget.Current ?? new RetryBudget();
+        using var entered = RetryBudget.Enter(budget);
+        while (true)
         {
-            // Signed schema 1 manifests have a digest over part of their bytes: say what they are, not "mismatch".
-            throw new UnsupportedMediaTypeException(what, mediaType + " (Docker schema 1, deprecated; push the image again with a current client)");
+            using var response = await Transport.SendAsync(HttpMethod.Get, ManifestUrl(identifier), PullScope, cancellationToken, AcceptManifests).ConfigureAwait(false);
+            await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, reference.ToString(), cancellationToken).ConfigureAwait(false);
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (MediaTypes.IsDockerSchema1(mediaType))
+            {
+                // Signed schema 1 manifests have a digest over part of their bytes: say what they are, not "mismatch".
+                throw new UnsupportedMediaTypeException(what, mediaType + " (Docker schema 1, deprecated; push the image again with a current client)");
+            }
+
+            byte[] raw;
+            try
+            {
+                raw = await Limits.ReadBoundedAsync(response.Content, Manifest.MaxSize, what).ConfigureAwait(false);
+            }
+            catch (Exception ex) when ((ex is IOException || ex is HttpRequestException) && !cancellationToken.IsCancellationRequested)
+            {
+                if (await budget.TryRetryAsync(Transport.Log, null, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                // The network's failure, not a file system's.
+                throw new RegistryUnreachableException(Transport.Registry, $"the connection was cut while reading the {what}: {Handlers.TransportFailure.Innermost(ex)}", ex);
+            }
+
+            return ParseManifest(reference, what, raw, mediaType, response);
         }
+    }
 
-        var raw = await Limits.ReadBoundedAsync(response.Content, Manifest.MaxSize, what).ConfigureAwait(false);
-
+    /// <summary>A manifest read by reference: verified against the digest asked for, else the one the registry gave.</summary>
+    private static Manifest ParseManifest(Reference reference, string what, byte[] raw, string? mediaType, HttpResponseMessage response)
+    {
         var expected = reference.Digest ?? HeaderDigest(response);
         if (expected is { } e)
         {
@@ -128,48 +158,11 @@ public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
         return response.Content.Headers.ContentLength;
     }
 
-    public async Task PutBlobAsync(Descriptor descriptor, Stream content, IProgress<long>? bytesWritten, CancellationToken cancellationToken)
+    public Task PutBlobAsync(Descriptor descriptor, Stream content, IProgress<long>? bytesWritten, CancellationToken cancellationToken)
     {
-        var what = $"upload of blob {descriptor.Digest} to {Location}";
-        Uri location;
-        long minimumChunk;
-        if (_declinedMounts.TryRemove(descriptor.Digest, out var session))
-        {
-            // The registry declined a mount of this blob and opened an upload instead: use that one.
-            (location, minimumChunk) = session;
-        }
-        else
-        {
-            using var start = await Transport.SendAsync(HttpMethod.Post, Transport.Url($"v2/{Repository}/blobs/uploads/"), PushScope, cancellationToken).ConfigureAwait(false);
-            await RegistryResponses.EnsureSuccessAsync(start, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
-            (location, minimumChunk) = UploadSession(start, what);
-        }
-
-        var verified = VerifyingStream.Over(content, descriptor, what);
-        var chunkSize = Math.Max(Transport.Options.ChunkSize, minimumChunk);
-        if (chunkSize > 0 && descriptor.Size > chunkSize)
-        {
-            location = await UploadChunksAsync(location, verified, chunkSize, descriptor.Size, bytesWritten, what, cancellationToken).ConfigureAwait(false);
-            using var finish = await Transport.SendAsync(HttpMethod.Put, WithDigest(location, descriptor.Digest), PushScope, cancellationToken, retry: false,
-                content: () => new ByteArrayContent(Array.Empty<byte>())).ConfigureAwait(false);
-            await RegistryResponses.EnsureSuccessAsync(finish, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        using var put = await Transport.SendAsync(HttpMethod.Put, WithDigest(location, descriptor.Digest), PushScope, cancellationToken, retry: false, content: () =>
-        {
-            var body = new ProgressStreamContent(verified, bytesWritten);
-            body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            body.Headers.ContentLength = descriptor.Size;
-            return body;
-        }).ConfigureAwait(false);
-        if (put.StatusCode == HttpStatusCode.RequestEntityTooLarge)
-        {
-            throw new RegistryErrorException(what, 413, null,
-                $"the registry, or a proxy before it, refuses a request of {descriptor.Size} bytes; upload in chunks with Connect-OciRegistry {Transport.Registry} -ChunkSize 10MB");
-        }
-
-        await RegistryResponses.EnsureSuccessAsync(put, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
+        // The registry declined a mount of this blob and opened an upload instead: use that one.
+        (Uri, long)? session = _declinedMounts.TryRemove(descriptor.Digest, out var declined) ? declined : null;
+        return _uploader.UploadAsync(descriptor, content, session, bytesWritten, $"upload of blob {descriptor.Digest} to {Location}", cancellationToken);
     }
 
     /// <summary>
@@ -199,7 +192,7 @@ public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
 
         if (response.StatusCode == HttpStatusCode.Accepted && response.Headers.Location is not null)
         {
-            _declinedMounts[descriptor.Digest] = UploadSession(response, $"upload of blob {descriptor.Digest} to {Location}");
+            _declinedMounts[descriptor.Digest] = BlobUploader.Session(Transport, response, $"upload of blob {descriptor.Digest} to {Location}");
             return false;
         }
 
@@ -416,66 +409,5 @@ public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
             response.Dispose();
             throw;
         }
-    }
-
-    private async Task<Uri> UploadChunksAsync(Uri location, Stream content, long chunkSize, long total, IProgress<long>? bytesWritten, string what, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[chunkSize];
-        long sent = 0;
-        while (sent < total)
-        {
-            var filled = 0;
-            int n;
-            while (filled < buffer.Length && (n = await content.ReadAsync(buffer, filled, buffer.Length - filled, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                filled += n;
-            }
-
-            if (filled == 0)
-            {
-                break;
-            }
-
-            var start = sent;
-            using var response = await Transport.SendAsync(new HttpMethod("PATCH"), location, PushScope, cancellationToken, content: () =>
-            {
-                var body = new ByteArrayContent(buffer, 0, filled);
-                body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-                body.Headers.TryAddWithoutValidation("Content-Range", $"{start}-{start + filled - 1}");
-                return body;
-            }).ConfigureAwait(false);
-            await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
-            location = UploadLocation(response, what);
-            sent += filled;
-            bytesWritten?.Report(sent);
-        }
-
-        // Reading to the end lets the verifier check the digest before the upload is committed.
-        if (await content.ReadAsync(new byte[1], 0, 1, cancellationToken).ConfigureAwait(false) != 0)
-        {
-            throw new DigestMismatchException(what, default, "more bytes than its size");
-        }
-
-        return location;
-    }
-
-    /// <summary>An upload the registry opened: its Location and the smallest chunk it takes (OCI-Chunk-Min-Length).</summary>
-    private (Uri Location, long MinimumChunk) UploadSession(HttpResponseMessage response, string what) =>
-        (UploadLocation(response, what),
-         response.Headers.TryGetValues("OCI-Chunk-Min-Length", out var values) && long.TryParse(values.FirstOrDefault(), out var min) ? min : 0);
-
-    /// <summary>The Location of an upload, relative or absolute, with its query kept.</summary>
-    private Uri UploadLocation(HttpResponseMessage response, string what)
-    {
-        var location = response.Headers.Location ?? throw new RegistryErrorException(what, (int)response.StatusCode, null, "the registry gave no upload Location");
-        return location.IsAbsoluteUri ? location : new Uri(Transport.BaseUri, location);
-    }
-
-    private static Uri WithDigest(Uri location, Digest digest)
-    {
-        var builder = new UriBuilder(location);
-        var query = builder.Query.TrimStart('?');
-        builder.Query = (query.Length > 0 ? query + "&" : string.Empty) + "digest=" + Uri.EscapeDataString(digest.ToString());
-        return builder.Uri;
     }
 }

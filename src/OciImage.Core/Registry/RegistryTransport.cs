@@ -26,6 +26,7 @@ public sealed class RegistryTransport
     {
         Registry = registry;
         Options = options;
+        Log = log;
         var host = new HostPort(registry);
         var plain = host.IsLoopback || options.AllowInsecure;
         BaseUri = new Uri((plain ? "http://" : "https://") + Reference.EndpointHostOf(registry) + "/");
@@ -42,6 +43,9 @@ public sealed class RegistryTransport
     public string Registry { get; }
 
     public RegistryOptions Options { get; }
+
+    /// <summary>Where the transport and what sends through it write verbose lines.</summary>
+    public IEngineLog Log { get; }
 
     public Uri BaseUri { get; }
 
