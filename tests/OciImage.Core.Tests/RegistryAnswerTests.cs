@@ -45,19 +45,40 @@ public sealed class RegistryAnswerTests
     }
 
     [Fact]
-    public async Task ARequestOverTheRegistrysCapSaysToUploadInChunks()
+    public async Task ARequestOverTheRegistrysCapIsSentAgainInChunksThatPass()
     {
-        using var fake = new FakeRegistry { MaxRequestBody = 64 * 1024 };
-        var random = new byte[200_000];
-        new Random(5).NextBytes(random);
-        var descriptor = new Descriptor { MediaType = MediaTypes.OciLayer, Digest = Digest.Compute(random), Size = random.Length };
-        var error = await Assert.ThrowsAsync<RegistryErrorException>(() => TestClients.Store(fake.Host, "team/big").PutBlobAsync(descriptor, new MemoryStream(random), null, None));
+        // A proxy's cap of 1 MiB per request (nginx's default client_max_body_size): the one-PUT upload of a 5 MB
+        // blob is refused, and the upload starts again in chunks, halved until they pass; the next blob starts there.
+        using var fake = new FakeRegistry { MaxRequestBody = 1 << 20 };
+        var log = new RecordingLog();
+        var store = TestClients.Store(fake.Host, "team/big", null, log);
+        foreach (var seed in new[] { 5, 6 })
+        {
+            var random = new byte[5_000_000];
+            new Random(seed).NextBytes(random);
+            var descriptor = new Descriptor { MediaType = MediaTypes.OciLayer, Digest = Digest.Compute(random), Size = random.Length };
+            await store.PutBlobAsync(descriptor, new MemoryStream(random), null, None);
+            Assert.True(fake.HasBlob("team/big", descriptor.Digest.ToString()));
+        }
+
+        // First blob: the PUT (413), then chunks of 2.5 MB and of 1.25 MB refused; 625 KB chunks pass. The second
+        // blob goes in 625 KB chunks from its first request.
+        var refused = fake.Log.Where(l => l.EndsWith(" 413", StringComparison.Ordinal)).ToList();
+        Assert.Equal(new[] { "PUT", "PATCH", "PATCH" }, refused.Select(l => l.Split(' ')[0]));
+        var patches = fake.Log.Where(l => l.StartsWith("PATCH ", StringComparison.Ordinal) && l.EndsWith(" 202", StringComparison.Ordinal)).Count();
+        Assert.Equal(2 * 8, patches); // 5,000,000 bytes in chunks of 625,000, twice
+        Assert.Contains(log.Messages, l => l.Contains("refused 5000000 bytes in one request", StringComparison.Ordinal));
+
+        // Under the smallest chunk it would cut (512 KiB) a refusal is an error that says what to do.
+        using var tiny = new FakeRegistry { MaxRequestBody = 64 * 1024 };
+        var blob = new byte[200_000];
+        new Random(7).NextBytes(blob);
+        var small = new Descriptor { MediaType = MediaTypes.OciLayer, Digest = Digest.Compute(blob), Size = blob.Length };
+        var error = await Assert.ThrowsAsync<RegistryErrorException>(() => TestClients.Store(tiny.Host, "team/big").PutBlobAsync(small, new MemoryStream(blob), null, None));
         Assert.Equal(413, error.StatusCode);
         Assert.Contains("-ChunkSize", error.Message);
-
-        // Chunks under the cap go through.
-        await TestClients.Store(fake.Host, "team/big", new RegistryOptions { ChunkSize = 60 * 1024 }).PutBlobAsync(descriptor, new MemoryStream(random), null, None);
-        Assert.True(fake.HasBlob("team/big", descriptor.Digest.ToString()));
+        await TestClients.Store(tiny.Host, "team/big", new RegistryOptions { ChunkSize = 60 * 1024 }).PutBlobAsync(small, new MemoryStream(blob), null, None);
+        Assert.True(tiny.HasBlob("team/big", small.Digest.ToString()));
     }
 
     [Fact]

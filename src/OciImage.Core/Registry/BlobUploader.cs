@@ -52,6 +52,26 @@ internal sealed class BlobUploader
                     await UploadOnceAsync(descriptor, content, session.Value, bytesWritten, what, cancellationToken).ConfigureAwait(false);
                     return;
                 }
+                catch (RequestTooLargeException tooLarge)
+                {
+                    // The blob went in one PUT, which a proxy or the registry refused for its size: from now on this
+                    // registry gets chunks. The bytes already read are gone with the refused request: start again.
+                    var chunk = FirstChunkUnder(descriptor.Size);
+                    if (chunk < MinimumPiece)
+                    {
+                        throw tooLarge.Failure;
+                    }
+
+                    _transport.LearnedChunkSize = chunk;
+                    _transport.Log.Verbose($"{_transport.Registry} refused {descriptor.Size} bytes in one request; uploading in chunks of {chunk} bytes.");
+                    if (origin is not { } from)
+                    {
+                        throw new UploadRestartException(tooLarge.Failure);
+                    }
+
+                    content.Position = from;
+                    session = null;
+                }
                 catch (SessionLostException lost)
                 {
                     // A one-way stream cannot be read again here: the failure goes up, and the transfer opens the source again.
@@ -66,6 +86,12 @@ internal sealed class BlobUploader
             }
         }
     }
+
+    /// <summary>Chunks are never cut smaller than this when a registry refuses a request for its size.</summary>
+    internal const long MinimumPiece = 512 * 1024;
+
+    /// <summary>The first chunk size tried after a refused PUT: 8 MiB (passes the common caps of proxies and gateways), or half a smaller blob.</summary>
+    private static long FirstChunkUnder(long size) => Math.Min(8L << 20, size / 2);
 
     /// <summary>An upload the registry opened: its Location and the smallest chunk it takes (OCI-Chunk-Min-Length).</summary>
     public static (Uri Location, long MinimumChunk) Session(RegistryTransport transport, HttpResponseMessage response, string what) =>
@@ -83,11 +109,11 @@ internal sealed class BlobUploader
     private async Task UploadOnceAsync(Descriptor descriptor, Stream content, (Uri Location, long MinimumChunk) session, IProgress<long>? bytesWritten, string what, CancellationToken cancellationToken)
     {
         var verified = VerifyingStream.Over(content, descriptor, what);
-        var chunkSize = Math.Max(_transport.Options.ChunkSize, session.MinimumChunk);
+        var chunkSize = Math.Max(_transport.Options.ChunkSize > 0 ? _transport.Options.ChunkSize : _transport.LearnedChunkSize, session.MinimumChunk);
         var location = session.Location;
         if (chunkSize > 0 && descriptor.Size > chunkSize)
         {
-            location = await UploadChunksAsync(location, verified, chunkSize, descriptor.Size, bytesWritten, what, cancellationToken).ConfigureAwait(false);
+            location = await UploadChunksAsync(location, verified, chunkSize, session.MinimumChunk, descriptor.Size, bytesWritten, what, cancellationToken).ConfigureAwait(false);
             await FinishAsync(descriptor, what, cancellationToken, () => _transport.SendAsync(HttpMethod.Put, WithDigest(location, descriptor.Digest), _scope, cancellationToken, retry: false,
                 content: () => new ByteArrayContent(Array.Empty<byte>()))).ConfigureAwait(false);
             return;
@@ -120,8 +146,8 @@ internal sealed class BlobUploader
         {
             if (response.StatusCode == HttpStatusCode.RequestEntityTooLarge)
             {
-                throw new RegistryErrorException(what, 413, null,
-                    $"the registry, or a proxy before it, refuses a request of {descriptor.Size} bytes; upload in chunks with Connect-OciRegistry {_transport.Registry} -ChunkSize 10MB");
+                throw new RequestTooLargeException(new RegistryErrorException(what, 413, null,
+                    $"the registry, or a proxy before it, refuses a request of {descriptor.Size} bytes; upload in smaller chunks with Connect-OciRegistry {_transport.Registry} -ChunkSize"));
             }
 
             if (IsLostAnswer(response))
@@ -147,9 +173,11 @@ internal sealed class BlobUploader
         throw new SessionLostException(failure);
     }
 
-    private async Task<Uri> UploadChunksAsync(Uri location, Stream content, long chunkSize, long total, IProgress<long>? bytesWritten, string what, CancellationToken cancellationToken)
+    private async Task<Uri> UploadChunksAsync(Uri location, Stream content, long chunkSize, long minimumChunk, long total, IProgress<long>? bytesWritten, string what, CancellationToken cancellationToken)
     {
         var buffer = new byte[chunkSize];
+        var piece = chunkSize;
+        var minimumPiece = Math.Max(MinimumPiece, minimumChunk);
         long sent = 0;
         while (sent < total)
         {
@@ -165,11 +193,22 @@ internal sealed class BlobUploader
                 break;
             }
 
-            // The chunk stays in the buffer until the registry has it all: a lost answer re-sends only its missing tail.
+            // The chunk stays in the buffer until the registry has it all: a lost answer re-sends only its missing tail,
+            // and a request refused for its size (413, a proxy's cap) is sent again in halves, which later blobs keep.
             var end = sent + filled;
             while (sent < end)
             {
-                (location, sent) = await PatchAsync(location, buffer, (int)(filled - (end - sent)), sent, end, what, cancellationToken).ConfigureAwait(false);
+                var upTo = Math.Min(end, sent + piece);
+                try
+                {
+                    (location, sent) = await PatchAsync(location, buffer, (int)(filled - (end - sent)), sent, upTo, what, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RegistryErrorException refused) when (refused.StatusCode == 413 && upTo - sent > minimumPiece)
+                {
+                    piece = Math.Max(minimumPiece, (upTo - sent) / 2);
+                    _transport.LearnedChunkSize = piece;
+                    _transport.Log.Verbose($"{_transport.Registry} refused a chunk of {upTo - sent} bytes; sending chunks of {piece} bytes.");
+                }
             }
 
             bytesWritten?.Report(sent);
@@ -302,6 +341,12 @@ internal sealed class BlobUploader
     {
         ExceptionDispatchInfo.Capture(failure).Throw();
         return failure;
+    }
+
+    /// <summary>A one-PUT upload refused for its size (413); carries the error the caller sees when chunks cannot help.</summary>
+    private sealed class RequestTooLargeException(RegistryErrorException failure) : Exception(failure.Message, failure)
+    {
+        public RegistryErrorException Failure { get; } = failure;
     }
 
     /// <summary>The upload session is gone (or cannot go on); carries the failure that lost the answer, which the caller sees if no restart is made.</summary>

@@ -21,6 +21,7 @@ namespace OciImage.Core.Registry;
 public sealed class RegistryTransport
 {
     private readonly HttpMessageInvoker _chain;
+    private long _learnedChunkSize;
 
     public RegistryTransport(string registry, RegistryOptions options, Func<string?, RegistryCredential?> credential, TokenCache tokens, IEngineLog log)
     {
@@ -48,6 +49,16 @@ public sealed class RegistryTransport
     public IEngineLog Log { get; }
 
     public Uri BaseUri { get; }
+
+    /// <summary>
+    /// The chunk size this registry (or a proxy before it) was seen to take after refusing a larger request with
+    /// 413; 0 until then. Later uploads through this transport start with it instead of being refused again.
+    /// </summary>
+    public long LearnedChunkSize
+    {
+        get => Interlocked.Read(ref _learnedChunkSize);
+        set => Interlocked.Exchange(ref _learnedChunkSize, value);
+    }
 
     /// <summary>
     /// Sends a request and returns the final response (after auth, retries and redirects). The caller disposes it

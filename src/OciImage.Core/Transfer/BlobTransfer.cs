@@ -25,6 +25,7 @@ public static class BlobTransfer
     private static bool IsTransient(Exception ex) => ex switch
     {
         Errors.RegistryUnreachableException => true,
+        Registry.UploadRestartException => true,
         Errors.RegistryErrorException registry => registry.StatusCode >= 500,
         System.IO.IOException => true,
         System.Net.Http.HttpRequestException => true,
@@ -67,6 +68,11 @@ public static class BlobTransfer
                 {
                     log.Verbose($"Upload of {blob.Digest} failed ({ex.Message}); starting it again.");
                     await budget.TryRetryAsync(log, null, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Registry.UploadRestartException restart)
+                {
+                    // No attempt left to start again: the user sees why the upload had to restart.
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(restart.InnerException!).Throw();
                 }
             }
         }
