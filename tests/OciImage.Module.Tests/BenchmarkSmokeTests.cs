@@ -40,7 +40,7 @@ public sealed class BenchmarkSmokeTests
                 var inSession = scenario.GetProperty("contenders").EnumerateArray().Single(c => c.GetProperty("contender").GetString() == "OciImage engine, in session");
                 Assert.True(inSession.GetProperty("wallSeconds").GetDouble() > 0, name);
                 var skopeo = scenario.GetProperty("contenders").EnumerateArray().Single(c => c.GetProperty("contender").GetString() == "skopeo copy");
-                Assert.Equal(System.Text.Json.JsonValueKind.Number, skopeo.GetProperty("inSessionOverThis").ValueKind);
+                Assert.True(skopeo.TryGetProperty("inSessionOverThis", out _), name);
                 Assert.True(skopeo.TryGetProperty("oursCpuOverThis", out _), name);
                 Assert.True(skopeo.TryGetProperty("inSessionCpuOverThis", out _), name);
             }
