@@ -22,7 +22,10 @@ public static class ChildRun
 {
     public static int Engine(string[] args)
     {
-        var context = new StoreContext(new RegistrySessions { DockerConfigPath = null }, null, NullEngineLog.Instance);
+        // OCIIMAGE_BENCH_TRACE=1: the engine's verbose log on stderr, each line with the milliseconds since the
+        // process started, to see by hand where a run's wall time goes (start-up, requests, blobs).
+        IEngineLog log = Environment.GetEnvironmentVariable("OCIIMAGE_BENCH_TRACE") == "1" ? new TimedLog() : NullEngineLog.Instance;
+        var context = new StoreContext(new RegistrySessions { DockerConfigPath = null }, null, log);
         var token = CancellationToken.None;
         switch (args[0])
         {
@@ -38,7 +41,7 @@ public static class ChildRun
                 using (var source = ImageStores.OpenForRead(from, context))
                 using (var target = to.IsLayout ? OciLayoutStore.OpenOrCreate(to.LayoutPath!) : (IImageStore)ImageStores.OpenRegistry(to, context))
                 {
-                    new ImageCopier(source, target, new CopyOptions(), NullEngineLog.Instance, null).CopyAsync(from, to, token).GetAwaiter().GetResult();
+                    new ImageCopier(source, target, new CopyOptions(), log, null).CopyAsync(from, to, token).GetAwaiter().GetResult();
                 }
 
                 return 0;
@@ -78,6 +81,38 @@ public static class ChildRun
         }
     }
 
+    /// <summary>
+    /// Runs one engine operation <paramref name="times"/> times in this process, each with {i} in its arguments
+    /// replaced by the run's number (so each writes a target of its own), and prints the last run's wall and
+    /// process CPU as a line <see cref="Measurement"/> takes instead of the whole process's: the steady state
+    /// of a session, without start-up and JIT.
+    /// </summary>
+    public static int Session(int times, string[] args)
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        for (var i = 1; i <= times; i++)
+        {
+            process.Refresh();
+            var user = process.UserProcessorTime;
+            var system = process.PrivilegedProcessorTime;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var code = Engine(args.Select(a => a.Replace("{i}", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)).ToArray());
+            clock.Stop();
+            if (code != 0)
+            {
+                return code;
+            }
+
+            if (i == times)
+            {
+                process.Refresh();
+                Console.WriteLine(Measurement.SelfReport(clock.Elapsed.TotalSeconds, (process.UserProcessorTime - user).TotalSeconds, (process.PrivilegedProcessorTime - system).TotalSeconds));
+            }
+        }
+
+        return 0;
+    }
+
     public static int Cmdlet(string script)
     {
         using var host = new PowerShellHost();
@@ -90,6 +125,16 @@ public static class ChildRun
 
         return 0;
     }
+}
+
+/// <summary>The engine's log on stderr, stamped with the milliseconds since the process started.</summary>
+internal sealed class TimedLog : IEngineLog
+{
+    private static readonly DateTime Started = System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime();
+
+    public void Verbose(string message) => Console.Error.WriteLine($"{(DateTime.UtcNow - Started).TotalMilliseconds,8:0} {message}");
+
+    public void Warning(string message) => Verbose("WARNING " + message);
 }
 
 internal static class AsyncEnumerableExtensions

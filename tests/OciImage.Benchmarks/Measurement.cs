@@ -10,7 +10,10 @@ namespace OciImage.Benchmarks;
 /// <summary>One timed run of a command: wall seconds, peak resident memory, user and system CPU seconds, as GNU time reports them.</summary>
 public sealed record Sample(double Seconds, long PeakKilobytes, double UserSeconds = 0, double SystemSeconds = 0);
 
-/// <summary>Runs a command line under /usr/bin/time, ours and the peers' alike, so both are measured the same way.</summary>
+/// <summary>
+/// Runs a command line under /usr/bin/time, ours and the peers' alike, so both are measured the same way; a child
+/// that runs an operation several times (in a session) reports its last run's wall and CPU itself.
+/// </summary>
 public static class Measurement
 {
     public static Sample Run(string command)
@@ -34,7 +37,17 @@ public static class Measurement
             }
 
             var parts = File.ReadAllText(report).Trim().Split('\n').Last().Split(' ');
-            return new Sample(double.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture),
+            var peak = long.Parse(parts[1], CultureInfo.InvariantCulture);
+
+            // A child that timed its own last run (ChildRun.Session) reports that instead; peak memory stays the process's.
+            var self = stdout.Result.Split('\n').LastOrDefault(l => l.StartsWith(SelfReportPrefix, StringComparison.Ordinal));
+            if (self is not null)
+            {
+                var own = self.Substring(SelfReportPrefix.Length).Trim().Split(' ');
+                return new Sample(double.Parse(own[0], CultureInfo.InvariantCulture), peak, double.Parse(own[1], CultureInfo.InvariantCulture), double.Parse(own[2], CultureInfo.InvariantCulture));
+            }
+
+            return new Sample(double.Parse(parts[0], CultureInfo.InvariantCulture), peak,
                 double.Parse(parts[2], CultureInfo.InvariantCulture), double.Parse(parts[3], CultureInfo.InvariantCulture));
         }
         finally
@@ -42,6 +55,12 @@ public static class Measurement
             File.Delete(report);
         }
     }
+
+    private const string SelfReportPrefix = "ociimage-sample:";
+
+    /// <summary>The line a child prints to report its own wall, user and system seconds.</summary>
+    public static string SelfReport(double wall, double user, double system) =>
+        string.Create(CultureInfo.InvariantCulture, $"{SelfReportPrefix} {wall:0.000} {user:0.000} {system:0.000}");
 
     public static double Median(IEnumerable<double> values)
     {

@@ -15,6 +15,7 @@ namespace OciImage.Benchmarks;
 ///   --throughput [TREE] prints where a layer build's CPU goes and MB/s per core of each encoder and level at 1
 ///   and 2 threads (see Throughput);
 ///   --table FILE prints the README's performance table from a results file;
+///   --session N OPERATION... runs an engine operation N times in one process and reports the last (see ChildRun);
 ///   --serve prepares the data, prints where it is and keeps the registries up until stdin closes (to profile).
 /// </summary>
 public static class Program
@@ -24,6 +25,11 @@ public static class Program
         if (args.Length >= 2 && args[0] == "--run")
         {
             return ChildRun.Engine(args.Skip(1).ToArray());
+        }
+
+        if (args.Length >= 3 && args[0] == "--session")
+        {
+            return ChildRun.Session(int.Parse(args[1]), args.Skip(2).ToArray());
         }
 
         if (args.Length == 2 && args[0] == "--cmdlet")
@@ -124,6 +130,10 @@ public static class Program
         Console.WriteLine($"{scenario.Name}: {scenario.Description}");
         var ours = samples.Values.First();
         var oursMedian = ours.Count == 0 ? double.NaN : Measurement.Median(ours.Select(s => s.Seconds));
+        var oursCpu = ours.Count == 0 ? double.NaN : Measurement.Median(ours.Select(s => s.UserSeconds + s.SystemSeconds));
+        (double Wall, double Cpu)? session = samples.TryGetValue(Scenarios.InSession, out var steady) && steady.Count > 0
+            ? (Measurement.Median(steady.Select(s => s.Seconds)), Measurement.Median(steady.Select(s => s.UserSeconds + s.SystemSeconds)))
+            : null;
         foreach (var (contender, list) in samples)
         {
             if (list.Count == 0)
@@ -133,8 +143,9 @@ public static class Program
 
             var median = Measurement.Median(list.Select(s => s.Seconds));
             var memory = Measurement.Median(list.Select(s => (double)s.PeakKilobytes)) / 1024;
-            var ratio = contender.StartsWith("OciImage", StringComparison.Ordinal) ? string.Empty : $"  OciImage/peer {oursMedian / median:0.00}";
             var cpu = Measurement.Median(list.Select(s => s.UserSeconds + s.SystemSeconds));
+            var ratio = contender.StartsWith("OciImage", StringComparison.Ordinal) ? string.Empty
+                : $"  OciImage/peer {oursMedian / median:0.00}, CPU {oursCpu / cpu:0.00}" + (session is null ? string.Empty : $"; in a session {session.Value.Wall / median:0.00}, CPU {session.Value.Cpu / cpu:0.00}");
             Console.WriteLine($"  {contender,-22} {median,8:0.000} s  {memory,7:0} MB peak  {cpu,7:0.00} s CPU{ratio}");
         }
     }

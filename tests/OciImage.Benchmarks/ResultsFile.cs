@@ -9,7 +9,8 @@ namespace OciImage.Benchmarks;
 
 /// <summary>
 /// The figures of one benchmark run as a file (JSON): per scenario and contender the medians of wall time, peak
-/// memory, user and system CPU, the ratio to OciImage, and the machine's limits, the commit and the arguments,
+/// memory, user and system CPU, the ratios of OciImage's engine to each peer (wall and CPU, in a fresh process and,
+/// where the scenario has that contender, in a session), and the machine's limits, the commit and the arguments,
 /// so the README's numbers can be traced to a run. Written to --results FILE, else benchmark-results/ under the
 /// current directory, one file per run.
 /// </summary>
@@ -19,10 +20,14 @@ public static class ResultsFile
 
     public static void Add(Scenario scenario, Dictionary<string, List<Sample>> samples)
     {
-        // The ratio is to the engine run (the first contender), as the console report gives it; pooling the
-        // engine's, the cmdlet's and other OciImage runs into one median would mix different things.
-        var ours = samples.First().Value;
+        // Ratios are the engine's (the first contender), as the console report gives them; a scenario with a
+        // contender in a session also gets that one's, CPU included (its last run: no start-up, no JIT).
+        var ours = samples.Values.First();
         var oursMedian = ours.Count == 0 ? double.NaN : Measurement.Median(ours.Select(s => s.Seconds));
+        var oursCpu = ours.Count == 0 ? double.NaN : Measurement.Median(ours.Select(Cpu));
+        var steady = samples.TryGetValue(Benchmarks.Scenarios.InSession, out var inSession) ? inSession : new List<Sample>();
+        var steadyMedian = steady.Count == 0 ? double.NaN : Measurement.Median(steady.Select(s => s.Seconds));
+        var steadyCpu = steady.Count == 0 ? double.NaN : Measurement.Median(steady.Select(Cpu));
         Scenarios.Add(new
         {
             scenario = scenario.Name,
@@ -35,11 +40,19 @@ public static class ResultsFile
                 peakMegabytes = Measurement.Median(p.Value.Select(s => (double)s.PeakKilobytes)) / 1024,
                 userSeconds = Measurement.Median(p.Value.Select(s => s.UserSeconds)),
                 systemSeconds = Measurement.Median(p.Value.Select(s => s.SystemSeconds)),
-                oursOverThis = p.Key.StartsWith("OciImage", StringComparison.Ordinal) ? null : Finite(oursMedian / Measurement.Median(p.Value.Select(s => s.Seconds))),
+                oursOverThis = IsOurs(p.Key) ? null : Finite(oursMedian / Measurement.Median(p.Value.Select(s => s.Seconds))),
+                oursCpuOverThis = IsOurs(p.Key) ? null : Finite(oursCpu / Measurement.Median(p.Value.Select(Cpu))),
+                inSessionOverThis = IsOurs(p.Key) ? null : Finite(steadyMedian / Measurement.Median(p.Value.Select(s => s.Seconds))),
+                inSessionCpuOverThis = IsOurs(p.Key) ? null : Finite(steadyCpu / Measurement.Median(p.Value.Select(Cpu))),
                 samples = p.Value,
             }).ToList(),
         });
     }
+
+    private static bool IsOurs(string contender) => contender.StartsWith("OciImage", StringComparison.Ordinal);
+
+    /// <summary>Client CPU: user and system seconds.</summary>
+    private static double Cpu(Sample sample) => sample.UserSeconds + sample.SystemSeconds;
 
     /// <summary>A ratio JSON can hold: a peer timed at 0 s (tiny data) gives no ratio rather than infinity.</summary>
     private static double? Finite(double value) => double.IsNaN(value) || double.IsInfinity(value) ? null : value;

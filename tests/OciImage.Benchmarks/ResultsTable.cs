@@ -10,7 +10,7 @@ namespace OciImage.Benchmarks;
 /// <summary>
 /// The README's performance table, printed from a results file (--table FILE), so that every figure in it is one
 /// a run wrote down: per scenario a row per contender with median wall time, CPU (user + system), peak memory and
-/// OciImage's engine time over the contender's, and a header naming the commit, the runs and the machine.
+/// OciImage's engine time and CPU over the contender's (and the in-session run's, where the scenario has one), and a header naming the commit, the runs and the machine.
 /// </summary>
 public static class ResultsTable
 {
@@ -25,8 +25,8 @@ public static class ResultsTable
             + $"{root.GetProperty("utc").GetDateTime():yyyy-MM-dd HH:mm} UTC, {root.GetProperty("runs").GetInt32()} runs each (medians), "
             + $"{machine.GetProperty("cores").GetInt32()} cores; {machine.GetProperty("limits").GetString()}");
         output.WriteLine();
-        output.WriteLine("| scenario | contender | wall | CPU (user + sys) | peak memory | OciImage engine / this |");
-        output.WriteLine("|---|---|---|---|---|---|");
+        output.WriteLine("| scenario | contender | wall | CPU (user + sys) | peak memory | engine / this: wall | CPU | in session / this: wall | CPU |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var scenario in root.GetProperty("scenarios").EnumerateArray())
         {
             var first = true;
@@ -34,15 +34,21 @@ public static class ResultsTable
             {
                 var name = scenario.GetProperty("scenario").GetString();
                 var cpu = Number(contender, "userSeconds") + Number(contender, "systemSeconds");
-                var ratio = contender.TryGetProperty("oursOverThis", out var r) && r.ValueKind == JsonValueKind.Number ? $"**{r.GetDouble():0.00}**" : string.Empty;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {(first ? name : string.Empty)} | {contender.GetProperty("contender").GetString()} | {Number(contender, "wallSeconds"):0.00} s | {cpu:0.00} s | {Number(contender, "peakMegabytes"):0} MB | {ratio} |"));
+                    $"| {(first ? name : string.Empty)} | {contender.GetProperty("contender").GetString()} | {Number(contender, "wallSeconds"):0.00} s | {cpu:0.00} s | {Number(contender, "peakMegabytes"):0} MB | "
+                    + $"{Ratio(contender, "oursOverThis", bold: true)} | {Ratio(contender, "oursCpuOverThis")} | {Ratio(contender, "inSessionOverThis")} | {Ratio(contender, "inSessionCpuOverThis")} |"));
                 first = false;
             }
         }
 
         return 0;
     }
+
+    /// <summary>A ratio the file gives for a peer; empty for OciImage's own rows and where the file has none.</summary>
+    private static string Ratio(JsonElement contender, string name, bool bold = false) =>
+        contender.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
+            ? string.Create(CultureInfo.InvariantCulture, bold ? $"**{value.GetDouble():0.00}**" : $"{value.GetDouble():0.00}")
+            : string.Empty;
 
     private static double Number(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : double.NaN;

@@ -22,10 +22,17 @@ public static class Scenarios
         return "(" + string.Concat(layers.Select(l => $"{tool} -dc \"{l}\" > /dev/null & ")) + "wait)";
     }
 
+    /// <summary>The contender that runs the operation several times in one process and reports the last run.</summary>
+    public const string InSession = "OciImage engine, in session";
+
+    /// <summary>Runs in a session: two to warm up (start-up, JIT, connections), the third timed.</summary>
+    private const int SessionRuns = 3;
+
     public static IReadOnlyList<Scenario> All(DataSet data, string self)
     {
         var tls = "--src-tls-verify=false --dest-tls-verify=false";
         string Engine(string args) => $"dotnet \"{self}\" --run {args}";
+        string Session(string args) => $"dotnet \"{self}\" --session {SessionRuns} {args}";
         string Cmdlet(string script) => $"dotnet \"{self}\" --cmdlet \"{script}\"";
         void Clear(string path)
         {
@@ -37,6 +44,7 @@ public static class Scenarios
 
         var layerOut = data.Scratch("layer");
         var pulled = data.Scratch("pulled");
+        var pulledInSession = data.Scratch("pulled-session");
         var expanded = data.Scratch("expanded");
         var list = new List<Scenario>
         {
@@ -53,16 +61,19 @@ public static class Scenarios
                 { Reset = data.FreshDestination }
                 .Add("OciImage engine", () => Engine($"copy {data.Source.Host}/big/app:1 {data.Destination.Host}/big/app:1"))
                 .Add("OciImage cmdlet", () => Cmdlet($"Copy-OciImage {data.Source.Host}/big/app:1 {data.Destination.Host}/big/app:1"))
+                .Add(InSession, () => Session($"copy {data.Source.Host}/big/app:1 {data.Destination.Host}/big/app{{i}}:1"))
                 .Add("skopeo copy", () => $"skopeo copy --quiet {tls} docker://{data.Source.Host}/big/app:1 docker://{data.Destination.Host}/big/app:1"),
             new Scenario("pull", "registry to layout")
-                { Reset = () => Clear(pulled) }
+                { Reset = () => { Clear(pulled); Clear(pulledInSession); } }
                 .Add("OciImage engine", () => Engine($"copy {data.Source.Host}/big/app:1 oci:{pulled}:1"))
                 .Add("OciImage cmdlet", () => Cmdlet($"Copy-OciImage {data.Source.Host}/big/app:1 oci:{pulled}:1"))
+                .Add(InSession, () => Session($"copy {data.Source.Host}/big/app:1 oci:{pulledInSession}/{{i}}:1"))
                 .Add("skopeo copy", () => $"skopeo copy --quiet {tls} docker://{data.Source.Host}/big/app:1 oci:{pulled}:1"),
             new Scenario("push", "layout to registry")
                 { Reset = data.FreshDestination }
                 .Add("OciImage engine", () => Engine($"copy oci:{data.Layout}:big {data.Destination.Host}/big/app:1"))
                 .Add("OciImage cmdlet", () => Cmdlet($"Copy-OciImage oci:{data.Layout}:big {data.Destination.Host}/big/app:1"))
+                .Add(InSession, () => Session($"copy oci:{data.Layout}:big {data.Destination.Host}/big/app{{i}}:1"))
                 .Add("skopeo copy", () => $"skopeo copy --quiet {tls} oci:{data.Layout}:big docker://{data.Destination.Host}/big/app:1"),
             new Scenario("recopy", "registry to registry, image already there")
                 { Reset = () => ExternalTool.Run("skopeo", "copy", "--quiet", "--src-tls-verify=false", "--dest-tls-verify=false", $"docker://{data.Source.Host}/big/app:1", $"docker://{data.Destination.Host}/big/app:1") }

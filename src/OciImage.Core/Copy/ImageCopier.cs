@@ -73,10 +73,13 @@ public sealed class ImageCopier
         {
             await CopyManifestTreeAsync(manifest, cancellationToken).ConfigureAwait(false);
 
-            // Read back before the tag is written: whatever fails here must leave the tag where it was.
+            // Read back before the tag is written: whatever fails here must leave the tag where it was. From the
+            // target, which may have held the config already (the source's may then be anything); but a config this
+            // copy took from a layout is read there, a local file, and not again over the network (a push).
             if (manifest is ImageManifest image && MediaTypes.IsImageConfig(image.Config.MediaType) && platforms.Count == 0)
             {
-                platforms.Add((await ImageReader.GetConfigAsync(_target, image, cancellationToken).ConfigureAwait(false)).Platform.ToString());
+                var holder = _source is ILocalBlobs && CopiedHere(image.Config.Digest) ? _source : _target;
+                platforms.Add((await ImageReader.GetConfigAsync(holder, image, cancellationToken).ConfigureAwait(false)).Platform.ToString());
             }
 
             await PutManifestAsync(manifest, to.Tag, cancellationToken).ConfigureAwait(false);
@@ -388,6 +391,10 @@ public sealed class ImageCopier
 
         return count;
     }
+
+    /// <summary>True when this copy moved the blob's bytes from the source (so the source's verified).</summary>
+    private bool CopiedHere(Digest digest) =>
+        _blobs.TryGetValue(digest, out var task) && task.Status == TaskStatus.RanToCompletion && task.Result == BlobOutcome.Copied;
 
     private static IEnumerable<Descriptor> BlobsOf(Manifest manifest) =>
         manifest is ImageManifest image ? image.Layers.Prepend(image.Config) : Enumerable.Empty<Descriptor>();
