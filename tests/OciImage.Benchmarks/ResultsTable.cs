@@ -47,7 +47,7 @@ public static class ResultsTable
     /// <summary>A ratio the file gives for a peer; empty for OciImage's own rows and where the file has none.</summary>
     private static string Ratio(JsonElement contender, string name, bool bold = false) =>
         contender.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
-            ? string.Create(CultureInfo.InvariantCulture, bold ? $"**{value.GetDouble():0.00}**" : $"{value.GetDouble():0.00}")
+            ? (bold ? "**" : string.Empty) + value.GetDouble().ToString("0.00", CultureInfo.InvariantCulture) + (bold ? "**" : string.Empty)
             : string.Empty;
 
     private static double Number(JsonElement element, string name) =>
