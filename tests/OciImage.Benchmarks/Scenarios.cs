@@ -54,6 +54,8 @@ public static class Scenarios
                 .Add("OciImage cmdlet", () => Cmdlet($"New-OciLayer '{data.Tree}' -OutputDirectory '{layerOut}'"))
                 .Add("OciImage engine, portable", () => Engine($"layer-portable \"{data.Tree}\" \"{layerOut}\""))
                 .Add("OciImage cmdlet, portable", () => Cmdlet($"New-OciLayer '{data.Tree}' -OutputDirectory '{layerOut}' -GzipEncoder Portable"))
+                .Add(InSession, () => Session($"layer \"{data.Tree}\" \"{layerOut}\""))
+                .Add(InSession + ", portable", () => Session($"layer-portable \"{data.Tree}\" \"{layerOut}\""))
                 .Add("tar | gzip -6", () => $"tar --sort=name -cf - -C \"{data.Tree}\" . | gzip -6 > \"{layerOut}/layer.tar.gz\"")
                 .Add("tar | pigz -6", () => $"tar --sort=name -cf - -C \"{data.Tree}\" . | pigz -6 > \"{layerOut}/layer.tar.gz\"")
                 .Add("umoci insert", () => $"umoci insert --image \"{data.UmociLayout}:base\" --tag next \"{data.Tree}\" /data"),
