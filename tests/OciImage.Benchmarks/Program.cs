@@ -12,7 +12,7 @@ namespace OciImage.Benchmarks;
 /// dotnet run -c Release --project tests/OciImage.Benchmarks -- [--quick] [--runs N] [--results FILE] [SCENARIO...]
 ///   times every scenario for OciImage (engine and cmdlets) and its peers, alternating, and prints medians,
 ///   ratios OciImage/peer and peak memory; --micro runs the BenchmarkDotNet suite of hot paths instead;
-///   --throughput [TREE] prints where a layer build's CPU goes and MB/s per core of each encoder and level at 1
+///   --throughput [TREE] [--only runtime-Optimal,portable-Optimal] [--cores 1,2] prints where a layer build's CPU goes and MB/s per core of each encoder and level at 1
 ///   and 2 threads (see Throughput);
 ///   --table FILE prints the README's performance table from a results file;
 ///   --session N OPERATION... runs an engine operation N times in one process and reports the last (see ChildRun);
@@ -46,14 +46,18 @@ public static class Program
         {
             var repeatsAt = Array.IndexOf(args, "--runs");
             var repeats = repeatsAt >= 0 ? int.Parse(args[repeatsAt + 1]) : 3;
+            var onlyAt = Array.IndexOf(args, "--only");
+            var only = onlyAt >= 0 ? args[onlyAt + 1].Split(',') : null;
+            var coresAt = Array.IndexOf(args, "--cores");
+            var cores = coresAt >= 0 ? args[coresAt + 1].Split(',').Select(int.Parse).ToArray() : null;
             var tree = args.Length >= 2 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1] : null;
             if (tree is null)
             {
                 using var prepared = DataSet.Prepare(quick: false);
-                return Throughput.Run(prepared.Tree, repeats);
+                return Throughput.Run(prepared.Tree, repeats, only, cores);
             }
 
-            return Throughput.Run(tree, repeats);
+            return Throughput.Run(tree, repeats, only, cores);
         }
 
         if (args.Contains("--micro"))

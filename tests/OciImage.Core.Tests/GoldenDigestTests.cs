@@ -26,14 +26,14 @@ public class GoldenDigestTests
 
     private static readonly Dictionary<string, (string Digest, long Size)> Golden = new()
     {
-        ["gzip-portable-1"] = ("sha256:6077d82808304da0ab6ea48d0ca5638c5ae638014cbcb5c2a27e1fff7c32bfc4", 1527012),
-        ["gzip-portable-2"] = ("sha256:b0aa7b18511e950b3e0cbfd9e929e97d989423e3d7cada9a1c4d4558f717805f", 1518506),
-        ["gzip-portable-3"] = ("sha256:d44adf1b4ba54252226ef0af609a425e7ffe84e05626f6dd076f06180a7e3111", 1498638),
-        ["gzip-portable-4"] = ("sha256:324077f32c95e65173745ea4e98b9df29d205b3a05d5cbfde7dbe8cf469764b2", 1430439),
-        ["gzip-portable-5"] = ("sha256:4f144c0415a198398a047a38704eb6b7716e69df4340dcd8bc31e1d20a3de63c", 1414825),
-        ["gzip-portable-6"] = ("sha256:75e643d992ce00ae4696623f1b9cf87845ed54df6028d99110a82e9d51b53a82", 1412253),
-        ["gzip-portable-7"] = ("sha256:7b45aa73f742d6542e817bf978d789e2255b8f527afcb15d3545bf2067d3490f", 1388337),
-        ["gzip-portable-8"] = ("sha256:1dd6132df2cce46e17512050c61d0b8b723b16ba241b34295d8c411181b30c6b", 1385873),
+        ["gzip-portable-1"] = ("sha256:e30b01a0c9f49bb336956751a5f9f775566213416187202781ea773595303642", 1527003),
+        ["gzip-portable-2"] = ("sha256:1b4e0808a43aabdd20d39378ac077b465a4aa626369064a2ce0b2d0e31bee07b", 1518437),
+        ["gzip-portable-3"] = ("sha256:50de94f73b69a90a3a97743d687d08c3b26b0c52f09e1f87fca4d9c6348af882", 1498665),
+        ["gzip-portable-4"] = ("sha256:6c50840f8ad82661c3707081e9ace2f0a7f6a827436c8fc4f19fd9ba94e97223", 1431127),
+        ["gzip-portable-5"] = ("sha256:7568b98a20742b29f1b1f5bae1e147b8240d6c48c2f1fa2720b1c193e93b8928", 1421806),
+        ["gzip-portable-6"] = ("sha256:a425b5b32a14426f9b7333582493dcba02be8f9433e1970cac9e00c714d7e93f", 1409090),
+        ["gzip-portable-7"] = ("sha256:8db7f0cf19bd1bbaa27053adc75a7d308842355d3e251490cd6ba1b9e8045351", 1388301),
+        ["gzip-portable-8"] = ("sha256:8a0ad5e74c73f10e98fa59db5a7c71d9efd950180070dc971b735274f6254d44", 1385874),
         ["gzip-portable-9"] = ("sha256:33775e3b2894aebcbfa2f8fc309eb44162d2415e090a8f5a81b333f0b674f02d", 1379834),
         ["zstd-1"] = ("sha256:939fac9103480c7967e2959a01e97528823a8a33498b6c6572364bd9ff7abd1e", 1398010),
         ["zstd-2"] = ("sha256:7e99c599df3f30e84053e34b56510b471482869c40388adf9388e355c3497224", 1413795),

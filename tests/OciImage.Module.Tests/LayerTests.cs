@@ -166,8 +166,11 @@ public sealed class LayerTests
         string Digest(string parameters, string output) =>
             host.RunClean($"(New-OciLayer '{tree}' -OutputDirectory '{temp.Combine(output)}' {parameters}).Digest.ToString()").Single().ToString()!;
 
-        // The portable encoder: Optimal is 6 and the default level, Fastest is 1, names in any case, numbers as numbers.
+        // The portable encoder is the default: Optimal is 6 and the default level, Fastest is 1, names in any case, numbers as numbers.
         var optimal = Digest("-GzipEncoder Portable", "p");
+        Assert.Equal(optimal, Digest(string.Empty, "default"));
+        Assert.NotEqual(optimal, Digest("-GzipEncoder Runtime", "r"));
+        Assert.Equal(Digest("-GzipEncoder Portable -CompressionLevel 4", "p4"), Digest("-CompressionLevel 4", "d4"));
         Assert.Equal(optimal, Digest("-GzipEncoder portable -CompressionLevel 6", "p6"));
         Assert.Equal(Digest("-GzipEncoder Portable -CompressionLevel fastest", "pf"), Digest("-GzipEncoder Portable -CompressionLevel 1", "p1"));
         Assert.NotEqual(optimal, Digest("-GzipEncoder Portable -CompressionLevel 1", "p1b"));
@@ -180,7 +183,7 @@ public sealed class LayerTests
             Assert.Equal("ParameterArgumentValidationError,OciImage.Commands.NewOciLayerCommand", error.FullyQualifiedErrorId);
         }
 
-        var runtime = Assert.Single(host.Run($"New-OciLayer '{tree}' -OutputDirectory '{temp.Combine("bad")}' -CompressionLevel 4").Errors);
+        var runtime = Assert.Single(host.Run($"New-OciLayer '{tree}' -OutputDirectory '{temp.Combine("bad")}' -GzipEncoder Runtime -CompressionLevel 4").Errors);
         Assert.Equal("UnknownCompressionLevel,OciImage.Commands.NewOciLayerCommand", runtime.FullyQualifiedErrorId);
         Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, runtime.CategoryInfo.Category);
         var none = Assert.Single(host.Run($"New-OciLayer '{tree}' -OutputDirectory '{temp.Combine("bad")}' -Compression none -CompressionLevel 9").Errors);

@@ -49,13 +49,13 @@ public sealed class NewOciLayerCommand : OciCmdlet
     public string CompressionLevel { get; set; } = "Optimal";
 
     /// <summary>
-    /// Which deflate encoder writes gzip: Portable (the module's own; the same bytes on every runtime, CPU and
-    /// core count) or Runtime (the runtime's zlib; its bytes change with the .NET version and platform).
+    /// Which deflate encoder writes gzip: Portable (the default: the module's own; the same bytes on every runtime,
+    /// CPU and core count) or Runtime (the runtime's zlib; its bytes change with the .NET version and platform).
     /// </summary>
     /// <remarks>A string, not the engine's enum: a public parameter type from the engine would load it before the module's resolver is in place.</remarks>
     [Parameter]
     [ValidateSet("Portable", "Runtime", IgnoreCase = true)]
-    public string GzipEncoder { get; set; } = "Runtime";
+    public string GzipEncoder { get; set; } = "Portable";
 
     /// <summary>An OCI image layout to write the layer blob into (created if needed).</summary>
     [Parameter(Mandatory = true, ParameterSetName = LayoutSet)]
