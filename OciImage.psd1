@@ -1,7 +1,7 @@
 @{
     RootModule           = 'OciImage.dll'
     # The one version: Directory.Build.props reads it from here for every assembly.
-    ModuleVersion        = '0.1.0'
+    ModuleVersion        = '0.2.0'
     GUID                 = '5b48b3b9-6048-419c-bad7-b666e5c06176'
     Author               = 'OciImage contributors'
     CompanyName          = 'OciImage'
@@ -48,7 +48,7 @@
             Tags         = @('OCI', 'Container', 'Docker', 'Registry', 'Image', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows', 'MacOS')
             LicenseUri   = 'https://example.invalid/OciImage/LICENSE'
             ProjectUri   = 'https://example.invalid/OciImage'
-            ReleaseNotes = 'OCI image layouts and registries (anonymous, basic and token auth, docker config credentials): inspect, tag, untag, delete, save blobs; reproducible layers from directories (New-OciLayer), layer listing and safe expansion; image, index and artifact composition (New-OciImage, Add-OciLayer, Set-OciImageConfig, New-OciIndex, Get-OciReferrer); Copy-OciImage between registries and layouts; Export-OciImage and Import-OciImage for oci-archive and docker-save tars.'
+            ReleaseNotes = '0.2.0: gzip layers are written by the module''s own deflate encoder by default (-GzipEncoder Portable), so a layer''s digest depends only on the tree, the options and this version, on every PowerShell and CPU; layers built with 0.1.0''s default (the runtime''s zlib, still -GzipEncoder Runtime) have other digests, with the same DiffIDs. Uploads refused for their size go again in chunks; lost upload answers are recovered. 0.1.0: OCI image layouts and registries (anonymous, basic and token auth, docker config credentials): inspect, tag, untag, delete, save blobs; reproducible layers from directories (New-OciLayer), layer listing and safe expansion; image, index and artifact composition (New-OciImage, Add-OciLayer, Set-OciImageConfig, New-OciIndex, Get-OciReferrer); Copy-OciImage between registries and layouts; Export-OciImage and Import-OciImage for oci-archive and docker-save tars.'
         }
     }
 }
