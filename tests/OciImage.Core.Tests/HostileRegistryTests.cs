@@ -34,8 +34,11 @@ public sealed class HostileRegistryTests : IClassFixture<RegistryImages>
         // "localhost" is another host than 127.0.0.1 as far as credentials go.
         using var storage = new RecordingServer("localhost", content, "application/octet-stream");
         using var proxy = new FaultProxy(registry.Host);
-        proxy.RedirectNext(1, "/blobs/" + blob.Digest, $"http://{storage.Host}/storage/blob");
         var store = TestClients.Store(proxy.Host, "team/app", new RegistryOptions { Credential = credential }, new RecordingLog());
+
+        // A first request answers the registry's challenge, so the redirected GET carries credentials to lose.
+        Assert.True(await store.HasBlobAsync(blob, None));
+        proxy.RedirectNext(1, "/blobs/" + blob.Digest, $"http://{storage.Host}/storage/blob");
 
         using var stream = await store.OpenBlobAsync(blob, None);
         var read = new MemoryStream();

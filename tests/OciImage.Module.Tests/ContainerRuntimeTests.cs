@@ -308,11 +308,20 @@ public sealed class ContainerRuntimeTests : IClassFixture<ContainerImages>
     private static void AssertTopLayerApplied(System.Collections.Generic.IReadOnlyList<string> tree)
     {
         string? Find(string path) => tree.FirstOrDefault(l => l.Split(' ', 4)[3].Split(' ')[0] == path);
+        // A regular file's line ends with the first 16 hex digits of its content's SHA-256 (TreeListing).
+        void AssertFile(string path, string content)
+        {
+            var line = Find(path);
+            Assert.NotNull(line);
+            Assert.StartsWith("f ", line);
+            Assert.EndsWith(" " + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content))).ToLowerInvariant().Substring(0, 16), line);
+        }
+
         Assert.Null(Find("etc/old.conf"));
-        Assert.NotNull(Find("etc/new.conf"));
-        Assert.NotNull(Find("etc/keep/a"));
+        AssertFile("etc/new.conf", "new\n");
+        AssertFile("etc/keep/a", "kept\n");
         Assert.StartsWith("d ", Find("data"));
-        Assert.NotNull(Find("data/fresh"));
+        AssertFile("data/fresh", "new\n");
         Assert.Null(Find("data/one"));
         Assert.Null(Find("data/sub"));
         Assert.StartsWith("f ", Find("srv"));

@@ -116,6 +116,25 @@ public sealed class IntegrityTests : IClassFixture<LayoutFixture>
         Assert.False((bool)host.RunClean($"Test-OciImage oci:{layout}:mislabelled -Quiet").Single().BaseObject, "the label is checked without -Deep too");
     }
 
+    [Fact]
+    public void ALayerAddedByDigestAloneIsLabelledByItsBytes()
+    {
+        using var temp = new TempDirectory();
+        var layout = temp.Combine("layout");
+        var tar = OtherTar();
+        var gzip = AddBlob(layout, Gzip(tar));
+        var plain = AddBlob(layout, tar);
+
+        // Digests alone: the media type comes from the magic bytes, the DiffID from the uncompressed bytes.
+        using var host = new PowerShellHost();
+        host.RunClean($"$null = New-OciImage -Layout '{layout}' -Tag bydigest -Layer '{gzip}','{plain}'");
+        var layers = host.RunClean($"Get-OciLayer oci:{layout}:bydigest");
+        Assert.Equal(new[] { gzip.ToString(), plain.ToString() }, layers.Select(l => l.Properties["Digest"].Value.ToString()));
+        Assert.Equal(new[] { MediaTypes.OciLayerGzip, MediaTypes.OciLayer }, layers.Select(l => l.Properties["MediaType"].Value.ToString()));
+        Assert.Equal(new[] { plain.ToString(), plain.ToString() }, layers.Select(l => l.Properties["DiffId"].Value.ToString()));
+        Assert.Equal(string.Empty, string.Join("\n", (string[])host.RunClean($"Test-OciImage oci:{layout}:bydigest -Deep").Single().Properties["Problems"].Value));
+    }
+
     [ToolFact("docker-registry")]
     public void ACopyOntoABlobOfAnotherSizeIsDigestMismatchAndTheTagStays()
     {

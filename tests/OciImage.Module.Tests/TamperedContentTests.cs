@@ -12,15 +12,20 @@ namespace OciImage.Module.Tests;
 /// <summary>
 /// A layer or config whose bytes were altered (same size, one byte changed), fed to every cmdlet that reads
 /// blobs, from a layout and from a registry: each ends in DigestMismatch and leaves nothing behind (no expanded
-/// tree, no archive, no tag, no blob, no temp file).
+/// tree, no archive, no tag, no blob, no temp file). A layout's manifest altered the same way (same size, still
+/// a valid manifest of the same image) is refused too: only its digest can tell. (A registry's manifest read by
+/// tag is checked against Docker-Content-Digest: RegistryClientTests.ALyingDockerContentDigestIsRefused.)
 /// </summary>
 public sealed class TamperedContentTests
 {
+    private static readonly string[] Readers = { "Expand-OciImage", "Get-OciLayerItem", "Export-OciImage", "Copy-OciImage to a layout", "Copy-OciImage to a registry" };
+
     public static IEnumerable<object[]> Cases() =>
-        from reader in new[] { "Expand-OciImage", "Get-OciLayerItem", "Export-OciImage", "Copy-OciImage to a layout", "Copy-OciImage to a registry" }
-        from source in new[] { "layout", "registry" }
-        from blob in new[] { "layer", "config" }
-        select new object[] { reader, source, blob };
+        (from reader in Readers
+         from source in new[] { "layout", "registry" }
+         from blob in new[] { "layer", "config" }
+         select new object[] { reader, source, blob })
+        .Concat(from reader in Readers select new object[] { reader, "layout", "manifest" });
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -34,10 +39,17 @@ public sealed class TamperedContentTests
         var manifestDigest = JsonDocument.Parse(File.ReadAllText(Path.Combine(layout, "index.json"))).RootElement.GetProperty("manifests")[0].GetProperty("digest").GetString()!;
         var manifestBytes = File.ReadAllBytes(BlobPath(layout, manifestDigest));
         var configDigest = JsonDocument.Parse(manifestBytes).RootElement.GetProperty("config").GetProperty("digest").GetString()!;
-        var target = blob == "layer" ? layer.Digest : configDigest;
+        var target = blob switch { "layer" => layer.Digest, "config" => configDigest, _ => manifestDigest };
         var tampered = File.ReadAllBytes(BlobPath(layout, target));
-        var at = blob == "layer" ? Array.IndexOf(tampered, (byte)'m') : Encoding.UTF8.GetString(tampered).IndexOf("amd64", StringComparison.Ordinal) + 4;
-        tampered[at] = (byte)(tampered[at] == (byte)'4' ? '5' : 'M'); // a valid config still (amd65), a layer with other text
+        if (blob == "manifest")
+        {
+            tampered = MovedSchemaVersion(tampered);
+        }
+        else
+        {
+            var at = blob == "layer" ? Array.IndexOf(tampered, (byte)'m') : Encoding.UTF8.GetString(tampered).IndexOf("amd64", StringComparison.Ordinal) + 4;
+            tampered[at] = (byte)(tampered[at] == (byte)'4' ? '5' : 'M'); // a valid config still (amd65), a layer with other text
+        }
 
         using var registry = new FakeRegistry();
         using var destinationRegistry = new FakeRegistry();
@@ -97,6 +109,18 @@ public sealed class TamperedContentTests
         Assert.False(destinationRegistry.HasBlob("copied/app", target));
         Assert.Empty(Directory.GetFiles(layout, "*.tmp-*", SearchOption.AllDirectories));
         Assert.Equal(new[] { "out", "source" }, Directory.GetFileSystemEntries(temp.Path).Select(Path.GetFileName).Order());
+    }
+
+    /// <summary>The same manifest with schemaVersion moved to the end: as long, as valid, the same image, other bytes.</summary>
+    private static byte[] MovedSchemaVersion(byte[] manifest)
+    {
+        const string first = "{\"schemaVersion\":2,";
+        var text = Encoding.UTF8.GetString(manifest);
+        Assert.StartsWith(first, text);
+        Assert.EndsWith("}", text);
+        var moved = "{" + text.Substring(first.Length, text.Length - first.Length - 1) + ",\"schemaVersion\":2}";
+        Assert.Equal(manifest.Length, Encoding.UTF8.GetByteCount(moved));
+        return Encoding.UTF8.GetBytes(moved);
     }
 
     private static string BlobPath(string layout, string digest) => Path.Combine(layout, "blobs", "sha256", digest.Substring(7));
