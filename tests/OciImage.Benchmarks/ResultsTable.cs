@@ -35,7 +35,7 @@ public static class ResultsTable
                 var name = scenario.GetProperty("scenario").GetString();
                 var cpu = Number(contender, "userSeconds") + Number(contender, "systemSeconds");
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {(first ? name : string.Empty)} | {contender.GetProperty("contender").GetString()} | {Number(contender, "wallSeconds"):0.00} s | {cpu:0.00} s | {Number(contender, "peakMegabytes"):0} MB | "
+                    $"| {(first ? name : string.Empty)} | {Cell(contender.GetProperty("contender").GetString())} | {Number(contender, "wallSeconds"):0.00} s | {cpu:0.00} s | {Number(contender, "peakMegabytes"):0} MB | "
                     + $"{Ratio(contender, "oursOverThis", bold: true)} | {Ratio(contender, "oursCpuOverThis")} | {Ratio(contender, "inSessionOverThis")} | {Ratio(contender, "inSessionCpuOverThis")} |"));
                 first = false;
             }
@@ -49,6 +49,9 @@ public static class ResultsTable
         contender.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
             ? (bold ? "**" : string.Empty) + value.GetDouble().ToString("0.00", CultureInfo.InvariantCulture) + (bold ? "**" : string.Empty)
             : string.Empty;
+
+    /// <summary>A contender's name as a table cell: its pipes ("tar | gzip -6") escaped.</summary>
+    private static string Cell(string? text) => (text ?? string.Empty).Replace("|", "\\|", StringComparison.Ordinal);
 
     private static double Number(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : double.NaN;

@@ -166,7 +166,7 @@ public sealed class CopierIntegrityTests : IClassFixture<CopierIntegrityTests.Sh
 
         Assert.Equal(previous.Digest, (await destination.ResolveAsync(to, None)).Digest);
         Assert.Equal(before, Snapshot(destination, target));
-        await Assert.ThrowsAnyAsync<OciException>(() => destination.ResolveAsync(to.WithTag(null).WithDigest(top.Digest), None));
+        Assert.Equal("ManifestUnknown", (await Assert.ThrowsAsync<ManifestUnknownException>(() => destination.ResolveAsync(to.WithTag(null).WithDigest(top.Digest), None))).ErrorId);
     }
 
     [ToolFact("docker-registry")]
@@ -188,7 +188,7 @@ public sealed class CopierIntegrityTests : IClassFixture<CopierIntegrityTests.Sh
 
         var copier = new ImageCopier(source, target, new CopyOptions(), NullEngineLog.Instance, null);
         await Assert.ThrowsAsync<DigestMismatchException>(() => copier.CopyAsync(Reference.Parse($"{host}/mount/source:liar"), Reference.Parse($"{host}/mount/target:t"), None));
-        await Assert.ThrowsAnyAsync<OciException>(() => target.ResolveAsync(Reference.Parse($"{host}/mount/target:t"), None));
+        Assert.Equal("ManifestUnknown", (await Assert.ThrowsAsync<ManifestUnknownException>(() => target.ResolveAsync(Reference.Parse($"{host}/mount/target:t"), None))).ErrorId);
         Assert.False(await target.HasBlobAsync(liar.Config, None));
     }
 
