@@ -23,7 +23,10 @@ internal sealed class Writeback
     private readonly SafeFileHandle? _handle;
     private long _started;
 
-    /// <summary>Over a file opened without a write buffer of its own (its bytes reach the file at each write).</summary>
+    /// <summary>
+    /// Over the file being written. Bytes still in the FileStream's own buffer (less than its size, only after a
+    /// small write) are not in a requested range yet; the final fsync writes them with the rest.
+    /// </summary>
     public Writeback(FileStream file)
     {
         // Taken once: reading FileStream.SafeFileHandle syncs the OS file position each time.

@@ -24,6 +24,9 @@ namespace OciImage.Core.Registry;
 /// </summary>
 internal sealed class BlobUploader
 {
+    /// <summary>Chunks are never cut smaller than this when a registry refuses a request for its size.</summary>
+    internal const long MinimumPiece = 512 * 1024;
+
     private readonly RegistryTransport _transport;
     private readonly string _repository;
     private readonly string _scope;
@@ -59,7 +62,7 @@ internal sealed class BlobUploader
                     var chunk = FirstChunkUnder(descriptor.Size);
                     if (chunk < MinimumPiece)
                     {
-                        throw tooLarge.Failure;
+                        throw Rethrown(tooLarge.Failure);
                     }
 
                     _transport.LearnedChunkSize = chunk;
@@ -86,9 +89,6 @@ internal sealed class BlobUploader
             }
         }
     }
-
-    /// <summary>Chunks are never cut smaller than this when a registry refuses a request for its size.</summary>
-    internal const long MinimumPiece = 512 * 1024;
 
     /// <summary>The first chunk size tried after a refused PUT: 8 MiB (passes the common caps of proxies and gateways), or half a smaller blob.</summary>
     private static long FirstChunkUnder(long size) => Math.Min(8L << 20, size / 2);

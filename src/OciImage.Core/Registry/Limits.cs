@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Net.Http;
 using System.Threading.Tasks;
@@ -5,10 +6,29 @@ using OciImage.Core.Errors;
 
 namespace OciImage.Core.Registry;
 
-/// <summary>Reads a response body whole, refusing one larger than a limit (declared or actual).</summary>
+/// <summary>
+/// Reads a document's response body whole (a manifest, a tag list), refusing one larger than a limit (declared or
+/// actual). A body the connection cut off half way is <see cref="RegistryUnreachableException"/> with the network's
+/// error inside, never a bare IOException, which would read as a file system's failure.
+/// </summary>
 internal static class Limits
 {
-    public static async Task<byte[]> ReadBoundedAsync(HttpContent content, long limit, string what)
+    public static async Task<byte[]> ReadBoundedAsync(HttpContent content, long limit, string registry, string what)
+    {
+        try
+        {
+            return await ReadAsync(content, limit, what).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            throw new RegistryUnreachableException(registry, $"the connection was cut while reading the {what}: {Handlers.TransportFailure.Innermost(ex)}", ex);
+        }
+    }
+
+    /// <summary>True for the error of a body cut off half way, which a new request may well bring whole.</summary>
+    public static bool IsCutBody(RegistryUnreachableException ex) => ex.InnerException is IOException or HttpRequestException;
+
+    private static async Task<byte[]> ReadAsync(HttpContent content, long limit, string what)
     {
         if (content.Headers.ContentLength is { } declared && declared > limit)
         {

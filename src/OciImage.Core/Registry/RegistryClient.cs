@@ -66,7 +66,7 @@ public sealed class RegistryClient
             using (var response = await Transport.SendAsync(HttpMethod.Get, next, scope, cancellationToken).ConfigureAwait(false))
             {
                 await RegistryResponses.EnsureSuccessAsync(response, Registry, what, cancellationToken).ConfigureAwait(false);
-                items = await ReadListAsync(response, property, what).ConfigureAwait(false);
+                items = await ReadListAsync(response, Registry, property, what).ConfigureAwait(false);
                 following = NextLink(response, next);
             }
 
@@ -79,9 +79,9 @@ public sealed class RegistryClient
         }
     }
 
-    private static async Task<List<string>> ReadListAsync(HttpResponseMessage response, string property, string what)
+    private static async Task<List<string>> ReadListAsync(HttpResponseMessage response, string registry, string property, string what)
     {
-        var bytes = await Limits.ReadBoundedAsync(response.Content, 16 * 1024 * 1024, what).ConfigureAwait(false);
+        var bytes = await Limits.ReadBoundedAsync(response.Content, 16 * 1024 * 1024, registry, what).ConfigureAwait(false);
         var list = new List<string>();
         try
         {

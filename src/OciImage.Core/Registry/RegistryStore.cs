@@ -41,7 +41,6 @@ public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
 
     private RegistryTransport Transport => _client.Transport;
 
-
     private string PullScope => $"repository:{Repository}:pull";
 
     private string PushScope => $"repository:{Repository}:pull,push";
@@ -88,17 +87,16 @@ public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
             byte[] raw;
             try
             {
-                raw = await Limits.ReadBoundedAsync(response.Content, Manifest.MaxSize, what).ConfigureAwait(false);
+                raw = await Limits.ReadBoundedAsync(response.Content, Manifest.MaxSize, Transport.Registry, what).ConfigureAwait(false);
             }
-            catch (Exception ex) when ((ex is IOException || ex is HttpRequestException) && !cancellationToken.IsCancellationRequested)
+            catch (RegistryUnreachableException cut) when (Limits.IsCutBody(cut) && !cancellationToken.IsCancellationRequested)
             {
                 if (await budget.TryRetryAsync(Transport.Log, null, cancellationToken).ConfigureAwait(false))
                 {
                     continue;
                 }
 
-                // The network's failure, not a file system's.
-                throw new RegistryUnreachableException(Transport.Registry, $"the connection was cut while reading the {what}: {Handlers.TransportFailure.Innermost(ex)}", ex);
+                throw;
             }
 
             return ParseManifest(reference, what, raw, mediaType, response);
@@ -322,7 +320,7 @@ public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
         {
             if (response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType == MediaTypes.OciIndex)
             {
-                var raw = await Limits.ReadBoundedAsync(response.Content, Manifest.MaxSize, what).ConfigureAwait(false);
+                var raw = await Limits.ReadBoundedAsync(response.Content, Manifest.MaxSize, Transport.Registry, what).ConfigureAwait(false);
                 return ((ImageIndex)ManifestParser.Parse(raw, MediaTypes.OciIndex, what)).Manifests;
             }
 

@@ -7,6 +7,6 @@ namespace OciImage.Core.Registry;
 /// and the source cannot be read again here): the blob transfer opens the source anew and uploads in chunks.
 /// Carries the refusal, which the user sees if the transfer's retry budget is spent.
 /// </summary>
-public sealed class UploadRestartException(Exception reason) : Exception(reason.Message, reason)
+internal sealed class UploadRestartException(Exception reason) : Exception(reason.Message, reason)
 {
 }
