@@ -30,8 +30,21 @@ public sealed class ContainerStorage : IDisposable
 
     public string BuildahOrThrow(params string[] args) => Check("buildah", args, Buildah(args));
 
-    public ExternalTool.Result Podman(params string[] args) =>
-        ExternalTool.TryRun("podman", StorageFlags.Concat(new[] { "--cgroup-manager", "cgroupfs", "--events-backend", "file", "--tmpdir", _temp.Combine("tmp") }).Concat(args).ToArray());
+    public ExternalTool.Result Podman(params string[] args) => ExternalTool.TryRun("podman", PodmanArguments(args));
+
+    /// <summary>
+    /// The whole podman command line after the program name. The OCI runtime is runc, named by its absolute path:
+    /// podman's default on Debian is crun, which refuses hosts with hybrid cgroups ("cgroups in hybrid mode not
+    /// supported"), while runc runs there and everywhere else, so no test depends on the host's cgroup layout.
+    /// </summary>
+    public string[] PodmanArguments(params string[] args) =>
+        StorageFlags
+            .Concat(new[] { "--runtime", RuncPath, "--cgroup-manager", "cgroupfs", "--events-backend", "file", "--tmpdir", _temp.Combine("tmp") })
+            .Concat(args)
+            .ToArray();
+
+    /// <summary>runc's absolute path from PATH, or plain "runc" (podman's own lookup) where PATH lacks it.</summary>
+    public static string RuncPath => ExternalTool.Find("runc") ?? "runc";
 
     public string PodmanOrThrow(params string[] args) => Check("podman", args, Podman(args));
 

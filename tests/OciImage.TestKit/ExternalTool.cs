@@ -10,10 +10,15 @@ public static class ExternalTool
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
-    public static bool IsInstalled(string name) =>
+    public static bool IsInstalled(string name) => Find(name) is not null;
+
+    /// <summary>The program's absolute path from PATH (absolute entries only), or null.</summary>
+    public static string? Find(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
             .Split(Path.PathSeparator)
-            .Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, name)));
+            .Where(dir => dir.Length > 0 && Path.IsPathRooted(dir))
+            .Select(dir => Path.Combine(dir, name))
+            .FirstOrDefault(File.Exists);
 
     /// <summary>Runs a program and fails the test with its output when it exits non-zero.</summary>
     public static string Run(string program, params string[] args)
