@@ -193,6 +193,29 @@ public sealed class RegistryTests : IClassFixture<RegistryImages>
         registry.PushWithSkopeo($"oci:{_images.Layout}:v2", "team/app:v2");
     }
 
+    [ToolFact("docker-registry", "skopeo", "umoci")]
+    public void RemovingATagFromARegistryThatRefusesDeletionLeavesTheTagOnItsImage()
+    {
+        // The CNCF registry as it ships (storage.delete.enabled off) refuses every DELETE with 405. Before the
+        // fix, Remove-OciTag pointed the tag at its throwaway manifest, then failed to delete that: data loss.
+        using var refusing = new RegistryServer(RegistryAuth.None, deleteEnabled: false);
+        refusing.PushWithSkopeo($"oci:{_images.Layout}:v1", "team/app:one");
+        var repo = $"{refusing.Host}/team/app";
+        var v1 = ReferenceImages.SkopeoDigest(_images.Layout, "v1");
+        using var host = new PowerShellHost();
+
+        var result = host.Run($"Remove-OciTag {repo}:one -Confirm:$false");
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("OperationNotSupported,", error.FullyQualifiedErrorId);
+        Assert.Contains("storage.delete.enabled", error.ToString());
+        Assert.Contains(v1, ExternalTool.Run("skopeo", "inspect", "--tls-verify=false", $"docker://{repo}:one"));
+        Assert.Equal(new[] { "one" }, host.RunClean($"Get-OciTag {repo}").Select(t => t.Properties["Tag"].Value.ToString()));
+
+        var byDigest = host.Run($"Remove-OciManifest {repo}:one -Confirm:$false");
+        Assert.StartsWith("OperationNotSupported,", Assert.Single(byDigest.Errors).FullyQualifiedErrorId);
+        Assert.Contains(v1, ExternalTool.Run("skopeo", "inspect", "--tls-verify=false", $"docker://{repo}:one"));
+    }
+
     [ToolFact("docker-registry", "skopeo", "umoci", "htpasswd")]
     public void SaveBlobWritesVerifiedLayers()
     {

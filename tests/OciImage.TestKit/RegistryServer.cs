@@ -26,7 +26,10 @@ public sealed class RegistryServer : IDisposable
     private readonly TempDirectory _temp = new("ociregistry");
     private readonly Process _process;
 
-    public RegistryServer(RegistryAuth auth = RegistryAuth.None)
+    /// <param name="deleteEnabled">
+    /// false starts the registry as it ships: storage.delete.enabled off, so every DELETE is refused with 405.
+    /// </param>
+    public RegistryServer(RegistryAuth auth = RegistryAuth.None, bool deleteEnabled = true)
     {
         Auth = auth;
         Port = FreePort.Next();
@@ -47,7 +50,7 @@ public sealed class RegistryServer : IDisposable
         var config = _temp.Combine("config.yml");
         File.WriteAllText(config,
             "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n" +
-            $"storage:\n  filesystem:\n    rootdirectory: {_temp.Combine("data")}\n  delete:\n    enabled: true\n" +
+            $"storage:\n  filesystem:\n    rootdirectory: {_temp.Combine("data")}\n  delete:\n    enabled: {(deleteEnabled ? "true" : "false")}\n" +
             $"http:\n  addr: 127.0.0.1:{Port}\n  secret: test-secret\n" + authBlock);
 
         var info = new ProcessStartInfo("docker-registry") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };

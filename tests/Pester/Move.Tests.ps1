@@ -184,3 +184,30 @@ Describe 'Moving images through a registry' -Skip:([bool]$noRegistry) {
         Get-Content -Raw (Join-Path $TestDrive 'expanded/data/content.txt') | Should -Be 'amd64 bytes'
     }
 }
+
+Describe 'A registry that refuses deletion (storage.delete.enabled off, as the CNCF registry ships)' -Skip:([bool]$noRegistry) {
+    BeforeAll {
+        $refusing = Start-TestRegistry -NoDelete
+        $repository = "$($refusing.Host)/pester-nodelete/app"
+        Copy-OciImage "oci:${layout}:amd" "${repository}:one" | Out-Null
+        Set-OciTag "${repository}:one" -Tag two | Out-Null
+    }
+
+    AfterAll {
+        Stop-TestRegistry $refusing
+    }
+
+    It 'Remove-OciTag fails with OperationNotSupported naming the setting, and the tag still names its image' {
+        { Remove-OciTag "${repository}:one" -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'OperationNotSupported,OciImage.Commands.RemoveOciTagCommand' -ExpectedMessage '*storage.delete.enabled*'
+        "$((Get-OciManifest "${repository}:one").Digest)" | Should -Be "$($amd.Digest)"
+        "$((Get-OciManifest "${repository}:two").Digest)" | Should -Be "$($amd.Digest)"
+        (Get-OciTag $repository).Tag | Sort-Object | Should -Be @('one', 'two')
+    }
+
+    It 'Remove-OciManifest fails the same way and removes nothing' {
+        { Remove-OciManifest "${repository}:two" -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'OperationNotSupported,OciImage.Commands.RemoveOciManifestCommand' -ExpectedMessage '*storage.delete.enabled*'
+        (Test-OciImage "${repository}:one" -Deep).IsValid | Should -BeTrue
+    }
+}

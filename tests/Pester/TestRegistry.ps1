@@ -59,7 +59,8 @@ function Get-FreeTcpPort {
 
 function Start-TestRegistry {
     <# Returns @{ Host = '127.0.0.1:PORT'; Process; Directory } or, with $env:OCIIMAGE_TEST_REGISTRY only, @{ Host = that }. #>
-    param([switch] $Basic)
+    # -NoDelete starts the registry as it ships: storage.delete.enabled off, every DELETE refused with 405.
+    param([switch] $Basic, [switch] $NoDelete)
     if (-not (Get-Command docker-registry -CommandType Application -ErrorAction SilentlyContinue)) {
         if ($env:OCIIMAGE_TEST_REGISTRY -and -not $Basic) {
             return [pscustomobject]@{ Host = $env:OCIIMAGE_TEST_REGISTRY; Process = $null; Directory = $null }
@@ -83,7 +84,7 @@ function Start-TestRegistry {
         $config = Join-Path $directory 'config.yml'
         Set-Content -LiteralPath $config -NoNewline -Value (
             "version: 0.1`nlog:`n  level: error`n  accesslog:`n    disabled: true`n" +
-            "storage:`n  filesystem:`n    rootdirectory: $(Join-Path $directory 'data')`n  delete:`n    enabled: true`n" +
+            "storage:`n  filesystem:`n    rootdirectory: $(Join-Path $directory 'data')`n  delete:`n    enabled: $(if ($NoDelete) { 'false' } else { 'true' })`n" +
             "http:`n  addr: 127.0.0.1:$port`n  secret: test-secret`n" + $authBlock)
         $process = Start-Process -FilePath (Get-Command docker-registry -CommandType Application)[0].Source -ArgumentList 'serve', $config -PassThru `
             -RedirectStandardOutput (Join-Path $directory 'stdout.log') -RedirectStandardError (Join-Path $directory 'stderr.log')

@@ -233,17 +233,32 @@ public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
     public async Task DeleteManifestAsync(Digest digest, CancellationToken cancellationToken)
     {
         using var response = await Transport.SendAsync(HttpMethod.Delete, ManifestUrl(digest.ToString()), DeleteScope, cancellationToken).ConfigureAwait(false);
-        await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, $"{Location}@{digest}", cancellationToken).ConfigureAwait(false);
+        if ((int)response.StatusCode == 405)
+        {
+            throw DeletionRefused($"deletion of {Location}@{digest}");
+        }
+
+        try
+        {
+            await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, $"{Location}@{digest}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationNotSupportedException)
+        {
+            throw DeletionRefused($"deletion of {Location}@{digest}");
+        }
     }
 
     /// <summary>
     /// Removes a tag without deleting the image it names: DELETE by tag where the registry allows it, else (as
-    /// regctl does) point the tag at a throwaway manifest and delete that one by digest.
+    /// regctl does) point the tag at a throwaway manifest and delete that one by digest. The swap is made only
+    /// once deletion by digest is known to work here (the throwaway manifest is pushed untagged and deleted
+    /// first), and a deletion that still fails puts the tag back on its image: a registry that refuses
+    /// deletion (the CNCF registry's default) must never leave the tag pointing at the throwaway manifest.
     /// </summary>
     public async Task DeleteTagAsync(string tag, CancellationToken cancellationToken)
     {
         var reference = Location.WithTag(tag);
-        await ResolveAsync(reference, cancellationToken).ConfigureAwait(false);
+        var original = await GetManifestAsync(reference, cancellationToken).ConfigureAwait(false);
         using (var direct = await Transport.SendAsync(HttpMethod.Delete, ManifestUrl(tag), DeleteScope, cancellationToken).ConfigureAwait(false))
         {
             if (direct.IsSuccessStatusCode)
@@ -252,6 +267,25 @@ public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
             }
         }
 
+        var placeholder = await PushTagRemovalPlaceholderAsync(cancellationToken).ConfigureAwait(false);
+
+        // The probe: deletion by digest of the untagged placeholder. A refusal ends here, with the tag untouched.
+        await DeleteManifestAsync(placeholder.Digest, cancellationToken).ConfigureAwait(false);
+
+        await PutManifestAsync(placeholder, tag, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await DeleteManifestAsync(placeholder.Digest, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            await PutManifestAsync(original, tag, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<Manifest> PushTagRemovalPlaceholderAsync(CancellationToken cancellationToken)
+    {
         var empty = EmptyJson.Descriptor;
         if (!await HasBlobAsync(empty, cancellationToken).ConfigureAwait(false))
         {
@@ -267,9 +301,12 @@ public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
             Layers = new[] { empty },
             Annotations = new Dictionary<string, string> { ["org.ociimage.tag-removal"] = Guid.NewGuid().ToString("N") },
         });
-        await PutManifestAsync(placeholder, tag, cancellationToken).ConfigureAwait(false);
-        await DeleteManifestAsync(placeholder.Digest, cancellationToken).ConfigureAwait(false);
+        await PutManifestAsync(placeholder, null, cancellationToken).ConfigureAwait(false);
+        return placeholder;
     }
+
+    private OperationNotSupportedException DeletionRefused(string what) =>
+        new(what, $"the registry {Registry} refuses deletion (HTTP 405); nothing was removed or changed. The CNCF distribution registry deletes only with storage.delete.enabled set to true in its configuration (REGISTRY_STORAGE_DELETE_ENABLED=true); other registries have a setting or a permission of their own");
 
     public IAsyncEnumerable<string> ListTagsAsync(CancellationToken cancellationToken) =>
         _client.PagesAsync($"v2/{Repository}/tags/list?n=1000", PullScope, "tags", $"the tags of {Location}", cancellationToken);
