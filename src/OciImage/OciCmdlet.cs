@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -108,11 +109,57 @@ public abstract class OciCmdlet : PSCmdlet, IDisposable
         var reference = Reference.Parse(text);
         if (reference.IsLocal)
         {
-            var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(reference.LayoutPath!);
-            reference = reference.WithLayoutPath(full);
+            reference = reference.WithLayoutPath(ResolvePath(reference.LayoutPath!));
         }
 
         return reference;
+    }
+
+    /// <summary>
+    /// A file-system path made absolute against the current location. PowerShell's own refusals (a drive this
+    /// system lacks, as C:\ on Linux; a path of another provider) become InvalidPath, a per-item error: they
+    /// are SessionStateExceptions, which would otherwise stop the whole pipeline.
+    /// </summary>
+    protected string ResolvePath(string path)
+    {
+        string resolved;
+        ProviderInfo provider;
+        try
+        {
+            resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+        }
+        catch (Exception ex) when (ex is SessionStateException or ProviderInvocationException or NotSupportedException or PSArgumentException)
+        {
+            throw new InvalidPathException(path, ex.Message.TrimEnd('.'));
+        }
+
+        if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidPathException(path, $"it is a path of the {provider.Name} provider, not of the file system");
+        }
+
+        return resolved;
+    }
+
+    /// <summary>
+    /// What Get-Item gives for a path the cmdlet just wrote: the provider's object, with the PSPath and mode
+    /// properties the default views render (a bare FileInfo renders blank Mode, size and owner columns).
+    /// </summary>
+    protected object GetWrittenItem(string path)
+    {
+        try
+        {
+            var items = InvokeProvider.Item.Get(new[] { path }, force: true, literalPath: true);
+            if (items.Count == 1)
+            {
+                return items[0];
+            }
+        }
+        catch (Exception ex) when (ex is SessionStateException or ProviderInvocationException)
+        {
+        }
+
+        return Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
     }
 
     /// <summary>Parses an optional platform parameter; bad text raises InvalidPlatform.</summary>

@@ -100,3 +100,10 @@ public sealed class FileExistsException(string path)
 /// <summary>A compression level that the chosen compression or encoder does not offer.</summary>
 public sealed class UnknownCompressionLevelException(string level, string reason)
     : OciException("UnknownCompressionLevel", OciErrorKind.InvalidArgument, $"'{level}' is not a compression level here: {reason}");
+
+/// <summary>A path that PowerShell cannot resolve here: a drive this system lacks (C:\ on Linux), a provider that is not a file system.</summary>
+public sealed class InvalidPathException(string path, string reason)
+    : OciException("InvalidPath", OciErrorKind.InvalidArgument, $"The path '{path}' cannot be used here: {reason}.")
+{
+    public string Path { get; } = path;
+}

@@ -30,9 +30,9 @@ public sealed class ImageHandle
     public ImageConfig Config { get; }
 
     /// <summary>Resolves a reference (choosing <paramref name="platform"/> from an index) to one image and reads its config.</summary>
-    public static async Task<ImageHandle> OpenAsync(IImageStore store, Reference reference, Platform? platform, CancellationToken cancellationToken)
+    public static async Task<ImageHandle> OpenAsync(IImageStore store, Reference reference, Platform? platform, CancellationToken cancellationToken, bool strictPlatform = true)
     {
-        var resolved = await ImageReader.ResolveImageAsync(store, reference, platform, cancellationToken).ConfigureAwait(false);
+        var resolved = await ImageReader.ResolveImageAsync(store, reference, platform, cancellationToken, strictPlatform).ConfigureAwait(false);
         var manifest = resolved.Image!; // ResolveImageAsync hands back an image, never an index
         var config = await ImageReader.GetConfigAsync(store, manifest, cancellationToken).ConfigureAwait(false);
         return new ImageHandle(store, resolved.Reference, manifest, config);

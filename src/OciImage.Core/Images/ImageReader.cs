@@ -19,11 +19,20 @@ public static class ImageReader
     /// Resolves a reference to its manifest. An index with a platform asked for yields that platform's image;
     /// without one, the index itself.
     /// </summary>
-    public static async Task<ResolvedImage> ResolveAsync(IImageStore store, Reference reference, Platform? platform, CancellationToken cancellationToken)
+    /// <param name="strictPlatform">
+    /// false where the platform only chooses among an index's images and a single image is taken as it is (the
+    /// base of a new image, whose -Platform names the new image's platform).
+    /// </param>
+    public static async Task<ResolvedImage> ResolveAsync(IImageStore store, Reference reference, Platform? platform, CancellationToken cancellationToken, bool strictPlatform = true)
     {
         var manifest = await store.GetManifestAsync(reference, cancellationToken).ConfigureAwait(false);
         var descriptor = manifest.ToDescriptor();
         var resolved = new ResolvedImage(reference.WithDigest(descriptor.Digest), descriptor, manifest, descriptor.Platform);
+        if (strictPlatform && platform is not null && manifest is ImageManifest image)
+        {
+            await CheckPlatformAsync(store, resolved, image, platform, cancellationToken).ConfigureAwait(false);
+        }
+
         if (platform is null || manifest is not ImageIndex index)
         {
             return resolved;
@@ -35,9 +44,9 @@ public static class ImageReader
     /// <summary>
     /// Resolves to one image manifest: through the index by platform, or the index's only image when it has one.
     /// </summary>
-    public static async Task<ResolvedImage> ResolveImageAsync(IImageStore store, Reference reference, Platform? platform, CancellationToken cancellationToken)
+    public static async Task<ResolvedImage> ResolveImageAsync(IImageStore store, Reference reference, Platform? platform, CancellationToken cancellationToken, bool strictPlatform = true)
     {
-        var resolved = await ResolveAsync(store, reference, platform, cancellationToken).ConfigureAwait(false);
+        var resolved = await ResolveAsync(store, reference, platform, cancellationToken, strictPlatform).ConfigureAwait(false);
         if (resolved.Manifest is not ImageIndex index)
         {
             return resolved;
@@ -52,6 +61,32 @@ public static class ImageReader
 
         throw new PlatformNotFoundException(reference.ToString(),
             $"it is an index of {images.Count} images ({DescribePlatforms(index)}); choose one with -Platform") { Target = reference };
+    }
+
+    /// <summary>
+    /// A platform asked of a single image is checked against its config, never ignored: a script that asks for
+    /// linux/arm64 must not be handed an amd64 image. Artifacts (no image config) and configs that give no
+    /// platform pass, as there is nothing to compare.
+    /// </summary>
+    private static async Task CheckPlatformAsync(IImageStore store, ResolvedImage resolved, ImageManifest image, Platform wanted, CancellationToken cancellationToken)
+    {
+        if (!MediaTypes.IsImageConfig(image.Config.MediaType))
+        {
+            return;
+        }
+
+        var config = await GetConfigAsync(store, image, cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(config.OS) || string.IsNullOrEmpty(config.Architecture))
+        {
+            return;
+        }
+
+        var actual = new Platform(config.OS, config.Architecture, config.Variant);
+        if (wanted.CompatibilityRank(actual) is null)
+        {
+            throw new PlatformNotFoundException(resolved.Reference.ToString(),
+                $"it is a single image for {actual}, not for {wanted}") { Target = resolved.Reference };
+        }
     }
 
     /// <summary>Reads and verifies an image's config.</summary>

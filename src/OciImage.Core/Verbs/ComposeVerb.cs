@@ -38,7 +38,7 @@ public static class ComposeVerb
             if (request.Base is { } baseReference)
             {
                 baseStore = ImageStores.OpenForRead(baseReference, context);
-                baseImage = await ImageHandle.OpenAsync(baseStore, baseReference, request.Platform, cancellationToken).ConfigureAwait(false);
+                baseImage = await ImageHandle.OpenAsync(baseStore, baseReference, request.Platform, cancellationToken, strictPlatform: false).ConfigureAwait(false);
             }
 
             var compose = request.Compose;

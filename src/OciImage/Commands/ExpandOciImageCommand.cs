@@ -39,7 +39,7 @@ public sealed class ExpandOciImageCommand : OciRegistryCmdlet
         {
             var reference = ResolveReference(Reference);
             var platform = ParsePlatform(Platform);
-            var destination = GetUnresolvedProviderPathFromPSPath(Destination);
+            var destination = ResolvePath(Destination);
             if (!ShouldProcess(destination, $"Expand {reference}"))
             {
                 return;
@@ -51,7 +51,7 @@ public sealed class ExpandOciImageCommand : OciRegistryCmdlet
                 var image = await ImageHandle.OpenAsync(store, reference, platform, ct).ConfigureAwait(false);
                 return await ImageExpander.ExpandAsync(store, image.Manifest, destination, MaxSize, messages, ct).ConfigureAwait(false);
             });
-            WriteObject(new DirectoryInfo(destination));
+            WriteObject(GetWrittenItem(destination));
         });
     }
 }

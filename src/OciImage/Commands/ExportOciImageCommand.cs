@@ -47,7 +47,7 @@ public sealed class ExportOciImageCommand : OciRegistryCmdlet
         {
             var reference = ResolveReference(Reference);
             var platform = ParsePlatform(Platform);
-            var path = GetUnresolvedProviderPathFromPSPath(Path);
+            var path = ResolvePath(Path);
             if (File.Exists(path) && !Force)
             {
                 throw new Core.Errors.FileExistsException(path) { Target = path };
@@ -65,7 +65,7 @@ public sealed class ExportOciImageCommand : OciRegistryCmdlet
                 using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
                 return await ImageArchives.ExportAsync(store, reference, path, format, platform, repoTag, messages, ct).ConfigureAwait(false);
             });
-            WriteObject(new FileInfo(path));
+            WriteObject(GetWrittenItem(path));
         });
     }
 }

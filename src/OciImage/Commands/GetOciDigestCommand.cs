@@ -77,7 +77,7 @@ public sealed class GetOciDigestCommand : OciRegistryCmdlet
             default:
                 foreach (var literal in LiteralPath)
                 {
-                    HashFile(GetUnresolvedProviderPathFromPSPath(literal));
+                    HashFile(ResolvePath(literal));
                 }
 
                 break;

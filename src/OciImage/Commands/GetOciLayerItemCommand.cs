@@ -64,7 +64,7 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
         {
             ForEachInput(LiteralPath, () =>
             {
-                var file = GetUnresolvedProviderPathFromPSPath(LiteralPath);
+                var file = ResolvePath(LiteralPath);
                 if (!File.Exists(file))
                 {
                     throw new FileNotFoundOciException(file);

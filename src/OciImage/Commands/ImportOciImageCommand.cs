@@ -38,7 +38,7 @@ public sealed class ImportOciImageCommand : OciRegistryCmdlet
     {
         ForEachInput(Path, () =>
         {
-            var path = GetUnresolvedProviderPathFromPSPath(Path);
+            var path = ResolvePath(Path);
             var destination = ResolveReference(Destination);
             if (!ShouldProcess(destination.ToString(), $"Import {path}"))
             {

@@ -88,13 +88,13 @@ public sealed class NewOciImageCommand : OciComposeCmdlet
         ForEachInput(Destination ?? Layout, () =>
         {
             var destination = ParameterSetName == LayoutSet
-                ? Reference.ForLayout(GetUnresolvedProviderPathFromPSPath(Layout), Tag)
+                ? Reference.ForLayout(ResolvePath(Layout), Tag)
                 : ResolveReference(Destination!);
             ComposeTarget.RequireTagOrLayout(destination);
             var platform = ParsePlatform(Platform);
             var baseReference = Base is null ? null : ResolveReference(Base);
             var subjectReference = Subject is null ? null : ResolveReference(Subject);
-            var files = File?.Select(f => GetUnresolvedProviderPathFromPSPath(f)).ToList();
+            var files = File?.Select(f => ResolvePath(f)).ToList();
             var changes = BuildChanges(platform);
             var created = CreatedTime();
             var annotations = Annotations();

@@ -69,7 +69,7 @@ public sealed class NewOciIndexCommand : OciRegistryCmdlet
         ForEachInput(Destination ?? Layout, () =>
         {
             var destination = ParameterSetName == LayoutSet
-                ? Reference.ForLayout(GetUnresolvedProviderPathFromPSPath(Layout), Tag)
+                ? Reference.ForLayout(ResolvePath(Layout), Tag)
                 : ResolveReference(Destination!);
             ComposeTarget.RequireTagOrLayout(destination);
             var manifests = _manifests.Select(ResolveReference).ToList();

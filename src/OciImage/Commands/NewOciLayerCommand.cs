@@ -109,7 +109,7 @@ public sealed class NewOciLayerCommand : OciCmdlet
     {
         ForEachInput(Path, () =>
         {
-            var source = GetUnresolvedProviderPathFromPSPath(Path);
+            var source = ResolvePath(Path);
             var options = new LayerBuildOptions
             {
                 Destination = Destination,
@@ -125,12 +125,12 @@ public sealed class NewOciLayerCommand : OciCmdlet
                 FileMode = Octal(FileMode),
                 DirectoryMode = Octal(DirectoryMode),
                 ExecutablePaths = ExecutablePath,
-                BaseDirectory = Base is null ? null : GetUnresolvedProviderPathFromPSPath(Base),
+                BaseDirectory = Base is null ? null : ResolvePath(Base),
             };
 
             var target = ParameterSetName == LayoutSet
-                ? GetUnresolvedProviderPathFromPSPath(Layout)
-                : OutputDirectory is null ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "ociimage-layers") : GetUnresolvedProviderPathFromPSPath(OutputDirectory);
+                ? ResolvePath(Layout)
+                : OutputDirectory is null ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "ociimage-layers") : ResolvePath(OutputDirectory);
             if (!ShouldProcess(target, $"Build a layer from {source}"))
             {
                 return;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using OciImage.Core;
@@ -29,7 +30,10 @@ public sealed class SaveOciBlobCommand : OciRegistryCmdlet
     [ValidateRange(0, long.MaxValue)]
     public long Size { get; set; }
 
-    /// <summary>The file to write, or an existing directory to write ALGORITHM-HEX files into.</summary>
+    /// <summary>
+    /// The file to write, or a folder to write ALGORITHM-HEX files into: an existing folder, a path ending in a
+    /// separator, or (for several blobs from the pipeline) a path that does not exist yet.
+    /// </summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;
@@ -38,14 +42,38 @@ public sealed class SaveOciBlobCommand : OciRegistryCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    // Pipeline input is saved when the input ends, once it is known how many blobs there are: a -Path that does
+    // not exist names a folder for several blobs (Get-OciLayer | Save-OciBlob -Path ./layers) and a file for one.
+    private readonly List<(string Reference, string Digest, long Size)> _queued = new();
+
     protected override void ProcessRecord()
     {
-        ForEachInput(Reference, () =>
+        if (MyInvocation.ExpectingInput)
         {
-            var reference = ResolveReference(Reference).WithoutIdentifier();
-            var digest = Core.Digest.Parse(Digest);
-            var target = GetUnresolvedProviderPathFromPSPath(Path);
-            if (Directory.Exists(target))
+            _queued.Add((Reference, Digest, Size));
+            return;
+        }
+
+        Save(Reference, Digest, Size, severalBlobs: false);
+    }
+
+    protected override void EndProcessing()
+    {
+        var several = _queued.Count > 1;
+        foreach (var (reference, digest, size) in _queued)
+        {
+            Save(reference, digest, size, several);
+        }
+    }
+
+    private void Save(string referenceText, string digestText, long knownSize, bool severalBlobs)
+    {
+        ForEachInput(referenceText, () =>
+        {
+            var reference = ResolveReference(referenceText).WithoutIdentifier();
+            var digest = Core.Digest.Parse(digestText);
+            var target = ResolvePath(Path);
+            if (Directory.Exists(target) || (severalBlobs && !File.Exists(target)) || EndsWithSeparator(Path))
             {
                 target = System.IO.Path.Combine(target, digest.Algorithm + "-" + digest.Hex);
             }
@@ -60,15 +88,18 @@ public sealed class SaveOciBlobCommand : OciRegistryCmdlet
                 return;
             }
 
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
             RunCore(async (messages, ct) =>
             {
                 using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                var size = Size > 0 ? Size : await store.StatBlobAsync(digest, ct).ConfigureAwait(false)
+                var size = knownSize > 0 ? knownSize : await store.StatBlobAsync(digest, ct).ConfigureAwait(false)
                     ?? throw new Core.Errors.BlobUnknownException(reference.ToString(), digest);
                 var descriptor = new Descriptor { MediaType = "application/octet-stream", Digest = digest, Size = size };
                 await BlobDownloader.SaveAsync(store, descriptor, target, null, ct).ConfigureAwait(false);
             });
-            WriteObject(new FileInfo(target));
+            WriteObject(GetWrittenItem(target));
         });
     }
+
+    private static bool EndsWithSeparator(string path) => path.EndsWith("/", StringComparison.Ordinal) || path.EndsWith("\\", StringComparison.Ordinal);
 }

@@ -1,0 +1,81 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+<#
+    A day at the console (issue 27): what a user met at the prompt and in scripts, each a test.
+    Item 0 (Remove-OciTag on a registry that refuses deletion) is in Move.Tests.ps1 with the other registry moves.
+#>
+
+BeforeAll {
+    . $PSScriptRoot/TestRegistry.ps1
+    Import-OciImageUnderTest
+    $layout = Join-Path $TestDrive 'layout'
+    $amd = New-TestImage -Layout $layout -Tag amd -Content 'amd64 bytes'
+    $arm = New-TestImage -Layout $layout -Tag arm -Content 'arm64 bytes' -Platform linux/arm64
+}
+
+Describe 'Save-OciBlob with a path for several blobs (item 2)' {
+    It 'a -Path that does not exist is a folder when several layers come down the pipeline' {
+        $target = Join-Path $TestDrive 'layers'
+        $layers = Get-OciLayer "oci:${layout}:amd"
+        $layers.Count | Should -BeGreaterThan 1
+        $saved = $layers | Save-OciBlob -Path $target
+        $saved.Count | Should -Be $layers.Count
+        Test-Path -LiteralPath $target -PathType Container | Should -BeTrue
+        foreach ($layer in $layers) {
+            $file = Join-Path $target ("$($layer.Digest)" -replace ':', '-')
+            (Get-OciDigest -LiteralPath $file).Digest | Should -Be "$($layer.Digest)"
+        }
+    }
+
+    It 'a -Path that does not exist is a file for one blob' {
+        $target = Join-Path $TestDrive 'one-layer.tar.gz'
+        $layer = Get-OciLayer "oci:${layout}:amd" | Select-Object -Last 1
+        $layer | Save-OciBlob -Path $target | Out-Null
+        Test-Path -LiteralPath $target -PathType Leaf | Should -BeTrue
+    }
+}
+
+Describe 'Per-item errors whatever the path (item 5)' {
+    It 'a drive this system lacks is an InvalidPath error for that item, and the pipeline goes on' -Skip:($IsWindows) {
+        $errors = $null
+        $results = "oci:${layout}:amd", 'oci:Q:\images\x:1', "oci:${layout}:arm" | Get-OciManifest -ErrorVariable errors -ErrorAction SilentlyContinue
+        $results.Count | Should -Be 2
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidPath,*'
+    }
+
+    It '-ErrorAction Ignore silences it' -Skip:($IsWindows) {
+        { 'oci:Q:\images\x:1' | Get-OciManifest -ErrorAction Ignore } | Should -Not -Throw
+    }
+}
+
+Describe 'Written files render as Get-Item renders them (item 6)' {
+    It 'Export-OciImage returns the provider''s item, with its size and mode' {
+        $tar = Join-Path $TestDrive 'amd.tar'
+        $item = Export-OciImage "oci:${layout}:amd" $tar
+        $item.PSPath | Should -Not -BeNullOrEmpty
+        $item.Length | Should -Be (Get-Item -LiteralPath $tar).Length
+        $item.Length | Should -BeGreaterThan 0
+        ($item | Format-Table | Out-String) | Should -Match ([regex]::Escape((Get-Item -LiteralPath $tar).Mode))
+    }
+
+    It 'Expand-OciImage and Save-OciBlob return provider items too' {
+        $expanded = Expand-OciImage "oci:${layout}:amd" (Join-Path $TestDrive 'expanded')
+        $expanded.PSIsContainer | Should -BeTrue
+        $expanded.PSPath | Should -Not -BeNullOrEmpty
+        $config = (Get-OciManifest "oci:${layout}:amd").Config
+        $blob = Save-OciBlob "oci:${layout}" $config.Digest -Path (Join-Path $TestDrive 'config.json')
+        $blob.PSPath | Should -Not -BeNullOrEmpty
+        $blob.Length | Should -Be $config.Size
+    }
+}
+
+Describe '-Platform on a single-platform image (item 7)' {
+    It 'a platform that matches returns the image' {
+        "$((Get-OciManifest "oci:${layout}:arm" -Platform linux/arm64).Digest)" | Should -Be "$($arm.Digest)"
+    }
+
+    It 'a platform that does not match is PlatformNotFound naming the image''s platform' {
+        { Get-OciManifest "oci:${layout}:amd" -Platform linux/arm64 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'PlatformNotFound,OciImage.Commands.GetOciManifestCommand' -ExpectedMessage '*linux/amd64*'
+    }
+}
