@@ -273,7 +273,10 @@ public sealed class ForeignArchiveTests : IClassFixture<LayoutFixture>
         // -WhatIf lists and removes nothing; the default grace period keeps what is young.
         var whatIf = host.Run($"Remove-OciUnusedBlob oci:{layout} -WhatIf");
         Assert.Empty(whatIf.Errors);
-        Assert.Empty(whatIf.Output);
+        var wouldGo = Assert.Single(whatIf.Output);
+        Assert.Equal(0, (int)wouldGo.Properties["BlobsRemoved"].Value);
+        Assert.True((int)wouldGo.Properties["UnusedBlobs"].Value >= 1);
+        Assert.True((long)wouldGo.Properties["UnusedBytes"].Value >= "nobody's".Length);
         Assert.True(File.Exists(Path.Combine(blobs, orphan.Substring(7))));
 
         // The index goes; its platform images stay reachable only through the amd tag (the arm one does not).

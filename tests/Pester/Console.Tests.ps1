@@ -79,3 +79,27 @@ Describe '-Platform on a single-platform image (item 7)' {
             Should -Throw -ErrorId 'PlatformNotFound,OciImage.Commands.GetOciManifestCommand' -ExpectedMessage '*linux/amd64*'
     }
 }
+
+Describe 'Remove-OciUnusedBlob -WhatIf lists every blob and returns the total (item 3)' {
+    It 'one What-if line a blob, with its size, and a result that says what would be freed' {
+        $gc = Join-Path $TestDrive 'gc'
+        Copy-OciImage "oci:${layout}:amd" "oci:${gc}:amd" | Out-Null
+        Copy-OciImage "oci:${layout}:arm" "oci:${gc}:arm" | Out-Null
+        Remove-OciTag "oci:${gc}:arm"
+        Get-ChildItem -LiteralPath (Join-Path $gc 'blobs/sha256') | ForEach-Object { $_.LastWriteTimeUtc = [datetime]::UtcNow.AddHours(-2) }
+        $before = (Get-ChildItem -LiteralPath (Join-Path $gc 'blobs/sha256')).Count
+        $transcript = Join-Path $TestDrive 'whatif.txt'
+        Start-Transcript -LiteralPath $transcript | Out-Null
+        $result = Remove-OciUnusedBlob "oci:$gc" -WhatIf
+        Stop-Transcript | Out-Null
+        $result.UnusedBlobs | Should -BeGreaterThan 1
+        $result.UnusedBytes | Should -BeGreaterThan 0
+        $result.BlobsRemoved | Should -Be 0
+        $lines = Get-Content -LiteralPath $transcript | Where-Object { $_ -like 'What if:*Remove unused blob*' }
+        $lines.Count | Should -Be $result.UnusedBlobs
+        (Get-ChildItem -LiteralPath (Join-Path $gc 'blobs/sha256')).Count | Should -Be $before
+        $done = Remove-OciUnusedBlob "oci:$gc" -Confirm:$false
+        $done.BlobsRemoved | Should -Be $result.UnusedBlobs
+        $done.BytesFreed | Should -Be $result.UnusedBytes
+    }
+}

@@ -44,21 +44,19 @@ public sealed class RemoveOciUnusedBlobCommand : OciCmdlet
                     using var layout = OciLayoutStore.Open(reference.LayoutPath!);
                     return await LayoutGarbage.FindAsync(layout, GracePeriod, ct).ConfigureAwait(false);
                 });
-                var total = report.Unused.Sum(b => b.Size);
-                var approved = report.Unused.Count > 0 && ShouldProcess(reference.ToString(), $"Remove {report.Unused.Count} unused blobs, freeing {SizeFormat.Human(total)}")
-                    ? report.Unused.Where(b => ShouldProcess(b.Digest.ToString(), $"Remove unused blob ({SizeFormat.Human(b.Size)}, last used {b.Modified.ToLocalTime():g})")).Select(b => b.Digest).ToList()
-                    : new System.Collections.Generic.List<Digest>();
+                // One question a blob: -WhatIf lists each with its size, -Confirm asks each (Yes to All ends it).
+                var approved = report.Unused
+                    .Where(b => ShouldProcess(b.Digest.ToString(), $"Remove unused blob ({SizeFormat.Human(b.Size)}, last used {b.Modified.ToLocalTime():g})"))
+                    .Select(b => b.Digest)
+                    .ToList();
                 var removed = approved.Count == 0 ? Array.Empty<UnusedBlob>() : RunCore(async (messages, ct) =>
                 {
                     using var layout = OciLayoutStore.Open(reference.LayoutPath!);
                     return await LayoutGarbage.RemoveAsync(layout, approved, GracePeriod, ct).ConfigureAwait(false);
                 });
-                if (report.Unused.Count > 0 && approved.Count == 0)
-                {
-                    return; // -WhatIf, or every blob declined: nothing was done to report
-                }
 
-                WriteObject(new OciUnusedBlobRemoval(reference, removed.Count, removed.Sum(b => b.Size), report.Unused.Count - removed.Count, report.ReachableBlobs, report.YoungBlobs));
+                // Always a result, under -WhatIf too: what is unused and what went, so a script can read the total.
+                WriteObject(new OciUnusedBlobRemoval(reference, report.Unused.Count, report.Unused.Sum(b => b.Size), removed.Count, removed.Sum(b => b.Size), report.Unused.Count - removed.Count, report.ReachableBlobs, report.YoungBlobs));
             });
         }
     }

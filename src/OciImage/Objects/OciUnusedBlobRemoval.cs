@@ -5,9 +5,11 @@ namespace OciImage;
 /// <summary>What Remove-OciUnusedBlob did to a layout.</summary>
 public sealed class OciUnusedBlobRemoval
 {
-    public OciUnusedBlobRemoval(Reference layout, int removed, long bytesFreed, int declined, int reachable, int young)
+    public OciUnusedBlobRemoval(Reference layout, int unused, long unusedBytes, int removed, long bytesFreed, int declined, int reachable, int young)
     {
         Layout = layout.ToString();
+        UnusedBlobs = unused;
+        UnusedBytes = unusedBytes;
         BlobsRemoved = removed;
         BytesFreed = bytesFreed;
         UnusedBlobsKept = declined;
@@ -17,6 +19,12 @@ public sealed class OciUnusedBlobRemoval
 
     /// <summary>The layout, as oci:PATH.</summary>
     public string Layout { get; }
+
+    /// <summary>Blobs nothing reaches and old enough to go: what -WhatIf would remove.</summary>
+    public int UnusedBlobs { get; }
+
+    /// <summary>Their total size: what removing them all frees.</summary>
+    public long UnusedBytes { get; }
 
     public int BlobsRemoved { get; }
 
@@ -31,5 +39,5 @@ public sealed class OciUnusedBlobRemoval
     /// <summary>Unused blobs younger than -GracePeriod, kept.</summary>
     public int YoungBlobsKept { get; }
 
-    public override string ToString() => $"{BlobsRemoved} blobs removed, {SizeFormat.Human(BytesFreed)} freed";
+    public override string ToString() => $"{BlobsRemoved} of {UnusedBlobs} unused blobs removed, {SizeFormat.Human(BytesFreed)} of {SizeFormat.Human(UnusedBytes)} freed";
 }
