@@ -4,6 +4,11 @@
     Item 0 (Remove-OciTag on a registry that refuses deletion) is in Move.Tests.ps1 with the other registry moves.
 #>
 
+BeforeDiscovery {
+    . $PSScriptRoot/TestRegistry.ps1
+    $noRegistry = Get-TestRegistrySkipReason
+}
+
 BeforeAll {
     . $PSScriptRoot/TestRegistry.ps1
     Import-OciImageUnderTest
@@ -101,5 +106,49 @@ Describe 'Remove-OciUnusedBlob -WhatIf lists every blob and returns the total (i
         $done = Remove-OciUnusedBlob "oci:$gc" -Confirm:$false
         $done.BlobsRemoved | Should -Be $result.UnusedBlobs
         $done.BytesFreed | Should -Be $result.UnusedBytes
+    }
+}
+
+Describe 'Everyday answers say what happened (items 9, 10, 18)' {
+    It 'a file named as a layout points to oci-archive:' {
+        $tar = Join-Path $TestDrive 'site.oci.tar'
+        Export-OciImage "oci:${layout}:amd" $tar | Out-Null
+        { Get-OciManifest "oci:${tar}:amd" -ErrorAction Stop } | Should -Throw -ErrorId 'LayoutNotFound,OciImage.Commands.GetOciManifestCommand' -ExpectedMessage '*oci-archive:*'
+        { New-OciLayer -Path $TestDrive -Layout $tar -ErrorAction Stop } | Should -Throw -ErrorId 'LayoutNotFound,OciImage.Commands.NewOciLayerCommand' -ExpectedMessage '*oci-archive:*'
+    }
+
+    It 'New-OciLayer without -Layout removes the layers it left in the temp folder over a day ago' {
+        $folder = Join-Path ([System.IO.Path]::GetTempPath()) 'ociimage-layers'
+        New-Item -ItemType Directory -Force -Path $folder | Out-Null
+        $stale = Join-Path $folder "sha256-$([guid]::NewGuid().ToString('n')).tar.gz"
+        Set-Content -LiteralPath $stale -Value 'stale'
+        (Get-Item -LiteralPath $stale).LastWriteTimeUtc = [datetime]::UtcNow.AddDays(-2)
+        $tree = Join-Path $TestDrive 'tree18'
+        New-Item -ItemType Directory -Path $tree | Out-Null
+        Set-Content -LiteralPath (Join-Path $tree 'a.txt') -Value 'a'
+        $layer = New-OciLayer -Path $tree
+        Test-Path -LiteralPath $stale | Should -BeFalse
+        Test-Path -LiteralPath $layer.BlobPath | Should -BeTrue
+    }
+}
+
+Describe 'A missing tag in a registry says which tag was looked for and lists the tags (item 9)' -Skip:([bool]$noRegistry) {
+    BeforeAll {
+        $registry9 = Start-TestRegistry
+        Copy-OciImage "oci:${layout}:amd" "$($registry9.Host)/console/app:1.0" | Out-Null
+    }
+
+    AfterAll {
+        Stop-TestRegistry $registry9
+    }
+
+    It 'no tag given: it says :latest was looked for, and names the tags there are' {
+        { Get-OciManifest "$($registry9.Host)/console/app" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ManifestUnknown,OciImage.Commands.GetOciManifestCommand' -ExpectedMessage "*':latest' was looked for*tags here: 1.0*"
+    }
+
+    It 'a wrong tag: it names it and the tags there are' {
+        { Get-OciManifest "$($registry9.Host)/console/app:2.0" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ManifestUnknown,OciImage.Commands.GetOciManifestCommand' -ExpectedMessage "*tag '2.0'*tags here: 1.0*"
     }
 }

@@ -52,7 +52,7 @@ public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
     {
         var identifier = reference.RegistryIdentifier;
         using var response = await Transport.SendAsync(HttpMethod.Head, ManifestUrl(identifier), PullScope, cancellationToken, AcceptManifests).ConfigureAwait(false);
-        await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, reference.ToString(), cancellationToken).ConfigureAwait(false);
+        await EnsureFoundAsync(response, reference, cancellationToken).ConfigureAwait(false);
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         var size = response.Content.Headers.ContentLength ?? 0;
         var digest = reference.Digest ?? HeaderDigest(response);
@@ -76,7 +76,7 @@ public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
         while (true)
         {
             using var response = await Transport.SendAsync(HttpMethod.Get, ManifestUrl(identifier), PullScope, cancellationToken, AcceptManifests).ConfigureAwait(false);
-            await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, reference.ToString(), cancellationToken).ConfigureAwait(false);
+            await EnsureFoundAsync(response, reference, cancellationToken).ConfigureAwait(false);
             var mediaType = response.Content.Headers.ContentType?.MediaType;
             if (MediaTypes.IsDockerSchema1(mediaType))
             {
@@ -101,6 +101,46 @@ public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
 
             return ParseManifest(reference, what, raw, mediaType, response);
         }
+    }
+
+    /// <summary>
+    /// A manifest answer, checked. A tag that is not there says which tag was looked for (":latest" when none was
+    /// given) and which tags the repository has (its first page, one request), as a layout's answer does.
+    /// </summary>
+    private async Task EnsureFoundAsync(HttpResponseMessage response, Reference reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, reference.ToString(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ManifestUnknownException) when (reference.Digest is null)
+        {
+            var tag = reference.RegistryIdentifier;
+            var asked = reference.Tag is null ? $"no tag was given, so ':{tag}' was looked for, and it is not in {Location}" : $"tag '{tag}' is not in {Location}";
+            throw new ManifestUnknownException(reference.ToString(), $"{asked} ({await DescribeTagsAsync(cancellationToken).ConfigureAwait(false)})") { Target = reference };
+        }
+    }
+
+    private async Task<string> DescribeTagsAsync(CancellationToken cancellationToken)
+    {
+        var tags = new List<string>();
+        try
+        {
+            await foreach (var tag in _client.PagesAsync($"v2/{Repository}/tags/list?n=21", PullScope, "tags", $"the tags of {Location}", cancellationToken).ConfigureAwait(false))
+            {
+                tags.Add(tag);
+                if (tags.Count == 21)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OciException)
+        {
+            return "its tags could not be listed";
+        }
+
+        return tags.Count == 0 ? "the repository has no tags" : "tags here: " + string.Join(", ", tags.Take(20)) + (tags.Count > 20 ? ", ..." : string.Empty);
     }
 
     /// <summary>A manifest read by reference: verified against the digest asked for, else the one the registry gave.</summary>

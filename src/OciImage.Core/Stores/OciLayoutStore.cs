@@ -50,6 +50,7 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
     public static OciLayoutStore Open(string path)
     {
         var root = Path.GetFullPath(path);
+        RefuseFile(path, root);
         if (!Directory.Exists(root))
         {
             throw new LayoutNotFoundException(path, "the directory does not exist") { Target = path };
@@ -77,10 +78,20 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
         return new OciLayoutStore(root);
     }
 
+    /// <summary>A layout is a folder: a file there is most often an image archive named with the wrong transport.</summary>
+    private static void RefuseFile(string path, string root)
+    {
+        if (File.Exists(root))
+        {
+            throw new LayoutNotFoundException(path, $"it is a file, not a folder; an image archive is read with oci-archive:{path} (or docker-archive:{path} for what docker save writes)") { Target = path };
+        }
+    }
+
     /// <summary>Opens a layout, creating an empty one (directory, oci-layout, index.json) if none is there.</summary>
     public static OciLayoutStore OpenOrCreate(string path)
     {
         var root = Path.GetFullPath(path);
+        RefuseFile(path, root);
         Directory.CreateDirectory(root);
         var layoutFile = Path.Combine(root, LayoutFileName);
         var indexFile = Path.Combine(root, IndexFileName);

@@ -130,7 +130,7 @@ public sealed class NewOciLayerCommand : OciCmdlet
 
             var target = ParameterSetName == LayoutSet
                 ? ResolvePath(Layout)
-                : OutputDirectory is null ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "ociimage-layers") : ResolvePath(OutputDirectory);
+                : OutputDirectory is null ? Core.Layers.TempLayerFolder.Path : ResolvePath(OutputDirectory);
             if (!ShouldProcess(target, $"Build a layer from {source}"))
             {
                 return;
@@ -161,6 +161,11 @@ public sealed class NewOciLayerCommand : OciCmdlet
         {
             using var layout = OciLayoutStore.OpenOrCreate(target);
             return LayerBuilder.BuildIntoLayout(source, options, layout, ct, progress);
+        }
+
+        if (string.Equals(target, Core.Layers.TempLayerFolder.Path, System.StringComparison.Ordinal))
+        {
+            Core.Layers.TempLayerFolder.Sweep();
         }
 
         return LayerBuilder.BuildIntoDirectory(source, options, target, ct, progress);
