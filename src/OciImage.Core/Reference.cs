@@ -92,6 +92,12 @@ public sealed class Reference : IEquatable<Reference>
     /// <summary>Docker Hub is named docker.io but served from registry-1.docker.io; other hosts are themselves.</summary>
     public static string EndpointHostOf(string registry) => registry == DockerHub ? "registry-1.docker.io" : registry;
 
+    /// <summary>Text no registry reference can start with: /, ./, ../, ~/, \\, C:\ or C:/.</summary>
+    private static bool LooksLikeAPath(string text) =>
+        text[0] is '/' or '\\' or '~'
+        || text.StartsWith("./", StringComparison.Ordinal) || text.StartsWith(".\\", StringComparison.Ordinal) || text.StartsWith("..", StringComparison.Ordinal)
+        || (text.Length >= 3 && char.IsLetter(text[0]) && text[1] == ':' && text[2] is '/' or '\\');
+
     public static Reference Parse(string value)
     {
         if (value is null)
@@ -118,6 +124,11 @@ public sealed class Reference : IEquatable<Reference>
         if (text.StartsWith(DockerArchivePrefix, StringComparison.Ordinal))
         {
             return ParseLocal(ReferenceTransport.DockerArchive, value, text.Substring(DockerArchivePrefix.Length));
+        }
+
+        if (LooksLikeAPath(text))
+        {
+            throw new InvalidReferenceException(value, "it is a file path, not an image reference; name a layout as oci:PATH, an archive as oci-archive:PATH or docker-archive:PATH (a file piped in from Get-ChildItem is not an image)");
         }
 
         if (text.StartsWith("docker://", StringComparison.Ordinal))

@@ -152,3 +152,44 @@ Describe 'A missing tag in a registry says which tag was looked for and lists th
             Should -Throw -ErrorId 'ManifestUnknown,OciImage.Commands.GetOciManifestCommand' -ExpectedMessage "*tag '2.0'*tags here: 1.0*"
     }
 }
+
+Describe 'Results that say what happened (items 12, 15, 16, 17)' {
+    It 'an up-to-date copy says so, and its Duration is one JSON value' {
+        $target = Join-Path $TestDrive 'copy12'
+        (Copy-OciImage "oci:${layout}:amd" "oci:${target}:amd").Status | Should -Be 'Copied'
+        $again = Copy-OciImage "oci:${layout}:amd" "oci:${target}:amd"
+        $again.Status | Should -Be 'UpToDate'
+        ($again | Format-Table | Out-String) | Should -Match 'UpToDate'
+        $json = $again | ConvertTo-Json -Compress | ConvertFrom-Json
+        $json.Duration | Should -BeOfType [string]
+        ([timespan]$json.Duration).TotalSeconds | Should -BeGreaterOrEqual 0
+        $json.Seconds | Should -BeGreaterOrEqual 0
+    }
+
+    It 'Test-OciImage -Deep reports a corrupt layer once' {
+        $bad = Join-Path $TestDrive 'bad15'
+        Copy-OciImage "oci:${layout}:amd" "oci:${bad}:amd" | Out-Null
+        $layer = (Get-OciLayer "oci:${bad}:amd")[-1]
+        $file = Join-Path $bad ("blobs/sha256/" + "$($layer.Digest)".Substring(7))
+        $bytes = [System.IO.File]::ReadAllBytes($file)
+        $bytes[20] = $bytes[20] -bxor 0xff
+        [System.IO.File]::WriteAllBytes($file, $bytes)
+        $result = Test-OciImage "oci:${bad}:amd" -Deep
+        $result.IsValid | Should -BeFalse
+        @($result.Problems | Where-Object { $_ -like "*$($layer.Digest)*" }).Count | Should -Be 1
+    }
+
+    It 'layers piped into Copy-OciImage copy their image once' {
+        $target = Join-Path $TestDrive 'copy16'
+        $results = Get-OciLayer "oci:${layout}:amd" | Copy-OciImage -Destination "oci:${target}:amd"
+        @($results).Count | Should -Be 1
+    }
+
+    It 'files piped into Get-OciManifest say a path is not a reference' {
+        $errors = $null
+        Get-ChildItem -LiteralPath $layout -File | Get-OciManifest -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors.Count | Should -BeGreaterThan 0
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidReference,*'
+        "$($errors[0])" | Should -BeLike '*file path*oci:PATH*'
+    }
+}

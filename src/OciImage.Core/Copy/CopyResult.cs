@@ -31,6 +31,9 @@ public sealed class CopyResult
 
     public TimeSpan Duration { get; init; }
 
+    /// <summary>The destination already held the image under the name asked for: nothing was written.</summary>
+    public bool UpToDate { get; init; }
+
     /// <summary>The same result naming another source (an import reports the archive, not its work folder).</summary>
     public CopyResult WithSource(Reference source) => new()
     {
@@ -46,5 +49,6 @@ public sealed class CopyResult
         ManifestsCopied = ManifestsCopied,
         ReferrersCopied = ReferrersCopied,
         Duration = Duration,
+        UpToDate = UpToDate,
     };
 }

@@ -65,7 +65,8 @@ public sealed class ImageCopier
             _log.Warning($"The destination digest will differ from the source's: {manifest.Digest} instead of {top.Digest}, because only {string.Join(", ", platforms)} {(platforms.Count == 1 ? "is" : "are")} copied.");
         }
 
-        if (await AlreadyThereAsync(manifest, to, cancellationToken).ConfigureAwait(false))
+        var upToDate = await AlreadyThereAsync(manifest, to, cancellationToken).ConfigureAwait(false);
+        if (upToDate)
         {
             _log.Verbose($"{to} already holds {manifest.Digest}: nothing to copy.");
         }
@@ -105,6 +106,7 @@ public sealed class ImageCopier
             ManifestsCopied = _manifests,
             ReferrersCopied = referrers,
             Duration = clock.Elapsed,
+            UpToDate = upToDate && referrers == 0,
         };
     }
 

@@ -5,7 +5,7 @@ namespace OciImage.Core.Errors;
 /// <summary>Bytes read do not hash to the digest (or size) that named them.</summary>
 public sealed class DigestMismatchException(string what, Digest expected, string actual)
     : OciException("DigestMismatch", OciErrorKind.InvalidData,
-        $"The content of {what} does not match its descriptor: expected {expected}, got {actual}. The source is corrupt or was modified; nothing was written.")
+        $"The content of {what} does not match its descriptor: expected {expected}, got {actual}. The content is corrupt or was modified.")
 {
     public Digest Expected { get; } = expected;
     public string Actual { get; } = actual;

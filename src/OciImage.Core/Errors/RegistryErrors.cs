@@ -13,8 +13,8 @@ public sealed class AccessDeniedException(string what, string detail)
         $"Access to {what} was denied: {detail}. The credentials used lack the permission (pull, push or delete) this needs.");
 
 /// <summary>A repository the registry does not know (NAME_UNKNOWN).</summary>
-public sealed class RepositoryUnknownException(string repository, string detail)
-    : OciException("RepositoryUnknown", OciErrorKind.NotFound, $"The repository {repository} does not exist: {detail}.");
+public sealed class RepositoryUnknownException(string what, string detail)
+    : OciException("RepositoryUnknown", OciErrorKind.NotFound, $"No repository for {what}: the registry does not know it ({detail}).");
 
 /// <summary>A server answered, but /v2/ is not there: a web site, a proxy or a wrong port, not the registry API.</summary>
 public sealed class NotARegistryException(string registry, int status)

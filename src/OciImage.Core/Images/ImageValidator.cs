@@ -119,6 +119,10 @@ public static class ImageValidator
                         problems.Add($"layer {i} ({image.Layers[i].Digest}) decompresses to {diffId}, but the config says its DiffID is {config.RootFs.DiffIds[i]}");
                     }
                 }
+                catch (DigestMismatchException mismatch) when (mismatch.Expected == image.Layers[i].Digest)
+                {
+                    // The blob check above read the same bytes and reported them: one problem, said once.
+                }
                 catch (Exception ex) when (ex is OciException || LayerReader.IsCorruption(ex))
                 {
                     problems.Add($"layer {i} ({image.Layers[i].Digest}) cannot be decompressed: {ex.Message}");

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -67,10 +68,20 @@ public sealed class CopyOciImageCommand : OciRegistryCmdlet
     [ValidateNotNull]
     public PSCredential? DestinationCredential { get; set; }
 
+    // The copies this pipeline made: the same source to the same destination is copied once. Objects that name
+    // an image and something in it (Get-OciLayer's layers) bind their image's Reference once each.
+    private readonly HashSet<string> _done = new(StringComparer.Ordinal);
+
     protected override void ProcessRecord()
     {
         foreach (var text in Source)
         {
+            if (!_done.Add(text + "\n" + Destination))
+            {
+                WriteVerbose($"{text} was already copied to {Destination} by this command: not copied again.");
+                continue;
+            }
+
             ForEachInput(text, () =>
             {
                 var source = ResolveReference(text);

@@ -24,7 +24,9 @@ public sealed class OciCopyResult
         BytesCopied = result.BytesCopied;
         ManifestsCopied = result.ManifestsCopied;
         ReferrersCopied = result.ReferrersCopied;
-        Duration = result.Duration;
+        Duration = result.Duration.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        Seconds = Math.Round(result.Duration.TotalSeconds, 3);
+        Status = result.UpToDate ? "UpToDate" : "Copied";
     }
 
     public string Source { get; }
@@ -56,7 +58,17 @@ public sealed class OciCopyResult
 
     public int ReferrersCopied { get; }
 
-    public TimeSpan Duration { get; }
+    /// <summary>
+    /// How long the copy took, as [timespan] text ("00:00:01.2340000"): one value in ConvertTo-Json, where a
+    /// TimeSpan writes fifteen; <c>[timespan]$r.Duration</c> gives the value.
+    /// </summary>
+    public string Duration { get; }
+
+    /// <summary>The duration in seconds, to the millisecond.</summary>
+    public double Seconds { get; }
+
+    /// <summary>UpToDate when the destination already held the image under that name (nothing written), else Copied.</summary>
+    public string Status { get; }
 
     public override string ToString() => Destination;
 }
