@@ -16,6 +16,43 @@ public static class ReferenceFormat
         return at > 0 && LooksLikeDigest(reference.Substring(at + 1)) ? reference.Substring(0, at) : reference;
     }
 
+    /// <summary>
+    /// What a narrow table shows: without the digest, and a layout or archive path under the current folder as
+    /// ./PATH (under the home folder as ~/PATH), so the part that tells images apart survives an 80-column cut.
+    /// </summary>
+    public static string Short(string? reference, string? currentFolder)
+    {
+        var text = WithoutDigest(reference);
+        foreach (var prefix in new[] { "oci:", "oci-archive:", "docker-archive:" })
+        {
+            if (text.StartsWith(prefix, System.StringComparison.Ordinal))
+            {
+                return prefix + ShortPath(text.Substring(prefix.Length), currentFolder);
+            }
+        }
+
+        return text;
+    }
+
+    private static string ShortPath(string path, string? currentFolder)
+    {
+        foreach (var (folder, shown) in new[] { (currentFolder, "."), (System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), "~") })
+        {
+            if (string.IsNullOrEmpty(folder))
+            {
+                continue;
+            }
+
+            var root = folder!.TrimEnd('/', '\\');
+            if (root.Length > 0 && path.Length > root.Length && path.StartsWith(root, System.StringComparison.Ordinal) && path[root.Length] is '/' or '\\')
+            {
+                return shown + path.Substring(root.Length);
+            }
+        }
+
+        return path;
+    }
+
     private static bool LooksLikeDigest(string text)
     {
         var colon = text.IndexOf(':');

@@ -193,3 +193,36 @@ Describe 'Results that say what happened (items 12, 15, 16, 17)' {
         "$($errors[0])" | Should -BeLike '*file path*oci:PATH*'
     }
 }
+
+Describe 'Views at 80 columns (items 11, 13)' {
+    It 'a layout path under the current folder shows as ./PATH, so the image a row names survives the cut' {
+        Push-Location $TestDrive
+        try {
+            $text = Get-OciManifest "oci:./layout:amd" | Out-String -Width 80
+            $text | Should -Match ([regex]::Escape('oci:./layout:amd'))
+        }
+        finally {
+            Pop-Location
+        }
+    }
+}
+
+Describe 'A registry tag list has no empty Digest column (item 11)' -Skip:([bool]$noRegistry) {
+    BeforeAll {
+        $registry11 = Start-TestRegistry
+        Copy-OciImage "oci:${layout}:amd" "$($registry11.Host)/console/tags:1.0" | Out-Null
+    }
+
+    AfterAll {
+        Stop-TestRegistry $registry11
+    }
+
+    It 'the default view leaves the column out, live and deserialized' {
+        $tags = Get-OciTag "$($registry11.Host)/console/tags"
+        ($tags | Out-String -Width 80) | Should -Not -Match 'Digest'
+        $file = Join-Path $TestDrive 'tags.xml'
+        $tags | Export-Clixml -LiteralPath $file
+        (Import-Clixml -LiteralPath $file | Out-String -Width 80) | Should -Not -Match 'Digest'
+        (Get-OciTag "oci:$layout" | Out-String -Width 80) | Should -Match 'Digest'
+    }
+}

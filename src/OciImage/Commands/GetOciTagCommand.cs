@@ -26,7 +26,15 @@ public sealed class GetOciTagCommand : OciRegistryCmdlet
     {
         if (pattern is null || pattern.IsMatch(tag.Tag))
         {
-            messages.Emit(tag);
+            // A registry's tag list has no digests (one request a page, no more): such tags take a view without
+            // the Digest column rather than show it empty.
+            var shown = new PSObject(tag);
+            if (tag.Digest is null)
+            {
+                shown.TypeNames.Insert(0, "OciImage.OciTag#WithoutDigest");
+            }
+
+            messages.Emit(shown);
         }
     }
 
