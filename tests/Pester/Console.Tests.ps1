@@ -226,3 +226,43 @@ Describe 'A registry tag list has no empty Digest column (item 11)' -Skip:([bool
         (Get-OciTag "oci:$layout" | Out-String -Width 80) | Should -Match 'Digest'
     }
 }
+
+Describe 'Path completion after oci:, oci-archive: and docker-archive: (item 19)' {
+    BeforeAll {
+        $completionFolder = Join-Path $TestDrive 'complete'
+        New-Item -ItemType Directory -Path (Join-Path $completionFolder 'plain') | Out-Null
+        Copy-OciImage "oci:${layout}:amd" "oci:$(Join-Path $completionFolder 'images'):amd" | Out-Null
+        Export-OciImage "oci:${layout}:amd" (Join-Path $completionFolder 'site.tar') | Out-Null
+        function Get-Completion([string] $line) {
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        }
+    }
+
+    It 'oci: completes folders, a layout with a colon to go on to its names' {
+        Push-Location $completionFolder
+        try {
+            $found = Get-Completion 'Get-OciManifest oci:'
+            $found | Should -Contain 'oci:images:'
+            $found | Should -Contain 'oci:images/'
+            $found | Should -Contain 'oci:plain/'
+            $found | Should -Not -Contain 'oci:site.tar'
+            Get-Completion 'Get-OciManifest oci:images:' | Should -Contain 'oci:images:amd'
+        }
+        finally {
+            Pop-Location
+        }
+    }
+
+    It 'oci-archive: and docker-archive: complete files too, relative or absolute' {
+        Push-Location $completionFolder
+        try {
+            Get-Completion 'Get-OciManifest oci-archive:s' | Should -Be @('oci-archive:site.tar')
+            Get-Completion 'Get-OciManifest docker-archive:' | Should -Contain 'docker-archive:site.tar'
+        }
+        finally {
+            Pop-Location
+        }
+
+        Get-Completion "Get-OciManifest oci-archive:$completionFolder/si" | Should -Be @("oci-archive:$completionFolder/site.tar")
+    }
+}

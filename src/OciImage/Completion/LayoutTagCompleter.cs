@@ -13,7 +13,8 @@ using OciImage.Core.Stores;
 namespace OciImage.Completion;
 
 /// <summary>
-/// Completes image references: oci:PATH: with the names in the layout at PATH (relative paths against the
+/// Completes image references: the path after oci:, oci-archive: and docker-archive: (folders, archive files);
+/// oci:PATH: with the names in the layout at PATH (relative paths against the
 /// current location); for registries connected in this session (Connect-OciRegistry), their host names, then
 /// the repositories of a host (its catalog), then the tags of a repository. A registry that does not answer
 /// within a few seconds completes nothing rather than holding the prompt.
@@ -28,13 +29,31 @@ public sealed class LayoutTagCompleter : IArgumentCompleter
         var word = wordToComplete.Trim('\'', '"');
         try
         {
-            var values = word.StartsWith(Reference.LayoutPrefix, StringComparison.Ordinal) ? LayoutNames(word) : RegistryNames(word);
+            var values = LocalPaths(word) ?? (word.StartsWith(Reference.LayoutPrefix, StringComparison.Ordinal) ? LayoutNames(word) : RegistryNames(word));
             return values.Take(MaximumSuggestions).Select(r => new CompletionResult(Quote(r), r, CompletionResultType.ParameterValue, r)).ToList();
         }
         catch (Exception ex) when (ex is Core.Errors.OciException or IOException or UnauthorizedAccessException or OperationCanceledException)
         {
             return Enumerable.Empty<CompletionResult>();
         }
+    }
+
+    /// <summary>Paths after oci:, oci-archive: and docker-archive: while no colon ends the path yet; else null.</summary>
+    private static IEnumerable<string>? LocalPaths(string word)
+    {
+        foreach (var prefix in new[] { Reference.LayoutPrefix, Reference.OciArchivePrefix, Reference.DockerArchivePrefix })
+        {
+            if (!word.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var rest = word.Substring(prefix.Length);
+            var start = rest.Length >= 2 && rest[1] == ':' && char.IsLetter(rest[0]) ? 2 : 0;
+            return rest.IndexOf(':', start) >= 0 ? null : LocalPathCompletion.Complete(prefix, rest, CurrentLocation(), filesToo: prefix != Reference.LayoutPrefix);
+        }
+
+        return null;
     }
 
     /// <summary>oci:PATH:NAME, where PATH ends at the first colon (a Windows drive's excepted), as references parse.</summary>
