@@ -20,6 +20,7 @@
         'Expand-OciImage'
         'Export-OciImage'
         'Get-OciDigest'
+        'Get-OciImage'
         'Get-OciImageConfig'
         'Get-OciLayer'
         'Get-OciLayerItem'

@@ -266,3 +266,32 @@ Describe 'Path completion after oci:, oci-archive: and docker-archive: (item 19)
         Get-Completion "Get-OciManifest oci-archive:$completionFolder/si" | Should -Be @("oci-archive:$completionFolder/site.tar")
     }
 }
+
+Describe 'Get-OciImage: an image in one object (item 21)' {
+    It 'a single image: digest, platform, layers, size, entrypoint and the layout''s tags' {
+        $summary = Get-OciImage "oci:${layout}:amd"
+        "$($summary.Digest)" | Should -Be "$($amd.Digest)"
+        $summary.ImageDigest | Should -Be $summary.Digest
+        $summary.Platform | Should -Be 'linux/amd64'
+        $summary.Platforms | Should -Be @('linux/amd64')
+        $layers = Get-OciLayer "oci:${layout}:amd"
+        $summary.LayerCount | Should -Be $layers.Count
+        $summary.Layers | Should -Be @($layers.Digest)
+        $summary.Size | Should -Be ((Get-OciManifest "oci:${layout}:amd").TotalSize)
+        $summary.Entrypoint | Should -Be @('/bin/cat')
+        $summary.RepositoryTags | Sort-Object | Should -Be @('amd', 'arm')
+        ($summary | Out-String -Width 80) | Should -Match 'RepositoryTags'
+    }
+
+    It 'an index: the platforms it offers, and the image -Platform names' {
+        $index = Join-Path $TestDrive 'index21'
+        Copy-OciImage "oci:${layout}:amd" "oci:${index}:amd" | Out-Null
+        Copy-OciImage "oci:${layout}:arm" "oci:${index}:arm" | Out-Null
+        $multi = New-OciIndex -Layout $index -Tag multi -Manifest "oci:${index}:amd", "oci:${index}:arm"
+        $summary = Get-OciImage "oci:${index}:multi" -Platform linux/arm64
+        "$($summary.Digest)" | Should -Be "$($multi.Digest)"
+        "$($summary.ImageDigest)" | Should -Be "$($arm.Digest)"
+        $summary.Platforms | Sort-Object | Should -Be @('linux/amd64', 'linux/arm64')
+        { Get-OciImage "oci:${index}:multi" -Platform linux/s390x -ErrorAction Stop } | Should -Throw -ErrorId 'PlatformNotFound,OciImage.Commands.GetOciImageCommand'
+    }
+}
