@@ -14,7 +14,13 @@ namespace OciImage.Module.Tests;
 /// </summary>
 public sealed class CapturingHost : PSHost
 {
-    private readonly CapturingUserInterface _ui = new();
+    private readonly CapturingUserInterface _ui;
+
+    /// <param name="credentialAnswer">What the credential prompt answers; without one, the prompt throws as a non-interactive host does.</param>
+    public CapturingHost(PSCredential? credentialAnswer = null) => _ui = new CapturingUserInterface(credentialAnswer);
+
+    /// <summary>How many times a credential was asked for.</summary>
+    public int CredentialPrompts => _ui.CredentialPrompts;
 
     public override CultureInfo CurrentCulture => CultureInfo.InvariantCulture;
 
@@ -46,10 +52,12 @@ public sealed class CapturingHost : PSHost
     {
     }
 
-    private sealed class CapturingUserInterface : PSHostUserInterface
+    private sealed class CapturingUserInterface(PSCredential? credentialAnswer) : PSHostUserInterface
     {
         private readonly StringBuilder _text = new();
         private readonly CapturingRawUserInterface _raw = new();
+
+        public int CredentialPrompts { get; private set; }
 
         public string Text
         {
@@ -68,9 +76,14 @@ public sealed class CapturingHost : PSHost
 
         public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice) => defaultChoice;
 
-        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) => throw new NotSupportedException();
+        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName)
+        {
+            CredentialPrompts++;
+            return credentialAnswer ?? throw new NotSupportedException();
+        }
 
-        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw new NotSupportedException();
+        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) =>
+            PromptForCredential(caption, message, userName, targetName);
 
         public override string ReadLine() => string.Empty;
 

@@ -217,6 +217,41 @@ public sealed class RegistryTests : IClassFixture<RegistryImages>
     }
 
     [ToolFact("docker-registry", "skopeo", "umoci", "htpasswd")]
+    public void ConnectAsksForCredentialsWhenTheRegistryWantsSomeAndNoneWereFound()
+    {
+        var registry = _images.Registries[RegistryAuth.Basic];
+        using var temp = new TempDirectory();
+        var secret = new System.Net.NetworkCredential(string.Empty, RegistryServer.Password).SecurePassword;
+        string Script(string then) => $"$env:DOCKER_CONFIG = '{temp.Path}'; $PSStyle.OutputRendering = 'PlainText'; Import-Module '{RepoPaths.ModuleFolder}'; Connect-OciRegistry {registry.Host}; {then}";
+
+        // A host that can ask (an interactive console): asked once, and the answer is kept for the session.
+        var asking = new CapturingHost(new System.Management.Automation.PSCredential(RegistryServer.User, secret));
+        using (var runspace = System.Management.Automation.Runspaces.RunspaceFactory.CreateRunspace(asking, System.Management.Automation.Runspaces.InitialSessionState.CreateDefault2()))
+        {
+            runspace.Open();
+            using var ps = System.Management.Automation.PowerShell.Create();
+            ps.Runspace = runspace;
+            var tags = ps.AddScript(Script($"Get-OciTag {registry.Host}/team/app")).Invoke();
+            Assert.True(ps.Streams.Error.Count == 0, string.Join("\n", ps.Streams.Error.Select(e => e.ToString())));
+            Assert.Equal(1, asking.CredentialPrompts);
+            Assert.Contains("v1", tags.Select(t => t.Properties["Tag"].Value.ToString()));
+        }
+
+        // A host that cannot ask (-NonInteractive, a runbook): Unauthorized, as before, and no hang.
+        var silent = new CapturingHost();
+        using (var runspace = System.Management.Automation.Runspaces.RunspaceFactory.CreateRunspace(silent, System.Management.Automation.Runspaces.InitialSessionState.CreateDefault2()))
+        {
+            runspace.Open();
+            using var ps = System.Management.Automation.PowerShell.Create();
+            ps.Runspace = runspace;
+            ps.AddScript(Script("'done'")).Invoke();
+            var error = Assert.Single(ps.Streams.Error);
+            Assert.StartsWith("Unauthorized,", error.FullyQualifiedErrorId);
+            Assert.Equal(1, silent.CredentialPrompts);
+        }
+    }
+
+    [ToolFact("docker-registry", "skopeo", "umoci", "htpasswd")]
     public void SaveBlobWritesVerifiedLayers()
     {
         var registry = _images.Registries[RegistryAuth.Token];

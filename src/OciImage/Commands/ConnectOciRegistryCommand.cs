@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using OciImage.Core.Registry;
 
 namespace OciImage.Commands;
@@ -40,6 +41,30 @@ public sealed class ConnectOciRegistryCommand : OciCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>Checks the settings with a throwaway session, so that nothing is kept when the registry says no.</summary>
+    private void Check(string registry, RegistryOptions options)
+    {
+        var trial = new RegistrySessions();
+        trial.Connect(registry, options);
+        RunCore(async (messages, ct) =>
+        {
+            await new RegistryClient(registry, trial, null, messages).PingAsync(ct).ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>The host's credential prompt; null where there is none to ask (-NonInteractive, a runbook, a job) or the user cancelled.</summary>
+    private PSCredential? PromptForCredential(string registry)
+    {
+        try
+        {
+            return Host.UI.PromptForCredential("Connect-OciRegistry", $"The registry {registry} needs credentials: user name and password or token.", string.Empty, registry);
+        }
+        catch (System.Exception ex) when (ex is PSInvalidOperationException or System.NotSupportedException or System.NotImplementedException or HostException or PipelineStoppedException)
+        {
+            return null;
+        }
+    }
+
     protected override void ProcessRecord()
     {
         ForEachInput(Registry, () =>
@@ -63,22 +88,27 @@ public sealed class ConnectOciRegistryCommand : OciCmdlet
                 ChunkSize = ChunkSize,
             };
 
+            var credential = Credential;
             if (!SkipCheck)
             {
-                // Check with a throwaway session so that nothing is kept when the registry says no.
-                var trial = new RegistrySessions();
-                trial.Connect(registry, options);
-                RunCore(async (messages, ct) =>
+                try
                 {
-                    await new RegistryClient(registry, trial, null, messages).PingAsync(ct).ConfigureAwait(false);
-                });
+                    Check(registry, options);
+                }
+                catch (Core.Errors.UnauthorizedException) when (credential is null && PromptForCredential(registry) is { } answered)
+                {
+                    // As docker login: no credential given or found, and the registry wants one: ask, then check again.
+                    credential = answered;
+                    options = options.WithCredential(Shapes.ToRegistryCredential(answered, "Connect-OciRegistry"));
+                    Check(registry, options);
+                }
             }
 
             SessionRegistries.Current.Connect(registry, options);
-            WriteVerbose($"Connected to {registry}{(Credential is null ? " without credentials" : " as " + Credential.UserName)}.");
+            WriteVerbose($"Connected to {registry}{(credential is null ? " without credentials" : " as " + credential.UserName)}.");
             if (PassThru)
             {
-                WriteObject(new OciRegistryConnection(registry, Credential?.UserName, AllowInsecure, SkipCertificateCheck, ChunkSize));
+                WriteObject(new OciRegistryConnection(registry, credential?.UserName, AllowInsecure, SkipCertificateCheck, ChunkSize));
             }
         });
     }
