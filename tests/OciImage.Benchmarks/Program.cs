@@ -14,7 +14,7 @@ namespace OciImage.Benchmarks;
 ///   ratios OciImage/peer and peak memory; --micro runs the BenchmarkDotNet suite of hot paths instead;
 ///   --throughput [TREE] [--only runtime-Optimal,portable-Optimal] [--cores 1,2] prints where a layer build's CPU goes and MB/s per core of each encoder and level at 1
 ///   and 2 threads (see Throughput);
-///   --table FILE prints the README's performance table from a results file;
+///   --table FILE prints the performance table (docs/PERFORMANCE.md) from a results file;
 ///   --session N OPERATION... runs an engine operation N times in one process and reports the last (see ChildRun);
 ///   --serve prepares the data, prints where it is and keeps the registries up until stdin closes (to profile).
 /// </summary>
