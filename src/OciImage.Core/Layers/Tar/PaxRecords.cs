@@ -96,6 +96,15 @@ internal sealed class PaxRecords
         }
     }
 
+    /// <summary>Lays <paramref name="later"/> over these records, empty values kept (they delete a global record when combined).</summary>
+    public void OverlayFrom(PaxRecords later)
+    {
+        foreach (var pair in later._records)
+        {
+            Set(pair.Key, pair.Value);
+        }
+    }
+
     /// <summary>A copy of global records with <paramref name="local"/> applied over them.</summary>
     public static PaxRecords Combine(PaxRecords global, PaxRecords? local)
     {

@@ -109,7 +109,7 @@ public sealed class TarReader : IDisposable
                     else
                     {
                         local ??= new PaxRecords();
-                        local.MergeFrom(records);
+                        local.OverlayFrom(records);
                         if (local.Bytes > MaxSpecialSize)
                         {
                             throw Fail($"its PAX records for one entry add up to more than {MaxSpecialSize} bytes");
