@@ -251,6 +251,19 @@ public sealed class TarReaderTests
         Assert.Contains("ends in the middle", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>umoci ends its layers right after the last entry's content, without padding or end blocks; Go reads that as the end.</summary>
+    [Fact]
+    public void ALastEntryWithoutPaddingEndsTheArchive()
+    {
+        var tar = new RawTar().File("a", "x").Header("b", '0', 3).Data(Encoding.ASCII.GetBytes("hi\n"), pad: false).ToArray();
+        var entries = ReadAll(tar);
+        Assert.Equal(new[] { "a", "b" }, entries.Select(e => e.Name));
+
+        // Part of the padding there and then the end: damage, not a writer's habit.
+        var cut = tar.Concat(new byte[10]).ToArray();
+        Assert.Contains("padding", Assert.Throws<InvalidLayerException>(() => ReadAll(cut)).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void HeaderOnlyTypesCarryNoContentWhateverTheirSize()
     {

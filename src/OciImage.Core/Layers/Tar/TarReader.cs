@@ -66,8 +66,20 @@ public sealed class TarReader : IDisposable
             return null;
         }
 
-        Skip(_remaining + _padding);
-        _remaining = _padding = 0;
+        Skip(_remaining);
+        _remaining = 0;
+        if (_padding > 0 && ReadFully(_skip, 0, (int)_padding) is var padded && padded < _padding)
+        {
+            if (padded > 0)
+            {
+                throw Fail($"the tar ends in the padding of an entry, at byte {_position}");
+            }
+
+            // umoci writes its last entry without padding or end blocks; Go reads that as the end, and so does this.
+            return End();
+        }
+
+        _padding = 0;
 
         PaxRecords? local = null;
         string? longName = null;
