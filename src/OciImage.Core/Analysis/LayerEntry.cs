@@ -7,7 +7,7 @@ namespace OciImage.Core.Analysis;
 /// </summary>
 public sealed class LayerEntry
 {
-    public LayerEntry(string path, string entryName, EntryKind kind, long size, int mode, int userId, int groupId, string? linkTarget, System.DateTime modified, string? contentDigest)
+    public LayerEntry(string path, string entryName, EntryKind kind, long size, int mode, long userId, long groupId, string? linkTarget, System.DateTime modified, string? contentDigest)
     {
         Path = path;
         EntryName = entryName;
@@ -34,9 +34,9 @@ public sealed class LayerEntry
     /// <summary>Permission, setuid, setgid and sticky bits.</summary>
     public int Mode { get; }
 
-    public int UserId { get; }
+    public long UserId { get; }
 
-    public int GroupId { get; }
+    public long GroupId { get; }
 
     public string? LinkTarget { get; }
 

@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
+using OciImage.Core.IO;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 
@@ -151,10 +152,7 @@ public static class ArchiveReader
             // Layer files may be plain or compressed tars whatever their names: label them by their bytes.
             var file = Inside(folder, layerNames[i], archive);
             var descriptor = ArchiveLayer.Describe(file, diffIds[i], $"layer {layerNames[i]} of {archive}");
-            using (var stream = File.OpenRead(file))
-            {
-                await layout.PutBlobAsync(descriptor, stream, null, cancellationToken).ConfigureAwait(false);
-            }
+            await PutLayerAsync(layout, descriptor, file, cancellationToken).ConfigureAwait(false);
 
             layers.Add(descriptor);
         }
@@ -162,6 +160,28 @@ public static class ArchiveReader
         var manifest = ManifestParser.Create(new ImageManifest { SchemaVersion = 2, DeclaredMediaType = MediaTypes.OciManifest, Config = configDescriptor, Layers = layers });
         await layout.PutChildManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
         return manifest;
+    }
+
+    /// <summary>
+    /// The layer file enters the layout as a hard link (its digest was just computed from it), so a docker-save
+    /// archive's layers take their space once in the work folder; a copy where the file system cannot link.
+    /// </summary>
+    private static async Task PutLayerAsync(OciLayoutStore layout, Descriptor descriptor, string file, CancellationToken cancellationToken)
+    {
+        var blob = layout.BlobPath(descriptor.Digest);
+        if (File.Exists(blob))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
+        if (HardLink.TryCreate(file, blob))
+        {
+            return;
+        }
+
+        using var stream = File.OpenRead(file);
+        await layout.PutBlobAsync(descriptor, stream, null, cancellationToken).ConfigureAwait(false);
     }
 
     private static string Inside(string folder, string name, string archive)

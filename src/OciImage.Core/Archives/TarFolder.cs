@@ -3,10 +3,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using ICSharpCode.SharpZipLib.Tar;
 using OciImage.Core.Errors;
 using OciImage.Core.IO;
 using OciImage.Core.Layers;
+using OciImage.Core.Layers.Tar;
 
 namespace OciImage.Core.Archives;
 
@@ -52,68 +52,78 @@ public static class TarFolder
         }
     }
 
+    /// <summary>
+    /// The temp space an unpack may take beyond the archive's own size: entries' contents come from the archive
+    /// (so they add up to at most its size), links become hard links; only where the file system cannot link is
+    /// a link copied, and those copies count against this margin.
+    /// </summary>
+    public const long CopyMargin = 64L * 1024 * 1024;
+
     public static void Unpack(string tarPath, string folder)
     {
         Directory.CreateDirectory(folder);
         var root = Path.GetFullPath(folder);
-        using var file = File.OpenRead(tarPath);
-        using var tar = new TarInputStream(file, Encoding.UTF8);
-        TarEntry? entry;
+        using var file = new FileStream(tarPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var tar = new TarReader(file, reason => new InvalidArchiveException(tarPath, reason));
         var links = new List<(string Path, string Target)>();
-        try
+        var buffer = new byte[81920];
+        TarHeader? entry;
+        while ((entry = tar.Next()) is not null)
         {
-            while ((entry = tar.GetNextEntry()) is not null)
+            var name = entry.Name.Replace('\\', '/').TrimStart('.').TrimStart('/');
+            if (name.Length == 0)
             {
-                var name = entry.Name.Replace('\\', '/').TrimStart('.').TrimStart('/');
-                if (name.Length == 0)
-                {
-                    continue;
-                }
-
-                if (name.Split('/').Contains("..") || entry.Name.StartsWith("/", StringComparison.Ordinal))
-                {
-                    throw new InvalidArchiveException(tarPath, $"the entry '{entry.Name}' leads outside the archive");
-                }
-
-                var target = Path.Combine(root, name.TrimEnd('/'));
-                if (entry.IsDirectory)
-                {
-                    Directory.CreateDirectory(target);
-                    continue;
-                }
-
-                var type = entry.TarHeader.TypeFlag;
-                if (type == TarHeader.LF_SYMLINK || type == TarHeader.LF_LINK)
-                {
-                    // Some archives store a layer once and link its other names to it: resolved after the pass.
-                    links.Add((target, type == TarHeader.LF_SYMLINK ? Path.Combine(Path.GetDirectoryName(target)!, entry.TarHeader.LinkName) : Path.Combine(root, entry.TarHeader.LinkName.TrimStart('/'))));
-                    continue;
-                }
-
-                if (type != TarHeader.LF_NORMAL && type != TarHeader.LF_OLDNORM)
-                {
-                    continue; // image archives hold only files, folders and links between them
-                }
-
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                using var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-                tar.CopyEntryContents(output);
+                continue;
             }
-        }
-        catch (TarException ex)
-        {
-            throw new InvalidArchiveException(tarPath, "it is not a readable tar (" + ex.Message + ")");
+
+            if (name.Split('/').Contains("..") || entry.Name.StartsWith("/", StringComparison.Ordinal))
+            {
+                throw new InvalidArchiveException(tarPath, $"the entry '{entry.Name}' leads outside the archive");
+            }
+
+            var target = Path.Combine(root, name.TrimEnd('/'));
+            var type = entry.TypeFlag;
+            if (type == TarTypeFlag.Directory)
+            {
+                Directory.CreateDirectory(target);
+                continue;
+            }
+
+            if (type == TarTypeFlag.Symlink || type == TarTypeFlag.HardLink)
+            {
+                // Some archives store a layer once and link its other names to it: resolved after the pass.
+                links.Add((target, type == TarTypeFlag.Symlink ? Path.Combine(Path.GetDirectoryName(target)!, entry.LinkName) : Path.Combine(root, entry.LinkName.TrimStart('/'))));
+                continue;
+            }
+
+            if (type != TarTypeFlag.Regular && type != TarTypeFlag.Contiguous)
+            {
+                continue; // image archives hold only files, folders and links between them
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            DeleteName(target); // never write through an earlier name: it may be a link's other name
+            using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            var content = tar.Content;
+            int n;
+            while ((n = content.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                output.Write(buffer, 0, n);
+            }
         }
 
         ResolveLinks(tarPath, root, links);
     }
 
     /// <summary>
-    /// Gives each link the content of the file it names, as a copy: links may chain, so passes repeat while one
-    /// resolves. A link that leads outside the archive is refused; one whose file is not there is left out.
+    /// Gives each link the file it names, as a hard link (a copy only where the file system cannot link, within
+    /// <see cref="CopyMargin"/>): links may chain, so passes repeat while one resolves. A link that leads outside
+    /// the archive is refused; one whose file is not there is left out. Nothing on disk is a symbolic link, so
+    /// the lexical path is where the file is.
     /// </summary>
     private static void ResolveLinks(string tarPath, string root, List<(string Path, string Target)> links)
     {
+        long copied = 0;
         var pending = links;
         while (pending.Count > 0)
         {
@@ -126,14 +136,28 @@ public static class TarFolder
                     throw new InvalidArchiveException(tarPath, $"the link '{path.Substring(root.Length + 1)}' leads outside the archive");
                 }
 
-                if (File.Exists(full))
-                {
-                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                    File.Copy(full, path, overwrite: true);
-                }
-                else
+                if (!File.Exists(full))
                 {
                     next.Add((path, target));
+                    continue;
+                }
+
+                if (string.Equals(full, Path.GetFullPath(path), StringComparison.Ordinal))
+                {
+                    continue; // a link to itself names the file it already is
+                }
+
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                DeleteName(path);
+                if (!HardLink.TryCreate(full, path))
+                {
+                    copied += new FileInfo(full).Length;
+                    if (copied > CopyMargin)
+                    {
+                        throw new InvalidArchiveException(tarPath, $"its links would be copied to more than {CopyMargin} bytes on a file system without hard links");
+                    }
+
+                    File.Copy(full, path);
                 }
             }
 
@@ -143,6 +167,18 @@ public static class TarFolder
             }
 
             pending = next;
+        }
+    }
+
+    private static void DeleteName(string path)
+    {
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+        else if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
         }
     }
 }

@@ -18,7 +18,8 @@ public static class ImageExpander
 {
     public const long DefaultMaxSize = 64L * 1024 * 1024 * 1024;
 
-    public static async Task<int> ExpandAsync(IImageStore store, ImageManifest manifest, string destination, long maxSize, IEngineLog log, CancellationToken cancellationToken)
+    /// <param name="sameOwner">Give files the owners the layers say when the process runs as root (tar's --same-owner default); false keeps the caller's.</param>
+    public static async Task<int> ExpandAsync(IImageStore store, ImageManifest manifest, string destination, long maxSize, IEngineLog log, CancellationToken cancellationToken, bool sameOwner = true)
     {
         var target = Path.GetFullPath(destination);
         if (File.Exists(target))
@@ -37,7 +38,7 @@ public static class ImageExpander
         Directory.CreateDirectory(work);
         try
         {
-            var extractor = new LayerExtractor(work, maxSize, log);
+            var extractor = new LayerExtractor(work, maxSize, log, applyOwners: sameOwner && UnixOwner.IsRoot);
             var index = 0;
             foreach (var layer in manifest.Layers)
             {

@@ -20,13 +20,16 @@ public sealed class LayerExtractor
     private readonly long _maxSize;
     private readonly IEngineLog _log;
     private readonly List<(string Path, int Mode, DateTime Modified)> _directories = new();
+    private readonly bool _applyOwners;
     private long _written;
+    private bool _ownerWarned;
 
-    public LayerExtractor(string root, long maxSize, IEngineLog log)
+    public LayerExtractor(string root, long maxSize, IEngineLog log, bool applyOwners = false)
     {
         _root = Path.GetFullPath(root);
         _maxSize = maxSize;
         _log = log;
+        _applyOwners = applyOwners;
     }
 
     /// <summary>Applies one layer's entries.</summary>
@@ -70,6 +73,7 @@ public sealed class LayerExtractor
                         Directory.CreateDirectory(target);
                     }
 
+                    ApplyOwner(target, item);
                     _directories.Add((target, item.Mode, item.Modified));
                     break;
                 case LayerItemType.File:
@@ -82,6 +86,7 @@ public sealed class LayerExtractor
                     Remove(target);
                     EnsureParent(target);
                     UnixFileSystem.CreateSymbolicLink(target, item.LinkTarget!);
+                    ApplyOwner(target, item);
                     break;
                 case LayerItemType.HardLink:
                     var linked = LayerReader.Normalise(item.LinkTarget ?? string.Empty);
@@ -101,6 +106,7 @@ public sealed class LayerExtractor
                     EnsureParent(target);
                     Count(new FileInfo(source).Length);
                     File.Copy(source, target);
+                    ApplyOwner(target, item);
                     break;
                 default:
                     _log.Warning($"Skipped '{path}': {item.Type} entries cannot be created without privileges.");
@@ -185,8 +191,25 @@ public sealed class LayerExtractor
             }
         }
 
+        ApplyOwner(target, item);
         UnixFileSystem.SetPermissions(target, item.Mode);
         File.SetLastWriteTimeUtc(target, item.Modified);
+    }
+
+    /// <summary>
+    /// Gives the object just created the entry's owner, when asked (root): lchown, so a symbolic link itself and
+    /// never what it names; before the mode, since a change of owner clears setuid and setgid. A failure (an
+    /// owner the user namespace does not map) is warned of once and the files keep the caller's owner, as tar does.
+    /// </summary>
+    private void ApplyOwner(string path, LayerItem item)
+    {
+        if (!_applyOwners || UnixOwner.TryChange(path, item.UserId, item.GroupId) is not { } problem || _ownerWarned)
+        {
+            return;
+        }
+
+        _ownerWarned = true;
+        _log.Warning($"Could not give '{item.Path}' the owner {item.UserId}:{item.GroupId} ({problem}); files whose owner cannot be set keep the current user's.");
     }
 
     private void Count(long bytes)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace OciImage.Core.Layers;
 
@@ -18,8 +19,10 @@ public enum LayerItemType
 /// <summary>One tar entry of a layer, as read, with its name normalised (no ./ prefix).</summary>
 public sealed class LayerItem
 {
-    public LayerItem(string path, string rawName, LayerItemType type, long size, int mode, string? linkTarget, DateTime modified, int uid, int gid)
+    public LayerItem(string path, string rawName, LayerItemType type, long size, int mode, string? linkTarget, DateTime modified, long uid, long gid,
+        IReadOnlyDictionary<string, byte[]>? xattrs = null)
     {
+        Xattrs = xattrs ?? Tar.TarHeader.NoXattrs;
         Path = path;
         RawName = rawName;
         Type = type;
@@ -46,9 +49,13 @@ public sealed class LayerItem
 
     public DateTime Modified { get; }
 
-    public int UserId { get; }
+    /// <summary>Up to 2^32-1 (PAX uid records), so wider than an int.</summary>
+    public long UserId { get; }
 
-    public int GroupId { get; }
+    public long GroupId { get; }
+
+    /// <summary>Extended attributes from the entry's PAX records (SCHILY.xattr.*, LIBARCHIVE.xattr.*), by name.</summary>
+    public IReadOnlyDictionary<string, byte[]> Xattrs { get; }
 
     public string Name => Path.Substring(Path.LastIndexOf('/') + 1);
 

@@ -1,11 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text;
 using System.Threading;
-using ICSharpCode.SharpZipLib.Tar;
 using OciImage.Core.Errors;
-using OciImage.Core.IO;
+using OciImage.Core.Layers.Tar;
 
 namespace OciImage.Core.Layers;
 
@@ -15,14 +13,14 @@ namespace OciImage.Core.Layers;
 /// </summary>
 public sealed class LayerReader : IDisposable
 {
-    private readonly TarInputStream _tar;
+    private readonly TarReader _tar;
     private readonly string _what;
 
     public LayerReader(Stream blob, string what)
     {
         _what = what;
         var buffered = new BufferedStream(blob, 1 << 16);
-        _tar = new TarInputStream(new EndOfStreamGuard(Decompress(buffered, what)), Encoding.UTF8) { IsStreamOwner = true };
+        _tar = new TarReader(Decompress(buffered, what), reason => new InvalidLayerException(what, reason));
     }
 
     /// <summary>
@@ -32,48 +30,43 @@ public sealed class LayerReader : IDisposable
     private const int PermissionBits = 0xFFF;
 
     /// <summary>The content of the current entry; corrupt data surfaces as InvalidLayerException.</summary>
-    public Stream Content => _content ??= new CorruptionTranslatingStream(_tar, _what);
+    public Stream Content => new CorruptionTranslatingStream(_tar.Content, _what);
 
-    private Stream? _content;
-
-    /// <summary>What a damaged or hostile layer makes the tar and decompression code throw.</summary>
+    /// <summary>What a damaged or hostile layer makes the decompression code throw.</summary>
     internal static bool IsCorruption(Exception ex) =>
         ex is ICSharpCode.SharpZipLib.SharpZipBaseException or IOException or InvalidDataException or FormatException or ArgumentException
             or OverflowException or IndexOutOfRangeException or ZstdSharp.ZstdException;
 
-    /// <summary>The entries in tar order; PAX and GNU long names already applied.</summary>
+    /// <summary>The entries in tar order; PAX records, GNU long names and long links already applied.</summary>
     public IEnumerable<LayerItem> Items(CancellationToken cancellationToken)
     {
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            TarEntry? entry;
+            TarHeader? header;
             try
             {
-                entry = _tar.GetNextEntry();
+                header = _tar.Next();
             }
-            catch (Exception ex) when (IsCorruption(ex))
+            catch (Exception ex) when (ex is not OciException && IsCorruption(ex))
             {
                 throw new InvalidLayerException(_what, "it is not a readable tar (" + ex.Message + ")", ex);
             }
 
-            if (entry is null)
+            if (header is null)
             {
                 yield break;
             }
 
-            var header = entry.TarHeader;
-
-            // SharpZipLib passes over a device or FIFO entry itself (not one that directly follows another it
-            // passed over), so those are not reliably listed; and it can leave a nameless entry where one ended
-            // the archive: such entries carry nothing to list or apply.
-            if (Normalise(header.Name).Length == 0)
+            // A nameless entry (or one named "./") carries nothing to list or apply.
+            var path = Normalise(header.Name);
+            if (path.Length == 0)
             {
                 continue;
             }
 
-            yield return new LayerItem(Normalise(header.Name), header.Name, TypeOf(header.TypeFlag), header.Size, header.Mode & PermissionBits,
-                string.IsNullOrEmpty(header.LinkName) ? null : header.LinkName, header.ModTime, header.UserId, header.GroupId);
+            yield return new LayerItem(path, header.Name, TypeOf(header.TypeFlag), header.Size, (int)(header.Mode & PermissionBits),
+                header.LinkName.Length == 0 ? null : header.LinkName, header.ModTime, header.UserId, header.GroupId, header.Xattrs);
         }
     }
 
@@ -93,13 +86,13 @@ public sealed class LayerReader : IDisposable
 
     private static LayerItemType TypeOf(byte flag) => flag switch
     {
-        TarHeader.LF_NORMAL or TarHeader.LF_OLDNORM or TarHeader.LF_CONTIG => LayerItemType.File,
-        TarHeader.LF_DIR => LayerItemType.Directory,
-        TarHeader.LF_SYMLINK => LayerItemType.Symlink,
-        TarHeader.LF_LINK => LayerItemType.HardLink,
-        TarHeader.LF_CHR => LayerItemType.CharacterDevice,
-        TarHeader.LF_BLK => LayerItemType.BlockDevice,
-        TarHeader.LF_FIFO => LayerItemType.Fifo,
+        TarTypeFlag.Regular or TarTypeFlag.RegularOld or TarTypeFlag.Contiguous => LayerItemType.File,
+        TarTypeFlag.Directory => LayerItemType.Directory,
+        TarTypeFlag.Symlink => LayerItemType.Symlink,
+        TarTypeFlag.HardLink => LayerItemType.HardLink,
+        TarTypeFlag.CharacterDevice => LayerItemType.CharacterDevice,
+        TarTypeFlag.BlockDevice => LayerItemType.BlockDevice,
+        TarTypeFlag.Fifo => LayerItemType.Fifo,
         _ => LayerItemType.Other,
     };
 

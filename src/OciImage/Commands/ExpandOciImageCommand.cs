@@ -33,6 +33,10 @@ public sealed class ExpandOciImageCommand : OciRegistryCmdlet
     [ValidateRange(1, long.MaxValue)]
     public long MaxSize { get; set; } = ImageExpander.DefaultMaxSize;
 
+    /// <summary>Keeps the current user as the owner of every file even when running as root (tar's --no-same-owner); without root, owners are never applied.</summary>
+    [Parameter]
+    public SwitchParameter NoSameOwner { get; set; }
+
     protected override void ProcessRecord()
     {
         ForEachInput(Reference, () =>
@@ -49,7 +53,7 @@ public sealed class ExpandOciImageCommand : OciRegistryCmdlet
             {
                 using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
                 var image = await ImageHandle.OpenAsync(store, reference, platform, ct).ConfigureAwait(false);
-                return await ImageExpander.ExpandAsync(store, image.Manifest, destination, MaxSize, messages, ct).ConfigureAwait(false);
+                return await ImageExpander.ExpandAsync(store, image.Manifest, destination, MaxSize, messages, ct, sameOwner: !NoSameOwner.IsPresent).ConfigureAwait(false);
             });
             WriteObject(GetWrittenItem(destination));
         });

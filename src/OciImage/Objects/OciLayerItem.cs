@@ -18,6 +18,7 @@ public sealed class OciLayerItem
         Modified = item.Modified;
         UserId = item.UserId;
         GroupId = item.GroupId;
+        Xattrs = item.Xattrs.Count == 0 ? null : System.Linq.Enumerable.ToDictionary(item.Xattrs, x => x.Key, x => x.Value, StringComparer.Ordinal);
         LayerIndex = layerIndex;
         LayerDigest = layerDigest?.ToString();
     }
@@ -71,9 +72,12 @@ public sealed class OciLayerItem
 
     public DateTime Modified { get; }
 
-    public int UserId { get; }
+    public long UserId { get; }
 
-    public int GroupId { get; }
+    public long GroupId { get; }
+
+    /// <summary>Extended attributes the entry's PAX records carry (SCHILY.xattr.*, LIBARCHIVE.xattr.*), by name; null when none (and with -Merged).</summary>
+    public System.Collections.Generic.Dictionary<string, byte[]>? Xattrs { get; }
 
     public int LayerIndex { get; }
 
