@@ -33,7 +33,8 @@ public static class ImageExpander
         long compressed = 0;
         foreach (var layer in manifest.Layers)
         {
-            compressed += Math.Max(0, layer.Size);
+            var size = Math.Max(0, layer.Size);
+            compressed = compressed > long.MaxValue - size ? long.MaxValue : compressed + size;
         }
 
         var limit = compressed > long.MaxValue / DefaultRatio ? long.MaxValue : compressed * DefaultRatio;

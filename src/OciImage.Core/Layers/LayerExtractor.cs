@@ -48,7 +48,8 @@ public sealed class LayerExtractor
             Count(EntryCost);
             if (item.IsOpaqueMarker)
             {
-                ApplyOpaque(Parent(path), writtenHere);
+                // The marker's own parents are followed (inside the root): it names the directory it sits in.
+                ApplyOpaque(Path.GetDirectoryName(SecureJoin.Resolve(_root, path))!, writtenHere);
                 continue;
             }
 
@@ -202,12 +203,11 @@ public sealed class LayerExtractor
     }
 
     /// <summary>
-    /// Removes what the lower layers hold in <paramref name="directory"/>: every name there, at any depth, that
+    /// Removes what the lower layers hold in <paramref name="full"/>: every name there, at any depth, that
     /// this layer did not write. Each directory is walked once a layer (see <see cref="LayerWrites"/>).
     /// </summary>
-    private void ApplyOpaque(string directory, LayerWrites writtenHere)
+    private void ApplyOpaque(string full, LayerWrites writtenHere)
     {
-        var full = SecureJoin.Resolve(_root, directory);
         var pending = new Stack<(string Path, LayerWrites.Node? Node)>();
         pending.Push((full, writtenHere.Find(Relative(full), Path.DirectorySeparatorChar)));
         while (pending.Count > 0)
