@@ -62,7 +62,7 @@ public static class ChildRun
                 using (var store = ImageStores.OpenForRead(image, context))
                 {
                     var resolved = ImageReader.ResolveImageAsync(store, image, null, token).GetAwaiter().GetResult();
-                    ImageExpander.ExpandAsync(store, resolved.Image!, args[2], ImageExpander.DefaultMaxSize, NullEngineLog.Instance, token).GetAwaiter().GetResult();
+                    ImageExpander.ExpandAsync(store, resolved.Image!, args[2], null, NullEngineLog.Instance, token).GetAwaiter().GetResult();
                 }
 
                 return 0;

@@ -40,6 +40,9 @@ public sealed class HostileTar
 
     public HostileTar Directory(string name) => Entry(name, TarHeader.LF_DIR, null);
 
+    /// <summary>A directory with the given mode (setuid, setgid and sticky bits included).</summary>
+    public HostileTar Directory(string name, int mode) => Entry(name, TarHeader.LF_DIR, null, mode);
+
     public HostileTar Symlink(string name, string target) => Entry(name, TarHeader.LF_SYMLINK, target);
 
     public HostileTar HardLink(string name, string target) => Entry(name, TarHeader.LF_LINK, target);
@@ -54,9 +57,9 @@ public sealed class HostileTar
         return _buffer.ToArray();
     }
 
-    private HostileTar Entry(string name, byte type, string? link)
+    private HostileTar Entry(string name, byte type, string? link, int? mode = null)
     {
-        Put(name, type, 0, link);
+        Put(name, type, 0, link, mode);
         _tar.CloseEntry();
         return this;
     }

@@ -18,6 +18,11 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (KillTargets.TryRun(args, out var exitCode))
+        {
+            return exitCode;
+        }
+
         if (args.Length >= 2 && args[0] == "ping")
         {
             return Ping(args[1], args[2..]);

@@ -56,7 +56,7 @@ public sealed class UnsafeLayerEntryException(string entry, string reason)
 
 /// <summary>Extraction went over the size limit (a tar bomb, or a limit set too low).</summary>
 public sealed class ExtractionLimitException(long limit)
-    : OciException("ExtractionLimitExceeded", OciErrorKind.LimitsExceeded, $"The image expands to more than {limit} bytes, the -MaxSize limit; the partial result was removed.");
+    : OciException("ExtractionLimitExceeded", OciErrorKind.LimitsExceeded, $"The image expands to more than {limit} bytes (files, plus 512 bytes an entry), the -MaxSize limit (by default 100 times the layers' compressed size, at least 1 GiB); the partial result was removed.");
 
 /// <summary>A file that is not an OCI or docker-save image archive.</summary>
 public sealed class InvalidArchiveException(string path, string reason)

@@ -12,14 +12,17 @@ namespace OciImage.Core.Layers;
 /// Applies layers in order to a root directory, as a runtime would: whiteouts delete, opaque markers hide the
 /// lower layers' content of a directory, later entries replace earlier ones. Safe against hostile tars: paths
 /// are resolved inside the root (symlinks included), absolute names, '..' and links that lead out are refused,
-/// devices are skipped, and the total size is bounded.
+/// devices are skipped, and the total size is bounded. What is written or changed is never reached through a
+/// symbolic link: parents are resolved inside the root, and the last name is removed before it is created
+/// (O_EXCL for files); modes and times go through <see cref="EntryMetadata"/>, which applies them only to the
+/// object this extraction made.
 /// </summary>
 public sealed class LayerExtractor
 {
     private readonly string _root;
     private readonly long _maxSize;
     private readonly IEngineLog _log;
-    private readonly List<(string Path, int Mode, DateTime Modified)> _directories = new();
+    private readonly EntryMetadata _metadata = new();
     private readonly bool _applyOwners;
     private long _written;
     private bool _ownerWarned;
@@ -35,7 +38,7 @@ public sealed class LayerExtractor
     /// <summary>Applies one layer's entries.</summary>
     public void Apply(LayerReader layer, CancellationToken cancellationToken)
     {
-        var writtenHere = new HashSet<string>(StringComparer.Ordinal);
+        var writtenHere = new LayerWrites();
         foreach (var item in layer.Items(cancellationToken))
         {
             var path = Validate(item);
@@ -44,9 +47,12 @@ public sealed class LayerExtractor
                 continue;
             }
 
+            // Every entry costs at least its tar header: a layer of millions of empty entries is bounded too.
+            Count(EntryCost);
             if (item.IsOpaqueMarker)
             {
-                ApplyOpaque(Parent(path), writtenHere);
+                // The marker's own parents are followed (inside the root): it names the directory it sits in.
+                ApplyOpaque(Path.GetDirectoryName(SecureJoin.Resolve(_root, path))!, writtenHere);
                 continue;
             }
 
@@ -62,8 +68,8 @@ public sealed class LayerExtractor
                 continue;
             }
 
-            writtenHere.Add(path);
             var target = SecureJoin.Resolve(_root, path);
+            writtenHere.Add(Relative(target), Path.DirectorySeparatorChar);
             switch (item.Type)
             {
                 case LayerItemType.Directory:
@@ -74,7 +80,7 @@ public sealed class LayerExtractor
                     }
 
                     ApplyOwner(target, item);
-                    _directories.Add((target, item.Mode, item.Modified));
+                    _metadata.Defer(target, item);
                     break;
                 case LayerItemType.File:
                     Remove(target);
@@ -116,17 +122,16 @@ public sealed class LayerExtractor
     }
 
     /// <summary>Sets directory modes and times last, deepest first, so read-only directories do not block writes.</summary>
-    public void Finish()
-    {
-        foreach (var (path, mode, modified) in _directories.OrderByDescending(d => d.Path.Length))
-        {
-            if (Directory.Exists(path))
-            {
-                UnixFileSystem.SetPermissions(path, mode);
-                Directory.SetLastWriteTimeUtc(path, modified);
-            }
-        }
-    }
+    public void Finish() => _metadata.ApplyDeferred();
+
+    /// <summary>The directory records applied by <see cref="Finish"/>, and those skipped (their directory was removed or replaced).</summary>
+    internal (int Applied, int Skipped) MetadataApplied => (_metadata.Applied, _metadata.Skipped);
+
+    /// <summary>How many names on disk opaque markers looked at: linear in the entries (see <see cref="LayerWrites"/>).</summary>
+    internal long OpaqueVisits { get; private set; }
+
+    /// <summary>What each entry counts towards the size limit beside its content: the size of a tar header.</summary>
+    public const long EntryCost = 512;
 
     private string? Validate(LayerItem item)
     {
@@ -189,11 +194,10 @@ public sealed class LayerExtractor
                 file.Write(buffer, 0, n);
                 left -= n;
             }
-        }
 
-        ApplyOwner(target, item);
-        UnixFileSystem.SetPermissions(target, item.Mode);
-        File.SetLastWriteTimeUtc(target, item.Modified);
+            ApplyOwner(target, item);
+            EntryMetadata.ApplyToFile(file, target, item);
+        }
     }
 
     /// <summary>
@@ -221,20 +225,39 @@ public sealed class LayerExtractor
         }
     }
 
-    private void ApplyOpaque(string directory, HashSet<string> writtenHere)
+    /// <summary>
+    /// Removes what the lower layers hold in <paramref name="full"/>: every name there, at any depth, that
+    /// this layer did not write. Each directory is walked once a layer (see <see cref="LayerWrites"/>).
+    /// </summary>
+    private void ApplyOpaque(string full, LayerWrites writtenHere)
     {
-        var full = SecureJoin.Resolve(_root, directory);
-        if (!Directory.Exists(full) || IsLink(full))
+        var pending = new Stack<(string Path, LayerWrites.Node? Node)>();
+        pending.Push((full, writtenHere.Find(Relative(full), Path.DirectorySeparatorChar)));
+        while (pending.Count > 0)
         {
-            return;
-        }
-
-        foreach (var child in new DirectoryInfo(full).EnumerateFileSystemInfos())
-        {
-            var relative = Join(directory, child.Name);
-            if (!writtenHere.Contains(relative) && !writtenHere.Any(w => w.StartsWith(relative + "/", StringComparison.Ordinal)))
+            var (path, node) = pending.Pop();
+            if (node is { Swept: true } || !IsDirectory(path))
             {
-                Remove(child.FullName);
+                continue;
+            }
+
+            foreach (var child in new DirectoryInfo(path).EnumerateFileSystemInfos().ToList())
+            {
+                OpaqueVisits++;
+                var written = node?.Child(child.Name, create: false);
+                if (written is null)
+                {
+                    Remove(child.FullName);
+                }
+                else if ((child.Attributes & (FileAttributes.Directory | FileAttributes.ReparsePoint)) == FileAttributes.Directory)
+                {
+                    pending.Push((child.FullName, written));
+                }
+            }
+
+            if (node is not null)
+            {
+                node.Swept = true;
             }
         }
     }
@@ -247,6 +270,7 @@ public sealed class LayerExtractor
             return;
         }
 
+        _metadata.Forget(path);
         var info = new FileInfo(path);
         if (IsLink(path) || File.Exists(path))
         {
@@ -268,6 +292,15 @@ public sealed class LayerExtractor
     }
 
     private static bool IsLink(string path) => UnixFileSystem.GetLinkTarget(new FileInfo(path)) is not null;
+
+    /// <summary>A directory itself, not a link to one.</summary>
+    private static bool IsDirectory(string path)
+    {
+        var info = new DirectoryInfo(path);
+        return info.Exists && (info.Attributes & FileAttributes.ReparsePoint) == 0;
+    }
+
+    private string Relative(string full) => full.Length <= _root.Length ? string.Empty : full.Substring(_root.Length + 1);
 
     private static string Parent(string path)
     {

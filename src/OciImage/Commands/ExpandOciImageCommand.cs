@@ -28,10 +28,13 @@ public sealed class ExpandOciImageCommand : OciRegistryCmdlet
     [ArgumentCompleter(typeof(Completion.PlatformCompleter))]
     public string? Platform { get; set; }
 
-    /// <summary>The most bytes the files may add up to (default 64 GiB); a tar bomb stops there.</summary>
+    /// <summary>
+    /// The most bytes the files may add up to, each entry counting 512 bytes more; a tar bomb stops there.
+    /// Default: 100 times the layers' compressed size, at least 1 GiB.
+    /// </summary>
     [Parameter]
     [ValidateRange(1, long.MaxValue)]
-    public long MaxSize { get; set; } = ImageExpander.DefaultMaxSize;
+    public long MaxSize { get; set; }
 
     /// <summary>Keeps the current user as the owner of every file even when running as root (tar's --no-same-owner); without root, owners are never applied.</summary>
     [Parameter]
@@ -49,11 +52,12 @@ public sealed class ExpandOciImageCommand : OciRegistryCmdlet
                 return;
             }
 
+            long? maxSize = MyInvocation.BoundParameters.ContainsKey(nameof(MaxSize)) ? MaxSize : null;
             RunCore(async (messages, ct) =>
             {
                 using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
                 var image = await ImageHandle.OpenAsync(store, reference, platform, ct).ConfigureAwait(false);
-                return await ImageExpander.ExpandAsync(store, image.Manifest, destination, MaxSize, messages, ct, sameOwner: !NoSameOwner.IsPresent).ConfigureAwait(false);
+                return await ImageExpander.ExpandAsync(store, image.Manifest, destination, maxSize, messages, ct, sameOwner: !NoSameOwner.IsPresent).ConfigureAwait(false);
             });
             WriteObject(GetWrittenItem(destination));
         });
