@@ -59,6 +59,19 @@ public sealed class RegistryOptions
         Delay = Delay,
     };
 
+    /// <summary>The same settings with the scheme the user named (https://host).</summary>
+    public RegistryOptions WithScheme(string scheme) => Merge(new RegistryOptions
+    {
+        Scheme = scheme,
+        MaximumRetryCount = MaximumRetryCount,
+        RetryInterval = RetryInterval,
+        MaximumRetryDelay = MaximumRetryDelay,
+        RequestTimeout = RequestTimeout,
+        SlowBodyWindow = SlowBodyWindow,
+        SlowBodyMinimumBytes = SlowBodyMinimumBytes,
+        Delay = Delay,
+    });
+
     /// <summary>These settings, overlaid with the ones given explicitly for one call.</summary>
     public RegistryOptions Merge(RegistryOptions? overrides) => overrides is null ? this : new RegistryOptions
     {
