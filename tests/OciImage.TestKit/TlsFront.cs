@@ -10,7 +10,7 @@ namespace OciImage.TestKit;
 
 /// <summary>
 /// TLS on a free loopback port in front of a plain loopback HTTP server (HttpListener cannot speak TLS): each
-/// connection's TLS is ended here, with a self-signed certificate for localhost and 127.0.0.1, and its bytes relayed
+/// connection's TLS is ended here, with a self-signed certificate for localhost, and its bytes relayed
 /// to the server behind. What a <c>kubectl port-forward</c> to a TLS registry looks like. Counts the connections
 /// it accepts and the handshakes that completed.
 /// </summary>

@@ -118,7 +118,7 @@ public sealed class RegistryTransport
             LoopbackTlsProbe.Forget(Registry);
             if (SpeaksTlsNow())
             {
-                throw new RegistryUnreachableException(Registry, TlsHint(ex.Message), ex);
+                throw new RegistryUnreachableException(Registry, TlsHint(ex.InnerException is { } inner ? TransportFailure.Innermost(inner) : "no answer"), ex);
             }
 
             throw;
