@@ -20,7 +20,7 @@ public static class CredentialHelpers
 
     /// <summary>Answers, then keeps its output open in a child that outlives it (a daemon it started).</summary>
     public static string LeavesAChildHoldingItsOutput(string folder, string name) =>
-        Write(folder, name, "read server\necho '{\"Username\":\"u\",\"Secret\":\"from-child\"}'\nsleep 3600 &\nexit 0\n");
+        Write(folder, name, "read server\necho '{\"Username\":\"u\",\"Secret\":\"from-child\"}'\nsleep 8 &\nexit 0\n");
 
     /// <summary>Writes 200 KiB to stderr before its answer (the pipe fills unless stderr is read alongside stdout).</summary>
     public static string FloodsStderrFirst(string folder, string name, int kibibytes = 200) =>
