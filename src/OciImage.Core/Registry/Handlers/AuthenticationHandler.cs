@@ -351,7 +351,9 @@ internal sealed class AuthenticationHandler : DelegatingHandler
         catch (Exception ex) when (ex is RegistryUnreachableException or ObjectDisposedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             // Stalled, trickling past the deadline, or cut: unavailable for now, asked again within the retry budget.
-            var why = deadline.IsCancellationRequested ? $"no whole answer within {_options.RequestTimeout.TotalSeconds:0} s" : TransportFailure.Innermost(ex);
+            var why = deadline.IsCancellationRequested ? $"no whole answer within {_options.RequestTimeout.TotalSeconds:0} s"
+                : ex is RegistryUnreachableException { InnerException: OperationCanceledException } ? $"the answer stalled: less than {_options.SlowBodyMinimumBytes} bytes in {_options.SlowBodyWindow.TotalSeconds:0.#} s"
+                : TransportFailure.Innermost(ex);
             throw new TokenServerUnavailableException($"its token server {RegistryTransport.Show(realm)} did not answer in full ({why})");
         }
     }
