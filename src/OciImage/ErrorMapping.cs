@@ -56,6 +56,7 @@ internal static class ErrorMapping
         OciErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
         OciErrorKind.ResourceExists => ErrorCategory.ResourceExists,
         OciErrorKind.NotImplemented => ErrorCategory.NotImplemented,
+        OciErrorKind.SecurityError => ErrorCategory.SecurityError,
         _ => ErrorCategory.NotSpecified,
     };
 }

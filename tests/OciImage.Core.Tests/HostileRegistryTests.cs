@@ -88,6 +88,76 @@ public sealed class HostileRegistryTests : IClassFixture<RegistryImages>
     }
 }
 
+/// <summary>
+/// Credentials keep to their origin and https never steps down to http, over a real TLS port (the registry behind a
+/// <see cref="TlsFront"/>): a redirect or an upload Location to plain http is refused unless -AllowInsecure.
+/// </summary>
+public sealed class DowngradeTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private static RegistryOptions Options(bool allowInsecure) => new()
+    {
+        Scheme = "https", SkipCertificateCheck = true, AllowInsecure = allowInsecure, MaximumRetryCount = 0,
+        Credential = new RegistryCredential("u", "p@ss-in-clear"),
+    };
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ABlobRedirectedFromHttpsToPlainHttpIsRefusedOrFollowedWithoutCredentials(bool allowInsecure)
+    {
+        using var registry = new FakeRegistry { TokenLifetime = 300 };
+        registry.AddUser("dev", "dev-Pa55");
+        var layer = registry.AddImage("team/app", "v1", 3000);
+        using var front = new TlsFront(registry.Port);
+        var options = Options(allowInsecure).WithCredential(new RegistryCredential("dev", "dev-Pa55"));
+        var store = TestClients.Store(front.Host, "team/app", options, new RecordingLog());
+        var manifest = (ImageManifest)await store.GetManifestAsync(Reference.Parse($"{front.Host}/team/app:v1"), None);
+        registry.RedirectBlobs = true;
+
+        if (!allowInsecure)
+        {
+            var error = await Assert.ThrowsAsync<InsecureRedirectException>(() => store.OpenBlobAsync(manifest.Layers[0], None));
+            Assert.Contains("/storage/" + layer, error.Message);
+            Assert.Empty(registry.StorageRequests);
+            return;
+        }
+
+        using (var blob = await store.OpenBlobAsync(manifest.Layers[0], None))
+        {
+            await blob.CopyToAsync(Stream.Null);
+        }
+
+        Assert.Null(Assert.Single(registry.StorageRequests).Authorization);
+    }
+
+    [Fact]
+    public async Task AnUploadLocationFromHttpsToPlainHttpIsRefused()
+    {
+        using var plain = new RecordingServer("127.0.0.1", Array.Empty<byte>(), "application/json", status: 201);
+        using var registry = new RecordingServer("127.0.0.1", Array.Empty<byte>(), "application/json",
+            new System.Collections.Generic.Dictionary<string, string> { ["Location"] = $"http://{plain.Host}/upload?state=x" }, status: 202);
+        using var front = new TlsFront(registry.Port);
+        var store = TestClients.Store(front.Host, "team/app", Options(false), new RecordingLog());
+        var content = Encoding.UTF8.GetBytes("pushed");
+        var blob = new Descriptor { MediaType = MediaTypes.OciLayer, Digest = Digest.Compute(content), Size = content.Length };
+
+        await Assert.ThrowsAsync<InsecureRedirectException>(() => store.PutBlobAsync(blob, new MemoryStream(content), null, None));
+        Assert.Empty(plain.Requests);
+    }
+
+    [Fact]
+    public async Task ATokenRealmThatIsNotHttpIsUnauthorizedNotARawError()
+    {
+        using var registry = new RecordingServer("127.0.0.1", Encoding.UTF8.GetBytes("{}"), "application/json",
+            new System.Collections.Generic.Dictionary<string, string> { ["WWW-Authenticate"] = "Bearer realm=\"file:///etc/passwd\",service=\"x\"" }, status: 401);
+        var client = TestClients.Client(registry.Host, new RegistryOptions { MaximumRetryCount = 0 });
+        var error = await Assert.ThrowsAsync<UnauthorizedException>(() => client.PingAsync(None));
+        Assert.Contains("a token realm that is not an http or https URL (file:///etc/passwd)", error.Message);
+    }
+}
+
 /// <summary>A server that accepts and then says nothing (slowloris) is bounded by the request timeout.</summary>
 public sealed class SilentServerTests
 {

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -139,7 +140,7 @@ public sealed class TransportHandlerTests
     }
 
     [Fact]
-    public async Task RedirectHandlerAloneDropsAnAuthorizationOnAnotherHostAndResolvesRelativeLocations()
+    public async Task RedirectAndOriginHandlersDropAnAuthorizationOnAnotherHostAndResolveRelativeLocations()
     {
         var fake = new FakeServer((request, n) => n switch
         {
@@ -150,11 +151,93 @@ public sealed class TransportHandlerTests
         var (options, _) = Options(4);
 
         using var response = await Send(Request(HttpMethod.Head, Blob, options, configure: m => m.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "SECRET")),
-            fake, new RedirectHandler());
+            fake, new RedirectHandler(), new OriginHandler(Registry, Base, options));
 
         Assert.Equal(new[] { (Blob.AbsoluteUri, "Bearer SECRET"), ("http://127.0.0.1:5000/v2/team/app/blobs/moved", "Bearer SECRET"), ("https://cdn.example/x", (string?)null) },
             fake.Seen.Select(s => (s.Uri, s.Authorization)));
         Assert.Equal(new Version(2, 0), fake.Seen[2].Version);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AnHttpsRegistrysRedirectToPlainHttpOnTheSameHostIsRefusedOrFollowedWithoutAnySecret(bool allowInsecure)
+    {
+        // https://registry.example and http://registry.example have one Uri.Authority (default ports dropped): only
+        // the origin (scheme, host, explicit port) tells them apart.
+        const string registry = "registry.example";
+        var secure = new Uri("https://registry.example/");
+        var blob = new Uri(secure, "v2/team/app/blobs/sha256:abc");
+        var fake = new FakeServer((request, n) => n == 1
+            ? Answer(HttpStatusCode.TemporaryRedirect, r => r.Headers.Location = new Uri("http://registry.example/v2/team/app/blobs/sha256:abc"))
+            : Answer(HttpStatusCode.OK));
+        var options = new RegistryOptions { AllowInsecure = allowInsecure, MaximumRetryCount = 0 };
+        var headers = new List<string[]>();
+        var recorder = new HeaderRecorder(headers);
+        void Secrets(HttpRequestMessage m)
+        {
+            m.Headers.Authorization = new AuthenticationHeaderValue("Basic", "U0VDUkVU");
+            m.Headers.TryAddWithoutValidation("Cookie", "session=SECRET");
+            m.Headers.TryAddWithoutValidation("X-Registry-Auth", "SECRET");
+            m.Headers.TryAddWithoutValidation("Accept", "application/octet-stream");
+        }
+
+        var send = Send(Request(HttpMethod.Get, blob, options, configure: Secrets), fake, new RedirectHandler(), new OriginHandler(registry, secure, options), recorder);
+        if (!allowInsecure)
+        {
+            var error = await Assert.ThrowsAsync<InsecureRedirectException>(() => send);
+            Assert.Equal("InsecureRedirect", error.ErrorId);
+            Assert.Contains("http://registry.example/v2/team/app/blobs/sha256:abc", error.Message);
+            Assert.Single(fake.Seen);
+            return;
+        }
+
+        using var response = await send;
+        Assert.Equal(new[] { ("https://registry.example/v2/team/app/blobs/sha256:abc", "Basic U0VDUkVU"), ("http://registry.example/v2/team/app/blobs/sha256:abc", (string?)null) },
+            fake.Seen.Select(s => (s.Uri, s.Authorization)));
+        Assert.Equal(new[] { "Accept", "Authorization", "Cookie", "X-Registry-Auth" }, headers[0].OrderBy(h => h, StringComparer.Ordinal));
+        Assert.Equal(new[] { "Accept" }, headers[1]);
+    }
+
+    [Fact]
+    public async Task TheSameOriginWithItsDefaultPortWrittenOutKeepsItsCredentials()
+    {
+        var secure = new Uri("https://registry.example/");
+        var fake = new FakeServer((request, n) => n == 1
+            ? Answer(HttpStatusCode.TemporaryRedirect, r => r.Headers.Location = new Uri("https://REGISTRY.example:443/v2/moved"))
+            : Answer(HttpStatusCode.OK));
+        var options = new RegistryOptions { MaximumRetryCount = 0 };
+        using var response = await Send(Request(HttpMethod.Get, new Uri(secure, "v2/x"), options, configure: m => m.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "T")),
+            fake, new RedirectHandler(), new OriginHandler("registry.example", secure, options));
+        Assert.Equal(new[] { "Bearer T", "Bearer T" }, fake.Seen.Select(s => s.Authorization));
+    }
+
+    [Theory]
+    [InlineData(SocketError.ConnectionRefused, "connection refused by 127.0.0.1:5000 (nothing listens on that port)")]
+    [InlineData(SocketError.HostNotFound, "the host name 127.0.0.1 cannot be resolved")]
+    [InlineData(SocketError.TryAgain, "the host name 127.0.0.1 cannot be resolved")]
+    public async Task ARefusedConnectionOrAnUnknownHostGetsOneQuickRetryNotTheBackoff(SocketError error, string said)
+    {
+        var fake = new FakeServer((_, _) => throw new HttpRequestException("failed", new SocketException((int)error)));
+        var (options, delays) = Options(4);
+
+        var failure = await Assert.ThrowsAsync<RegistryUnreachableException>(() => Send(Request(HttpMethod.Get, Blob, options), fake, new RetryHandler(Registry, options, new RecordingLog())));
+
+        Assert.Contains(said, failure.Message);
+        Assert.Equal(2, fake.Seen.Count);
+        Assert.Equal(new[] { RetryHandler.QuickRetryDelay }, delays);
+    }
+
+    [Fact]
+    public async Task AResetConnectionIsStillRetriedWithBackoff()
+    {
+        var fake = new FakeServer((_, _) => throw new HttpRequestException("reset", new IOException("reset", new SocketException((int)SocketError.ConnectionReset))));
+        var (options, delays) = Options(4);
+
+        await Assert.ThrowsAsync<RegistryUnreachableException>(() => Send(Request(HttpMethod.Get, Blob, options), fake, new RetryHandler(Registry, options, new RecordingLog())));
+
+        Assert.Equal(5, fake.Seen.Count);
+        Assert.Equal(new[] { 1.0, 2, 4, 8 }, delays.Select(d => d.TotalSeconds));
     }
 
     [Fact]
@@ -435,6 +518,16 @@ public sealed class TransportHandlerTests
         var response = new HttpResponseMessage(status);
         shape?.Invoke(response);
         return Task.FromResult(response);
+    }
+
+    /// <summary>Records the names of the request headers that reach it (inside the handler under test).</summary>
+    private sealed class HeaderRecorder(List<string[]> seen) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            seen.Add(request.Headers.Select(h => h.Key).ToArray());
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     /// <summary>What one attempt looked like on the wire, recorded as it was sent.</summary>

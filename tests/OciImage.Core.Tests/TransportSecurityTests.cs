@@ -157,7 +157,8 @@ public sealed class TransportSecurityTests
         SlowBodyGuardContent.ArmWindow.Value = (window, deadline) => { lock (armed) { armed.Add((window, deadline)); } };
         try
         {
-            var store = TestClients.Store(host, "slow/app", new RegistryOptions { MaximumRetryCount = 0 });
+            // A one-connection server: the scheme is named, so no TLS probe takes its one connection.
+            var store = TestClients.Store(host, "slow/app", new RegistryOptions { MaximumRetryCount = 0, Scheme = "http" });
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var reading = store.GetManifestAsync(Reference.Parse($"{host}/slow/app:v1"), None);
             while (!reading.IsCompleted && armed.Count == 0 && clock.Elapsed < TimeSpan.FromSeconds(15))

@@ -26,12 +26,14 @@ public sealed class RegistryServer : IDisposable
     private readonly TempDirectory _temp = new("ociregistry");
     private readonly Process _process;
 
+    /// <param name="tls">Serve https only, with a self-signed certificate for localhost (a port-forward to a TLS registry).</param>
     /// <param name="deleteEnabled">
     /// false starts the registry as it ships: storage.delete.enabled off, so every DELETE is refused with 405.
     /// </param>
-    public RegistryServer(RegistryAuth auth = RegistryAuth.None, bool deleteEnabled = true)
+    public RegistryServer(RegistryAuth auth = RegistryAuth.None, bool tls = false, bool deleteEnabled = true)
     {
         Auth = auth;
+        Tls = tls;
         Port = FreePort.Next();
         var authBlock = string.Empty;
         if (auth == RegistryAuth.Basic)
@@ -47,11 +49,20 @@ public sealed class RegistryServer : IDisposable
             authBlock = $"auth:\n  token:\n    realm: {Tokens.Realm}\n    service: {TokenServer.Service}\n    issuer: {TokenServer.Issuer}\n    rootcertbundle: {Tokens.CertificateBundlePath}\n";
         }
 
+        var tlsBlock = string.Empty;
+        if (tls)
+        {
+            using var certificate = ProxyRecorder.SelfSigned("localhost");
+            File.WriteAllText(_temp.Combine("cert.pem"), certificate.ExportCertificatePem());
+            File.WriteAllText(_temp.Combine("key.pem"), System.Security.Cryptography.X509Certificates.RSACertificateExtensions.GetRSAPrivateKey(certificate)!.ExportPkcs8PrivateKeyPem());
+            tlsBlock = $"  tls:\n    certificate: {_temp.Combine("cert.pem")}\n    key: {_temp.Combine("key.pem")}\n";
+        }
+
         var config = _temp.Combine("config.yml");
         File.WriteAllText(config,
             "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n" +
             $"storage:\n  filesystem:\n    rootdirectory: {_temp.Combine("data")}\n  delete:\n    enabled: {(deleteEnabled ? "true" : "false")}\n" +
-            $"http:\n  addr: 127.0.0.1:{Port}\n  secret: test-secret\n" + authBlock);
+            $"http:\n  addr: 127.0.0.1:{Port}\n  secret: test-secret\n" + tlsBlock + authBlock);
 
         var info = new ProcessStartInfo("docker-registry") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         info.ArgumentList.Add("serve");
@@ -67,6 +78,9 @@ public sealed class RegistryServer : IDisposable
     public RegistryAuth Auth { get; }
 
     public int Port { get; }
+
+    /// <summary>True when it speaks https only.</summary>
+    public bool Tls { get; }
 
     /// <summary>host:port, as references name it.</summary>
     public string Host => $"127.0.0.1:{Port}";
@@ -108,7 +122,7 @@ public sealed class RegistryServer : IDisposable
 
     private void WaitUntilReady()
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true }) { Timeout = TimeSpan.FromSeconds(1) };
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (DateTime.UtcNow < deadline)
         {
@@ -119,7 +133,7 @@ public sealed class RegistryServer : IDisposable
 
             try
             {
-                using var response = http.GetAsync($"http://{Host}/v2/").GetAwaiter().GetResult();
+                using var response = http.GetAsync($"{(Tls ? "https" : "http")}://{Host}/v2/").GetAwaiter().GetResult();
                 return;
             }
             catch (HttpRequestException)

@@ -15,6 +15,7 @@ public enum OciErrorKind
     LimitsExceeded,
     ResourceExists,
     NotImplemented,
+    SecurityError,
 }
 
 /// <summary>

@@ -26,6 +26,14 @@ public sealed class RegistryUnreachableException(string registry, string detail,
     : OciException("RegistryUnreachable", OciErrorKind.ConnectionError,
         $"Cannot reach {registry}: {detail}. Check the host name, the port and the network; -MaximumRetryCount sets how often to retry.", inner);
 
+/// <summary>
+/// The registry sent a request from https to plain http (a redirect, an upload Location): refused unless
+/// -AllowInsecure, which follows it without credentials.
+/// </summary>
+public sealed class InsecureRedirectException(string registry, string from, string to)
+    : OciException("InsecureRedirect", OciErrorKind.SecurityError,
+        $"{registry} sent a request made over https ({from}) on to plain http ({to}); refused, since what it carries would travel in clear text. -AllowInsecure follows such a hop, without credentials.");
+
 /// <summary>The registry kept answering 429 after every retry.</summary>
 public sealed class TooManyRequestsException(string registry)
     : OciException("TooManyRequests", OciErrorKind.LimitsExceeded,

@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using OciImage.Core.IO;
 
 namespace OciImage.Core.Registry;
 
@@ -179,43 +179,83 @@ public sealed class DockerConfigCredentials
         return null;
     }
 
-    /// <summary>Runs docker-credential-NAME get with the server on stdin; a missing helper warns and means anonymous.</summary>
+    /// <summary>How long a credential helper may take to answer.</summary>
+    public TimeSpan HelperTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The PATH helpers are looked up on; null for the process's.</summary>
+    internal string? SearchPath { get; init; }
+
+    /// <summary>A helper's answer is a small JSON object; more than this on stdout is refused.</summary>
+    internal const int MaximumHelperOutput = 1024 * 1024;
+
+    /// <summary>What a helper may write to stderr (a message or two); more is refused.</summary>
+    internal const int MaximumHelperErrorOutput = 64 * 1024;
+
+    /// <summary>
+    /// Runs docker-credential-NAME get with the server on stdin, found on PATH by <see cref="ProgramLookup"/>
+    /// (never from the current directory) and run by <see cref="BoundedProcess"/>. Any failure of the helper
+    /// (missing, a name that is not a program's, no answer in time, too much output, not a JSON object) warns and
+    /// means anonymous access; an exit code other than 0 is "no credentials for this server".
+    /// </summary>
     private RegistryCredential? RunHelper(string helper, string registry)
     {
         var program = "docker-credential-" + helper;
         var server = registry == Reference.DockerHub ? "https://index.docker.io/v1/" : registry;
+        if (!ProgramLookup.IsSafeName(program))
+        {
+            _log.Warning($"The docker config names the credential helper '{Printable(helper)}', which is not a program name (letters, digits, '.', '_' and '-' only); going on without credentials for {registry}.");
+            return null;
+        }
+
+        if (ProgramLookup.Find(program, SearchPath) is not { } path)
+        {
+            _log.Warning($"The docker config names the credential helper '{helper}', but {program} is not installed (not on PATH; the current directory is not searched); going on without credentials for {registry}.");
+            return null;
+        }
+
+        BoundedProcess.Result result;
         try
         {
-            var info = new ProcessStartInfo(program, "get")
+            result = BoundedProcess.Run(path, "get", server, HelperTimeout, MaximumHelperOutput, MaximumHelperErrorOutput);
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            _log.Warning($"The credential helper {path} could not be started ({ex.Message}); going on without credentials for {registry}.");
+            return null;
+        }
+
+        switch (result.Outcome)
+        {
+            case BoundedProcess.Outcome.TimedOut:
+                _log.Warning($"The credential helper {path} did not answer within {HelperTimeout.TotalSeconds:0.#} s and was stopped; going on without credentials for {registry}.");
+                return null;
+            case BoundedProcess.Outcome.OutputTooLarge:
+                _log.Warning($"The credential helper {path} wrote more than {MaximumHelperOutput / 1024} KiB to its output and was stopped; its answer is refused, going on without credentials for {registry}.");
+                return null;
+            case BoundedProcess.Outcome.ErrorOutputTooLarge:
+                _log.Warning($"The credential helper {path} wrote more than {MaximumHelperErrorOutput / 1024} KiB to its error output and was stopped; its answer is refused, going on without credentials for {registry}.");
+                return null;
+        }
+
+        if (result.ExitCode != 0)
+        {
+            // Helpers exit non-zero with "credentials not found" for registries they do not know.
+            _log.Verbose($"The credential helper {program} has no credentials for {server}.");
+            return null;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(result.Output);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                CreateNoWindow = true,
-            };
-            using var process = Process.Start(info)!;
-            process.StandardInput.Write(server);
-            process.StandardInput.Close();
-            var output = process.StandardOutput.ReadToEnd();
-            process.StandardError.ReadToEnd();
-            if (!process.WaitForExit(30_000))
-            {
-                process.Kill();
-                _log.Warning($"The credential helper {program} did not answer within 30 s; going on without credentials.");
+                _log.Warning($"The credential helper {program} answered JSON that is not an object ({root.ValueKind}); going on without credentials.");
                 return null;
             }
 
-            if (process.ExitCode != 0)
-            {
-                // Helpers exit non-zero with "credentials not found" for registries they do not know.
-                _log.Verbose($"The credential helper {program} has no credentials for {server}.");
-                return null;
-            }
-
-            using var doc = JsonDocument.Parse(output);
-            var user = doc.RootElement.TryGetProperty("Username", out var u) ? u.GetString() ?? string.Empty : string.Empty;
-            var secret = doc.RootElement.TryGetProperty("Secret", out var s) ? s.GetString() ?? string.Empty : string.Empty;
+            var user = root.TryGetProperty("Username", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString()! : string.Empty;
+            var secret = root.TryGetProperty("Secret", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : string.Empty;
             if (secret.Length == 0)
             {
                 return null;
@@ -223,15 +263,25 @@ public sealed class DockerConfigCredentials
 
             return new RegistryCredential(user, secret, isIdentityToken: user == "<token>") { Source = "credential helper " + helper };
         }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            _log.Warning($"The docker config names the credential helper '{helper}', but {program} is not installed; going on without credentials for {registry}.");
-            return null;
-        }
         catch (JsonException)
         {
             _log.Warning($"The credential helper {program} answered something that is not JSON; going on without credentials.");
             return null;
         }
+    }
+
+    /// <summary>A name from the config for a message: control characters shown as '?', at most 64 characters.</summary>
+    private static string Printable(string text)
+    {
+        var chars = text.Length > 64 ? text.Substring(0, 64).ToCharArray() : text.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsControl(chars[i]))
+            {
+                chars[i] = '?';
+            }
+        }
+
+        return new string(chars);
     }
 }

@@ -12,6 +12,12 @@ public sealed class RegistryOptions
     /// <summary>Plain HTTP (and so any certificate) allowed for a host that is not loopback.</summary>
     public bool AllowInsecure { get; init; }
 
+    /// <summary>
+    /// "https" or "http" when the user named the scheme (Connect-OciRegistry https://host:port); null to decide:
+    /// https, or http with -AllowInsecure; for loopback, what the port speaks (<see cref="LoopbackTlsProbe"/>).
+    /// </summary>
+    public string? Scheme { get; init; }
+
     /// <summary>TLS without certificate validation. Dangerous; the module warns.</summary>
     public bool SkipCertificateCheck { get; init; }
 
@@ -40,6 +46,7 @@ public sealed class RegistryOptions
     public RegistryOptions WithCredential(RegistryCredential? credential) => credential is null ? this : new RegistryOptions
     {
         Credential = credential,
+        Scheme = Scheme,
         AllowInsecure = AllowInsecure,
         SkipCertificateCheck = SkipCertificateCheck,
         ChunkSize = ChunkSize,
@@ -52,10 +59,24 @@ public sealed class RegistryOptions
         Delay = Delay,
     };
 
+    /// <summary>The same settings with the scheme the user named (https://host).</summary>
+    public RegistryOptions WithScheme(string scheme) => Merge(new RegistryOptions
+    {
+        Scheme = scheme,
+        MaximumRetryCount = MaximumRetryCount,
+        RetryInterval = RetryInterval,
+        MaximumRetryDelay = MaximumRetryDelay,
+        RequestTimeout = RequestTimeout,
+        SlowBodyWindow = SlowBodyWindow,
+        SlowBodyMinimumBytes = SlowBodyMinimumBytes,
+        Delay = Delay,
+    });
+
     /// <summary>These settings, overlaid with the ones given explicitly for one call.</summary>
     public RegistryOptions Merge(RegistryOptions? overrides) => overrides is null ? this : new RegistryOptions
     {
         Credential = overrides.Credential ?? Credential,
+        Scheme = overrides.Scheme ?? Scheme,
         AllowInsecure = overrides.AllowInsecure || AllowInsecure,
         SkipCertificateCheck = overrides.SkipCertificateCheck || SkipCertificateCheck,
         ChunkSize = overrides.ChunkSize > 0 ? overrides.ChunkSize : ChunkSize,

@@ -2,19 +2,21 @@ using System;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using OciImage.Core.Errors;
 using OciImage.Core.Registry.Handlers;
 
 namespace OciImage.Core.Registry;
 
 /// <summary>
 /// Sends requests to one registry through a chain of handlers, composed once per transport (outermost first):
-/// <see cref="RedirectHandler"/> (follows redirects for GET and HEAD, at most five, never taking the registry's
-/// Authorization to another host), <see cref="RetryHandler"/> (connection failures, timeouts, 429 and 5xx, with
-/// backoff honouring Retry-After, out of the request's <see cref="RetryBudget"/>), <see cref="AuthenticationHandler"/>
+/// <see cref="RedirectHandler"/> (follows redirects for GET and HEAD, at most five), <see cref="RetryHandler"/>
+/// (connection failures, timeouts, 429 and 5xx, with backoff honouring Retry-After, out of the request's
+/// <see cref="RetryBudget"/>; a refused connection or an unknown host fails fast), <see cref="AuthenticationHandler"/>
 /// (bearer tokens from the announced realm, cached per scope and identity and fetched once for parallel requests;
 /// or basic; one challenge answered per request), <see cref="LoggingHandler"/> (each attempt: method, URL without
 /// query, status, duration, with no credential or token; registry warnings once), <see cref="SlowBodyHandler"/>
-/// (a body that stalls fails) and <see cref="SharedClientHandler"/> (the process-wide HttpClient, within the
+/// (a body that stalls fails), <see cref="OriginHandler"/> (secret headers only to the registry's origin, scheme
+/// included; no step from https down to http) and <see cref="SharedClientHandler"/> (the process-wide HttpClient, within the
 /// request timeout). What a request is (method, URL, scope, headers, body factory, retry, budget) travels with its
 /// messages as a <see cref="RegistryRequest"/>.
 /// </summary>
@@ -28,9 +30,7 @@ public sealed class RegistryTransport
         Registry = registry;
         Options = options;
         Log = log;
-        var host = new HostPort(registry);
-        var plain = host.IsLoopback || options.AllowInsecure;
-        BaseUri = new Uri((plain ? "http://" : "https://") + Reference.EndpointHostOf(registry) + "/");
+        BaseUri = new Uri(SchemeOf(registry, options) + "://" + Reference.EndpointHostOf(registry) + "/");
         var http = HttpClients.For(options.SkipCertificateCheck);
         _chain = new HttpMessageInvoker(Compose(
             new SharedClientHandler(http, options),
@@ -38,8 +38,41 @@ public sealed class RegistryTransport
             new RetryHandler(registry, options, log),
             new AuthenticationHandler(registry, BaseUri, options, credential, tokens, log, http),
             new LoggingHandler(registry, options, log),
-            new SlowBodyHandler(registry, options)), disposeHandler: false);
+            new SlowBodyHandler(registry, options),
+            new OriginHandler(registry, BaseUri, options)), disposeHandler: false);
     }
+
+    /// <summary>
+    /// The scheme named by the user; else https, or http with -AllowInsecure; else, for loopback (a port-forward
+    /// or tunnel may well be TLS), what the port speaks, asked once per port and process before any request.
+    /// </summary>
+    private static string SchemeOf(string registry, RegistryOptions options)
+    {
+        var loopback = new HostPort(registry).IsLoopback;
+        if (options.Scheme is "https" || (options.Scheme is "http" && (loopback || options.AllowInsecure)))
+        {
+            return options.Scheme;
+        }
+
+        if (!loopback)
+        {
+            return options.AllowInsecure ? "http" : "https";
+        }
+
+        var timeout = options.RequestTimeout < FirstProbeTimeout ? options.RequestTimeout : FirstProbeTimeout;
+        return LoopbackTlsProbe.SpeaksTls(registry, timeout) ? "https" : "http";
+    }
+
+    /// <summary>
+    /// How long the first probe of a port waits for an answer to its ClientHello. A TLS server on this machine
+    /// answers in milliseconds; a plain HTTP server may say nothing at all (one that waits for a line end), and
+    /// is then taken as plain, once a process, at this cost. A TLS server too slow for it fails its first request
+    /// plainly, and that failure asks again with <see cref="ProbeTimeout"/>.
+    /// </summary>
+    private static readonly TimeSpan FirstProbeTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest a loopback port may take to show whether it speaks TLS, once a plain request to it failed.</summary>
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
 
     public string Registry { get; }
 
@@ -82,8 +115,39 @@ public sealed class RegistryTransport
         budget.Observe(Options);
         var request = new RegistryRequest(method, uri, scope, budget, configure, content, retry);
         using var message = request.NewMessage(uri);
-        return await _chain.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _chain.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryUnreachableException ex) when (IsPlainLoopback)
+        {
+            // What listens on the port may have changed since it was asked; and plain HTTP to a TLS port fails so.
+            LoopbackTlsProbe.Forget(Registry);
+            if (SpeaksTlsNow())
+            {
+                throw new RegistryUnreachableException(Registry, TlsHint(ex.InnerException is { } inner ? TransportFailure.Innermost(inner) : "no answer"), ex);
+            }
+
+            throw;
+        }
+
+        if (response.StatusCode == System.Net.HttpStatusCode.BadRequest && IsPlainLoopback && SpeaksTlsNow())
+        {
+            // Go's TLS servers (the CNCF registry among them) answer plain HTTP with a bare 400.
+            response.Dispose();
+            throw new RegistryUnreachableException(Registry, TlsHint($"{method} {Show(uri)} answered HTTP 400"));
+        }
+
+        return response;
     }
+
+    private bool IsPlainLoopback => BaseUri.Scheme == Uri.UriSchemeHttp && new HostPort(Registry).IsLoopback;
+
+    private bool SpeaksTlsNow() => LoopbackTlsProbe.Probe(Registry, Options.RequestTimeout < ProbeTimeout ? Options.RequestTimeout : ProbeTimeout) == true;
+
+    private string TlsHint(string what) =>
+        $"{what}: this port speaks TLS, and the request went in plain HTTP; name the scheme (Connect-OciRegistry https://{Registry}), with -SkipCertificateCheck for a self-signed certificate";
 
     /// <summary>Links handlers, the first outermost, the terminal handler innermost (a chain already so linked is left as it is).</summary>
     internal static HttpMessageHandler Compose(HttpMessageHandler terminal, params DelegatingHandler[] handlers)

@@ -9,7 +9,10 @@ namespace OciImage.Commands;
 [OutputType(typeof(OciRegistryConnection))]
 public sealed class ConnectOciRegistryCommand : OciCmdlet
 {
-    /// <summary>The registry host[:port], such as ghcr.io or localhost:5000.</summary>
+    /// <summary>
+    /// The registry host[:port], such as ghcr.io or localhost:5000; with https:// or http:// in front, that scheme
+    /// is used (a loopback registry without one is probed for TLS once per process).
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Registry { get; set; } = null!;
@@ -70,6 +73,11 @@ public sealed class ConnectOciRegistryCommand : OciCmdlet
         ForEachInput(Registry, () =>
         {
             var registry = RegistryName.Normalise(Registry);
+            var scheme = RegistryName.SchemeOf(Registry);
+            if (scheme == "http" && !AllowInsecure && !new HostPort(registry).IsLoopback)
+            {
+                throw new OciImage.Core.Errors.InvalidReferenceException(Registry, "plain http:// to a host off this machine needs -AllowInsecure");
+            }
             if (SkipCertificateCheck)
             {
                 WriteWarning($"-SkipCertificateCheck: the TLS certificate of {registry} will not be checked for the rest of this session.");
@@ -83,6 +91,7 @@ public sealed class ConnectOciRegistryCommand : OciCmdlet
             var options = new RegistryOptions
             {
                 Credential = Credential is null ? null : Shapes.ToRegistryCredential(Credential, "Connect-OciRegistry"),
+                Scheme = scheme,
                 AllowInsecure = AllowInsecure,
                 SkipCertificateCheck = SkipCertificateCheck,
                 ChunkSize = ChunkSize,

@@ -59,7 +59,8 @@ public sealed class GetOciRepositoryCommand : OciRegistryCmdlet
                 var registry = RegistryName.Normalise(text);
                 RunCore(async (messages, ct) =>
                 {
-                    var client = new RegistryClient(registry, Sessions, CallOptions(), messages);
+                    var options = CallOptions();
+                    var client = new RegistryClient(registry, Sessions, RegistryName.SchemeOf(text) is { } scheme ? options.WithScheme(scheme) : options, messages);
                     await foreach (var name in client.CatalogAsync(ct).ConfigureAwait(false))
                     {
                         if ((pattern is null || pattern.IsMatch(name)) && (shard is null || shard.Contains(name)))

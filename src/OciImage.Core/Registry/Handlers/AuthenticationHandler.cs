@@ -24,7 +24,7 @@ namespace OciImage.Core.Registry.Handlers;
 internal sealed class AuthenticationHandler : DelegatingHandler
 {
     private readonly string _registry;
-    private readonly string _authority;
+    private readonly Origin _origin;
     private readonly RegistryOptions _options;
     private readonly Func<string?, RegistryCredential?> _credential;
     private readonly TokenCache _tokens;
@@ -32,13 +32,13 @@ internal sealed class AuthenticationHandler : DelegatingHandler
     private readonly HttpClient _tokenClient;
     private volatile bool _useBasic;
 
-    /// <param name="baseUri">The registry's own endpoint: only its host (and port) gets credentials.</param>
+    /// <param name="baseUri">The registry's own endpoint: only its origin (scheme, host and port) gets credentials.</param>
     /// <param name="tokenClient">Sends the requests to the token realm.</param>
     public AuthenticationHandler(string registry, Uri baseUri, RegistryOptions options, Func<string?, RegistryCredential?> credential,
         TokenCache tokens, IEngineLog log, HttpClient tokenClient)
     {
         _registry = registry;
-        _authority = baseUri.Authority;
+        _origin = Origin.Of(baseUri);
         _options = options;
         _credential = credential;
         _tokens = tokens;
@@ -49,7 +49,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var target = request.RequestUri!;
-        if (!string.Equals(target.Authority, _authority, StringComparison.OrdinalIgnoreCase))
+        if (Origin.Of(target) != _origin)
         {
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
@@ -195,9 +195,15 @@ internal sealed class AuthenticationHandler : DelegatingHandler
             return string.Empty;
         }
 
-        if (!challenge.IsBearer || challenge.Realm is null || !Uri.TryCreate(challenge.Realm, UriKind.Absolute, out _))
+        if (!challenge.IsBearer || challenge.Realm is null)
         {
             return null;
+        }
+
+        if (!Uri.TryCreate(challenge.Realm, UriKind.Absolute, out var realm) || (realm.Scheme != Uri.UriSchemeHttps && realm.Scheme != Uri.UriSchemeHttp))
+        {
+            // A file:, ftp: or relative realm is no token server: nothing is fetched from it.
+            throw new UnauthorizedException(_registry, $"it announced a token realm that is not an http or https URL ({Shorten(challenge.Realm)})");
         }
 
         _tokens.RememberChallenge(_registry, challenge);
@@ -267,13 +273,16 @@ internal sealed class AuthenticationHandler : DelegatingHandler
             }
         }
 
+        // The whole exchange, headers and body, within the request timeout; the body also under the slow-body guard.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
         using (request)
         {
             var clock = Stopwatch.StartNew();
             HttpResponseMessage response;
             try
             {
-                response = await _tokenClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                response = await _tokenClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (TransportFailure.Is(ex, cancellationToken))
             {
@@ -296,11 +305,16 @@ internal sealed class AuthenticationHandler : DelegatingHandler
                     throw new UnauthorizedException(_registry, $"its token server {RegistryTransport.Show(realm)} refused {who} (HTTP {(int)response.StatusCode})");
                 }
 
-                var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                var body = await ReadTokenAnswerAsync(response, realm, timeout.Token, cancellationToken).ConfigureAwait(false);
                 try
                 {
                     using var doc = JsonDocument.Parse(body);
                     var root = doc.RootElement;
+                    if (root.ValueKind != JsonValueKind.Object)
+                    {
+                        throw new UnauthorizedException(_registry, $"its token server {RegistryTransport.Show(realm)} answered JSON that is not an object ({root.ValueKind})");
+                    }
+
                     var token = root.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()
                         : root.TryGetProperty("access_token", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
                     if (string.IsNullOrEmpty(token))
@@ -318,6 +332,36 @@ internal sealed class AuthenticationHandler : DelegatingHandler
             }
         }
     }
+
+    /// <summary>A token answer, read whole up to <see cref="MaximumTokenAnswer"/> within the token request's deadline.</summary>
+    private async Task<byte[]> ReadTokenAnswerAsync(HttpResponseMessage response, Uri realm, CancellationToken deadline, CancellationToken cancellationToken)
+    {
+        var content = new SlowBodyGuardContent(response.Content, _registry, _options.SlowBodyMinimumBytes, _options.SlowBodyWindow);
+        try
+        {
+            using (deadline.Register(response.Dispose))
+            {
+                return await Limits.ReadBoundedAsync(content, MaximumTokenAnswer, _registry, "token answer").ConfigureAwait(false);
+            }
+        }
+        catch (ManifestTooLargeException)
+        {
+            throw new UnauthorizedException(_registry, $"its token server {RegistryTransport.Show(realm)} answered more than {MaximumTokenAnswer / 1024} KiB, which no token needs");
+        }
+        catch (Exception ex) when (ex is RegistryUnreachableException or ObjectDisposedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // Stalled, trickling past the deadline, or cut: unavailable for now, asked again within the retry budget.
+            var why = deadline.IsCancellationRequested ? $"no whole answer within {_options.RequestTimeout.TotalSeconds:0} s"
+                : ex is RegistryUnreachableException { InnerException: OperationCanceledException } ? $"the answer stalled: less than {_options.SlowBodyMinimumBytes} bytes in {_options.SlowBodyWindow.TotalSeconds:0.#} s"
+                : TransportFailure.Innermost(ex);
+            throw new TokenServerUnavailableException($"its token server {RegistryTransport.Show(realm)} did not answer in full ({why})");
+        }
+    }
+
+    /// <summary>Token answers are a few KiB (a JWT and its expiry); larger ones are refused, like other documents.</summary>
+    internal const int MaximumTokenAnswer = 1024 * 1024;
+
+    private static string Shorten(string text) => text.Length > 100 ? text.Substring(0, 100) + "…" : text;
 
     private static string BasicValue(RegistryCredential credential) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.UserName + ":" + credential.Secret));

@@ -9,8 +9,9 @@ namespace OciImage.Core.Registry.Handlers;
 /// <summary>
 /// Follows 301, 302, 303, 307 and 308 for GET and HEAD (a blob served from storage elsewhere), at most five per
 /// request, each with a fresh message. Outermost, so that every hop is authenticated, retried (out of the same
-/// budget) and logged by the handlers below; a hop to another host never carries the registry's Authorization
-/// (the authentication handler adds it only for the registry's own host, and this one drops any the caller set).
+/// budget) and logged by the handlers below; a hop to another origin never carries the registry's Authorization
+/// nor any other secret header, and an https request never goes on over http: the <see cref="OriginHandler"/>
+/// next to the wire holds both rules for every hop.
 /// </summary>
 internal sealed class RedirectHandler : DelegatingHandler
 {
@@ -40,10 +41,6 @@ internal sealed class RedirectHandler : DelegatingHandler
                 var from = message.RequestUri!;
                 var target = location.IsAbsoluteUri ? location : new Uri(from, location);
                 var next = context.NewMessage(target);
-                if (!string.Equals(target.Authority, request.RequestUri!.Authority, StringComparison.OrdinalIgnoreCase))
-                {
-                    next.Headers.Authorization = null;
-                }
 
                 if (!ReferenceEquals(message, request))
                 {

@@ -10,7 +10,9 @@ namespace OciImage.Core.Registry.Handlers;
 /// Tries again after a connection failure or timeout, a 429 or a 5xx (not 501 Not Implemented nor 505, which do
 /// not go away by waiting), waiting as the request's <see cref="RetryBudget"/> says (backoff, or the registry's
 /// Retry-After) and only while it has retries left. Each retry is a fresh message to the same URL (after a
-/// redirect: the URL redirected to). A request sent with retry off is never sent again. The last failure becomes
+/// redirect: the URL redirected to). A refused connection or a host name that does not resolve is tried once more
+/// after a quarter second and then fails, saying which (skopeo and crane fail at once; backoff cannot mend them).
+/// A request sent with retry off is never sent again. The last failure becomes
 /// <see cref="RegistryUnreachableException"/>; a 429 left over, <see cref="TooManyRequestsException"/>.
 /// </summary>
 internal sealed class RetryHandler : DelegatingHandler
@@ -31,6 +33,7 @@ internal sealed class RetryHandler : DelegatingHandler
         var context = RegistryRequest.Of(request);
         var target = request.RequestUri!;
         var message = request;
+        var quickRetried = false;
         try
         {
             while (true)
@@ -42,13 +45,18 @@ internal sealed class RetryHandler : DelegatingHandler
                 }
                 catch (Exception ex) when (TransportFailure.Is(ex, cancellationToken))
                 {
-                    if (context.Retry && await context.Budget.TryRetryAsync(_log, null, cancellationToken).ConfigureAwait(false))
+                    // A refused connection or an unknown host gets one quick retry (a registry starting up), not the backoff.
+                    var hopeless = TransportFailure.Hopeless(ex, message.RequestUri!);
+                    if (context.Retry && (hopeless is null
+                        ? await context.Budget.TryRetryAsync(_log, null, cancellationToken).ConfigureAwait(false)
+                        : !quickRetried && await QuickRetryAsync(context, hopeless, cancellationToken).ConfigureAwait(false)))
                     {
+                        quickRetried |= hopeless is not null;
                         message = Next(context, target, message, request);
                         continue;
                     }
 
-                    throw new RegistryUnreachableException(_registry, TransportFailure.Reason(ex, _options), ex);
+                    throw new RegistryUnreachableException(_registry, hopeless ?? TransportFailure.Reason(ex, _options), ex);
                 }
 
                 var status = (int)response.StatusCode;
@@ -79,6 +87,22 @@ internal sealed class RetryHandler : DelegatingHandler
             }
         }
     }
+
+    /// <summary>The one retry of a failure waiting cannot mend, after <see cref="QuickRetryDelay"/>, out of the budget.</summary>
+    private async Task<bool> QuickRetryAsync(RegistryRequest context, string what, CancellationToken cancellationToken)
+    {
+        if (!context.Budget.TryTake())
+        {
+            return false;
+        }
+
+        _log.Verbose($"{_registry}: {what}; trying once more in {QuickRetryDelay.TotalSeconds:0.###} s.");
+        await _options.Delay(QuickRetryDelay, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>The wait before the one retry of a refused connection or an unknown host.</summary>
+    internal static readonly TimeSpan QuickRetryDelay = TimeSpan.FromMilliseconds(250);
 
     /// <summary>A fresh message for the next attempt; the one this handler made for the last is done with.</summary>
     private static HttpRequestMessage Next(RegistryRequest context, Uri target, HttpRequestMessage last, HttpRequestMessage request)

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Net.Http;
+using System.Net.Sockets;
 using System.Threading;
 
 namespace OciImage.Core.Registry.Handlers;
@@ -39,6 +40,29 @@ internal static class TransportFailure
 
     public static string Reason(Exception ex, RegistryOptions options) =>
         ex is OperationCanceledException ? $"no answer within {options.RequestTimeout.TotalSeconds:0} s" : Innermost(ex);
+
+    /// <summary>
+    /// What happened, when waiting cannot mend it: a refused connection (nothing listens on the port) or a host
+    /// name that does not resolve. Null for failures worth retrying (resets, timeouts, TLS).
+    /// </summary>
+    public static string? Hopeless(Exception ex, Uri target)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException socket)
+            {
+                switch (socket.SocketErrorCode)
+                {
+                    case SocketError.ConnectionRefused:
+                        return $"connection refused by {target.Host}:{target.Port} (nothing listens on that port)";
+                    case SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain:
+                        return $"the host name {target.Host} cannot be resolved ({socket.Message})";
+                }
+            }
+        }
+
+        return null;
+    }
 
     public static string Innermost(Exception ex)
     {
