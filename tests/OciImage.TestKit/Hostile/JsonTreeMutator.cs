@@ -15,6 +15,9 @@ namespace OciImage.TestKit.Hostile;
 public static class JsonTreeMutator
 {
     /// <summary>Nesting depths tried: around the readers' limit of 64, and far past any stack.</summary>
+    /// <summary>The largest document made: 4 MiB, the size readers take before any limit of theirs.</summary>
+    public const int MaxLength = 4 * 1024 * 1024;
+
     private static readonly int[] Depths = { 2, 63, 64, 65, 1_000, 5_000 };
 
     private static readonly string[] OddStrings = { "", "\u0000", "sha256:", "sha256:" + new string('A', 64), "../../etc/passwd", "\uD800", "1e400", "null" };
@@ -108,9 +111,13 @@ public static class JsonTreeMutator
 
         var result = root?.ToJsonString() ?? "null";
         // Latest first: a later placeholder's text may hold an earlier one.
+        // A wide array of a huge string of deep nesting would multiply past memory: over MaxLength, a placeholder
+        // stays a short string.
         foreach (var (token, text) in Enumerable.Reverse(late))
         {
-            result = result.Replace("\"" + token + "\"", text);
+            var quoted = "\"" + token + "\"";
+            var count = (result.Length - result.Replace(quoted, string.Empty).Length) / quoted.Length;
+            result = result.Replace(quoted, result.Length + ((long)count * text.Length) > MaxLength ? "\"x\"" : text);
         }
 
         return result;
