@@ -164,7 +164,9 @@ internal sealed class DigestJsonConverter : JsonConverter<Digest>
         var text = reader.GetString();
         if (!Digest.TryParse(text, out var digest))
         {
-            throw new JsonException($"'{text}' is not a valid digest.");
+            // The text is the document's: shown cut short, a hostile 4 MiB string stays out of the message.
+            var shown = text is { Length: > 80 } ? text.Substring(0, 80) + "…" : text;
+            throw new JsonException($"'{shown}' is not a valid digest.");
         }
 
         return digest;

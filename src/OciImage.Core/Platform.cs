@@ -13,7 +13,7 @@ namespace OciImage.Core;
 /// arm64, whose default variants (v7, v8) are meant. Where the exact variant is missing, the newest older
 /// one is chosen (<see cref="CompatibilityRank"/>).
 /// </summary>
-public sealed class Platform : IEquatable<Platform>
+public sealed class Platform : IEquatable<Platform>, Model.IShaped
 {
     [JsonConstructor]
     public Platform(string os, string architecture, string? variant = null, string? osVersion = null, IReadOnlyList<string>? osFeatures = null)
@@ -42,6 +42,14 @@ public sealed class Platform : IEquatable<Platform>
     [JsonPropertyName("variant")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Variant { get; }
+
+    /// <summary>As read from a document: os and architecture are strings, os.features has no null.</summary>
+    public void CheckShape(string path)
+    {
+        Model.Shape.Required(OS, Model.Shape.Member(path, "os"), "a string");
+        Model.Shape.Required(Architecture, Model.Shape.Member(path, "architecture"), "a string");
+        Model.Shape.NoNullItems(OSFeatures, Model.Shape.Member(path, "os.features"));
+    }
 
     public static Platform Parse(string value)
     {

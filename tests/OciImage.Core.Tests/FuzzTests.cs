@@ -28,6 +28,8 @@ public class FuzzTests(ITestOutputHelper output)
     public const int ReferenceInputs = 100_000;
     public const int DocumentInputs = 20_000;
     public const int LayerInputs = 10_000;
+    public const int JsonShapeInputs = 3_000;
+    public const int JsonShapeFileInputs = 300;
 
     /// <summary>One input taking longer than this is a hang (the slowest today takes milliseconds).</summary>
     private static readonly TimeSpan PerInput = TimeSpan.FromSeconds(10);
@@ -71,6 +73,44 @@ public class FuzzTests(ITestOutputHelper output)
                 typeof(InvalidManifestException));
         });
         output.WriteLine($"{DocumentInputs} manifest/index/config inputs, seed 2, fingerprint {fingerprint}");
+    }
+
+    /// <summary>
+    /// Structure-aware: JSON trees of every document the module reads (the test kit's valid and hostile seeds),
+    /// mutated by type (null, another type, a member missing, a huge string, deep nesting, a wide array), through
+    /// each reader as the module calls it. Every outcome is a document read (and usable: its users run on it) or
+    /// an OciException whose ErrorId is in the README's table.
+    /// </summary>
+    [Fact]
+    public void JsonShapesOfEveryReader()
+    {
+        using var readers = new JsonReaders();
+        foreach (var kind in Enum.GetValues<OciImage.TestKit.Hostile.JsonDocumentKind>())
+        {
+            var onDisk = kind is OciImage.TestKit.Hostile.JsonDocumentKind.LayoutFile or OciImage.TestKit.Hostile.JsonDocumentKind.DockerConfig or OciImage.TestKit.Hostile.JsonDocumentKind.DockerArchiveManifest;
+            var count = onDisk ? JsonShapeFileInputs : JsonShapeInputs;
+            var hostile = OciImage.TestKit.Hostile.HostileJson.All.Where(d => d.Kind == kind).Select(d => d.Json).ToList();
+            var seeds = Enumerable.Repeat(OciImage.TestKit.Hostile.HostileJson.Valid[kind], hostile.Count).Concat(hostile).ToArray();
+            int read = 0, refused = 0;
+            var seed = 10 + (int)kind;
+            var fingerprint = Run("json " + kind, seed, count, random => OciImage.TestKit.Hostile.JsonTreeMutator.Mutate(random, seeds[random.Next(seeds.Length)]), text =>
+            {
+                try
+                {
+                    readers.Read(kind, Encoding.UTF8.GetBytes(text));
+                    read++;
+                }
+                catch (OciException ex) when (OciImage.TestKit.Hostile.ReadmeErrorIds.All.Contains(ex.ErrorId))
+                {
+                    refused++;
+                }
+            });
+            output.WriteLine($"{count} {kind} inputs, seed {seed}, fingerprint {fingerprint}: {read} read, {refused} refused");
+
+            // Both outcomes occur, so the mutations reach past the syntax (an error body is never a success).
+            Assert.True(refused > 0 || kind is OciImage.TestKit.Hostile.JsonDocumentKind.DockerConfig or OciImage.TestKit.Hostile.JsonDocumentKind.HelperAnswer, $"{kind}: nothing was refused");
+            Assert.True(read > 0 || kind is OciImage.TestKit.Hostile.JsonDocumentKind.RegistryErrorBody, $"{kind}: nothing was read");
+        }
     }
 
     [Fact]

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
@@ -53,25 +52,45 @@ public static class ArchiveReader
             return null;
         }
 
-        try
+        ShapeError invalid = (reason, inner) => new InvalidArchiveException(archive, "its index.json is not of the spec's shape: " + reason);
+        using (var doc = OciJson.Parse(ReadBounded(path, Manifest.MaxSize, archive, "index.json"), invalid))
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw invalid($"$ is {OciJson.KindOf(doc.RootElement)}; an object is needed", null);
+            }
+
             if (!doc.RootElement.TryGetProperty("manifests", out var manifests) || manifests.ValueKind != JsonValueKind.Array)
             {
                 return null;
             }
         }
-        catch (JsonException)
+
+        try
         {
-            throw new InvalidArchiveException(archive, "its index.json is not valid JSON");
+            using var layout = OciLayoutStore.Open(folder);
+            return layout.ReadIndex().Manifests
+                .Where(m => MediaTypes.IsManifest(m.MediaType))
+                .GroupBy(m => m.Digest)
+                .Select(g => new ArchivedImage(g.First().With(null), g.SelectMany(NamesOf).Distinct().ToList()))
+                .ToList();
+        }
+        catch (OciException ex) when (ex is InvalidLayoutException or InvalidManifestException)
+        {
+            // In an archive, a broken layout file is a broken archive.
+            throw new InvalidArchiveException(archive, ex.Message);
+        }
+    }
+
+    /// <summary>A file of the unpacked archive, refused when it is larger than any real one.</summary>
+    private static byte[] ReadBounded(string path, int limit, string archive, string name)
+    {
+        if (new FileInfo(path).Length > limit)
+        {
+            throw new InvalidArchiveException(archive, $"its {name} is over {limit} bytes");
         }
 
-        using var layout = OciLayoutStore.Open(folder);
-        return layout.ReadIndex().Manifests
-            .Where(m => MediaTypes.IsManifest(m.MediaType))
-            .GroupBy(m => m.Digest)
-            .Select(g => new ArchivedImage(g.First().With(null), g.SelectMany(NamesOf).Distinct().ToList()))
-            .ToList();
+        return File.ReadAllBytes(path);
     }
 
     /// <summary>
@@ -94,23 +113,16 @@ public static class ArchiveReader
     /// <summary>A docker-save folder as an OCI layout: each image's config as it is, each layer as the compression its bytes are in, DiffIDs checked.</summary>
     private static async Task<IReadOnlyList<ArchivedImage>> DockerToLayoutAsync(string folder, string layoutPath, string archive, CancellationToken cancellationToken)
     {
-        JsonArray entries;
-        try
-        {
-            entries = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "manifest.json"))) as JsonArray
-                ?? throw new InvalidArchiveException(archive, "its manifest.json is not a list of images");
-        }
-        catch (JsonException)
-        {
-            throw new InvalidArchiveException(archive, "its manifest.json is not valid JSON");
-        }
+        var entries = OciJson.Read<DockerArchiveManifest>(
+            ReadBounded(Path.Combine(folder, "manifest.json"), DockerArchiveManifest.MaxSize, archive, "manifest.json"),
+            (reason, inner) => new InvalidArchiveException(archive, "its manifest.json is not of docker save's shape: " + reason));
 
         using var layout = OciLayoutStore.OpenOrCreate(layoutPath);
         var images = new List<ArchivedImage>();
         foreach (var entry in entries)
         {
             var manifest = await ConvertAsync(entry, folder, layout, archive, cancellationToken).ConfigureAwait(false);
-            var names = (entry?["RepoTags"] as JsonArray)?.Select(n => n?.GetValue<string>()).Where(n => n is not null).Select(n => n!).ToList() ?? new List<string>();
+            var names = entry!.RepoTags?.Select(n => n!).ToList() ?? new List<string>();
             images.Add(new ArchivedImage(manifest.ToDescriptor(), names));
         }
 
@@ -122,19 +134,11 @@ public static class ArchiveReader
         return images;
     }
 
-    private static async Task<Manifest> ConvertAsync(JsonNode? entry, string folder, OciLayoutStore layout, string archive, CancellationToken cancellationToken)
+    private static async Task<Manifest> ConvertAsync(DockerArchiveEntry? entry, string folder, OciLayoutStore layout, string archive, CancellationToken cancellationToken)
     {
-        string configName;
-        List<string> layerNames;
-        try
-        {
-            configName = entry?["Config"]?.GetValue<string>() ?? throw new InvalidArchiveException(archive, "its manifest.json names no config");
-            layerNames = (entry["Layers"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToList() ?? new List<string>();
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException or NullReferenceException)
-        {
-            throw new InvalidArchiveException(archive, "its manifest.json has an entry of the wrong shape");
-        }
+        // The shape layer has checked the entry: a config name, and layer names that are strings.
+        var configName = entry!.Config!;
+        var layerNames = entry.Layers?.Select(n => n!).ToList() ?? new List<string>();
 
         var configBytes = File.ReadAllBytes(Inside(folder, configName, archive));
         var configDescriptor = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.Compute(configBytes), Size = configBytes.Length };
@@ -186,6 +190,11 @@ public static class ArchiveReader
 
     private static string Inside(string folder, string name, string archive)
     {
+        if (name.IndexOf('\0') >= 0)
+        {
+            throw new InvalidArchiveException(archive, "its manifest.json names a file with a NUL character");
+        }
+
         var path = Path.GetFullPath(Path.Combine(folder, name));
         if (!path.StartsWith(Path.GetFullPath(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(path))
         {

@@ -29,6 +29,7 @@ public sealed class ImageCopier
     private readonly IProgress<CopyProgress>? _progress;
     private readonly ConcurrentDictionary<Digest, Task<BlobOutcome>> _blobs = new();
     private readonly Dictionary<Digest, Manifest> _children = new();
+    private readonly HashSet<Digest> _putChildren = new();
     private long _bytesDone;
     private long _bytesCopied;
     private long _totalBytes;
@@ -244,7 +245,24 @@ public sealed class ImageCopier
 
     private async Task<bool> LayoutCompleteAsync(Manifest manifest, CancellationToken cancellationToken)
     {
-        foreach (var blob in BlobsOf(manifest))
+        IReadOnlyList<ManifestNode> below;
+        try
+        {
+            // Each child once, through the one bounded walk; a child the target lacks ends it.
+            below = await ManifestGraph.WalkAsync(
+                manifest,
+                async (child, ct) => await _target.HasBlobAsync(child, ct).ConfigureAwait(false)
+                    ? await _target.GetManifestAsync(child, ct).ConfigureAwait(false)
+                    : throw new BlobUnknownException(_target.Location.ToString(), child.Digest),
+                null,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (BlobUnknownException)
+        {
+            return false;
+        }
+
+        foreach (var blob in below.Select(n => n.Manifest).Prepend(manifest).SelectMany(BlobsOf).GroupBy(b => b.Digest).Select(g => g.First()))
         {
             if (!await _target.HasBlobAsync(blob, cancellationToken).ConfigureAwait(false))
             {
@@ -252,27 +270,13 @@ public sealed class ImageCopier
             }
         }
 
-        if (manifest is ImageIndex index)
-        {
-            foreach (var child in index.Manifests.Where(m => MediaTypes.IsManifest(m.MediaType)))
-            {
-                if (!await _target.HasBlobAsync(child, cancellationToken).ConfigureAwait(false))
-                {
-                    return false;
-                }
-
-                var childManifest = await _target.GetManifestAsync(child, cancellationToken).ConfigureAwait(false);
-                if (!await LayoutCompleteAsync(childManifest, cancellationToken).ConfigureAwait(false))
-                {
-                    return false;
-                }
-            }
-        }
-
         return true;
     }
 
-    /// <summary>Copies every blob and child manifest below a manifest (not the manifest itself).</summary>
+    /// <summary>
+    /// Copies every blob and child manifest below a manifest (not the manifest itself): the blobs of every image
+    /// in one parallel pass (shared blobs move once), then each child manifest once, after those it lists.
+    /// </summary>
     private async Task CopyManifestTreeAsync(Manifest manifest, CancellationToken cancellationToken)
     {
         if (manifest is ImageManifest image)
@@ -281,30 +285,27 @@ public sealed class ImageCopier
             return;
         }
 
-        var index = (ImageIndex)manifest;
-        var children = new List<Manifest>();
-        foreach (var entry in index.Manifests)
+        var below = await ManifestGraph.WalkAsync(
+            manifest,
+            async (entry, ct) => _children.TryGetValue(entry.Digest, out var fetched) ? fetched : await _source.GetManifestAsync(entry, ct).ConfigureAwait(false),
+            null,
+            cancellationToken).ConfigureAwait(false);
+        foreach (var index in below.Select(n => n.Manifest).Prepend(manifest).OfType<ImageIndex>())
         {
-            if (!MediaTypes.IsManifest(entry.MediaType))
+            foreach (var entry in index.Manifests.Where(e => !MediaTypes.IsManifest(e.MediaType)))
             {
                 _log.Warning($"Skipped index entry {entry.Digest}: media type {entry.MediaType} is not a manifest this module copies; the destination may reject the index.");
-                continue;
             }
-
-            children.Add(_children.TryGetValue(entry.Digest, out var fetched) ? fetched : await _source.GetManifestAsync(entry, cancellationToken).ConfigureAwait(false));
         }
 
-        // All platforms' blobs in one parallel pass; shared blobs move once.
-        await CopyBlobsAsync(children.SelectMany(BlobsOf).ToList(), cancellationToken).ConfigureAwait(false);
-        foreach (var child in children)
+        await CopyBlobsAsync(below.SelectMany(n => BlobsOf(n.Manifest)).ToList(), cancellationToken).ConfigureAwait(false);
+        foreach (var child in below.Select(n => n.Manifest))
         {
-            if (child is ImageIndex)
+            if (_putChildren.Add(child.Digest))
             {
-                await CopyManifestTreeAsync(child, cancellationToken).ConfigureAwait(false);
+                await PutManifestAsync(child, null, cancellationToken, asChild: true).ConfigureAwait(false);
+                _manifests++;
             }
-
-            await PutManifestAsync(child, null, cancellationToken, asChild: true).ConfigureAwait(false);
-            _manifests++;
         }
     }
 

@@ -61,3 +61,8 @@ public sealed class ExtractionLimitException(long limit)
 /// <summary>A file that is not an OCI or docker-save image archive.</summary>
 public sealed class InvalidArchiveException(string path, string reason)
     : OciException("InvalidArchive", OciErrorKind.InvalidData, $"'{path}' is not an image archive: {reason}. Give a tar written by Export-OciImage, skopeo (oci-archive, docker-archive) or docker save.");
+
+/// <summary>Indexes nested deeper than <see cref="Images.ManifestGraph.MaxIndexDepth"/> levels: refused before the walk can run away.</summary>
+public sealed class IndexTooDeepException(string what, int limit)
+    : OciException("IndexTooDeep", OciErrorKind.LimitsExceeded,
+        $"{what} nests indexes more than {limit} levels deep, the limit this module reads (real images nest one or two); it was not followed further.");

@@ -1,3 +1,5 @@
+using System;
+
 namespace OciImage.Core.Errors;
 
 /// <summary>A manifest (tag or digest) that the store does not have.</summary>
@@ -33,3 +35,10 @@ public sealed class LayoutLockedException(string path)
 /// <summary>Two images of one operation would land on the same tag: nothing was written.</summary>
 public sealed class TagConflictException(string destination, string detail)
     : OciException("TagConflict", OciErrorKind.InvalidArgument, $"{destination}: {detail}. Nothing was written; choose images with -Name, or give each its own destination.");
+
+/// <summary>A layout whose oci-layout file is not the spec's {"imageLayoutVersion": "..."}.</summary>
+public sealed class InvalidLayoutException(string path, string detail, Exception? inner = null)
+    : OciException("InvalidLayout", OciErrorKind.InvalidData, $"'{path}' is an OCI image layout with a broken oci-layout file: {detail}. Write {{\"imageLayoutVersion\":\"1.0.0\"}} into it, or copy the images again into a new layout.", inner)
+{
+    public string Path { get; } = path;
+}

@@ -23,8 +23,16 @@ public sealed class ConfigEditor
     {
         if (config is not null)
         {
-            var node = JsonNode.Parse(config.GetRawBytes()) as JsonObject ?? new JsonObject();
-            return new ConfigEditor(node);
+            try
+            {
+                var node = JsonNode.Parse(config.GetRawBytes()) as JsonObject ?? new JsonObject();
+                _ = node.Count; // JsonObject builds its members lazily: a duplicate member name throws here, not later
+                return new ConfigEditor(node);
+            }
+            catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
+            {
+                throw new Errors.InvalidManifestException($"config {config.Digest}", "it cannot be edited (" + ex.Message + ")");
+            }
         }
 
         return new ConfigEditor(new JsonObject

@@ -109,22 +109,28 @@ public static class ImageReader
     private static IEnumerable<Descriptor> RunnableImages(ImageIndex index) =>
         index.Manifests.Where(m => MediaTypes.IsImageManifest(m.MediaType) && m.Platform?.OS != "unknown");
 
+    /// <summary>Follows the best entry for the platform down through nested indexes, a loop bounded by <see cref="ManifestGraph.MaxIndexDepth"/>.</summary>
     private static async Task<ResolvedImage> SelectPlatformAsync(IImageStore store, ResolvedImage parent, ImageIndex index, Platform platform, CancellationToken cancellationToken)
     {
-        foreach (var entry in PlatformChoice.Best(platform, index.Manifests.Where(m => MediaTypes.IsManifest(m.MediaType))))
+        for (var depth = 1; ; depth++)
         {
-
+            var entry = PlatformChoice.Best(platform, index.Manifests.Where(m => MediaTypes.IsManifest(m.MediaType))).FirstOrDefault()
+                ?? throw new PlatformNotFoundException(parent.Reference.ToString(),
+                    $"the index has no image for {platform} (it has {DescribePlatforms(index)})") { Target = parent.Reference };
             var child = await store.GetManifestAsync(entry, cancellationToken).ConfigureAwait(false);
-            var childReference = parent.Reference.WithDigest(entry.Digest);
-            if (child is ImageIndex nested)
+            var resolved = new ResolvedImage(parent.Reference.WithDigest(entry.Digest), entry, child, entry.Platform);
+            if (child is not ImageIndex nested)
             {
-                return await SelectPlatformAsync(store, new ResolvedImage(childReference, entry, child, entry.Platform), nested, platform, cancellationToken).ConfigureAwait(false);
+                return resolved;
             }
 
-            return new ResolvedImage(childReference, entry, child, entry.Platform);
-        }
+            if (depth >= ManifestGraph.MaxIndexDepth)
+            {
+                throw new IndexTooDeepException(parent.Reference.ToString(), ManifestGraph.MaxIndexDepth) { Target = parent.Reference };
+            }
 
-        throw new PlatformNotFoundException(parent.Reference.ToString(),
-            $"the index has no image for {platform} (it has {DescribePlatforms(index)})") { Target = parent.Reference };
+            parent = resolved;
+            index = nested;
+        }
     }
 }

@@ -33,31 +33,33 @@ public static class ImageValidator
             return problems;
         }
 
-        await CheckAsync(store, top, null, deep, problems, log, cancellationToken).ConfigureAwait(false);
+        // Each manifest once, however often indexes list it; a child that cannot be read, or nests too deep, is a
+        // problem and the walk goes on.
+        var below = await ManifestGraph.WalkAsync(
+            top,
+            (entry, ct) => store.GetManifestAsync(entry, ct),
+            (entry, ex) =>
+            {
+                problems.Add($"manifest {entry.Digest}: {ex.Message}");
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
+        var checkedBlobs = new HashSet<Digest>();
+        foreach (var (manifest, platform) in below.Select(n => (n.Manifest, n.Entry.Platform)).Prepend((top, null)))
+        {
+            await CheckAsync(store, manifest, platform, deep, problems, checkedBlobs, log, cancellationToken).ConfigureAwait(false);
+        }
+
         return problems;
     }
 
-    private static async Task CheckAsync(IImageStore store, Manifest manifest, Platform? expected, bool deep, List<string> problems, IEngineLog log, CancellationToken cancellationToken)
+    private static async Task CheckAsync(IImageStore store, Manifest manifest, Platform? expected, bool deep, List<string> problems, HashSet<Digest> checkedBlobs, IEngineLog log, CancellationToken cancellationToken)
     {
         if (manifest is ImageIndex index)
         {
-            foreach (var entry in index.Manifests)
+            foreach (var entry in index.Manifests.Where(e => !MediaTypes.IsManifest(e.MediaType)))
             {
-                if (!MediaTypes.IsManifest(entry.MediaType))
-                {
-                    problems.Add($"index entry {entry.Digest} has media type {entry.MediaType}, which is not a manifest");
-                    continue;
-                }
-
-                try
-                {
-                    var child = await store.GetManifestAsync(entry, cancellationToken).ConfigureAwait(false);
-                    await CheckAsync(store, child, entry.Platform, deep, problems, log, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OciException ex)
-                {
-                    problems.Add($"manifest {entry.Digest}: {ex.Message}");
-                }
+                problems.Add($"index entry {entry.Digest} has media type {entry.MediaType}, which is not a manifest");
             }
 
             return;
@@ -68,10 +70,18 @@ public static class ImageValidator
         // An artifact's blobs may carry layer media types over any content (ORAS does): only an image's layers
         // must be tars in the compression their media type names.
         var isImage = MediaTypes.IsImageConfig(image.Config.MediaType);
-        await CheckBlobAsync(store, image.Config, null, problems, cancellationToken).ConfigureAwait(false);
+        // A blob shared by several images (a base layer) is read once.
+        if (checkedBlobs.Add(image.Config.Digest))
+        {
+            await CheckBlobAsync(store, image.Config, null, problems, cancellationToken).ConfigureAwait(false);
+        }
+
         for (var i = 0; i < image.Layers.Count; i++)
         {
-            await CheckBlobAsync(store, image.Layers[i], isImage ? i : null, problems, cancellationToken).ConfigureAwait(false);
+            if (checkedBlobs.Add(image.Layers[i].Digest))
+            {
+                await CheckBlobAsync(store, image.Layers[i], isImage ? i : null, problems, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (!isImage)

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace OciImage.Core.Model;
 
 /// <summary>An OCI content descriptor: what a manifest, index or layout says about one blob.</summary>
-public sealed class Descriptor
+public sealed class Descriptor : IShaped
 {
     [JsonPropertyName("mediaType")]
     public string MediaType { get; init; } = string.Empty;
@@ -56,6 +56,25 @@ public sealed class Descriptor
         Platform = Platform,
         Extra = Extra,
     };
+
+    /// <summary>A digest and a media type (empty when absent, as some writers leave it), a size not below 0, no nulls inside.</summary>
+    public void CheckShape(string path)
+    {
+        Shape.NotNull(MediaType, Shape.Member(path, "mediaType"), "a string");
+        if (Digest.IsEmpty)
+        {
+            throw new JsonShapeException(Shape.Member(path, "digest"), "is missing; a descriptor needs a digest");
+        }
+
+        if (Size < 0)
+        {
+            throw new JsonShapeException(Shape.Member(path, "size"), $"is {Size}; a size is not negative");
+        }
+
+        Shape.NoNullItems(Urls, Shape.Member(path, "urls"));
+        Shape.NoNullValues(Annotations, Shape.Member(path, "annotations"));
+        Platform?.CheckShape(Shape.Member(path, "platform"));
+    }
 
     public override string ToString() => $"{MediaType} {Digest} ({Size} bytes)";
 }

@@ -7,7 +7,7 @@ using OciImage.Core.Errors;
 namespace OciImage.Core.Model;
 
 /// <summary>The image configuration (OCI config or Docker container config). Unknown fields round-trip.</summary>
-public sealed class ImageConfig
+public sealed class ImageConfig : IShaped
 {
     private byte[] _raw = Array.Empty<byte>();
 
@@ -66,24 +66,21 @@ public sealed class ImageConfig
     /// <summary>Parses config bytes; the digest is over those bytes.</summary>
     public static ImageConfig Parse(byte[] raw, string what)
     {
-        ImageConfig? config;
-        try
-        {
-            config = JsonSerializer.Deserialize<ImageConfig>(raw, OciJson.Options);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidManifestException(what, "the image config is not valid JSON (" + ex.Message + ")", ex);
-        }
-
-        if (config is null)
-        {
-            throw new InvalidManifestException(what, "the image config is null");
-        }
-
+        var config = OciJson.Read<ImageConfig>(raw, (reason, inner) => new InvalidManifestException(what, "the image config is not of the spec's shape: " + reason, inner));
         config._raw = raw;
         config.Digest = Digest.Compute(raw);
         return config;
+    }
+
+    /// <summary>os and architecture are strings (absent is empty), rootfs is there and lists digests, nothing inside is null.</summary>
+    public void CheckShape(string path)
+    {
+        Shape.NotNull(Architecture, Shape.Member(path, "architecture"), "a string");
+        Shape.NotNull(OS, Shape.Member(path, "os"), "a string");
+        Shape.NoNullItems(OSFeatures, Shape.Member(path, "os.features"));
+        Config?.CheckShape(Shape.Member(path, "config"));
+        Shape.Required(RootFs, Shape.Member(path, "rootfs"), "an object with diff_ids").CheckShape(Shape.Member(path, "rootfs"));
+        Shape.Each(History, Shape.Member(path, "history"));
     }
 
     /// <summary>The history entries that describe layers (not empty_layer), in layer order.</summary>
@@ -108,7 +105,7 @@ public sealed class ImageConfig
 }
 
 /// <summary>The execution parameters of the config ("config" in OCI, "config" in Docker).</summary>
-public sealed class ContainerConfig
+public sealed class ContainerConfig : IShaped
 {
     [JsonPropertyName("User")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -146,22 +143,34 @@ public sealed class ContainerConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? StopSignal { get; init; }
 
+    /// <summary>Every member may be null (Docker writes "Cmd": null), but not the items of its lists and maps.</summary>
+    public void CheckShape(string path)
+    {
+        Shape.NoNullItems(Env, Shape.Member(path, "Env"));
+        Shape.NoNullItems(Entrypoint, Shape.Member(path, "Entrypoint"));
+        Shape.NoNullItems(Cmd, Shape.Member(path, "Cmd"));
+        Shape.NoNullValues(Labels, Shape.Member(path, "Labels"));
+    }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary>The config's rootfs: the DiffIDs of the layers, in order (the digests of their uncompressed tars).</summary>
-public sealed class RootFs
+public sealed class RootFs : IShaped
 {
     [JsonPropertyName("type")]
     public string Type { get; init; } = "layers";
 
     [JsonPropertyName("diff_ids")]
     public IReadOnlyList<Digest> DiffIds { get; init; } = Array.Empty<Digest>();
+
+    /// <summary>diff_ids, when given, is an array of digests (each item is checked by the digest converter).</summary>
+    public void CheckShape(string path) => Shape.NotNull(DiffIds, Shape.Member(path, "diff_ids"), "an array of digests");
 }
 
 /// <summary>One line of an image's history: what made a layer (or a metadata-only change, EmptyLayer).</summary>
-public sealed class HistoryEntry
+public sealed class HistoryEntry : IShaped
 {
     [JsonPropertyName("created")]
     [JsonConverter(typeof(LenientDateConverter))]
@@ -183,4 +192,9 @@ public sealed class HistoryEntry
     [JsonPropertyName("empty_layer")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? EmptyLayer { get; init; }
+
+    /// <summary>Every member is optional and typed by the serializer: nothing more to check.</summary>
+    public void CheckShape(string path)
+    {
+    }
 }

@@ -10,7 +10,7 @@ namespace OciImage.Core.Model;
 /// A manifest or index together with the exact bytes it was read from. Its digest is always over those bytes,
 /// never over re-serialised JSON, so what we copy keeps its identity.
 /// </summary>
-public abstract class Manifest
+public abstract class Manifest : IShaped
 {
     /// <summary>The most a client must read (distribution spec: registries may refuse over 4 MiB).</summary>
     public const int MaxSize = 4 * 1024 * 1024;
@@ -65,6 +65,13 @@ public abstract class Manifest
         Platform = platform,
     };
 
+    /// <summary>Subject and annotations; each kind adds its own members.</summary>
+    public virtual void CheckShape(string path)
+    {
+        Subject?.CheckShape(Shape.Member(path, "subject"));
+        Shape.NoNullValues(Annotations, Shape.Member(path, "annotations"));
+    }
+
     /// <param name="sha256">The sha256 of <paramref name="raw"/> when the caller has just computed it.</param>
     internal void Attach(byte[] raw, string mediaType, Digest? sha256 = null)
     {
@@ -82,6 +89,15 @@ public sealed class ImageManifest : Manifest
 
     [JsonPropertyName("layers")]
     public IReadOnlyList<Descriptor> Layers { get; init; } = Array.Empty<Descriptor>();
+
+    /// <summary>A config descriptor, and layers (absent means none, but not null) that are all descriptors.</summary>
+    public override void CheckShape(string path)
+    {
+        base.CheckShape(path);
+        Shape.Required<Descriptor>(Config, Shape.Member(path, "config"), "a config descriptor").CheckShape(Shape.Member(path, "config"));
+        Shape.NotNull(Layers, Shape.Member(path, "layers"), "an array of descriptors");
+        Shape.Each<Descriptor>(Layers, Shape.Member(path, "layers"));
+    }
 }
 
 /// <summary>An image index (or Docker manifest list): manifests for several platforms or purposes.</summary>
@@ -89,6 +105,14 @@ public sealed class ImageIndex : Manifest
 {
     [JsonPropertyName("manifests")]
     public IReadOnlyList<Descriptor> Manifests { get; init; } = Array.Empty<Descriptor>();
+
+    /// <summary>Manifests, not null, each a descriptor with a digest.</summary>
+    public override void CheckShape(string path)
+    {
+        base.CheckShape(path);
+        Shape.NotNull(Manifests, Shape.Member(path, "manifests"), "an array of descriptors");
+        Shape.Each<Descriptor>(Manifests, Shape.Member(path, "manifests"));
+    }
 
     /// <summary>The platforms the entries name, each once, in entry order (linux/amd64, linux/arm64/v8).</summary>
     public IReadOnlyList<string> Platforms() => PlatformsOf(Manifests);

@@ -23,9 +23,8 @@ public static class ManifestParser
         bool hasManifests;
         bool hasLayers;
         int schemaVersion;
-        try
+        using (var doc = OciJson.Parse(raw, (reason, inner) => new InvalidManifestException(what, "it is not valid JSON (" + reason + ")", inner)))
         {
-            using var doc = JsonDocument.Parse(raw);
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw new InvalidManifestException(what, "it is not a JSON object");
@@ -36,10 +35,6 @@ public static class ManifestParser
             hasManifests = root.TryGetProperty("manifests", out _);
             hasLayers = root.TryGetProperty("layers", out _) || root.TryGetProperty("config", out _);
             schemaVersion = root.TryGetProperty("schemaVersion", out var sv) && sv.ValueKind == JsonValueKind.Number && sv.TryGetInt32(out var v) ? v : 0;
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidManifestException(what, "it is not valid JSON (" + ex.Message + ")", ex);
         }
 
         if (schemaVersion == 1)
@@ -56,45 +51,24 @@ public static class ManifestParser
             ?? (MediaTypes.IsManifest(mediaTypeHint) ? mediaTypeHint : null)
             ?? (hasManifests ? MediaTypes.OciIndex : hasLayers ? MediaTypes.OciManifest : null);
 
+        ShapeError invalid = (reason, inner) => new InvalidManifestException(what, reason, inner);
         Manifest result;
-        try
+        if (MediaTypes.IsIndex(mediaType))
         {
-            if (MediaTypes.IsIndex(mediaType))
+            if (!hasManifests)
             {
-                var index = JsonSerializer.Deserialize<ImageIndex>(raw, OciJson.Options)!;
-                if (!hasManifests)
-                {
-                    throw new InvalidManifestException(what, "an index needs a 'manifests' array");
-                }
-
-                result = index;
+                throw new InvalidManifestException(what, "an index needs a 'manifests' array");
             }
-            else if (MediaTypes.IsImageManifest(mediaType))
-            {
-                var manifest = JsonSerializer.Deserialize<ImageManifest>(raw, OciJson.Options)!;
-                if (manifest.Config.Digest.IsEmpty)
-                {
-                    throw new InvalidManifestException(what, "an image manifest needs a 'config' descriptor with a digest");
-                }
 
-                foreach (var layer in manifest.Layers)
-                {
-                    if (layer is null || layer.Digest.IsEmpty)
-                    {
-                        throw new InvalidManifestException(what, "every layer descriptor needs a digest");
-                    }
-                }
-
-                result = manifest;
-            }
-            else
-            {
-                throw new UnsupportedMediaTypeException(what, mediaType);
-            }
+            result = OciJson.Read<ImageIndex>(raw, invalid);
         }
-        catch (JsonException ex)
+        else if (MediaTypes.IsImageManifest(mediaType))
         {
-            throw new InvalidManifestException(what, ex.Message, ex);
+            result = OciJson.Read<ImageManifest>(raw, invalid);
+        }
+        else
+        {
+            throw new UnsupportedMediaTypeException(what, mediaType);
         }
 
         if (mediaTypeHint is not null && declared is not null && MediaTypes.IsManifest(mediaTypeHint) && mediaTypeHint != declared)

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using OciImage.Core.IO;
+using OciImage.Core.Model;
 
 namespace OciImage.Core.Registry;
 
@@ -55,55 +56,58 @@ public sealed class DockerConfigCredentials
             return null;
         }
 
-        JsonDocument doc;
+        byte[] raw;
         try
         {
-            doc = JsonDocument.Parse(File.ReadAllBytes(_configPath));
+            raw = File.ReadAllBytes(_configPath);
         }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _log.Warning($"Ignoring the docker config {_configPath}: it cannot be read ({ex.GetType().Name}).");
             return null;
         }
 
-        using (doc)
+        // Through the shape layer: a config that is not JSON, or not of docker's shape ([] , "auths": [], an entry
+        // of the wrong type), is ignored with a warning and the registry is asked anonymously.
+        if (!OciJson.TryRead<DockerConfigFile>(raw, out var config, out var problem))
         {
-            var root = doc.RootElement;
-            var host = NormaliseHost(registry);
-            if (root.TryGetProperty("credHelpers", out var helpers) && helpers.ValueKind == JsonValueKind.Object)
+            _log.Warning($"Ignoring the docker config {_configPath}: it is not a docker config ({problem}).");
+            return null;
+        }
+
+        var host = NormaliseHost(registry);
+        if (config!.CredHelpers is { } helpers)
+        {
+            foreach (var entry in helpers)
             {
-                foreach (var entry in helpers.EnumerateObject())
+                if (NormaliseKey(entry.Key) == host)
                 {
-                    if (NormaliseKey(entry.Name) == host && entry.Value.ValueKind == JsonValueKind.String)
-                    {
-                        return RunHelper(entry.Value.GetString()!, registry);
-                    }
+                    return RunHelper(entry.Value!, registry);
                 }
             }
+        }
 
-            if (root.TryGetProperty("auths", out var auths) && auths.ValueKind == JsonValueKind.Object)
+        if (config.Auths is { } auths)
+        {
+            // Most specific first: the longest key that is the repository or one of its parents.
+            var wanted = repository is { Length: > 0 } ? host + "/" + repository : host;
+            var matches = auths
+                .Select(e => (Key: NormaliseKey(e.Key), Entry: e.Value!))
+                .Where(m => wanted == m.Key || wanted.StartsWith(m.Key + "/", StringComparison.Ordinal))
+                .OrderByDescending(m => m.Key.Length);
+            foreach (var match in matches)
             {
-                // Most specific first: the longest key that is the repository or one of its parents.
-                var wanted = repository is { Length: > 0 } ? host + "/" + repository : host;
-                var matches = auths.EnumerateObject()
-                    .Where(e => e.Value.ValueKind == JsonValueKind.Object)
-                    .Select(e => (Key: NormaliseKey(e.Name), Entry: e.Value))
-                    .Where(m => wanted == m.Key || wanted.StartsWith(m.Key + "/", StringComparison.Ordinal))
-                    .OrderByDescending(m => m.Key.Length);
-                foreach (var match in matches)
+                var found = FromAuthEntry(match.Entry);
+                if (found is not null)
                 {
-                    var found = FromAuthEntry(match.Entry);
-                    if (found is not null)
-                    {
-                        return found;
-                    }
+                    return found;
                 }
             }
+        }
 
-            if (root.TryGetProperty("credsStore", out var store) && store.ValueKind == JsonValueKind.String && store.GetString() is { Length: > 0 } storeName)
-            {
-                return RunHelper(storeName, registry);
-            }
+        if (config.CredsStore is { Length: > 0 } storeName)
+        {
+            return RunHelper(storeName, registry);
         }
 
         return null;
@@ -143,15 +147,14 @@ public sealed class DockerConfigCredentials
         return hadScheme || path is "v1" or "v2" ? host : host + "/" + path;
     }
 
-    private RegistryCredential? FromAuthEntry(JsonElement entry)
+    private RegistryCredential? FromAuthEntry(DockerAuthEntry entry)
     {
-        if (entry.TryGetProperty("identitytoken", out var identity) && identity.ValueKind == JsonValueKind.String && identity.GetString() is { Length: > 0 } token)
+        if (entry.IdentityToken is { Length: > 0 } token)
         {
-            var user = entry.TryGetProperty("username", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString()! : "<token>";
-            return new RegistryCredential(user, token, isIdentityToken: true) { Source = "docker config identitytoken" };
+            return new RegistryCredential(entry.Username ?? "<token>", token, isIdentityToken: true) { Source = "docker config identitytoken" };
         }
 
-        if (entry.TryGetProperty("auth", out var auth) && auth.ValueKind == JsonValueKind.String && auth.GetString() is { Length: > 0 } encoded)
+        if (entry.Auth is { Length: > 0 } encoded)
         {
             try
             {
@@ -170,10 +173,9 @@ public sealed class DockerConfigCredentials
             return null;
         }
 
-        if (entry.TryGetProperty("username", out var name) && entry.TryGetProperty("password", out var password)
-            && name.ValueKind == JsonValueKind.String && password.ValueKind == JsonValueKind.String)
+        if (entry.Username is { } name && entry.Password is { } password)
         {
-            return new RegistryCredential(name.GetString()!, password.GetString()!) { Source = "docker config" };
+            return new RegistryCredential(name, password) { Source = "docker config" };
         }
 
         return null;

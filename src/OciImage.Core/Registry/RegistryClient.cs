@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Net.Http;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -82,29 +82,9 @@ public sealed class RegistryClient
     private static async Task<List<string>> ReadListAsync(HttpResponseMessage response, string registry, string property, string what)
     {
         var bytes = await Limits.ReadBoundedAsync(response.Content, 16 * 1024 * 1024, registry, what).ConfigureAwait(false);
-        var list = new List<string>();
-        try
-        {
-            using var doc = JsonDocument.Parse(bytes);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object
-                && doc.RootElement.TryGetProperty(property, out var array)
-                && array.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in array.EnumerateArray())
-                {
-                    if (item.ValueKind == JsonValueKind.String)
-                    {
-                        list.Add(item.GetString()!);
-                    }
-                }
-            }
-        }
-        catch (JsonException ex)
-        {
-            throw new Errors.InvalidManifestException(what, "the list is not valid JSON", ex);
-        }
-
-        return list;
+        var page = Model.OciJson.Read<NameList>(bytes, (reason, inner) => new Errors.InvalidManifestException(what, "the list is not of the spec's shape: " + reason, inner));
+        var names = property == "tags" ? page.Tags : page.Repositories;
+        return names?.Select(n => n!).ToList() ?? new List<string>();
     }
 
     /// <summary>Link: &lt;/v2/x/tags/list?last=a&amp;n=100&gt;; rel="next"</summary>

@@ -1,7 +1,6 @@
 using System.IO;
 using System.Net.Http;
 using System.Text;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
@@ -57,20 +56,13 @@ public static class RegistryResponses
                 return (null, null);
             }
 
-            using var doc = JsonDocument.Parse(new System.ReadOnlyMemory<byte>(buffer, 0, total));
-            if (doc.RootElement.ValueKind == JsonValueKind.Object
-                && doc.RootElement.TryGetProperty("errors", out var errors)
-                && errors.ValueKind == JsonValueKind.Array
-                && errors.GetArrayLength() > 0)
+            // Through the shape layer: a body that is not the spec's shape ({"errors":["x"]}, a proxy's HTML page)
+            // tells nothing, and the status alone decides the error.
+            if (Model.OciJson.TryRead<RegistryErrorBody>(new System.ReadOnlySpan<byte>(buffer, 0, total), out var body, out _)
+                && body!.Errors is { Count: > 0 } errors)
             {
-                var first = errors[0];
-                var code = first.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-                var message = first.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-                return (code, message);
+                return (errors[0]!.Code, errors[0]!.Message);
             }
-        }
-        catch (JsonException)
-        {
         }
         catch (IOException)
         {

@@ -9,8 +9,8 @@ using OciImage.Core.Model;
 namespace OciImage.Core.Stores;
 
 /// <summary>
-/// The index.json of a layout, as an immutable value. Entries that do not parse as descriptors (an unknown
-/// digest algorithm, fields of a newer spec) are kept byte for byte and ignored; so are top-level fields.
+/// The index.json of a layout, as an immutable value. Entries with a digest of an algorithm this module does not
+/// know are kept byte for byte and ignored; so are unknown members, top-level and in entries.
 /// </summary>
 public sealed class LayoutIndex
 {
@@ -31,59 +31,73 @@ public sealed class LayoutIndex
 
     public static LayoutIndex Empty() => new(Array.Empty<Entry>(), Array.Empty<KeyValuePair<string, JsonElement>>());
 
+    /// <summary>
+    /// Reads index.json through the shape layer: an object with schemaVersion 2 and a 'manifests' array whose
+    /// entries are descriptors (an entry with a digest of an algorithm this module does not know is kept as it is).
+    /// Anything else is InvalidManifest naming the JSON path.
+    /// </summary>
     public static LayoutIndex Parse(byte[] raw, string what)
     {
-        try
+        ShapeError invalid = (reason, inner) => new InvalidManifestException(what, "index.json is not of the spec's shape: " + reason, inner);
+        using var doc = OciJson.Parse(raw, invalid);
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            using var doc = JsonDocument.Parse(raw);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new InvalidManifestException(what, "index.json is not a JSON object");
-            }
-
-            if (!root.TryGetProperty("schemaVersion", out var version) || version.ValueKind != JsonValueKind.Number || version.GetInt32() != 2)
-            {
-                throw new InvalidManifestException(what, "index.json needs schemaVersion 2");
-            }
-
-            var entries = new List<Entry>();
-            var other = new List<KeyValuePair<string, JsonElement>>();
-            foreach (var property in root.EnumerateObject())
-            {
-                switch (property.Name)
-                {
-                    case "schemaVersion":
-                    case "mediaType":
-                        break;
-                    case "manifests":
-                        if (property.Value.ValueKind != JsonValueKind.Array)
-                        {
-                            throw new InvalidManifestException(what, "'manifests' in index.json is not an array");
-                        }
-
-                        foreach (var item in property.Value.EnumerateArray())
-                        {
-                            entries.Add(new Entry(TryDescriptor(item), item.Clone()));
-                        }
-
-                        break;
-                    default:
-                        other.Add(new KeyValuePair<string, JsonElement>(property.Name, property.Value.Clone()));
-                        break;
-                }
-            }
-
-            return new LayoutIndex(entries, other);
+            throw invalid($"$ is {OciJson.KindOf(root)}; an object is needed", null);
         }
-        catch (JsonException ex)
+
+        if (!root.TryGetProperty("schemaVersion", out var version) || version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var number) || number != 2)
         {
-            throw new InvalidManifestException(what, "index.json is not valid JSON (" + ex.Message + ")", ex);
+            throw invalid("$.schemaVersion is not 2", null);
         }
-        catch (InvalidOperationException ex)
+
+        var entries = new List<Entry>();
+        var other = new List<KeyValuePair<string, JsonElement>>();
+        foreach (var property in root.EnumerateObject())
         {
-            throw new InvalidManifestException(what, "index.json has a field of the wrong type (" + ex.Message + ")", ex);
+            switch (property.Name)
+            {
+                case "schemaVersion":
+                case "mediaType":
+                    break;
+                case "manifests":
+                    if (property.Value.ValueKind != JsonValueKind.Array)
+                    {
+                        throw invalid($"$.manifests is {OciJson.KindOf(property.Value)}; an array is needed", null);
+                    }
+
+                    var i = 0;
+                    foreach (var item in property.Value.EnumerateArray())
+                    {
+                        var at = $"$.manifests[{i++}]";
+                        entries.Add(new Entry(OfKnownAlgorithm(item) ? OciJson.Read<Descriptor>(item, at, invalid) : null, item.Clone()));
+                    }
+
+                    break;
+                default:
+                    other.Add(new KeyValuePair<string, JsonElement>(property.Name, property.Value.Clone()));
+                    break;
+            }
         }
+
+        return new LayoutIndex(entries, other);
+    }
+
+    /// <summary>
+    /// False for an entry whose digest names an algorithm this module does not know (sha384, blake3): a newer
+    /// writer's, kept byte for byte and not read. Every other entry must be a descriptor.
+    /// </summary>
+    private static bool OfKnownAlgorithm(JsonElement item)
+    {
+        if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("digest", out var digest) || digest.ValueKind != JsonValueKind.String)
+        {
+            return true;
+        }
+
+        var text = digest.GetString()!;
+        var colon = text.IndexOf(':');
+        var algorithm = colon > 0 ? text.Substring(0, colon) : string.Empty;
+        return algorithm is Digest.Sha256 or Digest.Sha512 || colon <= 0;
     }
 
     /// <summary>
@@ -170,19 +184,6 @@ public sealed class LayoutIndex
         }
 
         return buffer.ToArray();
-    }
-
-    private static Descriptor? TryDescriptor(JsonElement item)
-    {
-        try
-        {
-            var descriptor = item.Deserialize<Descriptor>(OciJson.Options);
-            return descriptor is null || descriptor.Digest.IsEmpty ? null : descriptor;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     /// <summary>One entry: the descriptor when we understand it, and the original JSON when unchanged.</summary>

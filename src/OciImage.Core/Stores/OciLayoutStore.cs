@@ -62,19 +62,12 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
             throw new LayoutNotFoundException(path, "it has no oci-layout file") { Target = path };
         }
 
-        try
+        if (new FileInfo(layoutFile).Length > LayoutFile.MaxSize)
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(layoutFile));
-            if (!doc.RootElement.TryGetProperty("imageLayoutVersion", out var version) || version.ValueKind != JsonValueKind.String)
-            {
-                throw new LayoutNotFoundException(path, "its oci-layout file has no imageLayoutVersion") { Target = path };
-            }
-        }
-        catch (JsonException)
-        {
-            throw new LayoutNotFoundException(path, "its oci-layout file is not valid JSON") { Target = path };
+            throw new InvalidLayoutException(path, $"its oci-layout file is over {LayoutFile.MaxSize} bytes") { Target = path };
         }
 
+        OciJson.Read<LayoutFile>(File.ReadAllBytes(layoutFile), (reason, inner) => new InvalidLayoutException(path, "its oci-layout file is not of the spec's shape: " + reason, inner) { Target = path });
         return new OciLayoutStore(root);
     }
 

@@ -5,7 +5,6 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
@@ -306,29 +305,13 @@ internal sealed class AuthenticationHandler : DelegatingHandler
                 }
 
                 var body = await ReadTokenAnswerAsync(response, realm, timeout.Token, cancellationToken).ConfigureAwait(false);
-                try
+                var answer = TokenAnswer.Parse(body, (reason, inner) => new UnauthorizedException(_registry, $"its token server {RegistryTransport.Show(realm)} answered something that is not a token answer ({reason})"));
+                if (answer.Value is not { } token)
                 {
-                    using var doc = JsonDocument.Parse(body);
-                    var root = doc.RootElement;
-                    if (root.ValueKind != JsonValueKind.Object)
-                    {
-                        throw new UnauthorizedException(_registry, $"its token server {RegistryTransport.Show(realm)} answered JSON that is not an object ({root.ValueKind})");
-                    }
-
-                    var token = root.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()
-                        : root.TryGetProperty("access_token", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
-                    if (string.IsNullOrEmpty(token))
-                    {
-                        throw new UnauthorizedException(_registry, $"its token server {RegistryTransport.Show(realm)} answered without a token");
-                    }
-
-                    var seconds = root.TryGetProperty("expires_in", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var s) && s > 0 ? s : 60;
-                    return (token!, TimeSpan.FromSeconds(seconds));
+                    throw new UnauthorizedException(_registry, $"its token server {RegistryTransport.Show(realm)} answered without a token");
                 }
-                catch (JsonException)
-                {
-                    throw new UnauthorizedException(_registry, $"its token server {RegistryTransport.Show(realm)} answered something that is not JSON");
-                }
+
+                return (token, answer.Lifetime);
             }
         }
     }

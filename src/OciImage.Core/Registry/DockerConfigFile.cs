@@ -1,0 +1,62 @@
+using System.Collections.Generic;
+using System.Text.Json.Serialization;
+using OciImage.Core.Model;
+
+namespace OciImage.Core.Registry;
+
+/// <summary>
+/// The members of a docker config.json that name credentials (others, such as proxies or HttpHeaders, are not
+/// read). A file of another shape is ignored with a warning, as one that is not JSON is.
+/// </summary>
+public sealed class DockerConfigFile : IShaped
+{
+    [JsonPropertyName("auths")]
+    public IReadOnlyDictionary<string, DockerAuthEntry?>? Auths { get; init; }
+
+    [JsonPropertyName("credHelpers")]
+    public IReadOnlyDictionary<string, string?>? CredHelpers { get; init; }
+
+    [JsonPropertyName("credsStore")]
+    public string? CredsStore { get; init; }
+
+    /// <summary>An auths entry may be {} (Docker writes one for a credsStore login), but not null.</summary>
+    public void CheckShape(string path)
+    {
+        Shape.NoNullValues(Auths, Shape.Member(path, "auths"));
+        Shape.NoNullValues(CredHelpers, Shape.Member(path, "credHelpers"));
+    }
+}
+
+/// <summary>One auths entry: base64 user:password, an identity token, or user and password apart.</summary>
+public sealed class DockerAuthEntry : IShaped
+{
+    [JsonPropertyName("auth")]
+    public string? Auth { get; init; }
+
+    [JsonPropertyName("username")]
+    public string? Username { get; init; }
+
+    [JsonPropertyName("password")]
+    public string? Password { get; init; }
+
+    [JsonPropertyName("identitytoken")]
+    public string? IdentityToken { get; init; }
+
+    public void CheckShape(string path)
+    {
+    }
+}
+
+/// <summary>A credential helper's answer to get: {"ServerURL","Username","Secret"}.</summary>
+public sealed class CredentialHelperAnswer : IShaped
+{
+    [JsonPropertyName("Username")]
+    public string? Username { get; init; }
+
+    [JsonPropertyName("Secret")]
+    public string? Secret { get; init; }
+
+    public void CheckShape(string path)
+    {
+    }
+}

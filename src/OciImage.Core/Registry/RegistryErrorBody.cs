@@ -1,0 +1,32 @@
+using System.Collections.Generic;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using OciImage.Core.Model;
+
+namespace OciImage.Core.Registry;
+
+/// <summary>A registry's error answer as the distribution spec has it: {"errors":[{"code","message","detail"}]}.</summary>
+public sealed class RegistryErrorBody : IShaped
+{
+    [JsonPropertyName("errors")]
+    public IReadOnlyList<RegistryErrorEntry?>? Errors { get; init; }
+
+    public void CheckShape(string path) => Shape.Each<RegistryErrorEntry>(Errors, Shape.Member(path, "errors"));
+}
+
+/// <summary>One error of an error answer; detail is free-form in the spec.</summary>
+public sealed class RegistryErrorEntry : IShaped
+{
+    [JsonPropertyName("code")]
+    public string? Code { get; init; }
+
+    [JsonPropertyName("message")]
+    public string? Message { get; init; }
+
+    [JsonPropertyName("detail")]
+    public JsonElement? Detail { get; init; }
+
+    public void CheckShape(string path)
+    {
+    }
+}

@@ -1,0 +1,41 @@
+using System;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using OciImage.Core.Model;
+
+namespace OciImage.Core.Registry;
+
+/// <summary>A token server's answer (distribution's token spec): token or access_token, and expires_in in seconds.</summary>
+public sealed class TokenAnswer : IShaped
+{
+    /// <summary>The lifetime assumed when the answer gives none (the token spec's default).</summary>
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromSeconds(60);
+
+    [JsonPropertyName("token")]
+    public string? Token { get; init; }
+
+    [JsonPropertyName("access_token")]
+    public string? AccessToken { get; init; }
+
+    /// <summary>Read when it is a positive whole number; anything else means the default, as Docker reads it.</summary>
+    [JsonPropertyName("expires_in")]
+    public JsonElement? ExpiresIn { get; init; }
+
+    /// <summary>The token: token, else access_token; null when neither is a non-empty string.</summary>
+    [JsonIgnore]
+    public string? Value => !string.IsNullOrEmpty(Token) ? Token : !string.IsNullOrEmpty(AccessToken) ? AccessToken : null;
+
+    [JsonIgnore]
+    public TimeSpan Lifetime =>
+        ExpiresIn is { ValueKind: JsonValueKind.Number } e && e.TryGetInt32(out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : DefaultLifetime;
+
+    /// <summary>Reads an answer through the shape layer; <paramref name="error"/> makes the Unauthorized error.</summary>
+    public static TokenAnswer Parse(string body, ShapeError error) => Parse(Encoding.UTF8.GetBytes(body), error);
+
+    public static TokenAnswer Parse(byte[] body, ShapeError error) => OciJson.Read<TokenAnswer>(body, error);
+
+    public void CheckShape(string path)
+    {
+    }
+}
