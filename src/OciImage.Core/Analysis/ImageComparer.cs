@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using OciImage.Core.Layers;
 using OciImage.Core.Stores;
 
 namespace OciImage.Core.Analysis;
@@ -81,7 +82,7 @@ public static class ImageComparer
             }
 
             before.Remove(after.Path);
-            var changes = Changes(old.Entry, after.Entry);
+            var changes = Changes(old, after);
             if (changes.Count > 0)
             {
                 result.Add(new FileDifference(after.Path, changes, old, after));
@@ -93,18 +94,32 @@ public static class ImageComparer
         return result;
     }
 
-    private static IReadOnlyList<FileChange> Changes(LayerEntry old, LayerEntry now)
+    /// <summary>
+    /// A file and a hard link are both a name for bytes, as on a disk: either is Modified when the bytes it names
+    /// differ (a link re-made to a rewritten file included), and LinkChanged when what it links to does.
+    /// </summary>
+    private static IReadOnlyList<FileChange> Changes(MergedEntry oldPath, MergedEntry nowPath)
     {
+        var old = oldPath.Entry;
+        var now = nowPath.Entry;
         var changes = new List<FileChange>();
-        if (old.Kind != now.Kind)
+        if (Compared(old.Kind) != Compared(now.Kind))
         {
             changes.Add(FileChange.TypeChanged);
         }
-        else if (now.Kind == EntryKind.File && (old.Size != now.Size || old.ContentDigest != now.ContentDigest))
+        else if (Compared(now.Kind) == EntryKind.File)
         {
-            changes.Add(FileChange.Modified);
+            if (oldPath.Content?.Size != nowPath.Content?.Size || oldPath.Content?.ContentDigest != nowPath.Content?.ContentDigest)
+            {
+                changes.Add(FileChange.Modified);
+            }
+
+            if (old.LinkTarget != now.LinkTarget)
+            {
+                changes.Add(FileChange.LinkChanged);
+            }
         }
-        else if (now.Kind is EntryKind.Symlink or EntryKind.HardLink && old.LinkTarget != now.LinkTarget)
+        else if (now.Kind == EntryKind.Symlink && old.LinkTarget != now.LinkTarget)
         {
             changes.Add(FileChange.LinkChanged);
         }
@@ -121,6 +136,8 @@ public static class ImageComparer
 
         return changes;
     }
+
+    private static EntryKind Compared(EntryKind kind) => kind == EntryKind.HardLink ? EntryKind.File : kind;
 
     private static IReadOnlyList<LayerSide> Sides(Model.ImageManifest manifest, Model.ImageConfig config)
     {

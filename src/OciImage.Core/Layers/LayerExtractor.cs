@@ -32,7 +32,8 @@ public sealed class LayerExtractor
     /// <summary>Applies one layer's entries.</summary>
     public void Apply(LayerReader layer, CancellationToken cancellationToken)
     {
-        var writtenHere = new HashSet<string>(StringComparer.Ordinal);
+        var writtenHere = new PathTree<string>();
+        var opaqueHere = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in layer.Items(cancellationToken))
         {
             var path = Validate(item);
@@ -43,7 +44,12 @@ public sealed class LayerExtractor
 
             if (item.IsOpaqueMarker)
             {
-                ApplyOpaque(Parent(path), writtenHere);
+                // A repeated marker (however spelt) finds only what this layer wrote: it would cost a scan and change nothing.
+                if (opaqueHere.Add(string.Join("/", Parent(path).Split('/').Where(p => p.Length > 0 && p != "."))))
+                {
+                    ApplyOpaque(Parent(path), writtenHere);
+                }
+
                 continue;
             }
 
@@ -59,11 +65,11 @@ public sealed class LayerExtractor
                 continue;
             }
 
-            writtenHere.Add(path);
+            writtenHere.Ensure(path);
             var target = SecureJoin.Resolve(_root, path);
             switch (item.Type)
             {
-                case LayerItemType.Directory:
+                case EntryKind.Directory:
                     if (!Directory.Exists(target) || IsLink(target))
                     {
                         Remove(target);
@@ -72,18 +78,18 @@ public sealed class LayerExtractor
 
                     _directories.Add((target, item.Mode, item.Modified));
                     break;
-                case LayerItemType.File:
+                case EntryKind.File:
                     Remove(target);
                     EnsureParent(target);
                     WriteFile(target, layer.Content, item);
                     break;
-                case LayerItemType.Symlink:
+                case EntryKind.Symlink:
                     CheckLinkStaysInside(item, path);
                     Remove(target);
                     EnsureParent(target);
                     UnixFileSystem.CreateSymbolicLink(target, item.LinkTarget!);
                     break;
-                case LayerItemType.HardLink:
+                case EntryKind.HardLink:
                     var linked = LayerReader.Normalise(item.LinkTarget ?? string.Empty);
                     if (linked.StartsWith("/", StringComparison.Ordinal) || linked.Split('/').Contains("..") || linked.Length == 0)
                     {
@@ -198,7 +204,11 @@ public sealed class LayerExtractor
         }
     }
 
-    private void ApplyOpaque(string directory, HashSet<string> writtenHere)
+    /// <summary>Work done by opaque markers so far (names looked at): a measure for tests, independent of the clock.</summary>
+    internal long OpaqueSteps { get; private set; }
+
+    /// <summary>Removes what the directory holds that this layer has not written, at or under it (one path lookup per name).</summary>
+    private void ApplyOpaque(string directory, PathTree<string> writtenHere)
     {
         var full = SecureJoin.Resolve(_root, directory);
         if (!Directory.Exists(full) || IsLink(full))
@@ -209,7 +219,10 @@ public sealed class LayerExtractor
         foreach (var child in new DirectoryInfo(full).EnumerateFileSystemInfos())
         {
             var relative = Join(directory, child.Name);
-            if (!writtenHere.Contains(relative) && !writtenHere.Any(w => w.StartsWith(relative + "/", StringComparison.Ordinal)))
+            var before = writtenHere.Steps;
+            var written = writtenHere.Find(relative) is not null;
+            OpaqueSteps += 1 + writtenHere.Steps - before;
+            if (!written)
             {
                 Remove(child.FullName);
             }

@@ -91,16 +91,16 @@ public sealed class LayerReader : IDisposable
         return path.TrimEnd('/');
     }
 
-    private static LayerItemType TypeOf(byte flag) => flag switch
+    private static EntryKind TypeOf(byte flag) => flag switch
     {
-        TarHeader.LF_NORMAL or TarHeader.LF_OLDNORM or TarHeader.LF_CONTIG => LayerItemType.File,
-        TarHeader.LF_DIR => LayerItemType.Directory,
-        TarHeader.LF_SYMLINK => LayerItemType.Symlink,
-        TarHeader.LF_LINK => LayerItemType.HardLink,
-        TarHeader.LF_CHR => LayerItemType.CharacterDevice,
-        TarHeader.LF_BLK => LayerItemType.BlockDevice,
-        TarHeader.LF_FIFO => LayerItemType.Fifo,
-        _ => LayerItemType.Other,
+        TarHeader.LF_NORMAL or TarHeader.LF_OLDNORM or TarHeader.LF_CONTIG => EntryKind.File,
+        TarHeader.LF_DIR => EntryKind.Directory,
+        TarHeader.LF_SYMLINK => EntryKind.Symlink,
+        TarHeader.LF_LINK => EntryKind.HardLink,
+        TarHeader.LF_CHR => EntryKind.CharacterDevice,
+        TarHeader.LF_BLK => EntryKind.BlockDevice,
+        TarHeader.LF_FIFO => EntryKind.Fifo,
+        _ => EntryKind.Other,
     };
 
     /// <summary>The uncompressed tar of a layer blob, whatever its compression (by its magic bytes).</summary>
