@@ -122,6 +122,7 @@ internal sealed class DiveTree
         while (stack.Count > 0)
         {
             var (node, expanded) = stack.Pop();
+            _tree.Steps++;
             if (!expanded)
             {
                 if (!_sums.ContainsKey(node))

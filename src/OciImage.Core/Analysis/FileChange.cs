@@ -12,7 +12,7 @@ public enum FileChange
     /// <summary>A file or hard link whose bytes differ by size or digest (same bytes rewritten is not Modified; a hard link counts the bytes it names).</summary>
     Modified,
 
-    /// <summary>A symlink or hard link that points elsewhere, or a file that became a hard link or stopped being one.</summary>
+    /// <summary>A symlink or hard link that points elsewhere (a file that became a hard link, or the reverse, is no change unless its bytes are).</summary>
     LinkChanged,
     ModeChanged,
     OwnerChanged,

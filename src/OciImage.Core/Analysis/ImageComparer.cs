@@ -96,7 +96,8 @@ public static class ImageComparer
 
     /// <summary>
     /// A file and a hard link are both a name for bytes, as on a disk: either is Modified when the bytes it names
-    /// differ (a link re-made to a rewritten file included), and LinkChanged when what it links to does.
+    /// differ (a link re-made to a rewritten file included), and a hard link's mode and owner are those of the file
+    /// it shares. A hard link that links elsewhere is LinkChanged, as before.
     /// </summary>
     private static IReadOnlyList<FileChange> Changes(MergedEntry oldPath, MergedEntry nowPath)
     {
@@ -107,35 +108,32 @@ public static class ImageComparer
         {
             changes.Add(FileChange.TypeChanged);
         }
-        else if (Compared(now.Kind) == EntryKind.File)
+        else if (Compared(now.Kind) == EntryKind.File && (oldPath.Content?.Size != nowPath.Content?.Size || oldPath.Content?.ContentDigest != nowPath.Content?.ContentDigest))
         {
-            if (oldPath.Content?.Size != nowPath.Content?.Size || oldPath.Content?.ContentDigest != nowPath.Content?.ContentDigest)
-            {
-                changes.Add(FileChange.Modified);
-            }
-
-            if (old.LinkTarget != now.LinkTarget)
-            {
-                changes.Add(FileChange.LinkChanged);
-            }
+            changes.Add(FileChange.Modified);
         }
-        else if (now.Kind == EntryKind.Symlink && old.LinkTarget != now.LinkTarget)
+
+        if (old.Kind == now.Kind && now.Kind is (EntryKind.Symlink or EntryKind.HardLink) && old.LinkTarget != now.LinkTarget)
         {
             changes.Add(FileChange.LinkChanged);
         }
 
-        if (old.Mode != now.Mode)
+        var (oldMeta, nowMeta) = (Metadata(oldPath), Metadata(nowPath));
+        if (oldMeta.Mode != nowMeta.Mode)
         {
             changes.Add(FileChange.ModeChanged);
         }
 
-        if (old.UserId != now.UserId || old.GroupId != now.GroupId)
+        if (oldMeta.UserId != nowMeta.UserId || oldMeta.GroupId != nowMeta.GroupId)
         {
             changes.Add(FileChange.OwnerChanged);
         }
 
         return changes;
     }
+
+    /// <summary>Where a path's mode and owner come from: the shared file for a hard link, the entry otherwise.</summary>
+    private static LayerEntry Metadata(MergedEntry path) => path.Entry.Kind == EntryKind.HardLink && path.Content is not null ? path.Content : path.Entry;
 
     private static EntryKind Compared(EntryKind kind) => kind == EntryKind.HardLink ? EntryKind.File : kind;
 

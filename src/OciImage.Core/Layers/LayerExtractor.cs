@@ -45,9 +45,10 @@ public sealed class LayerExtractor
             if (item.IsOpaqueMarker)
             {
                 // A repeated marker (however spelt) finds only what this layer wrote: it would cost a scan and change nothing.
-                if (opaqueHere.Add(string.Join("/", Parent(path).Split('/').Where(p => p.Length > 0 && p != "."))))
+                var directory = WithoutDots(Parent(path));
+                if (opaqueHere.Add(directory))
                 {
-                    ApplyOpaque(Parent(path), writtenHere);
+                    ApplyOpaque(directory, writtenHere);
                 }
 
                 continue;
@@ -65,7 +66,7 @@ public sealed class LayerExtractor
                 continue;
             }
 
-            writtenHere.Ensure(path);
+            writtenHere.Ensure(WithoutDots(path));
             var target = SecureJoin.Resolve(_root, path);
             switch (item.Type)
             {
@@ -264,6 +265,9 @@ public sealed class LayerExtractor
         var slash = path.LastIndexOf('/');
         return slash < 0 ? string.Empty : path.Substring(0, slash);
     }
+
+    /// <summary>"a/./b//c" as "a/b/c": one spelling per path for the layer's bookkeeping ('..' is refused before).</summary>
+    private static string WithoutDots(string path) => string.Join("/", path.Split('/').Where(p => p.Length > 0 && p != "."));
 
     private static string Join(string parent, string name) => parent.Length == 0 ? name : parent + "/" + name;
 }

@@ -20,7 +20,7 @@ internal sealed class PathTree<T>
     public Node Root { get; }
 
     /// <summary>Nodes looked up, made or walked over so far: a measure of work that does not depend on the clock.</summary>
-    public long Steps { get; private set; }
+    public long Steps { get; internal set; }
 
     /// <summary>The node of a '/'-separated path (empty parts skipped; "" is the root), or null.</summary>
     public Node? Find(string path)
@@ -43,7 +43,7 @@ internal sealed class PathTree<T>
         return node;
     }
 
-    /// <summary>The node of a path, made with its missing parents (their values null).</summary>
+    /// <summary>The node of a path as <see cref="Find"/> reads it, made with its missing parents (their values null).</summary>
     public Node Ensure(string path)
     {
         var node = Root;
