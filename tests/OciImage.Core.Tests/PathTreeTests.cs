@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -33,8 +34,15 @@ public sealed class PathTreeTests : IDisposable
         var size = DeepPathLayer.ComposeImages(layout);
         Assert.True(size < 1024, $"the hostile layer is {size} bytes");
 
-        var deep = Analyse(layout, "deep");
-        var gone = Analyse(layout, "deep-gone");
+        // On a 1 MiB stack, Windows' default for a thread: recursion once per directory would overflow it.
+        ImageAnalysis deep = null!, gone = null!;
+        IReadOnlyList<FileDifference> differences = null!;
+        OnSmallStack(() =>
+        {
+            deep = Analyse(layout, "deep");
+            gone = Analyse(layout, "deep-gone");
+            differences = ImageComparer.CompareFiles(deep.FileSystem.Entries(), gone.FileSystem.Entries(), null);
+        });
 
         // dive: the file (4 bytes) once; the whiteout of /d counts what was under it (4) once more, in another path.
         Assert.Equal(1.0, deep.Efficiency);
@@ -45,7 +53,6 @@ public sealed class PathTreeTests : IDisposable
         Assert.Equal((1, 4L), (gone.Layers[1].Changes.FilesRemoved, gone.Layers[1].Changes.BytesRemoved));
         Assert.Equal(1.0, gone.Efficiency);
 
-        var differences = ImageComparer.CompareFiles(deep.FileSystem.Entries(), gone.FileSystem.Entries(), null);
         Assert.Equal(new[] { "/d Removed", file + " Removed", "/g Added" }, differences.Select(d => d.Path + " " + d.Change));
     }
 
@@ -170,6 +177,28 @@ public sealed class PathTreeTests : IDisposable
         Assert.Equal((EntryKind.File, 9L), (merged["/l2"].Entry.Kind, merged["/l2"].Entry.Size));
         Assert.Same(merged["/f"].Content, merged["/l2"].Content);
         Assert.Equal((EntryKind.HardLink, (LayerEntry?)null), (merged["/dangling"].Entry.Kind, merged["/dangling"].Content));
+    }
+
+    private static void OnSmallStack(Action action)
+    {
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+        }, 1 << 20);
+        thread.Start();
+        thread.Join();
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        }
     }
 
     private static long Steps(params byte[][] layers)
