@@ -118,7 +118,7 @@ public class ExpansionEscapeTests
         var a = Path.Combine(root, "a");
         Directory.CreateDirectory(Path.Combine(a, "b"));
         var metadata = new EntryMetadata();
-        var item = new LayerItem("x", "x", LayerItemType.Directory, 0, LinkEscapeLayers.AllBits, null, new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc), 0, 0);
+        var item = new LayerItem("x", "x", EntryKind.Directory, 0, LinkEscapeLayers.AllBits, null, new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc), 0, 0);
         var recorded = replaced == "a parent" ? Path.Combine(a, "b") : a;
         metadata.Defer(recorded, item);
 
@@ -135,7 +135,7 @@ public class ExpansionEscapeTests
     {
         using var temp = new TempDirectory();
         var metadata = new EntryMetadata();
-        var item = new LayerItem("x", "x", LayerItemType.Directory, 0, 0x1C0, null, DateTime.UnixEpoch, 0, 0);
+        var item = new LayerItem("x", "x", EntryKind.Directory, 0, 0x1C0, null, DateTime.UnixEpoch, 0, 0);
         foreach (var path in new[] { "a", "a/b", "a/b/c", "ab", "a0" })
         {
             Directory.CreateDirectory(temp.Combine(path));

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using OciImage.Core;
 using OciImage.Core.Analysis;
+using OciImage.Core.Layers;
 using OciImage.Core.Stores;
 using OciImage.TestKit;
 using Xunit;

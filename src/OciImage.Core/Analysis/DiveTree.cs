@@ -1,43 +1,162 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
+using OciImage.Core.Layers;
 
 namespace OciImage.Core.Analysis;
 
 /// <summary>
-/// A layer's files as dive 0.13 models them (its filetree package), kept apart from the OCI merged file system
-/// because dive's stacking is not OCI's: a path given in a tar gets the entry's size and directory flag, a parent
-/// the tar does not list gets size 0 and no directory flag (and takes that over a lower layer's entry when
-/// stacked), opaque-directory markers are dropped, a ".wh.NAME" entry is a node of its own, and stacking a
-/// whiteout removes NAME with everything under it. Only the efficiency figures use it.
+/// A layer's files as dive 0.13 models them (its filetree package), on the path tree, kept apart from the OCI
+/// merged file system because dive's stacking is not OCI's: a path given in a tar gets the entry's size and
+/// directory flag, a parent the tar does not list gets size 0 and no directory flag (and takes that over a lower
+/// layer's entry when stacked), opaque-directory markers are dropped, a ".wh.NAME" entry is a node of its own,
+/// and stacking a whiteout removes NAME with everything under it. Only the efficiency figures use it.
 /// </summary>
 internal sealed class DiveTree
 {
     private const string WhiteoutPrefix = ".wh.";
     private const string DoubleWhiteoutPrefix = ".wh..wh..";
 
-    public DiveNode Root { get; } = new(string.Empty, null);
+    private readonly PathTree<Data> _tree;
+
+    /// <summary>Σ of the sizes under a node, kept until the tree changes: nested whiteouts sum each node once.</summary>
+    private Dictionary<PathTree<Data>.Node, long>? _sums;
+
+    private DiveTree(PathTree<Data> tree) => _tree = tree;
+
+    public PathTree<Data>.Node Root => _tree.Root;
+
+    /// <summary>Work done on this tree so far (nodes stepped through).</summary>
+    public long Steps => _tree.Steps;
 
     /// <summary>A layer's tree from its entries, in tar order.</summary>
     public static DiveTree FromEntries(IEnumerable<LayerEntry> entries)
     {
-        var tree = new DiveTree();
+        var tree = new DiveTree(new PathTree<Data>());
         foreach (var entry in entries)
         {
             if (entry.EntryName.Length > 0)
             {
-                tree.AddPath(entry.EntryName, entry.Size, entry.IsDirectory);
+                tree.AddPath(entry.EntryName, new Data(entry.Size, entry.IsDirectory));
             }
         }
 
         return tree;
     }
 
+    public static bool IsWhiteout(PathTree<Data>.Node node) => node.Name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal);
+
+    /// <summary>"/a/b", the ".wh." of this node's own name left out, as dive's FileNode.Path().</summary>
+    public static string PathOf(PathTree<Data>.Node node)
+    {
+        var path = node.Path;
+        return IsWhiteout(node) ? path.Substring(0, path.Length - node.Name.Length) + node.Name.Substring(WhiteoutPrefix.Length) : path;
+    }
+
+    /// <summary>The size a node holds: 0 for a parent the tar did not list.</summary>
+    public static long SizeOf(PathTree<Data>.Node node) => node.Value?.Size ?? 0;
+
+    public static bool IsDirectory(PathTree<Data>.Node node) => node.Value?.IsDirectory ?? false;
+
+    public PathTree<Data>.Node? GetNode(string path) => _tree.Find(path);
+
+    public DiveTree Copy() => new(_tree.Copy());
+
+    /// <summary>
+    /// dive's Stack: the upper tree's nodes, children first, remove (whiteouts) or add over this one. dive adds
+    /// each by its path from the root; here the upper tree is walked beside this one, so the cost is the upper
+    /// tree's size, not its size times its depth.
+    /// </summary>
+    public void Stack(DiveTree upper)
+    {
+        _sums = null;
+        var stack = new Stack<(PathTree<Data>.Node Upper, PathTree<Data>.Node Below, bool Expanded)>();
+        foreach (var child in upper.Root.ChildrenDescending())
+        {
+            stack.Push((child, Root, false));
+        }
+
+        while (stack.Count > 0)
+        {
+            var (node, below, expanded) = stack.Pop();
+            if (!expanded && !node.IsLeaf)
+            {
+                // dive's AddPath of a child makes its missing parents with no data; the parent's own turn comes after.
+                var here = below.Child(node.Name) ?? below.Add(node.Name);
+                stack.Push((node, below, true));
+                foreach (var child in node.ChildrenDescending())
+                {
+                    stack.Push((child, here, false));
+                }
+
+                continue;
+            }
+
+            if (IsWhiteout(node))
+            {
+                // By path, as dive's GetNode: ".wh." alone names the directory it is in (never the root).
+                var name = node.Name.Substring(WhiteoutPrefix.Length);
+                var target = name.Length == 0 ? below : below.Child(name);
+                if (target is not null && target != Root)
+                {
+                    target.Detach();
+                }
+            }
+            else
+            {
+                (below.Child(node.Name) ?? below.Add(node.Name)).Value = node.Value;
+            }
+        }
+    }
+
+    /// <summary>Σ of the sizes of a node and every node under it; each node is summed once until the tree changes.</summary>
+    public long SubtreeSize(PathTree<Data>.Node start)
+    {
+        _sums ??= new Dictionary<PathTree<Data>.Node, long>();
+        if (_sums.TryGetValue(start, out var known))
+        {
+            return known;
+        }
+
+        var stack = new Stack<(PathTree<Data>.Node Node, bool Expanded)>();
+        stack.Push((start, false));
+        while (stack.Count > 0)
+        {
+            var (node, expanded) = stack.Pop();
+            _tree.Steps++;
+            if (!expanded)
+            {
+                if (!_sums.ContainsKey(node))
+                {
+                    stack.Push((node, true));
+                    foreach (var child in node.Children?.Values ?? (IEnumerable<PathTree<Data>.Node>)Array.Empty<PathTree<Data>.Node>())
+                    {
+                        stack.Push((child, false));
+                    }
+                }
+
+                continue;
+            }
+
+            var sum = SizeOf(node);
+            if (node.Children is not null)
+            {
+                foreach (var child in node.Children.Values)
+                {
+                    sum += _sums[child];
+                }
+            }
+
+            _sums[node] = sum;
+        }
+
+        return _sums[start];
+    }
+
     /// <summary>
     /// dive's AddPath: walks the parts, making the missing ones with no data, and stops without adding anything
     /// further at a missing part named ".wh..wh..*"; the last part takes the data.
     /// </summary>
-    public void AddPath(string path, long size, bool isDirectory)
+    private void AddPath(string path, Data data)
     {
         var names = path.Split('/');
         var node = Root;
@@ -49,179 +168,36 @@ internal sealed class DiveTree
                 continue;
             }
 
-            if (node.Children is not null && node.Children.TryGetValue(name, out var child))
-            {
-                node = child;
-            }
-            else
+            var child = node.Child(name);
+            if (child is null)
             {
                 if (name.StartsWith(DoubleWhiteoutPrefix, StringComparison.Ordinal))
                 {
                     return;
                 }
 
-                node = node.Add(name);
-            }
-
-            if (i == names.Length - 1)
-            {
-                node.Size = size;
-                node.IsDirectory = isDirectory;
-            }
-        }
-    }
-
-    public DiveNode? GetNode(string path)
-    {
-        var node = Root;
-        foreach (var name in path.Split('/'))
-        {
-            if (name.Length == 0)
-            {
-                continue;
-            }
-
-            if (node.Children is null || !node.Children.TryGetValue(name, out var child))
-            {
-                return null;
+                child = node.Add(name);
             }
 
             node = child;
-        }
-
-        return node;
-    }
-
-    public DiveTree Copy()
-    {
-        var copy = new DiveTree();
-        CopyChildren(Root, copy.Root);
-        return copy;
-    }
-
-    /// <summary>dive's Stack: the upper tree's nodes, children first, remove (whiteouts) or add over this one.</summary>
-    public void Stack(DiveTree upper)
-    {
-        foreach (var node in ChildFirst(upper.Root))
-        {
-            var path = node.Path;
-            if (node.IsWhiteout)
+            if (i == names.Length - 1)
             {
-                var target = GetNode(path);
-                if (target is not null && target != Root)
-                {
-                    target.Parent!.Children!.Remove(target.Name);
-                }
-            }
-            else
-            {
-                AddPath(path, node.Size, node.IsDirectory);
+                node.Value = data;
             }
         }
     }
 
-    /// <summary>Every node under <paramref name="start"/>, deepest first, children in byte order, then the node itself (not the root).</summary>
-    public static IEnumerable<DiveNode> ChildFirst(DiveNode start)
+    /// <summary>What dive keeps of an entry: its size in the tar header and whether it is a directory.</summary>
+    internal sealed class Data
     {
-        // An explicit stack: layer trees can be deep enough that recursion is a risk.
-        var stack = new Stack<(DiveNode Node, bool Expanded)>();
-        stack.Push((start, false));
-        while (stack.Count > 0)
+        public Data(long size, bool isDirectory)
         {
-            var (node, expanded) = stack.Pop();
-            if (expanded || node.Children is null || node.Children.Count == 0)
-            {
-                if (node.Parent is not null)
-                {
-                    yield return node;
-                }
-
-                continue;
-            }
-
-            stack.Push((node, true));
-            foreach (var name in node.Children.Keys.OrderByDescending(k => k, StringComparer.Ordinal))
-            {
-                stack.Push((node.Children[name], false));
-            }
-        }
-    }
-
-    private static void CopyChildren(DiveNode from, DiveNode to)
-    {
-        if (from.Children is null)
-        {
-            return;
+            Size = size;
+            IsDirectory = isDirectory;
         }
 
-        foreach (var child in from.Children.Values)
-        {
-            var copy = to.Add(child.Name);
-            copy.Size = child.Size;
-            copy.IsDirectory = child.IsDirectory;
-            CopyChildren(child, copy);
-        }
-    }
+        public long Size { get; }
 
-    internal sealed class DiveNode
-    {
-        public DiveNode(string name, DiveNode? parent)
-        {
-            Name = name;
-            Parent = parent;
-        }
-
-        public string Name { get; }
-
-        public DiveNode? Parent { get; }
-
-        public Dictionary<string, DiveNode>? Children { get; private set; }
-
-        public long Size { get; set; }
-
-        public bool IsDirectory { get; set; }
-
-        public bool IsLeaf => Children is null || Children.Count == 0;
-
-        public bool IsWhiteout => Name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal);
-
-        /// <summary>"/a/b", the ".wh." of this node's own name left out, as dive's FileNode.Path().</summary>
-        public string Path
-        {
-            get
-            {
-                var parts = new List<string>();
-                for (var node = this; node.Parent is not null; node = node.Parent)
-                {
-                    parts.Add(node == this && IsWhiteout ? Name.Substring(WhiteoutPrefix.Length) : node.Name);
-                }
-
-                parts.Reverse();
-                return "/" + string.Join("/", parts);
-            }
-        }
-
-        public DiveNode Add(string name)
-        {
-            Children ??= new Dictionary<string, DiveNode>(StringComparer.Ordinal);
-            var node = new DiveNode(name, this);
-            Children[name] = node;
-            return node;
-        }
-
-        /// <summary>Σ of the sizes of this node and every node under it.</summary>
-        public long SubtreeSize()
-        {
-            long sum = Size;
-            if (Children is not null)
-            {
-                foreach (var child in Children.Values)
-                {
-                    sum += child.SubtreeSize();
-                }
-            }
-
-            return sum;
-        }
+        public bool IsDirectory { get; }
     }
 }

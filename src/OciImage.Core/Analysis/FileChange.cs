@@ -9,10 +9,10 @@ public enum FileChange
     /// <summary>A different kind (a file became a directory or a symlink…).</summary>
     TypeChanged,
 
-    /// <summary>A regular file whose content digest differs (same bytes rewritten is not Modified).</summary>
+    /// <summary>A file or hard link whose bytes differ by size or digest (same bytes rewritten is not Modified; a hard link counts the bytes it names).</summary>
     Modified,
 
-    /// <summary>A symlink or hard link that points elsewhere.</summary>
+    /// <summary>A symlink or hard link that points elsewhere (a file that became a hard link, or the reverse, is no change unless its bytes are).</summary>
     LinkChanged,
     ModeChanged,
     OwnerChanged,

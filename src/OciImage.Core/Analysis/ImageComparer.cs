@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using OciImage.Core.Layers;
 using OciImage.Core.Stores;
 
 namespace OciImage.Core.Analysis;
@@ -81,7 +82,7 @@ public static class ImageComparer
             }
 
             before.Remove(after.Path);
-            var changes = Changes(old.Entry, after.Entry);
+            var changes = Changes(old, after);
             if (changes.Count > 0)
             {
                 result.Add(new FileDifference(after.Path, changes, old, after));
@@ -93,34 +94,48 @@ public static class ImageComparer
         return result;
     }
 
-    private static IReadOnlyList<FileChange> Changes(LayerEntry old, LayerEntry now)
+    /// <summary>
+    /// A file and a hard link are both a name for bytes, as on a disk: either is Modified when the bytes it names
+    /// differ (a link re-made to a rewritten file included), and a hard link's mode and owner are those of the file
+    /// it shares. A hard link that links elsewhere is LinkChanged, as before.
+    /// </summary>
+    private static IReadOnlyList<FileChange> Changes(MergedEntry oldPath, MergedEntry nowPath)
     {
+        var old = oldPath.Entry;
+        var now = nowPath.Entry;
         var changes = new List<FileChange>();
-        if (old.Kind != now.Kind)
+        if (Compared(old.Kind) != Compared(now.Kind))
         {
             changes.Add(FileChange.TypeChanged);
         }
-        else if (now.Kind == EntryKind.File && (old.Size != now.Size || old.ContentDigest != now.ContentDigest))
+        else if (Compared(now.Kind) == EntryKind.File && (oldPath.Content?.Size != nowPath.Content?.Size || oldPath.Content?.ContentDigest != nowPath.Content?.ContentDigest))
         {
             changes.Add(FileChange.Modified);
         }
-        else if (now.Kind is EntryKind.Symlink or EntryKind.HardLink && old.LinkTarget != now.LinkTarget)
+
+        if (old.Kind == now.Kind && now.Kind is (EntryKind.Symlink or EntryKind.HardLink) && old.LinkTarget != now.LinkTarget)
         {
             changes.Add(FileChange.LinkChanged);
         }
 
-        if (old.Mode != now.Mode)
+        var (oldMeta, nowMeta) = (Metadata(oldPath), Metadata(nowPath));
+        if (oldMeta.Mode != nowMeta.Mode)
         {
             changes.Add(FileChange.ModeChanged);
         }
 
-        if (old.UserId != now.UserId || old.GroupId != now.GroupId)
+        if (oldMeta.UserId != nowMeta.UserId || oldMeta.GroupId != nowMeta.GroupId)
         {
             changes.Add(FileChange.OwnerChanged);
         }
 
         return changes;
     }
+
+    /// <summary>Where a path's mode and owner come from: the shared file for a hard link, the entry otherwise.</summary>
+    private static LayerEntry Metadata(MergedEntry path) => path.Entry.Kind == EntryKind.HardLink && path.Content is not null ? path.Content : path.Entry;
+
+    private static EntryKind Compared(EntryKind kind) => kind == EntryKind.HardLink ? EntryKind.File : kind;
 
     private static IReadOnlyList<LayerSide> Sides(Model.ImageManifest manifest, Model.ImageConfig config)
     {

@@ -1,3 +1,5 @@
+using OciImage.Core.Layers;
+
 namespace OciImage.Core.Analysis;
 
 /// <summary>

@@ -35,7 +35,7 @@ public static class LayerScanner
             foreach (var item in reader.Items(cancellationToken))
             {
                 string? contentDigest = null;
-                if (buffer is not null && item.Type == LayerItemType.File && !item.IsWhiteout)
+                if (buffer is not null && item.Kind == EntryKind.File)
                 {
                     contentDigest = Hash(reader.Content, buffer, what, item.Path);
                 }
@@ -76,7 +76,7 @@ public static class LayerScanner
     private static LayerEntry ToEntry(LayerItem item, string? contentDigest)
     {
         var entryName = Clean(item.Path);
-        var kind = KindOf(item);
+        var kind = item.Kind;
         var path = entryName;
         if (kind == EntryKind.OpaqueDirectory)
         {
@@ -90,31 +90,6 @@ public static class LayerScanner
         }
 
         return new LayerEntry(path, entryName, kind, item.Size, item.Mode, item.UserId, item.GroupId, item.LinkTarget, item.Modified, contentDigest);
-    }
-
-    private static EntryKind KindOf(LayerItem item)
-    {
-        if (item.IsOpaqueMarker)
-        {
-            return EntryKind.OpaqueDirectory;
-        }
-
-        if (item.IsWhiteout)
-        {
-            return EntryKind.Whiteout;
-        }
-
-        return item.Type switch
-        {
-            LayerItemType.File => EntryKind.File,
-            LayerItemType.Directory => EntryKind.Directory,
-            LayerItemType.Symlink => EntryKind.Symlink,
-            LayerItemType.HardLink => EntryKind.HardLink,
-            LayerItemType.CharacterDevice => EntryKind.CharacterDevice,
-            LayerItemType.BlockDevice => EntryKind.BlockDevice,
-            LayerItemType.Fifo => EntryKind.Fifo,
-            _ => EntryKind.Other,
-        };
     }
 
     /// <summary>A path as Go's path.Clean leaves it, without the leading '/': no empty or '.' parts, '..' folded.</summary>

@@ -1,19 +1,23 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using OciImage.Core.Layers;
 
 namespace OciImage.Core.Analysis;
 
 /// <summary>
-/// The file system an image's layers make, by OCI whiteout rules, built one layer at a time without writing
-/// anything to disk: a layer's whiteouts and opaque markers apply first, to the layers below only (whatever
-/// their place in the tar), then its entries in tar order. A non-directory over a directory replaces it with
-/// everything under it; a directory over a directory keeps what is under it. Parents a tar does not list are made
-/// as directories without an entry of their own. Memory grows with the number of paths, never with bytes.
+/// The file system an image's layers make, by OCI whiteout rules, built one layer at a time on the path tree
+/// without writing anything to disk: a layer's whiteouts and opaque markers apply first, to the layers below only
+/// (whatever their place in the tar), then its entries in tar order. A non-directory over a directory replaces it
+/// with everything under it; a directory over a directory keeps what is under it. Parents a tar does not list are
+/// made as directories without an entry of their own. A hard link shares the content of the path it names at the
+/// moment it is applied; when a later entry replaces or removes that path, the link keeps the old content, as on
+/// a disk. Memory grows with the number of paths, never with bytes; each entry costs the length of its path, and
+/// a removal the size of what it removes, so building is linear in the layers' entries.
 /// </summary>
 public sealed class MergedFileSystem
 {
-    private readonly Node _root = new(string.Empty, null);
+    private readonly PathTree<Written> _tree = new();
 
     /// <summary>Applies the next layer and tells what it added, changed and removed.</summary>
     public LayerChanges Apply(ScannedLayer layer)
@@ -24,17 +28,17 @@ public sealed class MergedFileSystem
         {
             if (entry.Kind == EntryKind.Whiteout && entry.Path.Length > 0)
             {
-                var node = Find(entry.Path);
+                var node = _tree.Find(entry.Path);
                 if (node is not null)
                 {
                     CountRemoved(node, changes);
-                    node.Parent!.Children!.Remove(node.Name);
+                    node.Detach();
                     removedHere.Add(entry.Path);
                 }
             }
             else if (entry.Kind == EntryKind.OpaqueDirectory)
             {
-                var directory = entry.Path.Length == 0 ? _root : Find(entry.Path);
+                var directory = _tree.Find(entry.Path);
                 if (directory?.Children is not null)
                 {
                     foreach (var child in directory.Children.Values)
@@ -42,7 +46,7 @@ public sealed class MergedFileSystem
                         CountRemoved(child, changes);
                     }
 
-                    directory.Children.Clear();
+                    directory.DetachChildren();
                     removedHere.Add(entry.Path);
                 }
             }
@@ -65,33 +69,45 @@ public sealed class MergedFileSystem
     /// <summary>Every path that has an entry, in byte order of its path.</summary>
     public IEnumerable<MergedEntry> Entries()
     {
-        var stack = new Stack<(Node Node, string Path)>();
-        stack.Push((_root, string.Empty));
-        while (stack.Count > 0)
+        foreach (var node in PathTree<Written>.ParentsFirst(_tree.Root))
         {
-            var (node, path) = stack.Pop();
-            if (node.Entry is not null)
+            var written = node.Value;
+            if (written is null)
             {
-                yield return new MergedEntry(path, node.Entry, node.LayerIndex, node.Shadowed ?? (IReadOnlyList<int>)Array.Empty<int>());
+                continue;
             }
 
-            if (node.Children is not null)
+            var entry = written.Entry;
+            var content = written.Content;
+            if (entry.Kind == EntryKind.HardLink && content is not null && _tree.Find(LayerScanner.Clean(entry.LinkTarget ?? string.Empty))?.Value?.Content != content)
             {
-                foreach (var name in node.Children.Keys.OrderByDescending(k => k, StringComparer.Ordinal))
-                {
-                    stack.Push((node.Children[name], path + "/" + name));
-                }
+                // The path it named was replaced or removed later: what is left is a file of its own with the old content.
+                entry = new LayerEntry(entry.Path, entry.EntryName, EntryKind.File, content.Size, content.Mode, content.UserId, content.GroupId,
+                    null, content.Modified, content.ContentDigest);
             }
+
+            yield return new MergedEntry("/" + entry.Path, entry, written.LayerIndex, written.Shadowed ?? (IReadOnlyList<int>)Array.Empty<int>(), content);
         }
     }
 
     /// <summary>Paths with an entry that is not a directory.</summary>
     public int FileCount => Entries().Count(e => !e.Entry.IsDirectory);
 
+    /// <summary>Nodes stepped through so far: a measure of work for tests, independent of the clock.</summary>
+    internal long Steps => _tree.Steps;
+
     private void Write(LayerEntry entry, int layer, HashSet<string> written, HashSet<string> removedHere, LayerChanges changes)
     {
+        // What a hard link names is looked up before anything of this entry is written (it may name itself).
+        var content = entry.Kind switch
+        {
+            EntryKind.File => entry,
+            EntryKind.HardLink => _tree.Find(LayerScanner.Clean(entry.LinkTarget ?? string.Empty))?.Value?.Content,
+            _ => null,
+        };
+
         var names = entry.Path.Split('/');
-        var parent = _root;
+        var parent = _tree.Root;
         for (var i = 0; i < names.Length - 1; i++)
         {
             var child = parent.Child(names[i]);
@@ -99,7 +115,7 @@ public sealed class MergedFileSystem
             {
                 child = parent.Add(names[i]);
             }
-            else if (child.Entry is not null && !child.Entry.IsDirectory)
+            else if (child.Value is not null && !child.Value.Entry.IsDirectory)
             {
                 // A file where the path needs a directory: the directory takes its place.
                 CountRemoved(child, changes);
@@ -114,7 +130,7 @@ public sealed class MergedFileSystem
         var again = !written.Add(entry.Path);
         if (!entry.IsDirectory && !again)
         {
-            var before = (existing?.Entry is not null && existing.LayerIndex != layer) || removedHere.Contains(entry.Path);
+            var before = (existing?.Value is not null && existing.Value.LayerIndex != layer) || removedHere.Contains(entry.Path);
             if (before)
             {
                 changes.FilesChanged++;
@@ -127,12 +143,10 @@ public sealed class MergedFileSystem
             }
         }
 
-        if (existing is not null && entry.IsDirectory && (existing.Entry is null || existing.Entry.IsDirectory))
+        if (existing is not null && entry.IsDirectory && (existing.Value is null || existing.Value.Entry.IsDirectory))
         {
             // A directory over a directory: what is under it stays.
-            existing.Shadowed = Shadow(existing, layer);
-            existing.Entry = entry;
-            existing.LayerIndex = layer;
+            existing.Value = new Written(entry, layer, Shadow(existing, layer), null);
             return;
         }
 
@@ -149,86 +163,55 @@ public sealed class MergedFileSystem
             }
         }
 
-        var node = parent.Add(name);
-        node.Entry = entry;
-        node.LayerIndex = layer;
-        node.Shadowed = shadowed;
+        parent.Add(name).Value = new Written(entry, layer, shadowed, content);
     }
 
-    private static IReadOnlyList<int>? Shadow(Node existing, int layer)
+    private static IReadOnlyList<int>? Shadow(PathTree<Written>.Node existing, int layer)
     {
-        if (existing.Entry is null || existing.LayerIndex == layer)
+        var written = existing.Value;
+        if (written is null || written.LayerIndex == layer)
         {
-            return existing.Shadowed;
+            return written?.Shadowed;
         }
 
-        var list = existing.Shadowed?.ToList() ?? new List<int>();
-        list.Add(existing.LayerIndex);
+        var list = written.Shadowed?.ToList() ?? new List<int>();
+        list.Add(written.LayerIndex);
         return list;
     }
 
-    private static void CountRemoved(Node node, LayerChanges changes)
+    /// <summary>Counts the files of a subtree about to go: a walk of its own, as deep as the subtree, on the heap.</summary>
+    private static void CountRemoved(PathTree<Written>.Node node, LayerChanges changes)
     {
-        if (node.Entry is not null && !node.Entry.IsDirectory)
+        foreach (var gone in PathTree<Written>.ParentsFirst(node))
         {
-            changes.FilesRemoved++;
-            changes.BytesRemoved += node.Entry.Size;
-        }
-
-        if (node.Children is not null)
-        {
-            foreach (var child in node.Children.Values)
+            if (gone.Value is not null && !gone.Value.Entry.IsDirectory)
             {
-                CountRemoved(child, changes);
+                changes.FilesRemoved++;
+                changes.BytesRemoved += gone.Value.Entry.Size;
             }
         }
     }
 
-    private Node? Find(string path)
+    /// <summary>
+    /// What a path holds: the entry that last wrote it, its layer, the lower layers it shadows, and for a file or a
+    /// hard link the file entry whose bytes it holds (the same object for every name of those bytes).
+    /// </summary>
+    private sealed class Written
     {
-        var node = _root;
-        foreach (var name in path.Split('/'))
+        public Written(LayerEntry entry, int layerIndex, IReadOnlyList<int>? shadowed, LayerEntry? content)
         {
-            node = node.Child(name);
-            if (node is null)
-            {
-                return null;
-            }
+            Entry = entry;
+            LayerIndex = layerIndex;
+            Shadowed = shadowed;
+            Content = content;
         }
 
-        return node;
-    }
+        public LayerEntry Entry { get; }
 
-    private sealed class Node
-    {
-        public Node(string name, Node? parent)
-        {
-            Name = name;
-            Parent = parent;
-        }
+        public int LayerIndex { get; }
 
-        public string Name { get; }
+        public IReadOnlyList<int>? Shadowed { get; }
 
-        public Node? Parent { get; }
-
-        public Dictionary<string, Node>? Children { get; private set; }
-
-        /// <summary>Null for a parent no tar listed.</summary>
-        public LayerEntry? Entry { get; set; }
-
-        public int LayerIndex { get; set; }
-
-        public IReadOnlyList<int>? Shadowed { get; set; }
-
-        public Node? Child(string name) => Children is not null && Children.TryGetValue(name, out var child) ? child : null;
-
-        /// <summary>Adds (or replaces) a child.</summary>
-        public Node Add(string name)
-        {
-            Children ??= new Dictionary<string, Node>(StringComparer.Ordinal);
-            var node = new Node(name, this);
-            Children[name] = node;
-            return node;
-        }
+        public LayerEntry? Content { get; }
     }
 }

@@ -72,7 +72,7 @@ public sealed class LayerExtractor
             writtenHere.Add(Relative(target), Path.DirectorySeparatorChar);
             switch (item.Type)
             {
-                case LayerItemType.Directory:
+                case EntryKind.Directory:
                     if (!Directory.Exists(target) || IsLink(target))
                     {
                         Remove(target);
@@ -82,19 +82,19 @@ public sealed class LayerExtractor
                     ApplyOwner(target, item);
                     _metadata.Defer(target, item);
                     break;
-                case LayerItemType.File:
+                case EntryKind.File:
                     Remove(target);
                     EnsureParent(target);
                     WriteFile(target, layer.Content, item);
                     break;
-                case LayerItemType.Symlink:
+                case EntryKind.Symlink:
                     CheckLinkStaysInside(item, path);
                     Remove(target);
                     EnsureParent(target);
                     UnixFileSystem.CreateSymbolicLink(target, item.LinkTarget!);
                     ApplyOwner(target, item);
                     break;
-                case LayerItemType.HardLink:
+                case EntryKind.HardLink:
                     var linked = LayerReader.Normalise(item.LinkTarget ?? string.Empty);
                     if (linked.StartsWith("/", StringComparison.Ordinal) || linked.Split('/').Contains("..") || linked.Length == 0)
                     {
@@ -307,6 +307,9 @@ public sealed class LayerExtractor
         var slash = path.LastIndexOf('/');
         return slash < 0 ? string.Empty : path.Substring(0, slash);
     }
+
+    /// <summary>"a/./b//c" as "a/b/c": one spelling per path for the layer's bookkeeping ('..' is refused before).</summary>
+    private static string WithoutDots(string path) => string.Join("/", path.Split('/').Where(p => p.Length > 0 && p != "."));
 
     private static string Join(string parent, string name) => parent.Length == 0 ? name : parent + "/" + name;
 }

@@ -3,23 +3,10 @@ using System.Collections.Generic;
 
 namespace OciImage.Core.Layers;
 
-/// <summary>The kind of a layer entry, from its tar type flag and OCI whiteout names.</summary>
-public enum LayerItemType
-{
-    File,
-    Directory,
-    Symlink,
-    HardLink,
-    CharacterDevice,
-    BlockDevice,
-    Fifo,
-    Other,
-}
-
 /// <summary>One tar entry of a layer, as read, with its name normalised (no ./ prefix).</summary>
 public sealed class LayerItem
 {
-    public LayerItem(string path, string rawName, LayerItemType type, long size, int mode, string? linkTarget, DateTime modified, long uid, long gid,
+    public LayerItem(string path, string rawName, EntryKind type, long size, int mode, string? linkTarget, DateTime modified, long uid, long gid,
         IReadOnlyDictionary<string, byte[]>? xattrs = null)
     {
         Xattrs = xattrs ?? Tar.TarHeader.NoXattrs;
@@ -39,7 +26,8 @@ public sealed class LayerItem
     /// <summary>The name exactly as the tar has it.</summary>
     public string RawName { get; }
 
-    public LayerItemType Type { get; }
+    /// <summary>The kind its tar type flag gives (never Whiteout or OpaqueDirectory: see <see cref="Kind"/>).</summary>
+    public EntryKind Type { get; }
 
     public long Size { get; }
 
@@ -62,4 +50,7 @@ public sealed class LayerItem
     public bool IsWhiteout => Name.StartsWith(LayerPlanner.WhiteoutPrefix, StringComparison.Ordinal);
 
     public bool IsOpaqueMarker => Name == LayerPlanner.OpaqueMarker;
+
+    /// <summary>The kind with OCI whiteout names applied: an opaque marker, a whiteout, or the tar's own kind.</summary>
+    public EntryKind Kind => IsOpaqueMarker ? EntryKind.OpaqueDirectory : IsWhiteout ? EntryKind.Whiteout : Type;
 }

@@ -84,16 +84,16 @@ public sealed class LayerReader : IDisposable
         return path.TrimEnd('/');
     }
 
-    private static LayerItemType TypeOf(byte flag) => flag switch
+    private static EntryKind TypeOf(byte flag) => flag switch
     {
-        TarTypeFlag.Regular or TarTypeFlag.RegularOld or TarTypeFlag.Contiguous => LayerItemType.File,
-        TarTypeFlag.Directory => LayerItemType.Directory,
-        TarTypeFlag.Symlink => LayerItemType.Symlink,
-        TarTypeFlag.HardLink => LayerItemType.HardLink,
-        TarTypeFlag.CharacterDevice => LayerItemType.CharacterDevice,
-        TarTypeFlag.BlockDevice => LayerItemType.BlockDevice,
-        TarTypeFlag.Fifo => LayerItemType.Fifo,
-        _ => LayerItemType.Other,
+        TarTypeFlag.Regular or TarTypeFlag.RegularOld or TarTypeFlag.Contiguous => EntryKind.File,
+        TarTypeFlag.Directory => EntryKind.Directory,
+        TarTypeFlag.Symlink => EntryKind.Symlink,
+        TarTypeFlag.HardLink => EntryKind.HardLink,
+        TarTypeFlag.CharacterDevice => EntryKind.CharacterDevice,
+        TarTypeFlag.BlockDevice => EntryKind.BlockDevice,
+        TarTypeFlag.Fifo => EntryKind.Fifo,
+        _ => EntryKind.Other,
     };
 
     /// <summary>The uncompressed tar of a layer blob, whatever its compression (by its magic bytes).</summary>
