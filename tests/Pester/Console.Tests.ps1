@@ -295,3 +295,26 @@ Describe 'Get-OciImage: an image in one object (item 21)' {
         { Get-OciImage "oci:${index}:multi" -Platform linux/s390x -ErrorAction Stop } | Should -Throw -ErrorId 'PlatformNotFound,OciImage.Commands.GetOciImageCommand'
     }
 }
+
+Describe 'Get-OciLayerItem columns mean what they show (items 14, 15)' {
+    It 'the Layer column is a Layer property, and the mode reads as octal' {
+        $items = Get-OciLayerItem "oci:${layout}:amd" -Layer -1
+        $top = (Get-OciLayer "oci:${layout}:amd").Count - 1
+        @($items | Where-Object Layer -eq $top).Count | Should -Be @($items).Count
+        $file = $items | Where-Object Type -eq 'File' | Select-Object -First 1
+        $file.OctalMode | Should -Match '^[0-7]{4}$'
+        [Convert]::ToInt32($file.OctalMode, 8) | Should -Be ($file.Mode -band 0xFFF)
+    }
+
+    It 'a whiteout shows as Whiteout, not as a file without permissions' {
+        $base = Join-Path $TestDrive 'wh-base'
+        $next = Join-Path $TestDrive 'wh-next'
+        New-Item -ItemType Directory -Path $base, $next | Out-Null
+        Set-Content -LiteralPath (Join-Path $base 'gone.txt') -Value 'x'
+        Set-Content -LiteralPath (Join-Path $next 'kept.txt') -Value 'y'
+        $layer = New-OciLayer -Path $next -Base $base -Layout (Join-Path $TestDrive 'wh-layout')
+        $text = Get-OciLayerItem -LiteralPath $layer.BlobPath | Out-String -Width 120
+        $text | Should -Match 'Whiteout'
+        $text | Should -Not -Match 'File\s+---------'
+    }
+}

@@ -65,6 +65,12 @@ public sealed class OciLayerItem
         }
     }
 
+    /// <summary>The mode as octal text, such as 0644 or 4755 (setuid): what chmod and tar -v show.</summary>
+    public string OctalMode => Convert.ToString(Mode & 0xFFF, 8).PadLeft(4, '0');
+
+    /// <summary>The layer's position, base 0: the view's Layer column, so <c>Where-Object Layer -eq 1</c> means what it shows.</summary>
+    public int Layer => LayerIndex;
+
     public string? LinkTarget { get; }
 
     /// <summary>A .wh. entry: deletes a path of a lower layer (or, .wh..wh..opq, hides a directory's content).</summary>
