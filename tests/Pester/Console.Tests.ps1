@@ -318,3 +318,27 @@ Describe 'Get-OciLayerItem columns mean what they show (items 14, 15)' {
         $text | Should -Not -Match 'File\s+---------'
     }
 }
+
+Describe 'Authentication errors say which case it is (item 8)' -Skip:([bool]$noRegistry) {
+    BeforeAll {
+        $basic = Start-TestRegistry -Basic
+        $savedDockerConfig = $env:DOCKER_CONFIG
+        $env:DOCKER_CONFIG = Join-Path $TestDrive 'no-docker-config'
+    }
+
+    AfterAll {
+        $env:DOCKER_CONFIG = $savedDockerConfig
+        Stop-TestRegistry $basic
+    }
+
+    It 'no credentials found: it says none were found and how to sign in' {
+        { Get-OciTag "$($basic.Host)/team/app" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'Unauthorized,OciImage.Commands.GetOciTagCommand' -ExpectedMessage '*none were found*'
+    }
+
+    It 'wrong credentials: it says they were refused' {
+        $wrong = [pscredential]::new($TestUser, (ConvertTo-SecureString 'not-the-password' -AsPlainText -Force))
+        { Get-OciTag "$($basic.Host)/team/app" -Credential $wrong -ErrorAction Stop } |
+            Should -Throw -ErrorId 'Unauthorized,OciImage.Commands.GetOciTagCommand' -ExpectedMessage '*refused the credentials*'
+    }
+}

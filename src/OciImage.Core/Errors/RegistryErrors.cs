@@ -3,9 +3,20 @@ using System;
 namespace OciImage.Core.Errors;
 
 /// <summary>The registry refused our credentials, or asked for credentials we do not have.</summary>
-public sealed class UnauthorizedException(string registry, string detail)
-    : OciException("Unauthorized", OciErrorKind.AuthenticationError,
-        $"{registry} refused access: {detail}. Check the user name and password (Connect-OciRegistry -Registry {registry} -Credential ...) or the docker config.");
+/// <param name="credentialsSent">
+/// Whether the refused request carried credentials: the message then says which case it is (none found, or
+/// refused); null where it is not known.
+/// </param>
+public sealed class UnauthorizedException(string registry, string detail, bool? credentialsSent = null)
+    : OciException("Unauthorized", OciErrorKind.AuthenticationError, credentialsSent switch
+    {
+        false => $"{registry} needs credentials, and none were found for it ({detail}): sign in with Connect-OciRegistry {registry} (it asks for them), give -Credential, or add them to the docker config (docker login).",
+        true => $"{registry} refused the credentials that were sent ({detail}): check the user name and the password or token (Connect-OciRegistry {registry} -Credential ...), or the docker config's entry for it.",
+        _ => $"{registry} refused access: {detail}. Check the user name and password (Connect-OciRegistry -Registry {registry} -Credential ...) or the docker config.",
+    })
+{
+    public bool? CredentialsSent { get; } = credentialsSent;
+}
 
 /// <summary>Authenticated, but not allowed to do this (DENIED, 403).</summary>
 public sealed class AccessDeniedException(string what, string detail)

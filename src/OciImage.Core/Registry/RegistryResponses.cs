@@ -25,7 +25,7 @@ public static class RegistryResponses
         var detail = message ?? response.ReasonPhrase ?? "no detail";
         throw (status, code) switch
         {
-            (401, _) or (_, "UNAUTHORIZED") => new UnauthorizedException(registry, detail),
+            (401, _) or (_, "UNAUTHORIZED") => new UnauthorizedException(registry, detail, Handlers.RegistryRequest.CredentialSent(response.RequestMessage)),
             (403, _) or (_, "DENIED") => new AccessDeniedException(what, detail),
             (_, "MANIFEST_UNKNOWN") => new ManifestUnknownException(what, detail),
             (_, "NAME_UNKNOWN") => new RepositoryUnknownException(what, detail),

@@ -79,6 +79,12 @@ internal sealed class RegistryRequest
         return message;
     }
 
+    /// <summary>Whether the request a message carries was sent with a credential; null when that was never decided (or the message is not ours).</summary>
+    public static bool? CredentialSent(HttpRequestMessage? message) =>
+        message is not null && message.Properties.TryGetValue(Key, out var value) && value is RegistryRequest { _credentialLooked: true } request
+            ? request._credential is not null
+            : null;
+
     /// <summary>The credential for the request's repository, looked up (a helper may run) once, when first needed.</summary>
     public RegistryCredential? Credential(Func<string?, RegistryCredential?> lookup)
     {
