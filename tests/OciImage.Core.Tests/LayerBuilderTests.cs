@@ -234,10 +234,15 @@ public class LayerBuilderTests
         Directory.CreateDirectory(Path.Combine(now, "config"));
         File.WriteAllText(Path.Combine(now, "config", "new.conf"), "y");
 
+        // Explicit whiteouts by default, as the image spec says writers SHOULD; the opaque marker when asked.
         var layer = LayerBuilder.BuildIntoDirectory(now, new LayerBuildOptions { BaseDirectory = old, Compression = LayerCompression.None }, temp.Combine("out"), None);
         var entries = Entries(layer.BlobPath);
-        Assert.Equal(new[] { "app", "app/.wh.link", "app/added.txt", "app/readme.txt", ".wh.données", "config", "config/.wh..wh..opq", "config/new.conf" }.OrderBy(x => x, StringComparer.Ordinal),
+        Assert.Equal(new[] { "app", "app/.wh.link", "app/added.txt", "app/readme.txt", ".wh.données", "config", "config/.wh.old.conf", "config/new.conf" }.OrderBy(x => x, StringComparer.Ordinal),
             entries.Keys.OrderBy(x => x, StringComparer.Ordinal));
+
+        var opaque = LayerBuilder.BuildIntoDirectory(now, new LayerBuildOptions { BaseDirectory = old, Compression = LayerCompression.None, OpaqueWhiteouts = true }, temp.Combine("out-opaque"), None);
+        Assert.Equal(new[] { "app", "app/.wh.link", "app/added.txt", "app/readme.txt", ".wh.données", "config", "config/.wh..wh..opq", "config/new.conf" }.OrderBy(x => x, StringComparer.Ordinal),
+            Entries(opaque.BlobPath).Keys.OrderBy(x => x, StringComparer.Ordinal));
     }
 
     [Fact]

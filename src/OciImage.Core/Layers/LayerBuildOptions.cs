@@ -46,6 +46,13 @@ public sealed class LayerBuildOptions
     /// <summary>With a base tree, only the changes from it go into the layer, with whiteouts for deletions.</summary>
     public string? BaseDirectory { get; init; }
 
+    /// <summary>
+    /// With a base tree, a directory whose old content all went and that holds new content gets one opaque marker
+    /// (.wh..wh..opq) instead of a whiteout for each old name. Off by default: the image spec says writers SHOULD
+    /// use explicit whiteouts (readers MUST accept both), and older readers ignore the marker.
+    /// </summary>
+    public bool OpaqueWhiteouts { get; init; }
+
     /// <summary>Compression threads; null for one per core. The output is the same whatever it is.</summary>
     public int? Parallelism { get; init; }
 }

@@ -37,7 +37,7 @@ public static class LayerPlanner
         if (options.BaseDirectory is not null)
         {
             var old = TreeWalker.Walk(options.BaseDirectory, options.Include, options.Exclude).ToDictionary(e => e.Path, StringComparer.Ordinal);
-            var (changed, whiteouts) = Diff(tree, old);
+            var (changed, whiteouts) = Diff(tree, old, options.OpaqueWhiteouts);
             selected = changed;
             entries.AddRange(whiteouts.Select(w => new PlannedEntry(Join(prefix, w), PlannedKind.Whiteout, null, 0)));
         }
@@ -98,7 +98,7 @@ public static class LayerPlanner
     }
 
     /// <summary>What changed from the old tree, and the whiteout paths for what was deleted.</summary>
-    private static (List<TreeEntry> Changed, List<string> Whiteouts) Diff(IReadOnlyList<TreeEntry> tree, Dictionary<string, TreeEntry> old)
+    private static (List<TreeEntry> Changed, List<string> Whiteouts) Diff(IReadOnlyList<TreeEntry> tree, Dictionary<string, TreeEntry> old, bool opaqueWhiteouts)
     {
         var current = tree.ToDictionary(e => e.Path, StringComparer.Ordinal);
         var include = new HashSet<string>(StringComparer.Ordinal);
@@ -118,9 +118,10 @@ public static class LayerPlanner
             AddParents(link.Path, include);
         }
 
-        // Directories whose old content is all gone and that hold new content become opaque.
+        // Directories whose old content is all gone and that hold new content become opaque, when asked; by
+        // default each old name gets its own whiteout below.
         var opaque = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var dir in tree.Where(e => e.Type == TreeEntryType.Directory && old.TryGetValue(e.Path, out var o) && o.Type == TreeEntryType.Directory))
+        foreach (var dir in tree.Where(e => opaqueWhiteouts && e.Type == TreeEntryType.Directory && old.TryGetValue(e.Path, out var o) && o.Type == TreeEntryType.Directory))
         {
             var oldChildren = old.Keys.Where(k => k.StartsWith(dir.Path + "/", StringComparison.Ordinal) && k.IndexOf('/', dir.Path.Length + 1) < 0).ToList();
             var newChildren = current.Keys.Where(k => k.StartsWith(dir.Path + "/", StringComparison.Ordinal) && k.IndexOf('/', dir.Path.Length + 1) < 0).ToList();

@@ -105,6 +105,10 @@ public sealed class NewOciLayerCommand : OciCmdlet
     [SupportsWildcards]
     public string[]? ExecutablePath { get; set; }
 
+    /// <summary>With -Base, one opaque marker for a directory whose old content all went, instead of a whiteout a name.</summary>
+    [Parameter]
+    public SwitchParameter OpaqueWhiteout { get; set; }
+
     protected override void ProcessRecord()
     {
         ForEachInput(Path, () =>
@@ -126,6 +130,7 @@ public sealed class NewOciLayerCommand : OciCmdlet
                 DirectoryMode = Octal(DirectoryMode),
                 ExecutablePaths = ExecutablePath,
                 BaseDirectory = Base is null ? null : ResolvePath(Base),
+                OpaqueWhiteouts = OpaqueWhiteout,
             };
 
             var target = ParameterSetName == LayoutSet
