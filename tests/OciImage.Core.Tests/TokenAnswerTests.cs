@@ -68,10 +68,10 @@ public sealed class TokenAnswerTests
     }
 
     [Theory]
-    [InlineData("[]", "answered JSON that is not an object (Array)")]
-    [InlineData("{\"token\":5}", "answered without a token")]
-    [InlineData("{\"access_token\":{\"a\":1},\"expires_in\":\"soon\"}", "answered without a token")]
-    [InlineData("not json", "answered something that is not JSON")]
+    [InlineData("[]", "answered something that is not a token answer")]
+    [InlineData("{\"token\":5}", "answered something that is not a token answer")]
+    [InlineData("{\"access_token\":{\"a\":1},\"expires_in\":\"soon\"}", "answered something that is not a token answer")]
+    [InlineData("not json", "answered something that is not a token answer")]
     public async Task AWrongShapedTokenAnswerIsUnauthorized(string answer, string said)
     {
         using var realm = new RecordingServer("127.0.0.1", Encoding.UTF8.GetBytes(answer), "application/json");

@@ -220,9 +220,8 @@ public sealed class RegistryTests : IClassFixture<RegistryImages>
     public void ConnectAsksForCredentialsWhenTheRegistryWantsSomeAndNoneWereFound()
     {
         var registry = _images.Registries[RegistryAuth.Basic];
-        using var temp = new TempDirectory();
         var secret = new System.Net.NetworkCredential(string.Empty, RegistryServer.Password).SecurePassword;
-        string Script(string then) => $"$env:DOCKER_CONFIG = '{temp.Path}'; $PSStyle.OutputRendering = 'PlainText'; Import-Module '{RepoPaths.ModuleFolder}'; Connect-OciRegistry {registry.Host}; {then}";
+        string Script(string then) => $"$PSStyle.OutputRendering = 'PlainText'; Import-Module '{RepoPaths.ModuleFolder}'; Connect-OciRegistry {registry.Host}; {then}";
 
         // A host that can ask (an interactive console): asked once, and the answer is kept for the session.
         var asking = new CapturingHost(new System.Management.Automation.PSCredential(RegistryServer.User, secret));
