@@ -127,9 +127,11 @@ public sealed class CredentialHelperTests
     }
 
     [Theory]
-    [InlineData("[]", "not an object (Array)")]
-    [InlineData("\"text\"", "not an object (String)")]
-    [InlineData("{\"Username\":5,\"Secret\":[1]}", null)]
+    [InlineData("[]", "is not a credential")]
+    [InlineData("\"text\"", "is not a credential")]
+    [InlineData("{\"Username\":5,\"Secret\":[1]}", "is not a credential")]
+    [InlineData("{\"Username\":5,\"Secret\":\"x\"}", "is not a credential")]
+    [InlineData("{\"Username\":[\"a\"],\"Secret\":null}", "is not a credential")]
     public void AHelperAnsweringTheWrongShapeMeansAnonymous(string json, string? warning)
     {
         using var temp = new TempDirectory();

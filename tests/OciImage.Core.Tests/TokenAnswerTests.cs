@@ -72,6 +72,8 @@ public sealed class TokenAnswerTests
     [InlineData("{\"token\":5}", "answered something that is not a token answer")]
     [InlineData("{\"access_token\":{\"a\":1},\"expires_in\":\"soon\"}", "answered something that is not a token answer")]
     [InlineData("not json", "answered something that is not a token answer")]
+    [InlineData("{\"token\":\"abc\\r\\nX-Injected: 1\"}", "answered something that is not a token answer")]
+    [InlineData("{\"token\":\"caf\u00e9\"}", "answered something that is not a token answer")]
     public async Task AWrongShapedTokenAnswerIsUnauthorized(string answer, string said)
     {
         using var realm = new RecordingServer("127.0.0.1", Encoding.UTF8.GetBytes(answer), "application/json");

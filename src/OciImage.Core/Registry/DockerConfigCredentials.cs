@@ -246,30 +246,20 @@ public sealed class DockerConfigCredentials
             return null;
         }
 
-        try
+        if (!OciJson.TryRead<CredentialHelperAnswer>(result.Output, out var answer, out var problem))
         {
-            using var doc = JsonDocument.Parse(result.Output);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                _log.Warning($"The credential helper {program} answered JSON that is not an object ({root.ValueKind}); going on without credentials.");
-                return null;
-            }
-
-            var user = root.TryGetProperty("Username", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString()! : string.Empty;
-            var secret = root.TryGetProperty("Secret", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : string.Empty;
-            if (secret.Length == 0)
-            {
-                return null;
-            }
-
-            return new RegistryCredential(user, secret, isIdentityToken: user == "<token>") { Source = "credential helper " + helper };
-        }
-        catch (JsonException)
-        {
-            _log.Warning($"The credential helper {program} answered something that is not JSON; going on without credentials.");
+            _log.Warning($"The credential helper {program} answered something that is not a credential ({problem}); going on without credentials.");
             return null;
         }
+
+        var user = answer!.Username ?? string.Empty;
+        var secret = answer.Secret ?? string.Empty;
+        if (secret.Length == 0)
+        {
+            return null;
+        }
+
+        return new RegistryCredential(user, secret, isIdentityToken: user == "<token>") { Source = "credential helper " + helper };
     }
 
     /// <summary>A name from the config for a message: control characters shown as '?', at most 64 characters.</summary>

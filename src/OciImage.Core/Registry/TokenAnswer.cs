@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -35,7 +36,15 @@ public sealed class TokenAnswer : IShaped
 
     public static TokenAnswer Parse(byte[] body, ShapeError error) => OciJson.Read<TokenAnswer>(body, error);
 
+    /// <summary>A token goes into an Authorization header: visible ASCII only (RFC 6750's b64token is narrower still).</summary>
     public void CheckShape(string path)
     {
+        foreach (var (name, value) in new[] { ("token", Token), ("access_token", AccessToken) })
+        {
+            if (value is not null && value.Any(c => c < 0x21 || c > 0x7E))
+            {
+                throw new JsonShapeException(Shape.Member(path, name), "holds characters an HTTP header cannot carry (only visible ASCII)");
+            }
+        }
     }
 }
