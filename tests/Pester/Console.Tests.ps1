@@ -342,3 +342,43 @@ Describe 'Authentication errors say which case it is (item 8)' -Skip:([bool]$noR
             Should -Throw -ErrorId 'Unauthorized,OciImage.Commands.GetOciTagCommand' -ExpectedMessage '*refused the credentials*'
     }
 }
+
+Describe 'Test-OciImage says what the other cmdlets refuse (red-team findings)' {
+    It 'a layer labelled with a compression the image spec does not define (+xz) is a problem' {
+        $xz = Join-Path $TestDrive 'xz'
+        Copy-OciImage "oci:${layout}:amd" "oci:${xz}:amd" | Out-Null
+        $manifestDigest = "$((Get-OciManifest "oci:${xz}:amd").Digest)"
+        $manifestFile = Join-Path $xz ("blobs/sha256/" + $manifestDigest.Substring(7))
+        $json = (Get-Content -Raw -LiteralPath $manifestFile) -replace 'tar\+gzip', 'tar+xz'
+        $bytes = [System.Text.Encoding]::UTF8.GetBytes($json)
+        $digest = (Get-FileHash -InputStream ([System.IO.MemoryStream]::new($bytes)) -Algorithm SHA256).Hash.ToLowerInvariant()
+        [System.IO.File]::WriteAllBytes((Join-Path $xz "blobs/sha256/$digest"), $bytes)
+        $index = Get-Content -Raw -LiteralPath (Join-Path $xz 'index.json') | ConvertFrom-Json
+        $index.manifests[0].digest = "sha256:$digest"
+        $index.manifests[0].size = $bytes.Length
+        $index | ConvertTo-Json -Depth 10 | Set-Content -LiteralPath (Join-Path $xz 'index.json')
+        $result = Test-OciImage "oci:${xz}:amd" -Deep
+        $result.IsValid | Should -BeFalse
+        ($result.Problems -join "`n") | Should -Match 'does not define'
+    }
+
+    It 'one manifest listed under two media types is a problem, as Copy-OciImage finds it' {
+        $twice = Join-Path $TestDrive 'twice'
+        Copy-OciImage "oci:${layout}:amd" "oci:${twice}:amd" | Out-Null
+        $image = Get-OciManifest "oci:${twice}:amd"
+        $entry = [ordered]@{ mediaType = 'application/vnd.oci.image.manifest.v1+json'; digest = "$($image.Digest)"; size = $image.Size }
+        $other = [ordered]@{ mediaType = 'application/vnd.oci.image.index.v1+json'; digest = "$($image.Digest)"; size = $image.Size }
+        $json = [ordered]@{ schemaVersion = 2; mediaType = 'application/vnd.oci.image.index.v1+json'; manifests = @($entry, $other) } | ConvertTo-Json -Depth 5 -Compress
+        $bytes = [System.Text.Encoding]::UTF8.GetBytes($json)
+        $digest = (Get-FileHash -InputStream ([System.IO.MemoryStream]::new($bytes)) -Algorithm SHA256).Hash.ToLowerInvariant()
+        [System.IO.File]::WriteAllBytes((Join-Path $twice "blobs/sha256/$digest"), $bytes)
+        $index = Get-Content -Raw -LiteralPath (Join-Path $twice 'index.json') | ConvertFrom-Json
+        $index.manifests[0].mediaType = 'application/vnd.oci.image.index.v1+json'
+        $index.manifests[0].digest = "sha256:$digest"
+        $index.manifests[0].size = $bytes.Length
+        $index | ConvertTo-Json -Depth 10 | Set-Content -LiteralPath (Join-Path $twice 'index.json')
+        $result = Test-OciImage "oci:${twice}:amd"
+        $result.IsValid | Should -BeFalse
+        ($result.Problems -join "`n") | Should -Match 'is listed as'
+    }
+}

@@ -32,11 +32,14 @@ public static class LayerScanner
         using (var reader = new LayerReader(blob, what))
         {
             var buffer = hashContent ? new byte[81920] : null;
+            var budget = new DecompressionBudget(layer.Size, what);
             foreach (var item in reader.Items(cancellationToken))
             {
                 string? contentDigest = null;
                 if (buffer is not null && item.Kind == EntryKind.File)
                 {
+                    // Hashing reads every byte: bounded, so a decompression bomb stops (listing only skips).
+                    budget.Count(item.Size);
                     contentDigest = Hash(reader.Content, buffer, what, item.Path);
                 }
 

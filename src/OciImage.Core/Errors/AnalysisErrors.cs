@@ -14,3 +14,8 @@ public sealed class ImageInefficientException(string reference, IReadOnlyList<st
 {
     public IReadOnlyList<string> Failures { get; } = failures;
 }
+
+/// <summary>A layer that decompresses to more than analysis reads of it: a decompression bomb, or a layer of huge files of zeros.</summary>
+public sealed class DecompressionLimitException(string what, long limit)
+    : OciException("DecompressionLimitExceeded", OciErrorKind.LimitsExceeded,
+        $"{what} decompresses to more than {limit} bytes, the most analysis and validation read of one layer (100 times its compressed size, at least 1 GiB); a decompression bomb stops here. Expand-OciImage -MaxSize can unpack it where it is legitimate.");
