@@ -162,6 +162,19 @@ public abstract class OciCmdlet : PSCmdlet, IDisposable
         return Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
     }
 
+    /// <summary>The host's credential prompt; null where there is none to ask (-NonInteractive, a runbook, a job) or the user cancelled.</summary>
+    protected PSCredential? PromptForCredential(string target, string message)
+    {
+        try
+        {
+            return Host.UI.PromptForCredential(MyInvocation.MyCommand.Name, message, string.Empty, target);
+        }
+        catch (Exception ex) when (ex is PSInvalidOperationException or NotSupportedException or NotImplementedException or System.Management.Automation.Host.HostException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Parses an optional platform parameter; bad text raises InvalidPlatform.</summary>
     protected static Platform? ParsePlatform(string? text) => string.IsNullOrEmpty(text) ? null : Platform.Parse(text!);
 }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Management.Automation.Host;
 using OciImage.Core.Registry;
 
 namespace OciImage.Commands;
@@ -55,19 +54,6 @@ public sealed class ConnectOciRegistryCommand : OciCmdlet
         });
     }
 
-    /// <summary>The host's credential prompt; null where there is none to ask (-NonInteractive, a runbook, a job) or the user cancelled.</summary>
-    private PSCredential? PromptForCredential(string registry)
-    {
-        try
-        {
-            return Host.UI.PromptForCredential("Connect-OciRegistry", $"The registry {registry} needs credentials: user name and password or token.", string.Empty, registry);
-        }
-        catch (System.Exception ex) when (ex is PSInvalidOperationException or System.NotSupportedException or System.NotImplementedException or HostException or PipelineStoppedException)
-        {
-            return null;
-        }
-    }
-
     protected override void ProcessRecord()
     {
         ForEachInput(Registry, () =>
@@ -104,7 +90,7 @@ public sealed class ConnectOciRegistryCommand : OciCmdlet
                 {
                     Check(registry, options);
                 }
-                catch (Core.Errors.UnauthorizedException) when (credential is null && PromptForCredential(registry) is { } answered)
+                catch (Core.Errors.UnauthorizedException) when (credential is null && PromptForCredential(registry, $"The registry {registry} needs credentials: user name and password or token.") is { } answered)
                 {
                     // As docker login: no credential given or found, and the registry wants one: ask, then check again.
                     credential = answered;

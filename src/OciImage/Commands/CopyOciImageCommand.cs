@@ -68,9 +68,7 @@ public sealed class CopyOciImageCommand : OciRegistryCmdlet
     [ValidateNotNull]
     public PSCredential? DestinationCredential { get; set; }
 
-    // The copies this pipeline made: the same source to the same destination is copied once. Objects that name
-    // an image and something in it (Get-OciLayer's layers) bind their image's Reference once each.
-    private readonly HashSet<string> _done = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _done = new(StringComparer.Ordinal); // one copy a source (piped layers name their image each)
 
     protected override void ProcessRecord()
     {
