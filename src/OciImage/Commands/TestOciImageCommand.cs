@@ -2,9 +2,6 @@ using System.Linq;
 using System.Management.Automation;
 using OciImage.Core.Analysis;
 using OciImage.Core.Errors;
-using OciImage.Core.Images;
-using OciImage.Core.Stores;
-using OciImage.Core.Transports;
 using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
@@ -83,8 +80,7 @@ public sealed class TestOciImageCommand : OciRegistryCmdlet
             MaximumWastedBytes = MaximumWastedBytes,
             MaximumWastedPercent = MaximumWastedPercent,
         };
-        var analysis = RunCore((messages, ct) => AnalyseVerb.MeasureAsync(reference, platform, StoreContext(messages), ct));
-        var failures = rules.Evaluate(analysis);
+        var (analysis, failures) = RunCore((messages, ct) => TestVerb.EfficiencyAsync(reference, platform, rules, StoreContext(messages), ct));
         var measurement = new OciImageMeasurement(analysis);
         foreach (var failure in failures)
         {
@@ -108,11 +104,7 @@ public sealed class TestOciImageCommand : OciRegistryCmdlet
     private void Validate(string text)
     {
         var reference = ResolveReference(text);
-        var problems = RunCore(async (messages, ct) =>
-        {
-            using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-            return await ImageValidator.ValidateAsync(store, reference, Deep, messages, ct).ConfigureAwait(false);
-        });
+        var problems = RunCore((messages, ct) => TestVerb.ValidateAsync(reference, Deep, StoreContext(messages), ct));
         foreach (var problem in problems)
         {
             WriteVerbose(problem);
