@@ -70,7 +70,7 @@ public sealed class LayoutTagCompleter : IArgumentCompleter
         }
 
         var full = Path.IsPathRooted(path) ? path : Path.Combine(CurrentLocation(), path);
-        return Collect(TagNames(ReadVerb.TagsAsync(Reference.ForLayout(full), Context(SessionRegistries.Current), CancellationToken.None)), t => t.StartsWith(prefix, StringComparison.Ordinal), t => $"{Reference.LayoutPrefix}{path}:{t}", CancellationToken.None, sort: false);
+        return Collect(TagNames(ReadVerb.TagsAsync(Reference.ForLayout(full), Context(new Core.Registry.RegistrySessions { DockerConfigPath = null }), CancellationToken.None)), t => t.StartsWith(prefix, StringComparison.Ordinal), t => $"{Reference.LayoutPrefix}{path}:{t}", CancellationToken.None, sort: false);
     }
 
     /// <summary>HOST/ for connected registries; HOST/REPOSITORY from the catalog; HOST/REPOSITORY:TAG from the tag list.</summary>

@@ -44,7 +44,7 @@ public sealed class PlatformCompleter : IArgumentCompleter
         try
         {
             // A layout is read at once, on this thread's behalf (a completer answers synchronously).
-            var context = new StoreContext(SessionRegistries.Current, null, NullEngineLog.Instance);
+            var context = new StoreContext(new Core.Registry.RegistrySessions { DockerConfigPath = null }, null, NullEngineLog.Instance);
             var resolved = System.Threading.Tasks.Task.Run(() => ReadVerb.ManifestAsync(reference, null, context, CancellationToken.None)).GetAwaiter().GetResult();
             return resolved.Manifest is ImageIndex index
                 ? index.Platforms()
