@@ -1,15 +1,11 @@
 using OciImage.Core;
 using OciImage.Core.Errors;
-using OciImage.Core.Stores;
-using OciImage.Core.Transports;
 
 namespace OciImage;
 
-/// <summary>Where a composed image goes: a layout (created if needed) or a registry repository, and its tag.</summary>
+/// <summary>Where a composed image or index goes: a layout (created if needed), or a registry repository with a tag.</summary>
 internal static class ComposeTarget
 {
-    public static IImageStore Open(Reference destination, StoreContext context) => ImageStores.OpenForWrite(destination, context);
-
     public static void RequireTagOrLayout(Reference destination)
     {
         if (!destination.IsLocal && destination.Tag is null)

@@ -74,9 +74,7 @@ public abstract class OciComposeCmdlet : OciRegistryCmdlet
             var reference = ResolveReference(referenceText);
             var tag = newTag ?? reference.Tag ?? throw new InvalidReferenceException(referenceText, "name the tag to update (REPOSITORY:TAG), or give -Tag");
             var platform = ParsePlatform(platformText);
-            var changes = BuildChanges(null);
-            var created = CreatedTime();
-            var annotations = Annotations();
+            var request = ConfigRequest(null);
             var inputs = layerInputs.Select(LayerInput.From).ToList();
             var destination = reference.WithoutIdentifier().WithTag(tag);
             if (!ShouldProcess(destination.ToString(), $"Write a new image based on {reference} and point the tag at it"))
@@ -84,11 +82,21 @@ public abstract class OciComposeCmdlet : OciRegistryCmdlet
                 return;
             }
 
-            var request = new ComposeRequest { Changes = changes, Created = created, History = History, Annotations = annotations };
             var manifest = RunCore((messages, ct) => ComposeVerb.RebuildAsync(reference, tag, platform, inputs, request, StoreContext(messages), ct));
             WriteObject(new OciManifest(new ResolvedImage(destination.WithDigest(manifest.Digest), manifest.ToDescriptor(), manifest, null)));
         });
     }
+
+    /// <summary>The config changes, created time, history line and annotations these parameters give, as the composer takes them.</summary>
+    protected ComposeRequest ConfigRequest(Platform? platform, MediaTypeStyle style = MediaTypeStyle.Oci, string? artifactType = null) => new()
+    {
+        Changes = BuildChanges(platform),
+        Created = CreatedTime(),
+        History = History,
+        Annotations = Annotations(),
+        Style = style,
+        ArtifactType = artifactType,
+    };
 
     protected ConfigChanges BuildChanges(Platform? platform) => new()
     {

@@ -11,7 +11,7 @@ namespace OciImage.Core.Verbs;
 /// <summary>
 /// Building images as operations on references: a new image (on a base, with layers, files and a subject, into
 /// any store), and a rebuild of an image on itself with more layers or config changes (Add-OciLayer,
-/// Set-OciImageConfig).
+/// Set-OciImageConfig); and an index of images already in a store (New-OciIndex).
 /// </summary>
 public static class ComposeVerb
 {
@@ -68,6 +68,23 @@ public static class ComposeVerb
         var layers = await ResolveLayersAsync(layerSpecs, store, cancellationToken).ConfigureAwait(false);
         var request = new ComposeRequest { Layers = layers, Changes = changes.Changes, Created = changes.Created, History = changes.History, Annotations = changes.Annotations };
         return await ImageComposer.RebuildAsync(store, reference, platform, request, tag, context.Log, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes an index of images already in the destination's store (from a base index, less some platforms) and tags it.</summary>
+    public static async Task<ImageIndex> NewIndexAsync(NewIndexRequest request, StoreContext context, CancellationToken cancellationToken)
+    {
+        using var target = ImageStores.OpenForWrite(request.Destination, context);
+        ImageIndex? start = null;
+        if (request.Base is { } baseReference)
+        {
+            start = await target.GetManifestAsync(baseReference, cancellationToken).ConfigureAwait(false) as ImageIndex
+                ?? throw new Errors.UnsupportedMediaTypeException(baseReference.ToString(), "an image manifest (-Base must be an index)");
+        }
+
+        var built = await IndexComposer.ComposeAsync(target, request.Manifests, start, request.RemovePlatforms, request.Annotations, request.Docker, cancellationToken).ConfigureAwait(false);
+        await target.PutManifestAsync(built, request.Destination.Tag, cancellationToken).ConfigureAwait(false);
+        await target.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return built;
     }
 
     private static async Task<List<NewLayer>> ResolveLayersAsync(IReadOnlyList<LayerSpec> specs, IImageStore target, CancellationToken cancellationToken)

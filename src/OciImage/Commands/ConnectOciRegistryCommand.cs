@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using OciImage.Core.Registry;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -43,17 +44,6 @@ public sealed class ConnectOciRegistryCommand : OciCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>Checks the settings with a throwaway session, so that nothing is kept when the registry says no.</summary>
-    private void Check(string registry, RegistryOptions options)
-    {
-        var trial = new RegistrySessions();
-        trial.Connect(registry, options);
-        RunCore(async (messages, ct) =>
-        {
-            await new RegistryClient(registry, trial, null, messages).PingAsync(ct).ConfigureAwait(false);
-        });
-    }
-
     protected override void ProcessRecord()
     {
         ForEachInput(Registry, () =>
@@ -84,22 +74,19 @@ public sealed class ConnectOciRegistryCommand : OciCmdlet
             };
 
             var credential = Credential;
-            if (!SkipCheck)
+            var sessions = SessionRegistries.Current;
+            try
             {
-                try
-                {
-                    Check(registry, options);
-                }
-                catch (Core.Errors.UnauthorizedException) when (credential is null && PromptForCredential(registry, $"The registry {registry} needs credentials: user name and password or token.") is { } answered)
-                {
-                    // As docker login: no credential given or found, and the registry wants one: ask, then check again.
-                    credential = answered;
-                    options = options.WithCredential(Shapes.ToRegistryCredential(answered, "Connect-OciRegistry"));
-                    Check(registry, options);
-                }
+                RunCore((messages, ct) => RegistryVerb.ConnectAsync(sessions, registry, options, !SkipCheck, messages, ct));
+            }
+            catch (Core.Errors.UnauthorizedException) when (credential is null && PromptForCredential(registry, $"The registry {registry} needs credentials: user name and password or token.") is { } answered)
+            {
+                // As docker login: no credential given or found, and the registry wants one: ask, then check again.
+                credential = answered;
+                options = options.WithCredential(Shapes.ToRegistryCredential(answered, "Connect-OciRegistry"));
+                RunCore((messages, ct) => RegistryVerb.ConnectAsync(sessions, registry, options, !SkipCheck, messages, ct));
             }
 
-            SessionRegistries.Current.Connect(registry, options);
             WriteVerbose($"Connected to {registry}{(credential is null ? " without credentials" : " as " + credential.UserName)}.");
             if (PassThru)
             {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -21,7 +22,7 @@ public sealed class DisconnectOciRegistryCommand : OciCmdlet
                 var registry = RegistryName.Normalise(text);
                 if (ShouldProcess(registry, "Forget credentials, settings and tokens"))
                 {
-                    if (!SessionRegistries.Current.Disconnect(registry))
+                    if (!RegistryVerb.Disconnect(SessionRegistries.Current, registry))
                     {
                         WriteVerbose($"{registry} was not connected; its cached tokens, if any, were dropped.");
                     }

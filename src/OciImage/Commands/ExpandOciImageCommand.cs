@@ -1,9 +1,6 @@
 using System.IO;
 using System.Management.Automation;
-using OciImage.Core.Images;
-using OciImage.Core.Layers;
-using OciImage.Core.Stores;
-using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -53,12 +50,7 @@ public sealed class ExpandOciImageCommand : OciRegistryCmdlet
             }
 
             long? maxSize = MyInvocation.BoundParameters.ContainsKey(nameof(MaxSize)) ? MaxSize : null;
-            RunCore(async (messages, ct) =>
-            {
-                using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                var image = await ImageHandle.OpenAsync(store, reference, platform, ct).ConfigureAwait(false);
-                return await ImageExpander.ExpandAsync(store, image.Manifest, destination, maxSize, messages, ct, sameOwner: !NoSameOwner.IsPresent).ConfigureAwait(false);
-            });
+            RunCore((messages, ct) => ExpandVerb.ExpandAsync(reference, platform, destination, maxSize, !NoSameOwner.IsPresent, StoreContext(messages), ct));
             WriteObject(GetWrittenItem(destination));
         });
     }

@@ -1,8 +1,7 @@
 using System.IO;
 using System.Management.Automation;
 using OciImage.Core.Archives;
-using OciImage.Core.Stores;
-using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -53,18 +52,14 @@ public sealed class ExportOciImageCommand : OciRegistryCmdlet
                 throw new Core.Errors.FileExistsException(path) { Target = path };
             }
 
-            var repoTag = RepoTag ?? ImageArchives.DefaultRepoTag(reference);
+            var repoTag = RepoTag ?? ArchiveVerb.DefaultRepoTag(reference);
             var format = Format == "docker" ? ArchiveFormat.Docker : ArchiveFormat.Oci;
             if (!ShouldProcess(path, $"Export {reference} as a {Format} archive"))
             {
                 return;
             }
 
-            RunCore(async (messages, ct) =>
-            {
-                using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                return await ImageArchives.ExportAsync(store, reference, path, format, platform, repoTag, messages, ct).ConfigureAwait(false);
-            });
+            RunCore((messages, ct) => ArchiveVerb.ExportAsync(reference, path, format, platform, repoTag, StoreContext(messages), ct));
             WriteObject(GetWrittenItem(path));
         });
     }

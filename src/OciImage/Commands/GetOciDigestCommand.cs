@@ -1,9 +1,6 @@
-using System.IO;
 using System.Management.Automation;
 using OciImage.Core;
-using OciImage.Core.Errors;
-using OciImage.Core.Stores;
-using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -51,11 +48,7 @@ public sealed class GetOciDigestCommand : OciRegistryCmdlet
                     ForEachInput(text, () =>
                     {
                         var reference = ResolveReference(text);
-                        var descriptor = RunCore(async (messages, ct) =>
-                        {
-                            using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                            return await store.ResolveAsync(reference, ct).ConfigureAwait(false);
-                        });
+                        var descriptor = RunCore((messages, ct) => ReadVerb.DigestAsync(reference, StoreContext(messages), ct));
                         WriteObject(new OciDescriptor(reference.WithDigest(descriptor.Digest), descriptor));
                     });
                 }
@@ -88,21 +81,7 @@ public sealed class GetOciDigestCommand : OciRegistryCmdlet
     {
         ForEachInput(file, () =>
         {
-            if (Directory.Exists(file))
-            {
-                throw new PathIsDirectoryException(file);
-            }
-
-            if (!File.Exists(file))
-            {
-                throw new FileNotFoundOciException(file);
-            }
-
-            var (digest, size) = RunCore((_, ct) =>
-            {
-                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-                return System.Threading.Tasks.Task.FromResult(Digest.Compute(stream, Algorithm));
-            });
+            var (digest, size) = RunCore((_, _) => System.Threading.Tasks.Task.FromResult(ReadVerb.FileDigest(file, Algorithm)));
             WriteObject(new OciFileDigest(file, digest, size));
         });
     }

@@ -1,7 +1,5 @@
 using System.Management.Automation;
-using OciImage.Core.Images;
-using OciImage.Core.Stores;
-using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -34,11 +32,7 @@ public sealed class GetOciImageConfigCommand : OciRegistryCmdlet
             {
                 var reference = ResolveReference(text);
                 var platform = ParsePlatform(Platform);
-                var image = RunCore(async (messages, ct) =>
-                {
-                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                    return await ImageHandle.OpenAsync(store, reference, platform, ct).ConfigureAwait(false);
-                });
+                var image = RunCore((messages, ct) => ReadVerb.ImageAsync(reference, platform, StoreContext(messages), ct));
                 var config = image.Config;
 
                 if (Raw)

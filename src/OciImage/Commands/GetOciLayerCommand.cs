@@ -1,7 +1,6 @@
 using System.Management.Automation;
-using OciImage.Core.Images;
-using OciImage.Core.Stores;
-using OciImage.Core.Transports;
+using System.Linq;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -30,13 +29,8 @@ public sealed class GetOciLayerCommand : OciRegistryCmdlet
             {
                 var reference = ResolveReference(text);
                 var platform = ParsePlatform(Platform);
-                var layers = RunCore(async (messages, ct) =>
-                {
-                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                    return LayerListing.Describe(await ImageHandle.OpenAsync(store, reference, platform, ct).ConfigureAwait(false));
-                });
-
-                WriteObject(layers, enumerateCollection: true);
+                var layers = RunCore((messages, ct) => ReadVerb.LayersAsync(reference, platform, StoreContext(messages), ct));
+                WriteObject(layers.Select(LayerListing.Describe).ToList(), enumerateCollection: true);
             });
         }
     }

@@ -1,15 +1,6 @@
-using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using OciImage.Core;
-using OciImage.Core.Analysis;
-using OciImage.Core.Errors;
-using OciImage.Core.Images;
-using OciImage.Core.Layers;
-using OciImage.Core.Model;
-using OciImage.Core.Stores;
-using OciImage.Core.Transports;
+using System.Threading.Tasks;
 using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
@@ -65,37 +56,15 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
             ForEachInput(LiteralPath, () =>
             {
                 var file = ResolvePath(LiteralPath);
-                if (!File.Exists(file))
-                {
-                    throw new FileNotFoundOciException(file);
-                }
-
                 RunCore((messages, ct) =>
                 {
-                    using var reader = new LayerReader(File.OpenRead(file), file);
-                    foreach (var item in reader.Items(ct))
+                    foreach (var entry in LayerItemVerb.InFile(file, ct))
                     {
-                        messages.Emit(new OciLayerItem(item, 0, null));
+                        messages.Emit(new OciLayerItem(entry.Item, entry.LayerIndex, entry.LayerDigest));
                     }
 
-                    return System.Threading.Tasks.Task.CompletedTask;
+                    return Task.CompletedTask;
                 });
-            });
-            return;
-        }
-
-        if (ParameterSetName == MergedSet)
-        {
-            ForEachInput(Reference, () =>
-            {
-                var reference = ResolveReference(Reference);
-                var platform = ParsePlatform(Platform);
-                var analysis = RunCore((messages, ct) => AnalyseVerb.MeasureAsync(reference, platform, StoreContext(messages), ct));
-                var digests = analysis.Manifest.Layers.Select(l => l.Digest.ToString()).ToArray();
-                foreach (var entry in analysis.FileSystem.Entries())
-                {
-                    WriteObject(new OciLayerItem(entry, digests[entry.LayerIndex]));
-                }
             });
             return;
         }
@@ -104,29 +73,24 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
         {
             var reference = ResolveReference(Reference);
             var platform = ParsePlatform(Platform);
+            if (ParameterSetName == MergedSet)
+            {
+                var analysis = RunCore((messages, ct) => LayerItemVerb.MergedAsync(reference, platform, StoreContext(messages), ct));
+                var digests = analysis.Manifest.Layers.Select(l => l.Digest.ToString()).ToArray();
+                foreach (var merged in analysis.FileSystem.Entries())
+                {
+                    WriteObject(new OciLayerItem(merged, digests[merged.LayerIndex]));
+                }
+
+                return;
+            }
+
+            var digest = Digest is null ? (Core.Digest?)null : Core.Digest.Parse(Digest);
             RunCore(async (messages, ct) =>
             {
-                using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                var image = await ImageReader.ResolveImageAsync(store, reference, platform, ct).ConfigureAwait(false);
-                var layers = image.Image!.Layers;
-                var selected = LayerSelection.Select(image.Image, reference, Layer, Digest is null ? null : Core.Digest.Parse(Digest));
-                foreach (var i in selected)
+                await foreach (var entry in LayerItemVerb.InImageAsync(reference, platform, Layer, digest, StoreContext(messages), ct).ConfigureAwait(false))
                 {
-                    var blob = await store.OpenBlobAsync(layers[i], ct).ConfigureAwait(false);
-                    using var reader = new LayerReader(blob, $"layer {layers[i].Digest}");
-                    var items = new List<OciLayerItem>();
-                    foreach (var item in reader.Items(ct))
-                    {
-                        items.Add(new OciLayerItem(item, i, layers[i].Digest));
-                    }
-
-                    // The digest is checked when the blob's last byte is read, and the tar's end comes before it
-                    // (padding, the rest of a compressed stream): read it all before showing an item of it.
-                    await blob.CopyToAsync(Stream.Null, 81920, ct).ConfigureAwait(false);
-                    foreach (var item in items)
-                    {
-                        messages.Emit(item);
-                    }
+                    messages.Emit(new OciLayerItem(entry.Item, entry.LayerIndex, entry.LayerDigest));
                 }
             });
         });

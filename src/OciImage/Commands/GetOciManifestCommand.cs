@@ -1,8 +1,6 @@
 using System.Management.Automation;
 using System.Text;
-using OciImage.Core.Images;
-using OciImage.Core.Stores;
-using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -35,11 +33,7 @@ public sealed class GetOciManifestCommand : OciRegistryCmdlet
             {
                 var reference = ResolveReference(text);
                 var platform = ParsePlatform(Platform);
-                var image = RunCore(async (messages, ct) =>
-                {
-                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                    return await ImageReader.ResolveAsync(store, reference, platform, ct).ConfigureAwait(false);
-                });
+                var image = RunCore((messages, ct) => ReadVerb.ManifestAsync(reference, platform, StoreContext(messages), ct));
 
                 if (Raw)
                 {

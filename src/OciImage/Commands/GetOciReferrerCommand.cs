@@ -1,7 +1,6 @@
 using System.Management.Automation;
-using OciImage.Core.Images;
-using OciImage.Core.Stores;
-using OciImage.Core.Transports;
+using System.Threading.Tasks;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -30,14 +29,9 @@ public sealed class GetOciReferrerCommand : OciRegistryCmdlet
                 var reference = ResolveReference(text);
                 RunCore(async (messages, ct) =>
                 {
-                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                    var subject = reference.Digest ?? (await store.ResolveAsync(reference, ct).ConfigureAwait(false)).Digest;
-                    foreach (var referrer in await Referrers.ListAsync(store, subject, ct).ConfigureAwait(false))
+                    await foreach (var referrer in ReadVerb.ReferrersAsync(reference, ArtifactType, StoreContext(messages), ct).ConfigureAwait(false))
                     {
-                        if (ArtifactType is null || referrer.ArtifactType == ArtifactType)
-                        {
-                            messages.Emit(new OciDescriptor(reference.WithoutIdentifier().WithDigest(referrer.Digest), referrer));
-                        }
+                        messages.Emit(new OciDescriptor(reference.WithoutIdentifier().WithDigest(referrer.Digest), referrer));
                     }
                 });
             });

@@ -1,7 +1,8 @@
 using System.Management.Automation;
 using System.Threading.Tasks;
-using OciImage.Core;
 using OciImage.Core.Registry;
+using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -60,8 +61,8 @@ public sealed class GetOciRepositoryCommand : OciRegistryCmdlet
                 RunCore(async (messages, ct) =>
                 {
                     var options = CallOptions();
-                    var client = new RegistryClient(registry, Sessions, RegistryName.SchemeOf(text) is { } scheme ? options.WithScheme(scheme) : options, messages);
-                    await foreach (var name in client.CatalogAsync(ct).ConfigureAwait(false))
+                    var context = new StoreContext(Sessions, RegistryName.SchemeOf(text) is { } scheme ? options.WithScheme(scheme) : options, messages);
+                    await foreach (var name in RegistryVerb.CatalogAsync(registry, context, ct).ConfigureAwait(false))
                     {
                         if ((pattern is null || pattern.IsMatch(name)) && (shard is null || shard.Contains(name)))
                         {

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using System.Threading.Tasks;
-using OciImage.Core.Stores;
-using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -48,10 +47,8 @@ public sealed class GetOciTagCommand : OciRegistryCmdlet
                 var reference = ResolveReference(text).WithoutIdentifier();
                 RunCore(async (messages, ct) =>
                 {
-                    using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-
                     // Tags go down the pipeline as they come (a registry's page by page).
-                    await foreach (var tagged in TagListing.ListAsync(store, ct).ConfigureAwait(false))
+                    await foreach (var tagged in ReadVerb.TagsAsync(reference, StoreContext(messages), ct).ConfigureAwait(false))
                     {
                         Emit(messages, pattern, new OciTag(reference, tagged.Tag, tagged.Manifest?.Digest, tagged.Manifest?.MediaType));
                     }

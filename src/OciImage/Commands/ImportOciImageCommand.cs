@@ -2,7 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using OciImage.Core.Archives;
 using OciImage.Core.Copy;
-using OciImage.Core.Stores;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -48,11 +48,7 @@ public sealed class ImportOciImageCommand : OciRegistryCmdlet
             var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
             var names = patterns is null ? null : new NameFilter(n => patterns.Any(p => p.IsMatch(n)), string.Join(" or ", Name!));
             var options = new CopyOptions { Platforms = Platform?.Select(p => Core.Platform.Parse(p)).ToList() };
-            var results = RunCore(async (messages, ct) =>
-            {
-                using var target = ComposeTarget.Open(destination, StoreContext(messages));
-                return await ImageArchives.ImportAsync(path, target, destination, names, options, messages, ct).ConfigureAwait(false);
-            });
+            var results = RunCore((messages, ct) => ArchiveVerb.ImportAsync(path, destination, names, options, StoreContext(messages), ct));
             foreach (var result in results)
             {
                 WriteObject(new OciCopyResult(result));

@@ -95,9 +95,7 @@ public sealed class NewOciImageCommand : OciComposeCmdlet
             var baseReference = Base is null ? null : ResolveReference(Base);
             var subjectReference = Subject is null ? null : ResolveReference(Subject);
             var files = File?.Select(f => ResolvePath(f)).ToList();
-            var changes = BuildChanges(platform);
-            var created = CreatedTime();
-            var annotations = Annotations();
+            var compose = ConfigRequest(platform, MediaTypeStyle == "Docker" ? Core.Images.MediaTypeStyle.Docker : Core.Images.MediaTypeStyle.Oci, ArtifactType);
             var inputs = _layers.Select(LayerInput.From).ToList();
             if (!ShouldProcess(destination.ToString(), "Write image"))
             {
@@ -113,15 +111,7 @@ public sealed class NewOciImageCommand : OciComposeCmdlet
                 Layers = inputs,
                 Files = files ?? new List<string>(),
                 FileMediaType = FileMediaType,
-                Compose = new ComposeRequest
-                {
-                    Changes = changes,
-                    Created = created,
-                    History = History,
-                    Annotations = annotations,
-                    Style = MediaTypeStyle == "Docker" ? Core.Images.MediaTypeStyle.Docker : Core.Images.MediaTypeStyle.Oci,
-                    ArtifactType = ArtifactType,
-                },
+                Compose = compose,
             };
             var manifest = RunCore((messages, ct) => ComposeVerb.NewImageAsync(request, StoreContext(messages), ct));
             WriteObject(new OciManifest(new ResolvedImage(destination.WithDigest(manifest.Digest), manifest.ToDescriptor(), manifest, null)));

@@ -3,7 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using OciImage.Core;
 using OciImage.Core.Images;
-using OciImage.Core.Model;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -81,21 +81,8 @@ public sealed class NewOciIndexCommand : OciRegistryCmdlet
                 return;
             }
 
-            var index = RunCore(async (messages, ct) =>
-            {
-                using var target = ComposeTarget.Open(destination, StoreContext(messages));
-                ImageIndex? start = null;
-                if (baseReference is not null)
-                {
-                    start = await target.GetManifestAsync(baseReference, ct).ConfigureAwait(false) as ImageIndex
-                        ?? throw new Core.Errors.UnsupportedMediaTypeException(baseReference.ToString(), "an image manifest (-Base must be an index)");
-                }
-
-                var built = await IndexComposer.ComposeAsync(target, manifests, start, remove, annotations, MediaTypeStyle == "Docker", ct).ConfigureAwait(false);
-                await target.PutManifestAsync(built, destination.Tag, ct).ConfigureAwait(false);
-                await target.CommitAsync(ct).ConfigureAwait(false);
-                return built;
-            });
+            var request = new NewIndexRequest { Destination = destination, Manifests = manifests, Base = baseReference, RemovePlatforms = remove, Annotations = annotations, Docker = MediaTypeStyle == "Docker" };
+            var index = RunCore((messages, ct) => ComposeVerb.NewIndexAsync(request, StoreContext(messages), ct));
             WriteObject(new OciIndex(new ResolvedImage(destination.WithDigest(index.Digest), index.ToDescriptor(), index, null)));
         });
     }

@@ -2,8 +2,8 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using OciImage.Core;
-using OciImage.Core.Errors;
 using OciImage.Core.Stores;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -34,26 +34,13 @@ public sealed class RemoveOciUnusedBlobCommand : OciCmdlet
             ForEachInput(text, () =>
             {
                 var reference = ResolveReference(text.StartsWith(Reference.LayoutPrefix, StringComparison.Ordinal) ? text : Reference.LayoutPrefix + text);
-                if (reference.Tag is not null || reference.Digest is not null)
-                {
-                    throw new InvalidReferenceException(text, "give the layout alone: garbage collection looks at every image in it");
-                }
-
-                var report = RunCore(async (messages, ct) =>
-                {
-                    using var layout = OciLayoutStore.Open(reference.LayoutPath!);
-                    return await LayoutGarbage.FindAsync(layout, GracePeriod, ct).ConfigureAwait(false);
-                });
+                var report = RunCore((messages, ct) => LayoutVerb.FindUnusedAsync(reference, GracePeriod, messages, ct));
                 // One question a blob: -WhatIf lists each with its size, -Confirm asks each (Yes to All ends it).
                 var approved = report.Unused
                     .Where(b => ShouldProcess(b.Digest.ToString(), $"Remove unused blob ({SizeFormat.Human(b.Size)}, last used {b.Modified.ToLocalTime():g})"))
                     .Select(b => b.Digest)
                     .ToList();
-                var removed = approved.Count == 0 ? Array.Empty<UnusedBlob>() : RunCore(async (messages, ct) =>
-                {
-                    using var layout = OciLayoutStore.Open(reference.LayoutPath!);
-                    return await LayoutGarbage.RemoveAsync(layout, approved, GracePeriod, ct).ConfigureAwait(false);
-                });
+                var removed = approved.Count == 0 ? Array.Empty<UnusedBlob>() : RunCore((messages, ct) => LayoutVerb.RemoveUnusedAsync(reference, approved, GracePeriod, messages, ct));
 
                 // Always a result, under -WhatIf too: what is unused and what went, so a script can read the total.
                 WriteObject(new OciUnusedBlobRemoval(reference, report.Unused.Count, report.Unused.Sum(b => b.Size), removed.Count, removed.Sum(b => b.Size), report.Unused.Count - removed.Count, report.ReachableBlobs, report.YoungBlobs));

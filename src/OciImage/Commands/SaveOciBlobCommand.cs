@@ -2,11 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
-using OciImage.Core;
-using OciImage.Core.Model;
-using OciImage.Core.Stores;
-using OciImage.Core.Transfer;
-using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
@@ -89,14 +85,7 @@ public sealed class SaveOciBlobCommand : OciRegistryCmdlet
             }
 
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
-            RunCore(async (messages, ct) =>
-            {
-                using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-                var size = knownSize > 0 ? knownSize : await store.StatBlobAsync(digest, ct).ConfigureAwait(false)
-                    ?? throw new Core.Errors.BlobUnknownException(reference.ToString(), digest);
-                var descriptor = new Descriptor { MediaType = "application/octet-stream", Digest = digest, Size = size };
-                await BlobDownloader.SaveAsync(store, descriptor, target, null, ct).ConfigureAwait(false);
-            });
+            RunCore((messages, ct) => ReadVerb.SaveBlobAsync(reference, digest, knownSize, target, StoreContext(messages), ct));
             WriteObject(GetWrittenItem(target));
         });
     }

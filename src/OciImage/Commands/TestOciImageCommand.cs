@@ -2,9 +2,6 @@ using System.Linq;
 using System.Management.Automation;
 using OciImage.Core.Analysis;
 using OciImage.Core.Errors;
-using OciImage.Core.Images;
-using OciImage.Core.Stores;
-using OciImage.Core.Transports;
 using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
@@ -77,25 +74,15 @@ public sealed class TestOciImageCommand : OciRegistryCmdlet
     {
         var reference = ResolveReference(text);
         var platform = ParsePlatform(Platform);
-        var rules = new EfficiencyRules
-        {
-            MinimumEfficiency = MinimumEfficiency,
-            MaximumWastedBytes = MaximumWastedBytes,
-            MaximumWastedPercent = MaximumWastedPercent,
-        };
-        var analysis = RunCore((messages, ct) => AnalyseVerb.MeasureAsync(reference, platform, StoreContext(messages), ct));
-        var failures = rules.Evaluate(analysis);
+        var rules = new EfficiencyRules { MinimumEfficiency = MinimumEfficiency, MaximumWastedBytes = MaximumWastedBytes, MaximumWastedPercent = MaximumWastedPercent };
+        var (analysis, failures) = RunCore((messages, ct) => TestVerb.EfficiencyAsync(reference, platform, rules, StoreContext(messages), ct));
         var measurement = new OciImageMeasurement(analysis);
-        foreach (var failure in failures)
+        if (AnsweredQuietly(failures))
         {
-            WriteVerbose(failure);
+            return;
         }
 
-        if (Quiet)
-        {
-            WriteObject(failures.Count == 0);
-        }
-        else if (failures.Count > 0)
+        if (failures.Count > 0)
         {
             WriteError(ErrorMapping.ToErrorRecord(new ImageInefficientException(measurement.Reference, failures) { Target = measurement }, text));
         }
@@ -108,11 +95,16 @@ public sealed class TestOciImageCommand : OciRegistryCmdlet
     private void Validate(string text)
     {
         var reference = ResolveReference(text);
-        var problems = RunCore(async (messages, ct) =>
+        var problems = RunCore((messages, ct) => TestVerb.ValidateAsync(reference, Deep, StoreContext(messages), ct));
+        if (!AnsweredQuietly(problems))
         {
-            using var store = ImageStores.OpenForRead(reference, StoreContext(messages));
-            return await ImageValidator.ValidateAsync(store, reference, Deep, messages, ct).ConfigureAwait(false);
-        });
+            WriteObject(new OciValidationResult(reference, Deep, problems.ToArray()));
+        }
+    }
+
+    /// <summary>Writes each problem as a verbose line; with -Quiet, answers $true or $false alone.</summary>
+    private bool AnsweredQuietly(System.Collections.Generic.IReadOnlyList<string> problems)
+    {
         foreach (var problem in problems)
         {
             WriteVerbose(problem);
@@ -122,9 +114,7 @@ public sealed class TestOciImageCommand : OciRegistryCmdlet
         {
             WriteObject(problems.Count == 0);
         }
-        else
-        {
-            WriteObject(new OciValidationResult(reference, Deep, problems.ToArray()));
-        }
+
+        return Quiet;
     }
 }

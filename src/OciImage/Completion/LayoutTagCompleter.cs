@@ -7,8 +7,8 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Threading;
 using OciImage.Core;
-using OciImage.Core.Registry;
-using OciImage.Core.Stores;
+using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Completion;
 
@@ -70,13 +70,7 @@ public sealed class LayoutTagCompleter : IArgumentCompleter
         }
 
         var full = Path.IsPathRooted(path) ? path : Path.Combine(CurrentLocation(), path);
-        using var store = OciLayoutStore.Open(full);
-        return store.ReadIndex().Manifests
-            .Select(m => m.RefName)
-            .Where(t => t is not null && t.StartsWith(prefix, StringComparison.Ordinal))
-            .Distinct()
-            .Select(t => $"{Reference.LayoutPrefix}{path}:{t}")
-            .ToList();
+        return Collect(TagNames(ReadVerb.TagsAsync(Reference.ForLayout(full), Context(new Core.Registry.RegistrySessions { DockerConfigPath = null }), CancellationToken.None)), t => t.StartsWith(prefix, StringComparison.Ordinal), t => $"{Reference.LayoutPrefix}{path}:{t}", CancellationToken.None, sort: false);
     }
 
     /// <summary>HOST/ for connected registries; HOST/REPOSITORY from the catalog; HOST/REPOSITORY:TAG from the tag list.</summary>
@@ -96,22 +90,31 @@ public sealed class LayoutTagCompleter : IArgumentCompleter
         }
 
         using var timeout = new CancellationTokenSource(RegistryPatience);
-        var client = new RegistryClient(host, sessions, null, NullEngineLog.Instance);
+        var context = Context(sessions);
         var rest = word.Substring(slash + 1);
         var colon = rest.IndexOf(':');
         if (colon < 0)
         {
-            return Collect(client.CatalogAsync(timeout.Token), r => r.StartsWith(rest, StringComparison.Ordinal), r => $"{host}/{r}", timeout.Token);
+            return Collect(RegistryVerb.CatalogAsync(host, context, timeout.Token), r => r.StartsWith(rest, StringComparison.Ordinal), r => $"{host}/{r}", timeout.Token);
         }
 
         var repository = rest.Substring(0, colon);
         var tagPrefix = rest.Substring(colon + 1);
-        var store = client.Repository(repository);
-        return Collect(store.ListTagsAsync(timeout.Token), t => t.StartsWith(tagPrefix, StringComparison.Ordinal), t => $"{host}/{repository}:{t}", timeout.Token);
+        return Collect(RegistryVerb.TagsAsync(host, repository, context, timeout.Token), t => t.StartsWith(tagPrefix, StringComparison.Ordinal), t => $"{host}/{repository}:{t}", timeout.Token);
     }
 
-    /// <summary>Reads a listing to the end or the suggestion limit, on this thread (a completer must answer synchronously).</summary>
-    private static List<string> Collect(IAsyncEnumerable<string> items, Func<string, bool> keep, Func<string, string> shape, CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<string> TagNames(IAsyncEnumerable<Core.Stores.TaggedManifest> tagged)
+    {
+        await foreach (var one in tagged)
+        {
+            yield return one.Tag;
+        }
+    }
+
+    private static StoreContext Context(Core.Registry.RegistrySessions sessions) => new(sessions, null, NullEngineLog.Instance);
+
+    /// <summary>Reads a listing to the end or the suggestion limit, on this thread (a completer must answer synchronously); sorted unless the listing's own order is wanted.</summary>
+    private static List<string> Collect(IAsyncEnumerable<string> items, Func<string, bool> keep, Func<string, string> shape, CancellationToken cancellationToken, bool sort = true)
     {
         return System.Threading.Tasks.Task.Run(async () =>
         {
@@ -128,7 +131,11 @@ public sealed class LayoutTagCompleter : IArgumentCompleter
                 }
             }
 
-            found.Sort(StringComparer.Ordinal);
+            if (sort)
+            {
+                found.Sort(StringComparer.Ordinal);
+            }
+
             return found;
         }, cancellationToken).GetAwaiter().GetResult();
     }

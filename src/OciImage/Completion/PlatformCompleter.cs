@@ -5,7 +5,9 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using OciImage.Core;
 using OciImage.Core.Model;
-using OciImage.Core.Stores;
+using System.Threading;
+using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Completion;
 
@@ -41,9 +43,10 @@ public sealed class PlatformCompleter : IArgumentCompleter
 
         try
         {
-            using var store = OciLayoutStore.Open(reference.LayoutPath!);
-            var manifest = store.ReadManifest(store.Resolve(reference));
-            return manifest is ImageIndex index
+            // A layout is read at once, on this thread's behalf (a completer answers synchronously).
+            var context = new StoreContext(new Core.Registry.RegistrySessions { DockerConfigPath = null }, null, NullEngineLog.Instance);
+            var resolved = System.Threading.Tasks.Task.Run(() => ReadVerb.ManifestAsync(reference, null, context, CancellationToken.None)).GetAwaiter().GetResult();
+            return resolved.Manifest is ImageIndex index
                 ? index.Platforms()
                 : null;
         }
