@@ -38,6 +38,18 @@ public static class TreeListing
         return lines.OrderBy(l => l.Split(' ', 4)[3], StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>The names that share one file (hard links), as sorted lines "a = b", so link structure compares too.</summary>
+    public static IReadOnlyList<string> HardLinkGroups(string root)
+    {
+        var found = ExternalTool.Run("find", root, "-mindepth", "1", "-not", "-type", "d", "-links", "+1", "-printf", "%i %P\\n");
+        return found.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ', 2))
+            .GroupBy(parts => parts[0], parts => parts[1])
+            .Select(group => string.Join(" = ", group.OrderBy(p => p, StringComparer.Ordinal)))
+            .OrderBy(l => l, StringComparer.Ordinal)
+            .ToList();
+    }
+
     /// <summary>The lines one listing has and the other lacks, for an assertion message.</summary>
     public static string Difference(IReadOnlyList<string> expected, IReadOnlyList<string> actual) =>
         "only expected:\n  " + string.Join("\n  ", expected.Except(actual)) + "\nonly actual:\n  " + string.Join("\n  ", actual.Except(expected));

@@ -104,16 +104,21 @@ public static class ImageComparer
         var old = oldPath.Entry;
         var now = nowPath.Entry;
         var changes = new List<FileChange>();
-        if (Compared(old.Kind) != Compared(now.Kind))
+        var (oldKind, nowKind) = (Compared(oldPath), Compared(nowPath));
+        if (oldKind != nowKind)
         {
             changes.Add(FileChange.TypeChanged);
         }
-        else if (Compared(now.Kind) == EntryKind.File && (oldPath.Content?.Size != nowPath.Content?.Size || oldPath.Content?.ContentDigest != nowPath.Content?.ContentDigest))
+        else if (nowKind == EntryKind.File && (oldPath.Content?.Size != nowPath.Content?.Size || oldPath.Content?.ContentDigest != nowPath.Content?.ContentDigest))
         {
             changes.Add(FileChange.Modified);
         }
 
         if (old.Kind == now.Kind && now.Kind is (EntryKind.Symlink or EntryKind.HardLink) && old.LinkTarget != now.LinkTarget)
+        {
+            changes.Add(FileChange.LinkChanged);
+        }
+        else if (oldKind == EntryKind.Symlink && nowKind == EntryKind.Symlink && SymlinkTarget(oldPath) != SymlinkTarget(nowPath))
         {
             changes.Add(FileChange.LinkChanged);
         }
@@ -135,7 +140,11 @@ public static class ImageComparer
     /// <summary>Where a path's mode and owner come from: the shared file for a hard link, the entry otherwise.</summary>
     private static LayerEntry Metadata(MergedEntry path) => path.Entry.Kind == EntryKind.HardLink && path.Content is not null ? path.Content : path.Entry;
 
-    private static EntryKind Compared(EntryKind kind) => kind == EntryKind.HardLink ? EntryKind.File : kind;
+    /// <summary>What a path is on disk: a hard link is the file it shares, or the symbolic link when it names one.</summary>
+    private static EntryKind Compared(MergedEntry path) =>
+        path.Entry.Kind != EntryKind.HardLink ? path.Entry.Kind : path.Content?.Kind == EntryKind.Symlink ? EntryKind.Symlink : EntryKind.File;
+
+    private static string? SymlinkTarget(MergedEntry path) => path.Entry.Kind == EntryKind.HardLink ? path.Content?.LinkTarget : path.Entry.LinkTarget;
 
     private static IReadOnlyList<LayerSide> Sides(Model.ImageManifest manifest, Model.ImageConfig config)
     {

@@ -29,8 +29,8 @@ public sealed class MergedEntry
     public IReadOnlyList<int> ShadowedLayers { get; }
 
     /// <summary>
-    /// The file entry whose bytes the path holds: the entry itself for a file, the linked file for a hard link
-    /// (every name of the same bytes gives the same entry); null for anything else or a link to nothing.
+    /// The file entry whose bytes the path holds: the entry itself for a file (or a symbolic link), the linked one
+    /// for a hard link (every name of the same bytes gives the same entry); null for anything else or a link to nothing.
     /// </summary>
     public LayerEntry? Content { get; }
 }

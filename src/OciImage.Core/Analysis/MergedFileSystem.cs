@@ -81,9 +81,9 @@ public sealed class MergedFileSystem
             var content = written.Content;
             if (entry.Kind == EntryKind.HardLink && content is not null && _tree.Find(LayerScanner.Clean(entry.LinkTarget ?? string.Empty))?.Value?.Content != content)
             {
-                // The path it named was replaced or removed later: what is left is a file of its own with the old content.
-                entry = new LayerEntry(entry.Path, entry.EntryName, EntryKind.File, content.Size, content.Mode, content.UserId, content.GroupId,
-                    null, content.Modified, content.ContentDigest);
+                // The path it named was replaced or removed later: what is left is a file (or symbolic link) of its own with the old content.
+                entry = new LayerEntry(entry.Path, entry.EntryName, content.Kind, content.Size, content.Mode, content.UserId, content.GroupId,
+                    content.LinkTarget, content.Modified, content.ContentDigest);
             }
 
             yield return new MergedEntry("/" + entry.Path, entry, written.LayerIndex, written.Shadowed ?? (IReadOnlyList<int>)Array.Empty<int>(), content);
@@ -102,6 +102,7 @@ public sealed class MergedFileSystem
         var content = entry.Kind switch
         {
             EntryKind.File => entry,
+            EntryKind.Symlink => entry, // a hard link to a symbolic link is that link under a second name, as tar extracts it
             EntryKind.HardLink => _tree.Find(LayerScanner.Clean(entry.LinkTarget ?? string.Empty))?.Value?.Content,
             _ => null,
         };

@@ -88,7 +88,7 @@ public sealed class LayerExtractor
                     WriteFile(target, layer.Content, item);
                     break;
                 case EntryKind.Symlink:
-                    CheckLinkStaysInside(item, path);
+                    CheckLinkStaysInside(item.RawName, item.LinkTarget!, path);
                     Remove(target);
                     EnsureParent(target);
                     UnixFileSystem.CreateSymbolicLink(target, item.LinkTarget!);
@@ -102,16 +102,21 @@ public sealed class LayerExtractor
                     }
 
                     var source = SecureJoin.Resolve(_root, linked);
-                    if (!File.Exists(source) || IsLink(source))
+                    var sourceLink = UnixFileSystem.GetLinkTarget(new FileInfo(source));
+                    if (sourceLink is null && !File.Exists(source))
                     {
                         throw new UnsafeLayerEntryException(item.RawName, $"its hard link target '{item.LinkTarget}' is not a file of the image");
                     }
 
-                    // .NET has no hard link API: the content is copied, which a reader cannot tell apart.
+                    // A hard link to a symbolic link is that link under a second name: its target must stay inside from there too.
+                    if (sourceLink is not null)
+                    {
+                        CheckLinkStaysInside(item.RawName, sourceLink, path);
+                    }
+
                     Remove(target);
                     EnsureParent(target);
-                    Count(new FileInfo(source).Length);
-                    File.Copy(source, target);
+                    LinkOrCopy(source, sourceLink, target);
                     ApplyOwner(target, item);
                     break;
                 default:
@@ -150,9 +155,8 @@ public sealed class LayerExtractor
         return path.Length == 0 || path == "." ? null : path;
     }
 
-    private void CheckLinkStaysInside(LayerItem item, string path)
+    private static void CheckLinkStaysInside(string rawName, string target, string path)
     {
-        var target = item.LinkTarget ?? string.Empty;
         if (target.StartsWith("/", StringComparison.Ordinal))
         {
             return; // absolute targets are read inside the root, as a container sees them
@@ -166,7 +170,7 @@ public sealed class LayerExtractor
                 depth--;
                 if (depth < 0)
                 {
-                    throw new UnsafeLayerEntryException(item.RawName, $"its symbolic link target '{target}' leads out of the image");
+                    throw new UnsafeLayerEntryException(rawName, $"its symbolic link target '{target}' leads out of the image");
                 }
             }
             else if (part.Length > 0 && part != ".")
@@ -174,6 +178,28 @@ public sealed class LayerExtractor
                 depth++;
             }
         }
+    }
+
+    /// <summary>
+    /// A hard link as tar and container storage make it: one file under two names (link(2), which never follows
+    /// a symbolic link), so a later write through either name is seen by both, as in the container. Where the file
+    /// system has no hard links the file is copied (and counted) or the symbolic link made again.
+    /// </summary>
+    private void LinkOrCopy(string source, string? sourceLink, string target)
+    {
+        if (HardLink.TryCreate(source, target))
+        {
+            return;
+        }
+
+        if (sourceLink is not null)
+        {
+            UnixFileSystem.CreateSymbolicLink(target, sourceLink);
+            return;
+        }
+
+        Count(new FileInfo(source).Length);
+        File.Copy(source, target);
     }
 
     private void WriteFile(string target, Stream content, LayerItem item)
