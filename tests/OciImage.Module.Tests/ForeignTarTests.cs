@@ -129,6 +129,8 @@ public sealed class ForeignTarTests : IClassFixture<ForeignTarImages>
             string Text(string name) => i.Properties[name].Value?.ToString() ?? string.Empty;
             var type = Text("Type");
             var target = type == "HardLink" ? TarListing.Path(Text("LinkTarget")) : Text("LinkTarget");
+            // Permissions as tar -v shows them (rwsr-xr-x for setuid) must say the same as OctalMode.
+            Assert.Equal(Text("OctalMode"), TarListing.Mode("-" + Text("Permissions")));
             return TarListing.Line(type, Text("OctalMode"), Text("UserId") + ":" + Text("GroupId"), long.Parse(Text("Size")), Text("Path"), target);
         })
         .OrderBy(l => l, StringComparer.Ordinal)

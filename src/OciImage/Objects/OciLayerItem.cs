@@ -49,7 +49,7 @@ public sealed class OciLayerItem
 
     public int Mode { get; }
 
-    /// <summary>The mode as ls shows it, such as rwxr-xr-x.</summary>
+    /// <summary>The mode as ls and tar -v show it, such as rwxr-xr-x, rwsr-xr-x (setuid) or rwxrwxrwt (sticky).</summary>
     public string Permissions
     {
         get
@@ -61,7 +61,19 @@ public sealed class OciLayerItem
                 chars[i] = (Mode & (1 << (8 - i))) != 0 ? letters[i] : '-';
             }
 
+            // setuid, setgid and sticky take the execute places: lower case over x, upper case where x is not set.
+            Special(chars, 2, 0x800, 's');
+            Special(chars, 5, 0x400, 's');
+            Special(chars, 8, 0x200, 't');
             return new string(chars);
+        }
+    }
+
+    private void Special(char[] chars, int at, int bit, char letter)
+    {
+        if ((Mode & bit) != 0)
+        {
+            chars[at] = chars[at] == 'x' ? letter : char.ToUpperInvariant(letter);
         }
     }
 
