@@ -24,7 +24,8 @@ namespace OciImage.Core.Selection;
 /// Order (<see cref="CompareTo"/>) is semver 2.0 precedence over the four numbers and the pre-release (a release
 /// after its pre-releases; pre-releases by keyword stage dev &lt; alpha &lt; beta &lt; pre/preview &lt; rc, then
 /// semver's identifier rules), and, to be total and stable, ties broken by fewer numbers first (<c>1.2</c> before
-/// <c>1.2.0</c>), no <c>v</c> before <c>v</c>, no variant before a variant (ordinal), then the tag's ordinal text.
+/// <c>1.2.0</c>), no variant before a variant (then variants by ordinal text), no <c>v</c> before <c>v</c>, then the
+/// tag's ordinal text.
 /// </summary>
 public sealed class TagVersion : IComparable<TagVersion>, IEquatable<TagVersion>
 {
@@ -127,7 +128,7 @@ public sealed class TagVersion : IComparable<TagVersion>, IEquatable<TagVersion>
     /// <summary>semver precedence alone: the numbers (missing as 0) and the pre-release; 0 for <c>1.2</c> and <c>v1.2.0-alpine</c>.</summary>
     public int ComparePrecedence(TagVersion other) => Key.CompareTo(other.Key);
 
-    /// <summary>A total, stable order: precedence, then fewer numbers, the prefix, the variant, the tag text.</summary>
+    /// <summary>A total, stable order: precedence, then fewer numbers, the variant, the prefix, the tag text.</summary>
     public int CompareTo(TagVersion? other)
     {
         if (other is null)
@@ -143,17 +144,17 @@ public sealed class TagVersion : IComparable<TagVersion>, IEquatable<TagVersion>
 
         if (order == 0)
         {
-            order = string.CompareOrdinal(Prefix ?? string.Empty, other.Prefix ?? string.Empty);
-        }
-
-        if (order == 0)
-        {
             order = (Variant is null).CompareTo(other.Variant is null) * -1;
         }
 
         if (order == 0)
         {
             order = string.CompareOrdinal(Variant ?? string.Empty, other.Variant ?? string.Empty);
+        }
+
+        if (order == 0)
+        {
+            order = string.CompareOrdinal(Prefix ?? string.Empty, other.Prefix ?? string.Empty);
         }
 
         return order != 0 ? order : string.CompareOrdinal(Tag, other.Tag);
