@@ -63,12 +63,12 @@ public sealed class TagSelectionTests
     public void AHostileTagCannotHangARegularExpression()
     {
         // A registry may list any tag; against a catastrophic pattern it must end in an error, soon, selecting nothing.
-        var selection = new TagSelection { Pattern = "^(a+)+$", PatternTimeout = TimeSpan.FromMilliseconds(100) };
+        var selection = new TagSelection { Pattern = "^(a+)+$", PatternTimeout = TimeSpan.FromMilliseconds(20) };
         var watch = Stopwatch.StartNew();
-        var error = Assert.Throws<InvalidSelectionException>(() => selection.Apply(new[] { "aaa", new string('a', 30) + "!" }));
+        var error = Assert.Throws<InvalidSelectionException>(() => selection.Apply(new[] { "aaa", new string('a', 26) + "!" }));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"{watch.Elapsed}");
         Assert.Equal("InvalidSelection", error.ErrorId);
-        Assert.Contains("took over 0.1 s", error.Message);
+        Assert.Contains("took over 0.02 s", error.Message);
         Assert.Throws<InvalidSelectionException>(() => new TagSelection { Pattern = "a", PatternTimeout = TimeSpan.Zero }.Validate());
     }
 
