@@ -87,6 +87,7 @@ public sealed class ErrorIdContractTests : IClassFixture<ErrorIdContractTests.Sh
         using var temp = new TempDirectory("contract");
         var bad = fixture.Build(temp.Combine("bad"));
         var good = ContractInputs.GoodInput(temp.Combine("good"));
+        Directory.CreateDirectory(temp.Combine("out"));
         var layer = Directory.GetFiles(Path.Combine(good.Path, "blobs", "sha256")).Select(f => "sha256:" + Path.GetFileName(f))
             .First(d => File.ReadAllBytes(Path.Combine(good.Path, "blobs", "sha256", d.Substring(7))).SequenceEqual(File.ReadAllBytes(good.File)));
         var arguments = form.Arguments
