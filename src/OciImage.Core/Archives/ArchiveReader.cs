@@ -83,15 +83,12 @@ public static class ArchiveReader
     }
 
     /// <summary>A file of the unpacked archive, refused when it is larger than any real one.</summary>
-    private static byte[] ReadBounded(string path, int limit, string archive, string name)
-    {
-        if (new FileInfo(path).Length > limit)
-        {
-            throw new InvalidArchiveException(archive, $"its {name} is over {limit} bytes");
-        }
-
-        return File.ReadAllBytes(path);
-    }
+    private static byte[] ReadBounded(string path, long limit, string archive, string name) =>
+        BoundedRead.File(
+            path,
+            limit,
+            size => new InvalidArchiveException(archive, $"its {name} is over {limit} bytes ({size} or more); it was not read"),
+            why => new InvalidArchiveException(archive, $"its {name} cannot be read: {why}"));
 
     /// <summary>
     /// An entry's names: its ref.name and containerd's image name; Docker 25+ writes both (1.0 and
@@ -140,7 +137,7 @@ public static class ArchiveReader
         var configName = entry!.Config!;
         var layerNames = entry.Layers?.Select(n => n!).ToList() ?? new List<string>();
 
-        var configBytes = File.ReadAllBytes(Inside(folder, configName, archive));
+        var configBytes = ReadBounded(Inside(folder, configName, archive), Images.ImageReader.MaxConfigSize, archive, "config " + configName);
         var configDescriptor = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.Compute(configBytes), Size = configBytes.Length };
         await layout.PutBlobAsync(configDescriptor, new MemoryStream(configBytes), null, cancellationToken).ConfigureAwait(false);
 

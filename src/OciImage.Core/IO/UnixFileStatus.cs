@@ -31,6 +31,11 @@ public sealed class UnixFileStatus
         : typeof(object).Assembly.GetType("Interop+Sys")?.GetMethod(
             "LStat", BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic, null, new[] { typeof(string), StatusType.MakeByRefType() }, null);
 
+    private static readonly MethodInfo? Stat = StatusType is null
+        ? null
+        : typeof(object).Assembly.GetType("Interop+Sys")?.GetMethod(
+            "Stat", BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic, null, new[] { typeof(string), StatusType.MakeByRefType() }, null);
+
     private static readonly FieldInfo? ModeField = StatusType?.GetField("Mode", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
     private static readonly FieldInfo? RDevField = StatusType?.GetField("RDev", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
     private static readonly FieldInfo? DevField = StatusType?.GetField("Dev", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
@@ -70,15 +75,20 @@ public sealed class UnixFileStatus
     public int DeviceMinor { get; }
 
     /// <summary>The status of <paramref name="path"/> (not following a last symlink), or null when it cannot be had.</summary>
-    public static UnixFileStatus? Of(string path)
+    public static UnixFileStatus? Of(string path) => Query(LStat, path);
+
+    /// <summary>The status of what <paramref name="path"/> leads to (stat(2), following symlinks), or null when it cannot be had.</summary>
+    public static UnixFileStatus? OfTarget(string path) => Query(Stat, path);
+
+    private static UnixFileStatus? Query(MethodInfo? call, string path)
     {
-        if (!IsAvailable)
+        if (!IsAvailable || call is null)
         {
             return null;
         }
 
         var arguments = new object?[] { path, null };
-        if ((int)LStat!.Invoke(null, arguments)! != 0 || arguments[1] is not { } status)
+        if ((int)call.Invoke(null, arguments)! != 0 || arguments[1] is not { } status)
         {
             return null;
         }

@@ -14,8 +14,8 @@ namespace OciImage.Core.Images;
 /// <summary>
 /// Checks an image the way crane validate does: every manifest and blob read back and hashed against its
 /// descriptor (digest and size), media types known, the config's platform and DiffID count matching the
-/// manifest, each layer's bytes in the compression its media type names; deep mode also decompresses each layer
-/// and compares its DiffID. Problems are collected, not thrown.
+/// manifest, each layer's bytes in the compression its media type names; deep mode also reads each layer's tar
+/// entries as Expand-OciImage would (<see cref="LayerTarCheck"/>) and compares its DiffID. Problems are collected, not thrown.
 /// </summary>
 public static class ImageValidator
 {
@@ -139,8 +139,7 @@ public static class ImageValidator
                 {
                     var blob = await store.OpenBlobAsync(image.Layers[i], cancellationToken).ConfigureAwait(false);
                     var what = $"layer {i} ({image.Layers[i].Digest})";
-                    using var tar = new DecompressionBudget(image.Layers[i].Size, what).Wrap(LayerReader.OpenTar(blob, what));
-                    var (diffId, _) = Digest.Compute(tar);
+                    var diffId = LayerTarCheck.Read(blob, image.Layers[i].Size, what, cancellationToken);
                     if (diffId != config.RootFs.DiffIds[i])
                     {
                         problems.Add($"layer {i} ({image.Layers[i].Digest}) decompresses to {diffId}, but the config says its DiffID is {config.RootFs.DiffIds[i]}");
@@ -152,7 +151,7 @@ public static class ImageValidator
                 }
                 catch (Exception ex) when (ex is OciException || LayerReader.IsCorruption(ex))
                 {
-                    problems.Add($"layer {i} ({image.Layers[i].Digest}) cannot be decompressed: {ex.Message}");
+                    problems.Add($"layer {i} ({image.Layers[i].Digest}) cannot be read as a tar: {ex.Message}");
                 }
             }
         }

@@ -41,7 +41,7 @@ public sealed class LayerExtractor
         var writtenHere = new LayerWrites();
         foreach (var item in layer.Items(cancellationToken))
         {
-            var path = Validate(item);
+            var path = EntrySafety.Check(item);
             if (path is null)
             {
                 continue;
@@ -59,11 +59,6 @@ public sealed class LayerExtractor
             if (item.IsWhiteout)
             {
                 var deleted = Join(Parent(path), item.Name.Substring(LayerPlanner.WhiteoutPrefix.Length));
-                if (deleted.Split('/').Contains(".."))
-                {
-                    throw new UnsafeLayerEntryException(item.RawName, "a whiteout may not name '..'");
-                }
-
                 Remove(SecureJoin.Resolve(_root, deleted));
                 continue;
             }
@@ -88,7 +83,6 @@ public sealed class LayerExtractor
                     WriteFile(target, layer.Content, item);
                     break;
                 case EntryKind.Symlink:
-                    CheckLinkStaysInside(item.RawName, item.LinkTarget!, path);
                     Remove(target);
                     EnsureParent(target);
                     UnixFileSystem.CreateSymbolicLink(target, item.LinkTarget!);
@@ -96,11 +90,6 @@ public sealed class LayerExtractor
                     break;
                 case EntryKind.HardLink:
                     var linked = LayerReader.Normalise(item.LinkTarget ?? string.Empty);
-                    if (linked.StartsWith("/", StringComparison.Ordinal) || linked.Split('/').Contains("..") || linked.Length == 0)
-                    {
-                        throw new UnsafeLayerEntryException(item.RawName, $"its hard link target '{item.LinkTarget}' is outside the image");
-                    }
-
                     var source = SecureJoin.Resolve(_root, linked);
                     var sourceLink = UnixFileSystem.GetLinkTarget(new FileInfo(source));
                     if (sourceLink is null && !File.Exists(source))
@@ -111,7 +100,7 @@ public sealed class LayerExtractor
                     // A hard link to a symbolic link is that link under a second name: its target must stay inside from there too.
                     if (sourceLink is not null)
                     {
-                        CheckLinkStaysInside(item.RawName, sourceLink, path);
+                        EntrySafety.CheckLinkStaysInside(item.RawName, sourceLink, path);
                     }
 
                     Remove(target);
@@ -137,48 +126,6 @@ public sealed class LayerExtractor
 
     /// <summary>What each entry counts towards the size limit beside its content: the size of a tar header.</summary>
     public const long EntryCost = 512;
-
-    private string? Validate(LayerItem item)
-    {
-        var path = item.Path;
-        if (path.StartsWith("/", StringComparison.Ordinal))
-        {
-            throw new UnsafeLayerEntryException(item.RawName, "its name is an absolute path");
-        }
-
-        var parts = path.Split('/');
-        if (parts.Contains(".."))
-        {
-            throw new UnsafeLayerEntryException(item.RawName, "its name goes up with '..'");
-        }
-
-        return path.Length == 0 || path == "." ? null : path;
-    }
-
-    private static void CheckLinkStaysInside(string rawName, string target, string path)
-    {
-        if (target.StartsWith("/", StringComparison.Ordinal))
-        {
-            return; // absolute targets are read inside the root, as a container sees them
-        }
-
-        var depth = path.Split('/').Length - 1;
-        foreach (var part in target.Split('/'))
-        {
-            if (part == "..")
-            {
-                depth--;
-                if (depth < 0)
-                {
-                    throw new UnsafeLayerEntryException(rawName, $"its symbolic link target '{target}' leads out of the image");
-                }
-            }
-            else if (part.Length > 0 && part != ".")
-            {
-                depth++;
-            }
-        }
-    }
 
     /// <summary>
     /// A hard link as tar and container storage make it: one file under two names (link(2), which never follows

@@ -17,10 +17,16 @@ public sealed class LayerReader : IDisposable
     private readonly string _what;
 
     public LayerReader(Stream blob, string what)
+        : this(blob, what, tar => tar)
+    {
+    }
+
+    /// <param name="tarView">Wraps the decompressed tar before the tar reader sees it (a decompression budget, a hash of it all).</param>
+    internal LayerReader(Stream blob, string what, Func<Stream, Stream> tarView)
     {
         _what = what;
         var buffered = new BufferedStream(blob, 1 << 16);
-        _tar = new TarReader(Decompress(buffered, what), reason => new InvalidLayerException(what, reason));
+        _tar = new TarReader(tarView(Decompress(buffered, what)), reason => new InvalidLayerException(what, reason));
     }
 
     /// <summary>

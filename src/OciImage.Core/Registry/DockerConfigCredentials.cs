@@ -59,7 +59,16 @@ public sealed class DockerConfigCredentials
         byte[] raw;
         try
         {
-            raw = File.ReadAllBytes(_configPath);
+            raw = BoundedRead.File(
+                _configPath,
+                DockerConfigFile.MaxSize,
+                size => new NotReadable($"it is over {DockerConfigFile.MaxSize} bytes ({size} or more)"),
+                why => new NotReadable(why));
+        }
+        catch (NotReadable ex)
+        {
+            _log.Warning($"Ignoring the docker config {_configPath}: {ex.Message}.");
+            return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -276,4 +285,7 @@ public sealed class DockerConfigCredentials
 
         return new string(chars);
     }
+
+    /// <summary>Why the config was not read (too large, not a file): a warning, then anonymous access.</summary>
+    private sealed class NotReadable(string message) : Exception(message);
 }

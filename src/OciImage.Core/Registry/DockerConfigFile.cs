@@ -10,6 +10,9 @@ namespace OciImage.Core.Registry;
 /// </summary>
 public sealed class DockerConfigFile : IShaped
 {
+    /// <summary>Far more than a config of hundreds of registries; a larger one is ignored with a warning, unread.</summary>
+    public const int MaxSize = 4 * 1024 * 1024;
+
     [JsonPropertyName("auths")]
     public IReadOnlyDictionary<string, DockerAuthEntry?>? Auths { get; init; }
 

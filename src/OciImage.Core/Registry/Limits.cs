@@ -30,25 +30,14 @@ internal static class Limits
 
     private static async Task<byte[]> ReadAsync(HttpContent content, long limit, string what)
     {
+        // The declared length is judged before the body is asked for.
+        Func<long, Exception> tooLarge = size => new ManifestTooLargeException(what, size, limit);
         if (content.Headers.ContentLength is { } declared && declared > limit)
         {
-            throw new ManifestTooLargeException(what, declared, limit);
+            throw tooLarge(declared);
         }
 
         using var stream = await content.ReadAsStreamAsync().ConfigureAwait(false);
-        var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int n;
-        while ((n = await stream.ReadAsync(chunk, 0, chunk.Length).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + n > limit)
-            {
-                throw new ManifestTooLargeException(what, buffer.Length + n, limit);
-            }
-
-            buffer.Write(chunk, 0, n);
-        }
-
-        return buffer.ToArray();
+        return await IO.BoundedRead.StreamAsync(stream, null, limit, tooLarge).ConfigureAwait(false);
     }
 }

@@ -14,6 +14,12 @@ namespace OciImage.Core.Stores;
 /// </summary>
 public sealed class LayoutIndex
 {
+    /// <summary>
+    /// The largest index.json read (or written): 64 MiB, some 200,000 tagged entries; a larger one is refused
+    /// before it is read, as ManifestTooLarge.
+    /// </summary>
+    public const int MaxSize = 64 * 1024 * 1024;
+
     private readonly IReadOnlyList<Entry> _entries;
     private readonly IReadOnlyList<KeyValuePair<string, JsonElement>> _otherFields;
 

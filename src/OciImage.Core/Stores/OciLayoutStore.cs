@@ -62,12 +62,12 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
             throw new LayoutNotFoundException(path, "it has no oci-layout file") { Target = path };
         }
 
-        if (new FileInfo(layoutFile).Length > LayoutFile.MaxSize)
-        {
-            throw new InvalidLayoutException(path, $"its oci-layout file is over {LayoutFile.MaxSize} bytes") { Target = path };
-        }
-
-        OciJson.Read<LayoutFile>(File.ReadAllBytes(layoutFile), (reason, inner) => new InvalidLayoutException(path, "its oci-layout file is not of the spec's shape: " + reason, inner) { Target = path });
+        var layoutBytes = BoundedRead.File(
+            layoutFile,
+            LayoutFile.MaxSize,
+            size => new InvalidLayoutException(path, $"its oci-layout file is over {LayoutFile.MaxSize} bytes ({size} or more); it was not read") { Target = path },
+            why => new InvalidLayoutException(path, "its oci-layout file cannot be read: " + why) { Target = path });
+        OciJson.Read<LayoutFile>(layoutBytes, (reason, inner) => new InvalidLayoutException(path, "its oci-layout file is not of the spec's shape: " + reason, inner) { Target = path });
         return new OciLayoutStore(root);
     }
 
@@ -128,7 +128,12 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
             throw new LayoutNotFoundException(Root, "it has no index.json") { Target = Root };
         }
 
-        return LayoutIndex.Parse(File.ReadAllBytes(path), path);
+        var raw = BoundedRead.File(
+            path,
+            LayoutIndex.MaxSize,
+            size => new ManifestTooLargeException(path, size, LayoutIndex.MaxSize) { Target = Root },
+            why => new InvalidManifestException(path, why) { Target = Root });
+        return LayoutIndex.Parse(raw, path);
     }
 
     public Task<Descriptor> ResolveAsync(Reference reference, CancellationToken cancellationToken)
@@ -436,7 +441,14 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
         var updated = change(current);
         if (!ReferenceEquals(updated, current))
         {
-            AtomicFile.WriteAllBytes(Path.Combine(Root, IndexFileName), updated.ToBytes());
+            // Never written past what it is read at: a layout this module wrote stays one it reads.
+            var bytes = updated.ToBytes();
+            if (bytes.Length > LayoutIndex.MaxSize)
+            {
+                throw new ManifestTooLargeException($"index.json of {Root}", bytes.Length, LayoutIndex.MaxSize);
+            }
+
+            AtomicFile.WriteAllBytes(Path.Combine(Root, IndexFileName), bytes);
         }
     }
 
@@ -490,12 +502,7 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
             throw new BlobUnknownException(Root, digest) { Target = digest };
         }
 
-        if (info.Length > limit)
-        {
-            throw new ManifestTooLargeException(what, info.Length, limit);
-        }
-
-        return File.ReadAllBytes(path);
+        return BoundedRead.File(path, limit, size => new ManifestTooLargeException(what, size, limit), why => new InvalidManifestException(what, why));
     }
 
     /// <summary>Describes a manifest blob that index.json does not list (a platform child of an index).</summary>
