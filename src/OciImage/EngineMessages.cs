@@ -10,6 +10,7 @@ internal enum EngineMessageKind
     Warning,
     Output,
     Progress,
+    Error,
 }
 
 /// <summary>A queue that engine work on the thread pool posts to, and the pipeline thread drains.</summary>
@@ -26,6 +27,9 @@ internal sealed class EngineMessages : OciImage.Core.IEngineLog, IDisposable
 
     /// <summary>Sends an object down the pipeline as soon as it is ready (tags page by page, for example).</summary>
     public void Emit(object item) => Post(EngineMessageKind.Output, item);
+
+    /// <summary>Reports one item's failure (Write-Error) while the work goes on with the others.</summary>
+    public void Error(Exception failure, object? target) => Post(EngineMessageKind.Error, ErrorMapping.ToErrorRecord(failure, target));
 
     internal void Complete() => _queue.CompleteAdding();
 

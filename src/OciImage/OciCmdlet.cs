@@ -58,6 +58,9 @@ public abstract class OciCmdlet : PSCmdlet, IDisposable
                     case EngineMessageKind.Progress:
                         WriteProgress((ProgressRecord)message.Payload);
                         break;
+                    case EngineMessageKind.Error:
+                        WriteError((ErrorRecord)message.Payload);
+                        break;
                 }
             }
         }

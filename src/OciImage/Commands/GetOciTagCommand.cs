@@ -1,13 +1,19 @@
+using System;
 using System.Management.Automation;
 using System.Threading.Tasks;
+using OciImage.Core.Selection;
 using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
 
-/// <summary>Lists the tags of a repository or an OCI layout.</summary>
+/// <summary>
+/// Lists the tags of a repository, layout or archive; selects them (wildcards, a regular expression, a version
+/// range, a variant, created dates, the newest N) by the engine's one tag-selection rule, shared with mirroring
+/// and retention; and, with -Detail, fetches what each tag names (each field's request cost is in the help).
+/// </summary>
 [Cmdlet(VerbsCommon.Get, "OciTag")]
 [OutputType(typeof(OciTag))]
-public sealed class GetOciTagCommand : OciRegistryCmdlet
+public sealed class GetOciTagCommand : OciTagSelectionCmdlet
 {
     /// <summary>The repository (REGISTRY/REPOSITORY) or layout (oci:PATH); a tag or digest on it is ignored.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -15,31 +21,14 @@ public sealed class GetOciTagCommand : OciRegistryCmdlet
     [ArgumentCompleter(typeof(Completion.LayoutTagCompleter))]
     public string[] Reference { get; set; } = null!;
 
-    /// <summary>Only tags that match this wildcard pattern.</summary>
-    [Parameter(Position = 1)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string? Name { get; set; }
-
-    private static void Emit(EngineMessages messages, WildcardPattern? pattern, OciTag tag)
-    {
-        if (pattern is null || pattern.IsMatch(tag.Tag))
-        {
-            // A registry's tag list has no digests (one request a page, no more): such tags take a view without
-            // the Digest column rather than show it empty.
-            var shown = new PSObject(tag);
-            if (tag.Digest is null)
-            {
-                shown.TypeNames.Insert(0, "OciImage.OciTag#WithoutDigest");
-            }
-
-            messages.Emit(shown);
-        }
-    }
+    /// <summary>What to fetch for each tag: Digest (a HEAD), Manifest (platforms, sizes), Created (the config), Referrers, or All.</summary>
+    [Parameter]
+    [ValidateSet("Digest", "Manifest", "Created", "Referrers", "All")]
+    public string[]? Detail { get; set; }
 
     protected override void ProcessRecord()
     {
-        var pattern = Name is null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+        var selection = TagSelection();
         foreach (var text in Reference)
         {
             ForEachInput(text, () =>
@@ -47,13 +36,30 @@ public sealed class GetOciTagCommand : OciRegistryCmdlet
                 var reference = ResolveReference(text).WithoutIdentifier();
                 RunCore(async (messages, ct) =>
                 {
-                    // Tags go down the pipeline as they come (a registry's page by page).
-                    await foreach (var tagged in ReadVerb.TagsAsync(reference, StoreContext(messages), ct).ConfigureAwait(false))
+                    // Without a selection or details, tags go down the pipeline as they come (a registry's page by page).
+                    await foreach (var listed in TagListVerb.ListAsync(reference, selection, Fields(Detail), StoreContext(messages), ct).ConfigureAwait(false))
                     {
-                        Emit(messages, pattern, new OciTag(reference, tagged.Tag, tagged.Manifest?.Digest, tagged.Manifest?.MediaType));
+                        if (listed.Details?.Error is { } failure)
+                        {
+                            messages.Error(failure, reference.WithTag(listed.Tag).ToString());
+                            continue;
+                        }
+
+                        messages.Emit(OciTag.Shown(new OciTag(reference, listed)));
                     }
                 });
             });
         }
+    }
+
+    private static TagDetailFields Fields(string[]? names)
+    {
+        var fields = TagDetailFields.None;
+        foreach (var name in names ?? Array.Empty<string>())
+        {
+            fields |= (TagDetailFields)Enum.Parse(typeof(TagDetailFields), name, ignoreCase: true);
+        }
+
+        return fields;
     }
 }

@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core.Selection;
+using OciImage.Core.Model;
+using OciImage.Core.Stores;
+using OciImage.Core.Transports;
+
+namespace OciImage.Core.Verbs;
+
+/// <summary>One tag of a listing: what it names where that is free, and the details asked for.</summary>
+public sealed class ListedTag
+{
+    public ListedTag(string tag, Descriptor? manifest, TagDetails? details)
+    {
+        Tag = tag;
+        Digest = manifest?.Digest ?? details?.Digest;
+        MediaType = manifest?.MediaType ?? details?.MediaType;
+        Details = details;
+    }
+
+    public string Tag { get; }
+
+    /// <summary>The manifest's digest where the listing gives it (layouts, archives) or the details fetched it.</summary>
+    public Digest? Digest { get; }
+
+    public string? MediaType { get; }
+
+    public TagDetails? Details { get; }
+}
+
+/// <summary>
+/// Lists the tags of a repository, layout or archive: as they come (a registry's page by page) when nothing else
+/// is asked; through a <see cref="TagSelection"/> (which needs every tag first, and the created dates only when a
+/// date rule asks); with the <see cref="TagDetailFields"/> asked, fetched in parallel.
+/// </summary>
+public static class TagListVerb
+{
+    public static async IAsyncEnumerable<ListedTag> ListAsync(Reference repository, TagSelection? selection, TagDetailFields details, StoreContext context,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        repository = repository.WithoutIdentifier();
+        selection?.Validate();
+        if (selection is null && details == TagDetailFields.None)
+        {
+            await foreach (var tagged in ReadVerb.TagsAsync(repository, context, cancellationToken).ConfigureAwait(false))
+            {
+                yield return new ListedTag(tagged.Tag, tagged.Manifest, null);
+            }
+
+            yield break;
+        }
+
+        var listed = new Dictionary<string, Descriptor?>(StringComparer.Ordinal);
+        await foreach (var tagged in ReadVerb.TagsAsync(repository, context, cancellationToken).ConfigureAwait(false))
+        {
+            listed[tagged.Tag] = tagged.Manifest;
+        }
+
+        IReadOnlyList<string> chosen = listed.Keys.ToList();
+        if (selection is not null)
+        {
+            var dates = selection.UsesDates ? TagDetailsVerb.CreatedDates(repository, context) : null;
+            chosen = (await selection.ApplyAsync(chosen, dates, SelectionUse.Filter, cancellationToken).ConfigureAwait(false)).SelectedTags;
+        }
+
+        if (details == TagDetailFields.None)
+        {
+            foreach (var tag in chosen)
+            {
+                yield return new ListedTag(tag, listed[tag], null);
+            }
+
+            yield break;
+        }
+
+        foreach (var described in await TagDetailsVerb.GetAsync(repository, chosen, details, context, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new ListedTag(described.Tag, listed[described.Tag], described);
+        }
+    }
+}
