@@ -21,7 +21,7 @@ public sealed class DockerArchiveStore : ArchiveStore
     private bool _warned;
 
     private DockerArchiveStore(string archive, bool writing, IEngineLog log)
-        : base(archive, Reference.Parse(Reference.DockerArchivePrefix + archive), writing, log)
+        : base(archive, Reference.ForArchive(dockerSave: true, archive, null, null), writing, log)
     {
     }
 

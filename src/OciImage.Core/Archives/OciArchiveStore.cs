@@ -16,7 +16,7 @@ namespace OciImage.Core.Archives;
 public sealed class OciArchiveStore : ArchiveStore
 {
     private OciArchiveStore(string archive, bool writing, IEngineLog log)
-        : base(archive, Reference.Parse(Reference.OciArchivePrefix + archive), writing, log)
+        : base(archive, Reference.ForArchive(dockerSave: false, archive, null, null), writing, log)
     {
     }
 

@@ -38,10 +38,10 @@ public sealed class LayoutTagCompleter : IArgumentCompleter
         }
     }
 
-    /// <summary>Paths after oci:, oci-archive: and docker-archive: while no colon ends the path yet; else null.</summary>
+    /// <summary>Paths after a path transport's prefix (oci:, oci-archive:, docker-archive:) while no colon ends the path yet; else null.</summary>
     private static IEnumerable<string>? LocalPaths(string word)
     {
-        foreach (var prefix in new[] { Reference.LayoutPrefix, Reference.OciArchivePrefix, Reference.DockerArchivePrefix })
+        foreach (var prefix in Core.Transports.TransportTable.Default.PathTransports.Select(t => t.Prefix))
         {
             if (!word.StartsWith(prefix, StringComparison.Ordinal))
             {
