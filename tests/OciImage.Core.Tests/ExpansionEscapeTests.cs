@@ -8,6 +8,7 @@ using OciImage.Core;
 using OciImage.Core.Errors;
 using OciImage.Core.IO;
 using OciImage.Core.Layers;
+using OciImage.Core.Layout;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 using OciImage.TestKit;

@@ -269,10 +269,10 @@ public class LayerBuilderTests
         return parts[^1];
     }
 
-    private static Dictionary<string, ICSharpCode.SharpZipLib.Tar.TarHeader> Entries(string tarPath)
+    private static Dictionary<string, ICSharpCode.SharpZipLib.Tar.TarHeader> Entries(string? tarPath)
     {
         var result = new Dictionary<string, ICSharpCode.SharpZipLib.Tar.TarHeader>(StringComparer.Ordinal);
-        using var input = new ICSharpCode.SharpZipLib.Tar.TarInputStream(File.OpenRead(tarPath), Encoding.UTF8);
+        using var input = new ICSharpCode.SharpZipLib.Tar.TarInputStream(File.OpenRead(tarPath!), Encoding.UTF8);
         ICSharpCode.SharpZipLib.Tar.TarEntry? entry;
         while ((entry = input.GetNextEntry()) is not null)
         {

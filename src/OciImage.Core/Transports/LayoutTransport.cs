@@ -1,3 +1,4 @@
+using OciImage.Core.Layout;
 using OciImage.Core.Stores;
 
 namespace OciImage.Core.Transports;

@@ -3,6 +3,7 @@ using System.IO;
 using System.Management.Automation;
 using OciImage.Core;
 using OciImage.Core.Layers;
+using OciImage.Core.Layout;
 using OciImage.Core.Stores;
 
 namespace OciImage.Commands;
@@ -165,7 +166,7 @@ public sealed class NewOciLayerCommand : OciCmdlet
         if (ParameterSetName == LayoutSet)
         {
             using var layout = OciLayoutStore.OpenOrCreate(target);
-            return LayerBuilder.BuildIntoLayout(source, options, layout, ct, progress);
+            return LayerBuilder.BuildIntoStore(source, options, layout, ct, progress);
         }
 
         if (string.Equals(target, Core.Layers.TempLayerFolder.Path, System.StringComparison.Ordinal))

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using OciImage.Core;
 using OciImage.Core.Errors;
+using OciImage.Core.Layout;
 using OciImage.Core.Stores;
 
 namespace OciImage.Commands;

@@ -7,6 +7,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Threading;
 using OciImage.Core;
+using OciImage.Core.Layout;
 using OciImage.Core.Registry;
 using OciImage.Core.Stores;
 
