@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using OciImage.Core;
 using OciImage.Core.Errors;
 using OciImage.Core.IO;
+using OciImage.Core.Images;
 using OciImage.Core.Layers;
 using OciImage.Core.Layout;
 using OciImage.Core.Model;
