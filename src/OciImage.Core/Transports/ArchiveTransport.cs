@@ -1,7 +1,7 @@
 namespace OciImage.Core.Transports;
 
 /// <summary>A tar file that holds images, named <c>PREFIX:PATH[:NAME][@DIGEST]</c>; written whole on commit.</summary>
-public abstract class ArchiveTransport : ImageTransport
+internal abstract class ArchiveTransport : ImageTransport
 {
     protected ArchiveTransport(string name)
         : base(name)

@@ -4,7 +4,7 @@ using OciImage.Core.Stores;
 namespace OciImage.Core.Transports;
 
 /// <summary><c>docker-archive:PATH[:NAME:TAG]</c>: what docker save writes (skopeo's docker-archive).</summary>
-public sealed class DockerArchiveTransport : ArchiveTransport
+internal sealed class DockerArchiveTransport : ArchiveTransport
 {
     internal DockerArchiveTransport()
         : base("docker-archive")

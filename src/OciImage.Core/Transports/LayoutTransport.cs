@@ -4,7 +4,7 @@ using OciImage.Core.Stores;
 namespace OciImage.Core.Transports;
 
 /// <summary><c>oci:PATH[:NAME][@DIGEST]</c>: an OCI image layout directory.</summary>
-public sealed class LayoutTransport : ImageTransport
+internal sealed class LayoutTransport : ImageTransport
 {
     internal LayoutTransport()
         : base("oci")

@@ -4,7 +4,7 @@ using OciImage.Core.Stores;
 namespace OciImage.Core.Transports;
 
 /// <summary><c>oci-archive:PATH[:NAME]</c>: an OCI layout in a tar file (skopeo's oci-archive).</summary>
-public sealed class OciArchiveTransport : ArchiveTransport
+internal sealed class OciArchiveTransport : ArchiveTransport
 {
     internal OciArchiveTransport()
         : base("oci-archive")

@@ -7,7 +7,7 @@ namespace OciImage.Core.Transports;
 /// <c>[docker://][REGISTRY/]REPOSITORY[:TAG][@DIGEST]</c>: a registry repository, the transport of text with no
 /// other prefix. Shown without a prefix.
 /// </summary>
-public sealed class RegistryImageTransport : ImageTransport
+internal sealed class RegistryImageTransport : ImageTransport
 {
     internal RegistryImageTransport()
         : base("docker")

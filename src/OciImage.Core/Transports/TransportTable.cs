@@ -11,10 +11,10 @@ namespace OciImage.Core.Transports;
 /// </summary>
 public sealed class TransportTable
 {
-    public static readonly LayoutTransport Layout = new();
-    public static readonly OciArchiveTransport OciArchive = new();
-    public static readonly DockerArchiveTransport DockerArchive = new();
-    public static readonly RegistryImageTransport Registry = new();
+    internal static readonly LayoutTransport Layout = new();
+    internal static readonly OciArchiveTransport OciArchive = new();
+    internal static readonly DockerArchiveTransport DockerArchive = new();
+    internal static readonly RegistryImageTransport Registry = new();
 
     /// <summary>Every transport a reference may name.</summary>
     public static TransportTable Default { get; } = new(
