@@ -1,33 +1,23 @@
 using System;
+using System.Linq;
 using System.Text.RegularExpressions;
 using OciImage.Core.Errors;
+using OciImage.Core.Transports;
 
 namespace OciImage.Core;
-
-/// <summary>Where an image lives: a registry repository, or an OCI image layout directory.</summary>
-public enum ReferenceTransport
-{
-    Registry,
-    Layout,
-
-    /// <summary>An OCI layout in a tar file (skopeo's oci-archive).</summary>
-    OciArchive,
-
-    /// <summary>A docker save tar (skopeo's docker-archive).</summary>
-    DockerArchive,
-}
 
 /// <summary>
 /// An image reference: <c>[REGISTRY/]REPOSITORY[:TAG][@DIGEST]</c> (Docker Hub names normalised as docker does),
 /// <c>oci:PATH[:NAME|@DIGEST]</c> for an image layout, <c>oci-archive:PATH[:NAME]</c> and
-/// <c>docker-archive:PATH[:NAME:TAG]</c> for archives, as skopeo names its transports. Immutable.
+/// <c>docker-archive:PATH[:NAME:TAG]</c> for archives, as skopeo names its transports. Immutable. The prefixes
+/// are those of the transports in <see cref="TransportTable"/>; this class holds the two grammars they share.
 /// </summary>
 public sealed class Reference : IEquatable<Reference>
 {
     public const string DockerHub = "docker.io";
-    public const string LayoutPrefix = "oci:";
-    public const string OciArchivePrefix = "oci-archive:";
-    public const string DockerArchivePrefix = "docker-archive:";
+
+    /// <summary>The layout transport's prefix, oci: (cmdlets add it to a bare layout path).</summary>
+    public static string LayoutPrefix => TransportTable.Layout.Prefix;
     private const int MaxNameLength = 255;
 
     private static readonly Regex PathComponent = new("^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$", RegexOptions.CultureInvariant);
@@ -41,7 +31,7 @@ public sealed class Reference : IEquatable<Reference>
         @"^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$",
         RegexOptions.CultureInvariant);
 
-    private Reference(ReferenceTransport transport, string? registry, string? repository, string? layoutPath, string? tag, Digest? digest)
+    private Reference(ImageTransport transport, string? registry, string? repository, string? layoutPath, string? tag, Digest? digest)
     {
         Transport = transport;
         Registry = registry;
@@ -51,15 +41,16 @@ public sealed class Reference : IEquatable<Reference>
         Digest = digest;
     }
 
-    public ReferenceTransport Transport { get; }
+    /// <summary>The transport the reference names (by its prefix; a registry without one).</summary>
+    public ImageTransport Transport { get; }
 
-    public bool IsLayout => Transport == ReferenceTransport.Layout;
+    public bool IsLayout => Transport is LayoutTransport;
 
     /// <summary>An oci-archive: or docker-archive: file.</summary>
-    public bool IsArchive => Transport is ReferenceTransport.OciArchive or ReferenceTransport.DockerArchive;
+    public bool IsArchive => Transport is ArchiveTransport;
 
     /// <summary>On this machine (a layout or an archive): its path is in <see cref="LayoutPath"/>.</summary>
-    public bool IsLocal => Transport != ReferenceTransport.Registry;
+    public bool IsLocal => Transport.NamesAPath;
 
     /// <summary>The registry host[:port] (docker.io for Docker Hub); null for a layout.</summary>
     public string? Registry { get; }
@@ -75,13 +66,7 @@ public sealed class Reference : IEquatable<Reference>
     public Digest? Digest { get; }
 
     /// <summary>The repository (or layout) without tag or digest.</summary>
-    public string Name => Transport switch
-    {
-        ReferenceTransport.Layout => LayoutPrefix + LayoutPath,
-        ReferenceTransport.OciArchive => OciArchivePrefix + LayoutPath,
-        ReferenceTransport.DockerArchive => DockerArchivePrefix + LayoutPath,
-        _ => Registry + "/" + Repository,
-    };
+    public string Name => Transport.NameOf(this);
 
     /// <summary>What to ask a registry's manifests endpoint for: the digest when pinned, else the tag, else latest.</summary>
     public string RegistryIdentifier => Digest?.ToString() ?? Tag ?? "latest";
@@ -98,7 +83,9 @@ public sealed class Reference : IEquatable<Reference>
         || text.StartsWith("./", StringComparison.Ordinal) || text.StartsWith(".\\", StringComparison.Ordinal) || text.StartsWith("..", StringComparison.Ordinal)
         || (text.Length >= 3 && char.IsLetter(text[0]) && text[1] == ':' && text[2] is '/' or '\\');
 
-    public static Reference Parse(string value)
+    public static Reference Parse(string value) => Parse(value, TransportTable.Default);
+
+    internal static Reference Parse(string value, TransportTable table)
     {
         if (value is null)
         {
@@ -111,32 +98,18 @@ public sealed class Reference : IEquatable<Reference>
             throw new InvalidReferenceException(value, "it is empty");
         }
 
-        if (text.StartsWith(LayoutPrefix, StringComparison.Ordinal))
+        if (table.FindByPrefix(text) is { } transport)
         {
-            return ParseLocal(ReferenceTransport.Layout, value, text.Substring(LayoutPrefix.Length));
-        }
-
-        if (text.StartsWith(OciArchivePrefix, StringComparison.Ordinal))
-        {
-            return ParseLocal(ReferenceTransport.OciArchive, value, text.Substring(OciArchivePrefix.Length));
-        }
-
-        if (text.StartsWith(DockerArchivePrefix, StringComparison.Ordinal))
-        {
-            return ParseLocal(ReferenceTransport.DockerArchive, value, text.Substring(DockerArchivePrefix.Length));
+            return transport.Parse(value, text.Substring(transport.Prefix.Length));
         }
 
         if (LooksLikeAPath(text))
         {
-            throw new InvalidReferenceException(value, "it is a file path, not an image reference; name a layout as oci:PATH, an archive as oci-archive:PATH or docker-archive:PATH (a file piped in from Get-ChildItem is not an image)");
+            var forms = string.Join(", ", table.PathTransports.Select(t => t.Prefix + "PATH"));
+            throw new InvalidReferenceException(value, $"it is a file path, not an image reference; name a layout or an archive with its transport ({forms}; a file piped in from Get-ChildItem is not an image)");
         }
 
-        if (text.StartsWith("docker://", StringComparison.Ordinal))
-        {
-            text = text.Substring("docker://".Length);
-        }
-
-        return ParseRegistry(value, text);
+        return TransportTable.Registry.Parse(value, text);
     }
 
     public static bool TryParse(string value, out Reference? reference)
@@ -158,20 +131,20 @@ public sealed class Reference : IEquatable<Reference>
     {
         if (string.IsNullOrEmpty(path))
         {
-            throw new InvalidReferenceException(LayoutPrefix, "the layout path is empty");
+            throw new InvalidReferenceException(TransportTable.Layout.Prefix, "the layout path is empty");
         }
 
         if (tag is not null && !IsLayoutName(tag))
         {
-            throw new InvalidReferenceException(LayoutPrefix + path + ":" + tag, $"'{tag}' is not a valid image name (the image spec's ref.name grammar)");
+            throw new InvalidReferenceException(TransportTable.Layout.Prefix + path + ":" + tag, $"'{tag}' is not a valid image name (the image spec's ref.name grammar)");
         }
 
-        return new Reference(ReferenceTransport.Layout, null, null, path, tag, digest);
+        return new Reference(TransportTable.Layout, null, null, path, tag, digest);
     }
 
     /// <summary>An archive reference built from parts: the archive file, the image's name in it (when it is a valid one) and its digest.</summary>
     public static Reference ForArchive(bool dockerSave, string path, string? name, Digest? digest) =>
-        new(dockerSave ? ReferenceTransport.DockerArchive : ReferenceTransport.OciArchive, null, null, path,
+        new(dockerSave ? TransportTable.DockerArchive : TransportTable.OciArchive, null, null, path,
             name is not null && IsLayoutName(name) ? name : null, digest);
 
     /// <summary>
@@ -257,7 +230,7 @@ public sealed class Reference : IEquatable<Reference>
     /// excepted), so NAME may hold ':', '/' and '@' as the image spec allows; a trailing '@' and a valid digest is
     /// the digest. Paths that contain ':' are not supported, as in skopeo.
     /// </summary>
-    private static Reference ParseLocal(ReferenceTransport transport, string original, string rest)
+    internal static Reference ParsePathForm(ImageTransport transport, string original, string rest)
     {
         Digest? digest = null;
         var at = rest.LastIndexOf('@');
@@ -290,7 +263,7 @@ public sealed class Reference : IEquatable<Reference>
 
         if (rest.Length == 0)
         {
-            throw new InvalidReferenceException(original, transport == ReferenceTransport.Layout ? "the layout path after 'oci:' is empty" : "the archive path is empty");
+            throw new InvalidReferenceException(original, $"the path after '{transport.Prefix}' is empty");
         }
 
         return new Reference(transport, null, null, rest, name, digest);
@@ -300,7 +273,8 @@ public sealed class Reference : IEquatable<Reference>
     private static bool LooksLikeDigest(string text) =>
         text.StartsWith(OciImage.Core.Digest.Sha256 + ":", StringComparison.Ordinal) || text.StartsWith(OciImage.Core.Digest.Sha512 + ":", StringComparison.Ordinal);
 
-    private static Reference ParseRegistry(string original, string text)
+    /// <summary><c>[REGISTRY/]REPOSITORY[:TAG][@DIGEST]</c>, Docker Hub names normalised as docker does.</summary>
+    internal static Reference ParseRegistryForm(ImageTransport transport, string original, string text)
     {
         Digest? digest = null;
         var at = text.IndexOf('@');
@@ -390,6 +364,6 @@ public sealed class Reference : IEquatable<Reference>
             throw new InvalidReferenceException(original, $"the name is longer than {MaxNameLength} characters");
         }
 
-        return new Reference(ReferenceTransport.Registry, registry, repository, null, tag, digest);
+        return new Reference(transport, registry, repository, null, tag, digest);
     }
 }

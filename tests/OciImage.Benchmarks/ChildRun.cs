@@ -7,6 +7,7 @@ using OciImage.Core.Analysis;
 using OciImage.Core.Copy;
 using OciImage.Core.Images;
 using OciImage.Core.Layers;
+using OciImage.Core.Layout;
 using OciImage.Core.Registry;
 using OciImage.Core.Stores;
 using OciImage.Core.Transports;

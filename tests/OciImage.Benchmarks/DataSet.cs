@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using OciImage.Core;
 using OciImage.Core.Layers;
+using OciImage.Core.Layout;
 using OciImage.Core.Registry;
 using OciImage.Core.Stores;
 using OciImage.TestKit;
@@ -150,7 +151,7 @@ public sealed class DataSet : IDisposable
         {
             foreach (var (path, destination) in parts)
             {
-                var built = LayerBuilder.BuildIntoLayout(path, new LayerBuildOptions { Destination = destination, Compression = compression }, store, CancellationToken.None);
+                var built = LayerBuilder.BuildIntoStore(path, new LayerBuildOptions { Destination = destination, Compression = compression }, store, CancellationToken.None);
                 layers.Add(new TestImages.Layer(built.Digest.ToString(), built.DiffId.ToString(), built.Size, built.MediaType));
             }
         }

@@ -10,6 +10,7 @@ using OciImage.Core.Stores;
 using OciImage.TestKit;
 using OciImage.TestKit.Hostile;
 using Xunit;
+using OciImage.Core.Layout;
 
 namespace OciImage.Core.Tests;
 

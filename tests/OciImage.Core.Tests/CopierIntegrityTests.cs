@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using OciImage.Core;
 using OciImage.Core.Copy;
 using OciImage.Core.Errors;
+using OciImage.Core.Layout;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 using OciImage.TestKit;

@@ -7,6 +7,7 @@ using System.Threading;
 using OciImage.Core;
 using OciImage.Core.Errors;
 using OciImage.Core.Layers;
+using OciImage.Core.Layout;
 using OciImage.Core.Model;
 using OciImage.Core.Registry;
 using OciImage.Core.Stores;
@@ -119,7 +120,7 @@ public class FuzzTests(ITestOutputHelper output)
         using var temp = new TempDirectory();
         var tree = SampleTrees.Make(temp.Combine("tree"));
         var seeds = new[] { LayerCompression.None, LayerCompression.Gzip, LayerCompression.Zstd }
-            .Select(c => File.ReadAllBytes(LayerBuilder.BuildIntoDirectory(tree, new LayerBuildOptions { Compression = c }, temp.Combine(c.ToString()), default).BlobPath))
+            .Select(c => File.ReadAllBytes(LayerBuilder.BuildIntoDirectory(tree, new LayerBuildOptions { Compression = c }, temp.Combine(c.ToString()), default).BlobPath!))
             .Append(new HostileTar().File("a", "b").Symlink("l", "/x").HardLink("h", "a").Directory("d").ToArray())
             .ToArray();
         var fingerprint = Run("layers", 3, LayerInputs, random => Mutate(random, seeds[random.Next(seeds.Length)]), input =>

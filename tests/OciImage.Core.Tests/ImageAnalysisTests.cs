@@ -5,6 +5,7 @@ using System.Threading;
 using OciImage.Core;
 using OciImage.Core.Analysis;
 using OciImage.Core.Layers;
+using OciImage.Core.Layout;
 using OciImage.Core.Stores;
 using OciImage.TestKit;
 using Xunit;

@@ -7,6 +7,7 @@ using System.Text;
 using OciImage.Core.Archives;
 using OciImage.Core.Errors;
 using OciImage.Core.Layers;
+using OciImage.Core.Layout;
 using OciImage.Core.Model;
 using OciImage.Core.Registry;
 using OciImage.Core.Stores;

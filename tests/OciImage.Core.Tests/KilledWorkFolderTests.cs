@@ -8,6 +8,7 @@ using OciImage.Core.Archives;
 using OciImage.Core.Images;
 using OciImage.Core.IO;
 using OciImage.Core.Layers;
+using OciImage.Core.Layout;
 using OciImage.Core.Stores;
 using OciImage.TestKit;
 using Xunit;

@@ -36,6 +36,30 @@ public class LayerBuilderTests
     }
 
     [Fact]
+    public void ALayerGoesToAnyStoreThroughTheStoreContract()
+    {
+        // A store whose blobs are not files here (memory, like a registry) gets the blob through PutBlobAsync,
+        // verified; a layout gets the same bytes renamed into blobs/sha256, with no temp file left in either.
+        using var temp = new TempDirectory();
+        var tree = SampleTrees.Make(temp.Combine("tree"));
+        var memory = new MemoryStore(refusesIncompleteManifests: false);
+        var inMemory = LayerBuilder.BuildIntoStore(tree, new LayerBuildOptions(), memory, None);
+        Assert.Null(inMemory.BlobPath);
+        Assert.Equal(new[] { $"blob {inMemory.Digest}" }, memory.Writes.ToArray());
+        using (var stream = memory.OpenBlobAsync(new Model.Descriptor { MediaType = inMemory.MediaType, Digest = inMemory.Digest, Size = inMemory.Size }, None).GetAwaiter().GetResult())
+        {
+            Assert.Equal(inMemory.Digest, Digest.Compute(stream).Digest);
+        }
+
+        using var layout = Layout.OciLayoutStore.OpenOrCreate(temp.Combine("layout"));
+        var inLayout = LayerBuilder.BuildIntoStore(tree, new LayerBuildOptions(), layout, None);
+        Assert.Equal(inMemory.Digest, inLayout.Digest);
+        Assert.Equal(layout.BlobPath(inLayout.Digest), inLayout.BlobPath);
+        Assert.Equal(inLayout.Digest, Digest.Compute(File.OpenRead(inLayout.BlobPath!)).Digest);
+        Assert.Empty(Directory.GetFiles(temp.Path, ".layer.tmp-*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public void TheBlobIsMultiMemberGzipOfATarWhoseDigestIsTheDiffId()
     {
         using var temp = new TempDirectory();
@@ -269,10 +293,10 @@ public class LayerBuilderTests
         return parts[^1];
     }
 
-    private static Dictionary<string, ICSharpCode.SharpZipLib.Tar.TarHeader> Entries(string tarPath)
+    private static Dictionary<string, ICSharpCode.SharpZipLib.Tar.TarHeader> Entries(string? tarPath)
     {
         var result = new Dictionary<string, ICSharpCode.SharpZipLib.Tar.TarHeader>(StringComparer.Ordinal);
-        using var input = new ICSharpCode.SharpZipLib.Tar.TarInputStream(File.OpenRead(tarPath), Encoding.UTF8);
+        using var input = new ICSharpCode.SharpZipLib.Tar.TarInputStream(File.OpenRead(tarPath!), Encoding.UTF8);
         ICSharpCode.SharpZipLib.Tar.TarEntry? entry;
         while ((entry = input.GetNextEntry()) is not null)
         {

@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using OciImage.Core.Copy;
 using OciImage.Core.Errors;
 using OciImage.Core.Images;
+using OciImage.Core.Layout;
 using OciImage.Core.Stores;
 using OciImage.TestKit;
 using OciImage.TestKit.Hostile;

@@ -13,6 +13,7 @@ using OciImage.Core.Errors;
 using OciImage.Core.Copy;
 using OciImage.Core.Images;
 using OciImage.Core.Layers;
+using OciImage.Core.Layout;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 using OciImage.TestKit;
@@ -301,7 +302,7 @@ public class KilledCopyTests
                 var single = temp.Combine("single-" + Path.GetFileNameWithoutExtension(part));
                 Directory.CreateDirectory(single);
                 File.Copy(part, Path.Combine(single, Path.GetFileName(part)));
-                var built = LayerBuilder.BuildIntoLayout(single, new LayerBuildOptions { Compression = LayerCompression.None }, store, CancellationToken.None);
+                var built = LayerBuilder.BuildIntoStore(single, new LayerBuildOptions { Compression = LayerCompression.None }, store, CancellationToken.None);
                 layers.Add(new TestImages.Layer(built.Digest.ToString(), built.DiffId.ToString(), built.Size, built.MediaType));
             }
         }

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using OciImage.Core.IO;
+using OciImage.Core.Images;
 using OciImage.Core.Layers;
 using OciImage.TestKit;
 using Xunit;

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using OciImage.Core.Analysis;
 using OciImage.Core.Layers;
+using OciImage.Core.Layout;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 using OciImage.TestKit;

@@ -1,5 +1,6 @@
 using OciImage.Core;
 using OciImage.Core.Errors;
+using OciImage.Core.Transports;
 using Xunit;
 
 namespace OciImage.Core.Tests;
@@ -23,7 +24,7 @@ public class ReferenceTests
     public void ParsesRegistryReferences(string text, string registry, string repository, string? tag, string canonical)
     {
         var reference = Reference.Parse(text);
-        Assert.Equal(ReferenceTransport.Registry, reference.Transport);
+        Assert.Same(TransportTable.Registry, reference.Transport);
         Assert.Equal(registry, reference.Registry);
         Assert.Equal(repository, reference.Repository);
         Assert.Equal(tag, reference.Tag);
@@ -93,14 +94,14 @@ public class ReferenceTests
     }
 
     [Theory]
-    [InlineData("oci-archive:./images.tar", ReferenceTransport.OciArchive, "./images.tar", null)]
-    [InlineData("oci-archive:/m/images.tar:docker.io/library/app:1.0", ReferenceTransport.OciArchive, "/m/images.tar", "docker.io/library/app:1.0")]
-    [InlineData("docker-archive:app.tar", ReferenceTransport.DockerArchive, "app.tar", null)]
-    [InlineData("docker-archive:app.tar:example/app:1.0", ReferenceTransport.DockerArchive, "app.tar", "example/app:1.0")]
-    public void ParsesArchiveReferencesAsSkopeoNamesThem(string text, ReferenceTransport transport, string path, string? name)
+    [InlineData("oci-archive:./images.tar", "oci-archive", "./images.tar", null)]
+    [InlineData("oci-archive:/m/images.tar:docker.io/library/app:1.0", "oci-archive", "/m/images.tar", "docker.io/library/app:1.0")]
+    [InlineData("docker-archive:app.tar", "docker-archive", "app.tar", null)]
+    [InlineData("docker-archive:app.tar:example/app:1.0", "docker-archive", "app.tar", "example/app:1.0")]
+    public void ParsesArchiveReferencesAsSkopeoNamesThem(string text, string transport, string path, string? name)
     {
         var reference = Reference.Parse(text);
-        Assert.Equal(transport, reference.Transport);
+        Assert.Equal(transport, reference.Transport.Name);
         Assert.True(reference.IsArchive && reference.IsLocal && !reference.IsLayout);
         Assert.Equal(path, reference.LayoutPath);
         Assert.Equal(name, reference.Tag);

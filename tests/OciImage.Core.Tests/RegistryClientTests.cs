@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using OciImage.Core;
 using OciImage.Core.Errors;
 using OciImage.Core.Images;
+using OciImage.Core.Layout;
 using OciImage.Core.Model;
 using OciImage.Core.Registry;
 using OciImage.Core.Stores;

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using OciImage.Core;
 using OciImage.Core.Copy;
 using OciImage.Core.Errors;
+using OciImage.Core.Layout;
 using OciImage.Core.Registry;
 using OciImage.Core.Stores;
 using OciImage.Core.Transports;
@@ -44,15 +45,7 @@ public sealed class RetryBudgetTests : IClassFixture<RegistryImages>
         var options = new RegistryOptions
         {
             MaximumRetryCount = maximumRetryCount,
-            Delay = (delay, _) =>
-            {
-                lock (scheduled)
-                {
-                    scheduled.Add(delay);
-                }
-
-                return Task.CompletedTask;
-            },
+            Clock = new TestClock(scheduled.Add),
         };
         var context = new StoreContext(new RegistrySessions { DockerConfigPath = null }, options, new RecordingLog());
         using var temp = new TempDirectory();
@@ -85,7 +78,7 @@ public sealed class RetryBudgetTests : IClassFixture<RegistryImages>
         using var proxy = new FaultProxy(registry.Host);
         proxy.DropAfter(2, "/blobs/sha256", 50_000);
         var scheduled = new List<TimeSpan>();
-        var options = new RegistryOptions { Delay = (d, _) => { scheduled.Add(d); return Task.CompletedTask; } };
+        var options = new RegistryOptions { Clock = new TestClock(scheduled.Add) };
         var store = TestClients.Store(proxy.Host, "budget/app", options, new RecordingLog());
         using (var stream = await store.OpenBlobAsync(descriptor, None))
         {

@@ -13,6 +13,7 @@ using OciImage.Core.Stores;
 using OciImage.Core.Transports;
 using OciImage.TestKit;
 using Xunit;
+using OciImage.Core.Layout;
 
 namespace OciImage.Core.Tests;
 

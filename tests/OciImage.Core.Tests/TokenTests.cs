@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using OciImage.Core;
 using OciImage.Core.Copy;
 using OciImage.Core.Errors;
+using OciImage.Core.Layout;
 using OciImage.Core.Model;
 using OciImage.Core.Registry;
 using OciImage.Core.Stores;
@@ -101,7 +102,7 @@ public sealed class TokenTests : IClassFixture<RegistryImages>
         using var fake = new FakeRegistry { TokenLifetime = 300, TokenFailures = 2 };
         var layer = fake.AddImage("team/app", "v1", 1000);
         var waits = new System.Collections.Concurrent.ConcurrentQueue<TimeSpan>();
-        var options = new RegistryOptions { Delay = (d, _) => { waits.Enqueue(d); return Task.CompletedTask; } };
+        var options = new RegistryOptions { Clock = new TestClock(waits.Enqueue) };
         var store = TestClients.Store(fake.Host, "team/app", options, new RecordingLog());
         var manifest = (ImageManifest)await store.GetManifestAsync(Reference.Parse($"{fake.Host}/team/app:v1"), None);
         Assert.Equal(layer, manifest.Layers[0].Digest.ToString());

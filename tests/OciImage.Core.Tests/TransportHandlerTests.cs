@@ -12,6 +12,7 @@ using System.Threading.Tasks;
 using OciImage.Core.Errors;
 using OciImage.Core.Registry;
 using OciImage.Core.Registry.Handlers;
+using OciImage.Core.Stores;
 using Xunit;
 
 namespace OciImage.Core.Tests;
@@ -486,15 +487,7 @@ public sealed class TransportHandlerTests
             MaximumRetryCount = maximumRetryCount,
             RequestTimeout = requestTimeout ?? TimeSpan.FromMinutes(5),
             SlowBodyWindow = slowBodyWindow ?? TimeSpan.FromSeconds(30),
-            Delay = (delay, _) =>
-            {
-                lock (delays)
-                {
-                    delays.Add(delay);
-                }
-
-                return Task.CompletedTask;
-            },
+            Clock = new TestClock(delays.Add),
         };
         return (options, delays);
     }
@@ -502,7 +495,7 @@ public sealed class TransportHandlerTests
     private static RegistryRequest Request(HttpMethod method, Uri uri, RegistryOptions options, Action<HttpRequestMessage>? configure = null, Func<HttpContent>? content = null, bool retry = true)
     {
         var budget = new RetryBudget();
-        budget.Observe(options);
+        budget.Observe(options.MaximumRetryCount, options.RetryInterval, options.MaximumRetryDelay, options.Clock);
         return new RegistryRequest(method, uri, Scope, budget, configure, content, retry);
     }
 

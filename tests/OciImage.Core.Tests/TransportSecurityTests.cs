@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core;
 using OciImage.Core.Errors;
+using OciImage.Core.Layout;
 using OciImage.Core.Registry;
 using OciImage.Core.Stores;
 using OciImage.TestKit;
@@ -128,7 +129,7 @@ public sealed class TransportSecurityTests
         var waits = new List<TimeSpan>();
         var defaults = new RegistryOptions();
         Assert.Equal(TimeSpan.FromSeconds(60), defaults.MaximumRetryDelay);
-        var options = new RegistryOptions { Delay = (delay, _) => { waits.Add(delay); return Task.CompletedTask; } };
+        var options = new RegistryOptions { Clock = new TestClock(waits.Add) };
         var client = TestClients.Client(busy.Host, options);
         var error = await Assert.ThrowsAsync<RegistryErrorException>(() => client.PingAsync(None));
         Assert.Contains("503", error.Message);
@@ -153,12 +154,12 @@ public sealed class TransportSecurityTests
             await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/vnd.oci.image.manifest.v1+json\r\nContent-Length: 1000\r\n\r\n{"));
             await Task.Delay(TimeSpan.FromSeconds(20));
         });
-        var armed = new List<(TimeSpan Window, CancellationTokenSource Deadline)>();
-        SlowBodyGuardContent.ArmWindow.Value = (window, deadline) => { lock (armed) { armed.Add((window, deadline)); } };
+        var engineClock = new TestClock { HoldDeadlines = true };
+        var armed = engineClock.Deadlines;
         try
         {
             // A one-connection server: the scheme is named, so no TLS probe takes its one connection.
-            var store = TestClients.Store(host, "slow/app", new RegistryOptions { MaximumRetryCount = 0, Scheme = "http" });
+            var store = TestClients.Store(host, "slow/app", new RegistryOptions { MaximumRetryCount = 0, Scheme = "http", Clock = engineClock });
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var reading = store.GetManifestAsync(Reference.Parse($"{host}/slow/app:v1"), None);
             while (!reading.IsCompleted && armed.Count == 0 && clock.Elapsed < TimeSpan.FromSeconds(15))
@@ -176,7 +177,6 @@ public sealed class TransportSecurityTests
         }
         finally
         {
-            SlowBodyGuardContent.ArmWindow.Value = null;
             listener.Stop();
         }
     }
@@ -185,32 +185,24 @@ public sealed class TransportSecurityTests
     public async Task ALayoutLockedByAnotherWriterIsLayoutLockedAfterAMinute()
     {
         using var temp = new TempDirectory();
-        using var store = OciLayoutStore.OpenOrCreate(temp.Combine("layout"));
-        var now = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        var start = now;
-        var attempts = 0;
-        LayoutLock.Clock.Value = (() => now, (milliseconds, _) => { attempts++; now = now.AddMilliseconds(milliseconds); return Task.CompletedTask; });
-        try
-        {
-            // Another writer holds the lock (an exclusive open, as a second process's would be).
-            using (new FileStream(Path.Combine(store.Root, OciLayoutStore.LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
-            {
-                var error = await Assert.ThrowsAsync<LayoutLockedException>(() => store.PutManifestAsync(SampleManifests.Tiny("locked"), "locked", None));
-                Assert.Equal("LayoutLocked", error.ErrorId);
-                var waited = now - start;
-                Assert.True(waited >= TimeSpan.FromSeconds(60) && waited < TimeSpan.FromSeconds(60.1), $"gave up after {waited.TotalSeconds} s");
-                Assert.True(attempts > 1000, $"{attempts} attempts");
-            }
+        var clock = new TestClock();
+        using var store = OciLayoutStore.OpenOrCreate(temp.Combine("layout"), clock);
+        var start = clock.UtcNow;
 
-            // Released: the same write goes through at once.
-            start = now;
-            await store.PutManifestAsync(SampleManifests.Tiny("locked"), "locked", None);
-            Assert.Equal(start, now);
-        }
-        finally
+        // Another writer holds the lock (an exclusive open, as a second process's would be).
+        using (new FileStream(Path.Combine(store.Root, OciLayoutStore.LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
         {
-            LayoutLock.Clock.Value = null;
+            var error = await Assert.ThrowsAsync<LayoutLockedException>(() => store.PutManifestAsync(SampleManifests.Tiny("locked"), "locked", None));
+            Assert.Equal("LayoutLocked", error.ErrorId);
+            var waited = clock.UtcNow - start;
+            Assert.True(waited >= TimeSpan.FromSeconds(60) && waited < TimeSpan.FromSeconds(60.1), $"gave up after {waited.TotalSeconds} s");
+            Assert.True(clock.Delays > 1000, $"{clock.Delays} attempts");
         }
+
+        // Released: the same write goes through at once.
+        start = clock.UtcNow;
+        await store.PutManifestAsync(SampleManifests.Tiny("locked"), "locked", None);
+        Assert.Equal(start, clock.UtcNow);
     }
 
     /// <summary>Runs <c>OciImage.TestKit ping</c> in a child process with this environment; returns its output.</summary>

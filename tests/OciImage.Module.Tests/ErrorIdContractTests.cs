@@ -6,6 +6,7 @@ using System.Management.Automation;
 using OciImage.TestKit;
 using OciImage.TestKit.Hostile;
 using Xunit;
+using OciImage.Core.Layout;
 
 namespace OciImage.Module.Tests;
 

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using OciImage.TestKit;
 using Xunit;
+using OciImage.Core.Layout;
 
 namespace OciImage.Module.Tests;
 

@@ -8,6 +8,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using OciImage.Core;
+using OciImage.Core.Layout;
 using OciImage.Core.Model;
 using OciImage.TestKit;
 using Xunit;
@@ -146,7 +147,7 @@ public sealed class IntegrityTests : IClassFixture<LayoutFixture>
         TestImages.Compose(layout, "sound", new[] { new TestImages.Layer(layer.ToString(), layer.ToString(), tar.Length, MediaTypes.OciLayer) });
 
         // The same image, but its layer descriptor claims one byte more (manifest rewritten, not its blobs).
-        using (var store = Core.Stores.OciLayoutStore.Open(layout))
+        using (var store = OciLayoutStore.Open(layout))
         {
             var sound = (ImageManifest)store.GetManifestAsync(Reference.ForLayout(layout, "sound"), default).GetAwaiter().GetResult();
             var liar = ManifestParser.Create(new ImageManifest
@@ -197,7 +198,7 @@ public sealed class IntegrityTests : IClassFixture<LayoutFixture>
 
     private static Digest AddBlob(string layout, byte[] bytes)
     {
-        using var store = Core.Stores.OciLayoutStore.OpenOrCreate(layout);
+        using var store = OciLayoutStore.OpenOrCreate(layout);
         var digest = Digest.Compute(bytes);
         store.PutBlobAsync(new Descriptor { MediaType = "application/octet-stream", Digest = digest, Size = bytes.Length }, new MemoryStream(bytes), null, default).GetAwaiter().GetResult();
         return digest;

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using OciImage.Core;
+using OciImage.Core.Layout;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using OciImage.Core;
+using OciImage.Core.Layout;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 

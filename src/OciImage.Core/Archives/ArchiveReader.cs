@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
 using OciImage.Core.IO;
+using OciImage.Core.Layout;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 

@@ -4,6 +4,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
+using OciImage.Core.Layout;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 

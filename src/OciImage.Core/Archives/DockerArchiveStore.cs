@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
+using OciImage.Core.Layout;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 
@@ -21,7 +22,7 @@ public sealed class DockerArchiveStore : ArchiveStore
     private bool _warned;
 
     private DockerArchiveStore(string archive, bool writing, IEngineLog log)
-        : base(archive, Reference.Parse(Reference.DockerArchivePrefix + archive), writing, log)
+        : base(archive, Reference.ForArchive(dockerSave: true, archive, null, null), writing, log)
     {
     }
 

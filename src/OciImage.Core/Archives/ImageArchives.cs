@@ -10,6 +10,7 @@ using OciImage.Core.Copy;
 using OciImage.Core.Errors;
 using OciImage.Core.Images;
 using OciImage.Core.Layers;
+using OciImage.Core.Layout;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 

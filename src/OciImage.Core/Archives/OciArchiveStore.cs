@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
+using OciImage.Core.Layout;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 
@@ -16,7 +17,7 @@ namespace OciImage.Core.Archives;
 public sealed class OciArchiveStore : ArchiveStore
 {
     private OciArchiveStore(string archive, bool writing, IEngineLog log)
-        : base(archive, Reference.Parse(Reference.OciArchivePrefix + archive), writing, log)
+        : base(archive, Reference.ForArchive(dockerSave: false, archive, null, null), writing, log)
     {
     }
 

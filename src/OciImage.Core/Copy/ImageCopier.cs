@@ -326,7 +326,7 @@ public sealed class ImageCopier
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
             foreach (var blob in BlobsOf(manifest))
             {
-                await BlobTransfer.EnsureAsync(_source, _target, blob, _log, null, cancellationToken).ConfigureAwait(false);
+                await BlobTransfer.EnsureAsync(_source, _target, blob, new RetryBudget(), _log, null, cancellationToken).ConfigureAwait(false);
             }
 
             await Put().ConfigureAwait(false);
@@ -361,7 +361,7 @@ public sealed class ImageCopier
                 var total = Interlocked.Add(ref _bytesDone, delta);
                 _progress.Report(new CopyProgress(blob.Digest, bytes, blob.Size, total, Interlocked.Read(ref _totalBytes), false));
             });
-            var outcome = await BlobTransfer.EnsureAsync(_source, _target, blob, _log, perBlob, cancellationToken).ConfigureAwait(false);
+            var outcome = await BlobTransfer.EnsureAsync(_source, _target, blob, new RetryBudget(), _log, perBlob, cancellationToken).ConfigureAwait(false);
             if (outcome == BlobOutcome.Copied)
             {
                 Interlocked.Add(ref _bytesCopied, blob.Size);

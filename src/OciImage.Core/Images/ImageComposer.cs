@@ -68,7 +68,7 @@ public static class ImageComposer
         var baseLayers = request.Base?.Manifest.Layers ?? Array.Empty<Descriptor>();
         foreach (var layer in baseLayers)
         {
-            await BlobTransfer.EnsureAsync(request.Base!.Store, target, layer, log, null, cancellationToken).ConfigureAwait(false);
+            await BlobTransfer.EnsureAsync(request.Base!.Store, target, layer, new RetryBudget(), log, null, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var layer in request.Layers)

@@ -3,7 +3,7 @@ namespace OciImage.Core.Layers;
 /// <summary>A built layer: its blob's digest, size and file, and the DiffID of its tar.</summary>
 public sealed class LayerBuildResult
 {
-    public LayerBuildResult(Digest digest, Digest diffId, long size, string mediaType, string blobPath, int fileCount, long tarSize)
+    public LayerBuildResult(Digest digest, Digest diffId, long size, string mediaType, string? blobPath, int fileCount, long tarSize)
     {
         Digest = digest;
         DiffId = diffId;
@@ -22,7 +22,8 @@ public sealed class LayerBuildResult
 
     public string MediaType { get; }
 
-    public string BlobPath { get; }
+    /// <summary>The blob's file, where the store keeps its blobs as files (a layout, an output directory); else null.</summary>
+    public string? BlobPath { get; }
 
     public int FileCount { get; }
 

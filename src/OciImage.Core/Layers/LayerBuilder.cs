@@ -3,6 +3,7 @@ using System.IO;
 using System.Threading;
 using OciImage.Core.Errors;
 using OciImage.Core.IO;
+using OciImage.Core.Model;
 using OciImage.Core.Stores;
 
 namespace OciImage.Core.Layers;
@@ -10,15 +11,33 @@ namespace OciImage.Core.Layers;
 /// <summary>
 /// Builds a layer from a directory in one pass: the tree is written as a tar into the parallel compressor,
 /// which hashes the tar (DiffID) and the blob (digest) on the way into a temp file; the temp file is then
-/// renamed to its digest name, in a layout's blobs or in an output directory. Nothing is held whole in memory.
+/// handed to a store (a layout renames it into its blobs) or renamed to its digest name in an output directory.
+/// Nothing is held whole in memory.
 /// </summary>
 public static class LayerBuilder
 {
-    /// <summary>Builds into an image layout; the blob lands in blobs/sha256.</summary>
-    public static LayerBuildResult BuildIntoLayout(string source, LayerBuildOptions options, OciLayoutStore layout, CancellationToken cancellationToken, IProgress<LayerBuildProgress>? progress = null)
+    /// <summary>
+    /// Builds into a store: staged in its folder and renamed in when its blobs are local files (a layout), else
+    /// staged in the temp folder and put through the store contract (verified there like any blob).
+    /// </summary>
+    public static LayerBuildResult BuildIntoStore(string source, LayerBuildOptions options, IImageStore store, CancellationToken cancellationToken, IProgress<LayerBuildProgress>? progress = null)
     {
-        var blobs = Path.Combine(layout.Root, "blobs", Digest.Sha256);
-        return Build(source, options, blobs, digest => layout.BlobPath(digest), progress, cancellationToken);
+        var local = store as ILocalBlobs;
+        return Build(source, options, local?.StagingFolder ?? Path.GetTempPath(), progress, cancellationToken, (blob, file) =>
+        {
+            if (local is not null)
+            {
+                return local.AdoptBlobFile(blob, file);
+            }
+
+            using (var content = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+            {
+                store.PutBlobAsync(blob, content, null, cancellationToken).GetAwaiter().GetResult();
+            }
+
+            File.Delete(file);
+            return null;
+        });
     }
 
     /// <summary>Builds into a directory, as sha256-HEX.tar[.gz|.zst].</summary>
@@ -30,10 +49,24 @@ public static class LayerBuilder
             LayerCompression.Zstd => ".tar.zst",
             _ => ".tar",
         };
-        return Build(source, options, directory, digest => Path.Combine(directory, digest.Algorithm + "-" + digest.Hex + extension), progress, cancellationToken);
+        return Build(source, options, directory, progress, cancellationToken, (blob, file) =>
+        {
+            var target = Path.Combine(directory, blob.Digest.Algorithm + "-" + blob.Digest.Hex + extension);
+            if (File.Exists(target) && new FileInfo(target).Length == blob.Size)
+            {
+                File.Delete(file); // the same layer is already there: content-addressed, so identical
+            }
+            else
+            {
+                AtomicFile.MoveOver(file, target);
+            }
+
+            return target;
+        });
     }
 
-    private static LayerBuildResult Build(string source, LayerBuildOptions options, string tempDirectory, Func<Digest, string> finalPath, IProgress<LayerBuildProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Writes the layer to a temp file in <paramref name="tempDirectory"/>, then hands it on (the hand-over gives its final path, if it has one).</summary>
+    private static LayerBuildResult Build(string source, LayerBuildOptions options, string tempDirectory, IProgress<LayerBuildProgress>? progress, CancellationToken cancellationToken, Func<Descriptor, string, string?> handOver)
     {
         if (File.Exists(source))
         {
@@ -56,27 +89,23 @@ public static class LayerBuilder
         var temp = Path.Combine(tempDirectory, ".layer.tmp-" + Guid.NewGuid().ToString("N"));
         try
         {
-            LayerBuildResult result;
+            Descriptor blob;
+            int files;
+            long tarSize;
+            Digest diffId;
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 using var compressor = new ParallelCompressingStream(file, options.Compression, options.CompressionLevel, options.GzipEncoder, options.Parallelism);
-                var files = WriteTar(plan, options, compressor, progress, cancellationToken);
+                files = WriteTar(plan, options, compressor, progress, cancellationToken);
                 compressor.Complete();
                 file.Flush(flushToDisk: true);
-                var target = finalPath(compressor.Digest);
-                result = new LayerBuildResult(compressor.Digest, compressor.DiffId, compressor.BlobSize, Compressions.MediaType(options.Compression), target, files, compressor.TarSize);
+                blob = new Descriptor { MediaType = Compressions.MediaType(options.Compression), Digest = compressor.Digest, Size = compressor.BlobSize };
+                diffId = compressor.DiffId;
+                tarSize = compressor.TarSize;
             }
 
-            if (File.Exists(result.BlobPath) && new FileInfo(result.BlobPath).Length == result.Size)
-            {
-                File.Delete(temp); // the same layer is already there: content-addressed, so identical
-            }
-            else
-            {
-                AtomicFile.MoveOver(temp, result.BlobPath);
-            }
-
-            return result;
+            var blobPath = handOver(blob, temp);
+            return new LayerBuildResult(blob.Digest, diffId, blob.Size, blob.MediaType, blobPath, files, tarSize);
         }
         finally
         {

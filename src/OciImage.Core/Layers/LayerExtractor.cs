@@ -64,7 +64,7 @@ public sealed class LayerExtractor
             }
 
             var target = SecureJoin.Resolve(_root, path);
-            writtenHere.Add(Relative(target), Path.DirectorySeparatorChar);
+            writtenHere.Add(Relative(target));
             switch (item.Type)
             {
                 case EntryKind.Directory:
@@ -204,12 +204,12 @@ public sealed class LayerExtractor
     /// </summary>
     private void ApplyOpaque(string full, LayerWrites writtenHere)
     {
-        var pending = new Stack<(string Path, LayerWrites.Node? Node)>();
-        pending.Push((full, writtenHere.Find(Relative(full), Path.DirectorySeparatorChar)));
+        var pending = new Stack<(string Path, PathTree<LayerWrites.Sweep>.Node? Node)>();
+        pending.Push((full, writtenHere.Find(Relative(full))));
         while (pending.Count > 0)
         {
             var (path, node) = pending.Pop();
-            if (node is { Swept: true } || !IsDirectory(path))
+            if ((node is not null && LayerWrites.IsSwept(node)) || !IsDirectory(path))
             {
                 continue;
             }
@@ -217,7 +217,7 @@ public sealed class LayerExtractor
             foreach (var child in new DirectoryInfo(path).EnumerateFileSystemInfos().ToList())
             {
                 OpaqueVisits++;
-                var written = node?.Child(child.Name, create: false);
+                var written = node?.Child(child.Name);
                 if (written is null)
                 {
                     Remove(child.FullName);
@@ -230,7 +230,7 @@ public sealed class LayerExtractor
 
             if (node is not null)
             {
-                node.Swept = true;
+                LayerWrites.MarkSwept(node);
             }
         }
     }

@@ -10,6 +10,7 @@ using System.Threading.Tasks;
 using OciImage.Core.Errors;
 using OciImage.Core.IO;
 using OciImage.Core.Model;
+using OciImage.Core.Stores;
 
 namespace OciImage.Core.Registry;
 

@@ -39,8 +39,8 @@ public sealed class RegistryOptions
 
     public long SlowBodyMinimumBytes { get; init; } = 32 * 1024;
 
-    /// <summary>Waits before a retry; tests put a recorder here to count the delays without waiting them.</summary>
-    public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = Task.Delay;
+    /// <summary>Times the retry waits and the stall windows (a test's own clock runs them without waiting).</summary>
+    internal EngineClock Clock { get; init; } = EngineClock.System;
 
     /// <summary>The same settings with another credential (one side of a copy).</summary>
     public RegistryOptions WithCredential(RegistryCredential? credential) => credential is null ? this : new RegistryOptions
@@ -56,7 +56,7 @@ public sealed class RegistryOptions
         RequestTimeout = RequestTimeout,
         SlowBodyWindow = SlowBodyWindow,
         SlowBodyMinimumBytes = SlowBodyMinimumBytes,
-        Delay = Delay,
+        Clock = Clock,
     };
 
     /// <summary>The same settings with the scheme the user named (https://host).</summary>
@@ -69,7 +69,7 @@ public sealed class RegistryOptions
         RequestTimeout = RequestTimeout,
         SlowBodyWindow = SlowBodyWindow,
         SlowBodyMinimumBytes = SlowBodyMinimumBytes,
-        Delay = Delay,
+        Clock = Clock,
     });
 
     /// <summary>These settings, overlaid with the ones given explicitly for one call.</summary>
@@ -86,6 +86,6 @@ public sealed class RegistryOptions
         RequestTimeout = overrides.RequestTimeout,
         SlowBodyWindow = overrides.SlowBodyWindow,
         SlowBodyMinimumBytes = overrides.SlowBodyMinimumBytes,
-        Delay = overrides.Delay,
+        Clock = overrides.Clock,
     };
 }

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
 using OciImage.Core.Registry.Handlers;
+using OciImage.Core.Stores;
 
 namespace OciImage.Core.Registry;
 
@@ -112,7 +113,7 @@ public sealed class RegistryTransport
 
         // Retries come out of the budget of the request under way (a blob transfer), else out of one of its own.
         var budget = RetryBudget.Current ?? new RetryBudget();
-        budget.Observe(Options);
+        budget.Observe(Options.MaximumRetryCount, Options.RetryInterval, Options.MaximumRetryDelay, Options.Clock);
         var request = new RegistryRequest(method, uri, scope, budget, configure, content, retry);
         using var message = request.NewMessage(uri);
         HttpResponseMessage response;

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 
 using OciImage.Core.Errors;
 using OciImage.Core.IO;
+using OciImage.Core.Stores;
 
 namespace OciImage.Core.Registry;
 

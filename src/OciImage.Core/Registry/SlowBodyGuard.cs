@@ -17,23 +17,19 @@ namespace OciImage.Core.Registry;
 /// </summary>
 internal sealed class SlowBodyGuardContent : HttpContent
 {
-    /// <summary>
-    /// Tests only: arms a window instead of the real timer (the window and the token source it must cancel when
-    /// the window ends), so a test sees the default window without waiting it out. Null: a real timer.
-    /// </summary>
-    internal static readonly AsyncLocal<Action<TimeSpan, CancellationTokenSource>?> ArmWindow = new();
-
     private readonly HttpContent _inner;
     private readonly string _registry;
     private readonly long _minimumBytes;
     private readonly TimeSpan _window;
+    private readonly EngineClock _clock;
 
-    public SlowBodyGuardContent(HttpContent inner, string registry, long minimumBytes, TimeSpan window)
+    public SlowBodyGuardContent(HttpContent inner, string registry, long minimumBytes, TimeSpan window, EngineClock clock)
     {
         _inner = inner;
         _registry = registry;
         _minimumBytes = minimumBytes;
         _window = window;
+        _clock = clock;
         foreach (var header in inner.Headers)
         {
             Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -41,7 +37,7 @@ internal sealed class SlowBodyGuardContent : HttpContent
     }
 
     protected override async Task<Stream> CreateContentReadStreamAsync() =>
-        new SlowBodyGuardStream(await _inner.ReadAsStreamAsync().ConfigureAwait(false), _registry, _minimumBytes, _window);
+        new SlowBodyGuardStream(await _inner.ReadAsStreamAsync().ConfigureAwait(false), _registry, _minimumBytes, _window, _clock);
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
     {
@@ -75,15 +71,16 @@ internal sealed class SlowBodyGuardContent : HttpContent
 
         // Cancelled when a window ends short of the minimum; re-armed (not re-created) each time it is reached.
         private readonly CancellationTokenSource _deadline = new();
-        private readonly Action<TimeSpan, CancellationTokenSource>? _arm = ArmWindow.Value;
+        private readonly EngineClock _clock;
         private long _bytesInWindow;
 
-        public SlowBodyGuardStream(Stream inner, string registry, long minimumBytes, TimeSpan window)
+        public SlowBodyGuardStream(Stream inner, string registry, long minimumBytes, TimeSpan window, EngineClock clock)
         {
             _inner = inner;
             _registry = registry;
             _minimumBytes = minimumBytes;
             _window = window;
+            _clock = clock;
             Arm();
         }
 
@@ -114,17 +111,7 @@ internal sealed class SlowBodyGuardContent : HttpContent
             return n;
         }
 
-        private void Arm()
-        {
-            if (_arm is null)
-            {
-                _deadline.CancelAfter(_window);
-            }
-            else
-            {
-                _arm(_window, _deadline);
-            }
-        }
+        private void Arm() => _clock.CancelAfter(_deadline, _window);
 
         protected override void Dispose(bool disposing)
         {

@@ -2,7 +2,6 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Model;
-using OciImage.Core.Registry;
 using OciImage.Core.Stores;
 
 namespace OciImage.Core.Transfer;
@@ -25,14 +24,18 @@ public static class BlobTransfer
     private static bool IsTransient(Exception ex) => ex switch
     {
         Errors.RegistryUnreachableException => true,
-        Registry.UploadRestartException => true,
+        UploadRestartException => true,
         Errors.RegistryErrorException registry => registry.StatusCode >= 500,
         System.IO.IOException => true,
         System.Net.Http.HttpRequestException => true,
         _ => false,
     };
 
-    public static async Task<BlobOutcome> EnsureAsync(IImageStore source, IImageStore target, Descriptor blob, IEngineLog log, IProgress<long>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes sure one blob is in the target. <paramref name="budget"/> is the blob's: its reads, resumes and
+    /// restarts all draw from it (the stores see it as the current budget while they work).
+    /// </summary>
+    public static async Task<BlobOutcome> EnsureAsync(IImageStore source, IImageStore target, Descriptor blob, RetryBudget budget, IEngineLog log, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         // Present only counts with the descriptor's size (and, in a layout, its digest): anything else is read
         // again from the source, whose verifier decides.
@@ -50,7 +53,6 @@ public static class BlobTransfer
 
         // An upload cut off half way cannot continue from a one-way stream: it starts again. Its GETs, resumes and
         // restarts share one budget of -MaximumRetryCount + 1 attempts, so the layers do not multiply.
-        var budget = new RetryBudget();
         using (RetryBudget.Enter(budget))
         {
             while (true)
@@ -69,7 +71,7 @@ public static class BlobTransfer
                     log.Verbose($"Upload of {blob.Digest} failed ({ex.Message}); starting it again.");
                     await budget.TryRetryAsync(log, null, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Registry.UploadRestartException restart)
+                catch (UploadRestartException restart)
                 {
                     // No attempt left to start again: the user sees why the upload had to restart.
                     System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(restart.InnerException!).Throw();

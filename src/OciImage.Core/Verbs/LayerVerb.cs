@@ -6,7 +6,7 @@ using OciImage.Core.Transports;
 
 namespace OciImage.Core.Verbs;
 
-/// <summary>Building a reproducible layer from a directory, into an OCI layout (through the store facade) or a file.</summary>
+/// <summary>Building a reproducible layer from a directory, into a store (through the store contract) or a file.</summary>
 public static class LayerVerb
 {
     public static LayerBuildResult Build(NewLayerRequest request, IEngineLog log, IProgress<LayerBuildProgress>? progress, CancellationToken cancellationToken)
@@ -15,7 +15,7 @@ public static class LayerVerb
         if (request.LayoutReference is { } layout)
         {
             using var store = ImageStores.OpenForWrite(layout, LocalStores.Context(log));
-            return LayerBuilder.BuildIntoLayout(request.Source, options, (OciLayoutStore)store, cancellationToken, progress);
+            return LayerBuilder.BuildIntoStore(request.Source, options, store, cancellationToken, progress);
         }
 
         var target = request.Target;

@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using OciImage.Core.Errors;
 using OciImage.Core.Stores;
 using OciImage.Core.Transports;
+using OciImage.Core.Layout;
 
 namespace OciImage.Core.Verbs;
 

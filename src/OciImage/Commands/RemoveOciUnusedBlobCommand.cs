@@ -4,6 +4,7 @@ using System.Management.Automation;
 using OciImage.Core;
 using OciImage.Core.Stores;
 using OciImage.Core.Verbs;
+using OciImage.Core.Layout;
 
 namespace OciImage.Commands;
 

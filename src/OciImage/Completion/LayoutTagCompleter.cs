@@ -38,10 +38,10 @@ public sealed class LayoutTagCompleter : IArgumentCompleter
         }
     }
 
-    /// <summary>Paths after oci:, oci-archive: and docker-archive: while no colon ends the path yet; else null.</summary>
+    /// <summary>Paths after the prefix of a transport that names a path (oci:, oci-archive:, docker-archive:) while no colon ends the path yet; else null.</summary>
     private static IEnumerable<string>? LocalPaths(string word)
     {
-        foreach (var prefix in new[] { Reference.LayoutPrefix, Reference.OciArchivePrefix, Reference.DockerArchivePrefix })
+        foreach (var prefix in TransportTable.Default.PathTransports.Select(t => t.Prefix))
         {
             if (!word.StartsWith(prefix, StringComparison.Ordinal))
             {

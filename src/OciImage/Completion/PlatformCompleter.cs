@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using OciImage.Core;
+using OciImage.Core.Layout;
 using OciImage.Core.Model;
 using System.Threading;
 using OciImage.Core.Transports;

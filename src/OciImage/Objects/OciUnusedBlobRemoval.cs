@@ -1,4 +1,5 @@
 using OciImage.Core;
+using OciImage.Core.Layout;
 
 namespace OciImage;
 

@@ -6,6 +6,7 @@ using System.Text;
 using OciImage.Core;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
+using OciImage.Core.Layout;
 
 namespace OciImage.TestKit.Hostile;
 

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Linq;
 using System.Threading;
 using OciImage.Core;
+using OciImage.Core.Layout;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 

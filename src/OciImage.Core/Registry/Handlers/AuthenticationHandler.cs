@@ -319,7 +319,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
     /// <summary>A token answer, read whole up to <see cref="MaximumTokenAnswer"/> within the token request's deadline.</summary>
     private async Task<byte[]> ReadTokenAnswerAsync(HttpResponseMessage response, Uri realm, CancellationToken deadline, CancellationToken cancellationToken)
     {
-        var content = new SlowBodyGuardContent(response.Content, _registry, _options.SlowBodyMinimumBytes, _options.SlowBodyWindow);
+        var content = new SlowBodyGuardContent(response.Content, _registry, _options.SlowBodyMinimumBytes, _options.SlowBodyWindow, _options.Clock);
         try
         {
             using (deadline.Register(response.Dispose))

@@ -1,5 +1,6 @@
 using System;
 using System.Net.Http;
+using OciImage.Core.Stores;
 
 namespace OciImage.Core.Registry.Handlers;
 

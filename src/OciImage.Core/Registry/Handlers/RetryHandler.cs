@@ -3,6 +3,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
+using OciImage.Core.Stores;
 
 namespace OciImage.Core.Registry.Handlers;
 
@@ -97,7 +98,7 @@ internal sealed class RetryHandler : DelegatingHandler
         }
 
         _log.Verbose($"{_registry}: {what}; trying once more in {QuickRetryDelay.TotalSeconds:0.###} s.");
-        await _options.Delay(QuickRetryDelay, cancellationToken).ConfigureAwait(false);
+        await _options.Clock.Delay(QuickRetryDelay, cancellationToken).ConfigureAwait(false);
         return true;
     }
 

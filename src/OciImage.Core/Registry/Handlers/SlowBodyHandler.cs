@@ -24,7 +24,7 @@ internal sealed class SlowBodyHandler : DelegatingHandler
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.Content is not null)
         {
-            response.Content = new SlowBodyGuardContent(response.Content, _registry, _options.SlowBodyMinimumBytes, _options.SlowBodyWindow);
+            response.Content = new SlowBodyGuardContent(response.Content, _registry, _options.SlowBodyMinimumBytes, _options.SlowBodyWindow, _options.Clock);
         }
 
         return response;

@@ -6,8 +6,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
 using OciImage.Core.Model;
+using OciImage.Core.Stores;
 
-namespace OciImage.Core.Stores;
+namespace OciImage.Core.Layout;
 
 /// <summary>A blob no index.json entry reaches, with its size and age.</summary>
 public sealed class UnusedBlob
@@ -62,7 +63,7 @@ public static class LayoutGarbage
     /// <summary>Deletes those of <paramref name="approved"/> that are still unused and old, under the lock; returns what went.</summary>
     public static async Task<IReadOnlyList<UnusedBlob>> RemoveAsync(OciLayoutStore layout, IEnumerable<Digest> approved, TimeSpan grace, CancellationToken cancellationToken)
     {
-        using var writeLock = await LayoutLock.AcquireAsync(layout.Root, cancellationToken).ConfigureAwait(false);
+        using var writeLock = await LayoutLock.AcquireAsync(layout.Root, layout.Clock, cancellationToken).ConfigureAwait(false);
         var reachable = await ReachableAsync(layout, cancellationToken).ConfigureAwait(false);
         var wanted = new HashSet<Digest>(approved);
         var removed = new List<UnusedBlob>();

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using OciImage.Core.Model;
 
-namespace OciImage.Core.Stores;
+namespace OciImage.Core.Layout;
 
 /// <summary>A layout's oci-layout file: {"imageLayoutVersion": "1.0.0"}.</summary>
 public sealed class LayoutFile : IShaped

@@ -2,20 +2,21 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace OciImage.Core.Registry;
+namespace OciImage.Core.Stores;
 
 /// <summary>
 /// The attempts one logical request may make: -MaximumRetryCount + 1, shared by every layer that tries again
 /// (the transport after a connection failure, 429 or 5xx; a download resuming with Range; a transfer starting
-/// an upload again). Layers that each kept their own count multiplied them (5 GETs x 3 restarts). The budget
-/// flows with the async call, so a transfer opens one and everything sent under it draws from it; a request sent
-/// outside any budget gets one of its own.
+/// an upload again). Layers that each kept their own count multiplied them (5 GETs x 3 restarts). Part of the
+/// store contract: whoever moves a blob (the copier, the composer) makes one and hands it to the blob transfer,
+/// which makes it current while the stores work; a store that retries draws from the current one, and a request
+/// sent outside any budget gets one of its own.
 /// </summary>
 public sealed class RetryBudget
 {
     private static readonly AsyncLocal<RetryBudget?> Ambient = new();
     private readonly object _gate = new();
-    private RegistryOptions? _options;
+    private Settings? _settings;
     private int _retries;
 
     /// <summary>The budget of the request under way, or null.</summary>
@@ -40,7 +41,7 @@ public sealed class RetryBudget
         {
             lock (_gate)
             {
-                return _options is not null && _retries < _options.MaximumRetryCount;
+                return _settings is not null && _retries < _settings.MaximumRetryCount;
             }
         }
     }
@@ -54,16 +55,17 @@ public sealed class RetryBudget
     }
 
     /// <summary>
-    /// Learns the retry settings of a registry sent to under this budget; the smallest count wins. A budget no
-    /// registry was asked under allows no retry (a file system error does not go away by waiting).
+    /// Learns the retry settings of a store that retries (a registry) sent to under this budget; the smallest
+    /// count wins. A budget no such store was asked under allows no retry (a file system error does not go away
+    /// by waiting).
     /// </summary>
-    public void Observe(RegistryOptions options)
+    internal void Observe(int maximumRetryCount, TimeSpan retryInterval, TimeSpan maximumRetryDelay, EngineClock clock)
     {
         lock (_gate)
         {
-            if (_options is null || options.MaximumRetryCount < _options.MaximumRetryCount)
+            if (_settings is null || maximumRetryCount < _settings.MaximumRetryCount)
             {
-                _options = options;
+                _settings = new Settings(maximumRetryCount, retryInterval, maximumRetryDelay, clock);
             }
         }
     }
@@ -73,7 +75,7 @@ public sealed class RetryBudget
     {
         lock (_gate)
         {
-            if (_options is null || _retries >= _options.MaximumRetryCount)
+            if (_settings is null || _retries >= _settings.MaximumRetryCount)
             {
                 return false;
             }
@@ -89,16 +91,16 @@ public sealed class RetryBudget
     /// </summary>
     public async Task<bool> TryRetryAsync(IEngineLog log, TimeSpan? retryAfter, CancellationToken cancellationToken)
     {
-        RegistryOptions options;
+        Settings options;
         int taken;
         lock (_gate)
         {
-            if (_options is null || _retries >= _options.MaximumRetryCount)
+            if (_settings is null || _retries >= _settings.MaximumRetryCount)
             {
                 return false;
             }
 
-            options = _options;
+            options = _settings;
             taken = _retries++;
         }
 
@@ -109,9 +111,11 @@ public sealed class RetryBudget
         }
 
         log.Verbose($"Retrying in {delay.TotalSeconds:0.###} s (retry {taken + 1} of {options.MaximumRetryCount}).");
-        await options.Delay(delay, cancellationToken).ConfigureAwait(false);
+        await options.Clock.Delay(delay, cancellationToken).ConfigureAwait(false);
         return true;
     }
+
+    private sealed record Settings(int MaximumRetryCount, TimeSpan RetryInterval, TimeSpan MaximumRetryDelay, EngineClock Clock);
 
     private sealed class Restore(RetryBudget? previous) : IDisposable
     {

@@ -4,7 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
 
-namespace OciImage.Core.Stores;
+namespace OciImage.Core.Layout;
 
 /// <summary>
 /// Serialises index.json updates across threads and processes. FileShare.None takes an exclusive flock on
@@ -16,23 +16,15 @@ internal sealed class LayoutLock : IDisposable
     /// <summary>How long a writer waits for another one's lock before LayoutLocked (documented: a minute).</summary>
     internal static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    /// <summary>
-    /// Tests only: the clock and the wait between attempts, so a test sees the documented patience run out
-    /// without waiting it. Null: the real clock and Task.Delay.
-    /// </summary>
-    internal static readonly AsyncLocal<(Func<DateTime> UtcNow, Func<int, CancellationToken, Task> Delay)?> Clock = new();
-
     private readonly FileStream _handle;
 
     private LayoutLock(FileStream handle) => _handle = handle;
 
-    public static async Task<LayoutLock> AcquireAsync(string layoutRoot, CancellationToken cancellationToken)
+    /// <summary>Takes the lock, trying again with a short backoff for up to <see cref="Patience"/> on the layout's clock.</summary>
+    public static async Task<LayoutLock> AcquireAsync(string layoutRoot, EngineClock clock, CancellationToken cancellationToken)
     {
         var path = Path.Combine(layoutRoot, OciLayoutStore.LockFileName);
-        var clock = Clock.Value;
-        Func<DateTime> utcNow = clock?.UtcNow ?? (() => DateTime.UtcNow);
-        var wait = clock?.Delay ?? ((milliseconds, token) => Task.Delay(milliseconds, token));
-        var deadline = utcNow() + Patience;
+        var deadline = clock.UtcNow + Patience;
         var delay = 2;
         while (true)
         {
@@ -41,9 +33,9 @@ internal sealed class LayoutLock : IDisposable
             {
                 return new LayoutLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             }
-            catch (IOException) when (utcNow() < deadline)
+            catch (IOException) when (clock.UtcNow < deadline)
             {
-                await wait(delay, cancellationToken).ConfigureAwait(false);
+                await clock.Delay(TimeSpan.FromMilliseconds(delay), cancellationToken).ConfigureAwait(false);
                 delay = Math.Min(delay * 2, 50);
             }
             catch (IOException)

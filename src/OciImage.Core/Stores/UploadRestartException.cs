@@ -1,6 +1,6 @@
 using System;
 
-namespace OciImage.Core.Registry;
+namespace OciImage.Core.Stores;
 
 /// <summary>
 /// An upload must start again from the source's first byte (the registry refused a one-request upload for its size,

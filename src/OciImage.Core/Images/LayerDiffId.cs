@@ -1,10 +1,11 @@
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using OciImage.Core.Layers;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 
-namespace OciImage.Core.Layers;
+namespace OciImage.Core.Images;
 
 /// <summary>Describes a layer blob known only by digest: its size, media type (by magic bytes) and DiffID, in one read.</summary>
 public static class LayerDiffId

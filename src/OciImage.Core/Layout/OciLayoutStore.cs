@@ -11,8 +11,9 @@ using System.Threading.Tasks;
 using OciImage.Core.Errors;
 using OciImage.Core.IO;
 using OciImage.Core.Model;
+using OciImage.Core.Stores;
 
-namespace OciImage.Core.Stores;
+namespace OciImage.Core.Layout;
 
 /// <summary>
 /// An OCI image layout directory: <c>oci-layout</c>, <c>index.json</c>, <c>blobs/ALG/HEX</c>. Tags are
@@ -35,10 +36,11 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
     /// <summary>Blobs this store wrote or hashed: known to match their digest, not hashed again.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Digest, bool> _intact = new();
 
-    private OciLayoutStore(string root)
+    private OciLayoutStore(string root, EngineClock clock)
     {
         Root = root;
         Location = Reference.ForLayout(root);
+        Clock = clock;
     }
 
     /// <summary>The layout directory, a full path.</summary>
@@ -46,8 +48,13 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
 
     public Reference Location { get; }
 
+    /// <summary>Times the wait for another writer's lock.</summary>
+    internal EngineClock Clock { get; }
+
     /// <summary>Opens an existing layout; fails with LayoutNotFound when the directory is not one.</summary>
-    public static OciLayoutStore Open(string path)
+    public static OciLayoutStore Open(string path) => Open(path, EngineClock.System);
+
+    internal static OciLayoutStore Open(string path, EngineClock clock)
     {
         var root = Path.GetFullPath(path);
         RefuseFile(path, root);
@@ -68,7 +75,7 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
             size => new InvalidLayoutException(path, $"its oci-layout file is over {LayoutFile.MaxSize} bytes ({size} or more); it was not read") { Target = path },
             why => new InvalidLayoutException(path, "its oci-layout file cannot be read: " + why) { Target = path });
         OciJson.Read<LayoutFile>(layoutBytes, (reason, inner) => new InvalidLayoutException(path, "its oci-layout file is not of the spec's shape: " + reason, inner) { Target = path });
-        return new OciLayoutStore(root);
+        return new OciLayoutStore(root, clock);
     }
 
     /// <summary>A layout is a folder: a file there is most often an image archive named with the wrong transport.</summary>
@@ -81,7 +88,9 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
     }
 
     /// <summary>Opens a layout, creating an empty one (directory, oci-layout, index.json) if none is there.</summary>
-    public static OciLayoutStore OpenOrCreate(string path)
+    public static OciLayoutStore OpenOrCreate(string path) => OpenOrCreate(path, EngineClock.System);
+
+    internal static OciLayoutStore OpenOrCreate(string path, EngineClock clock)
     {
         var root = Path.GetFullPath(path);
         RefuseFile(path, root);
@@ -91,7 +100,7 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
         if (!File.Exists(layoutFile) || !File.Exists(indexFile))
         {
             // Creation happens under the layout lock, so concurrent first writers agree on one layout.
-            using var writeLock = LayoutLock.AcquireAsync(root, CancellationToken.None).GetAwaiter().GetResult();
+            using var writeLock = LayoutLock.AcquireAsync(root, clock, CancellationToken.None).GetAwaiter().GetResult();
             if (!File.Exists(layoutFile))
             {
                 if (Directory.EnumerateFileSystemEntries(root).Any(e => !IsOurs(Path.GetFileName(e))))
@@ -109,7 +118,7 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
         }
 
         Directory.CreateDirectory(Path.Combine(root, "blobs", Digest.Sha256));
-        return Open(root);
+        return Open(root, clock);
     }
 
     /// <summary>What a layout being created may already hold: its own files and another writer's temp files.</summary>
@@ -118,6 +127,24 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
         || (name.StartsWith(".", StringComparison.Ordinal) && name.Contains(".tmp-"));
 
     public string BlobPath(Digest digest) => Path.Combine(Root, "blobs", digest.Algorithm, digest.Hex);
+
+    /// <summary>blobs/sha256: a file written there is renamed into place, and a killed writer's file is found by the collector.</summary>
+    public string StagingFolder => Path.Combine(Root, "blobs", Digest.Sha256);
+
+    public string AdoptBlobFile(Descriptor blob, string file)
+    {
+        var target = BlobPath(blob.Digest);
+        if (File.Exists(target) && new FileInfo(target).Length == blob.Size)
+        {
+            File.Delete(file); // the same blob is already there: content-addressed, so identical
+        }
+        else
+        {
+            AtomicFile.MoveOver(file, target);
+        }
+
+        return target;
+    }
 
     /// <summary>Reads index.json as it is now.</summary>
     public LayoutIndex ReadIndex()
@@ -436,7 +463,7 @@ public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, I
     /// <summary>Reads, changes and atomically replaces index.json, holding the layout lock throughout.</summary>
     public async Task UpdateIndexAsync(Func<LayoutIndex, LayoutIndex> change, CancellationToken cancellationToken)
     {
-        using var writeLock = await LayoutLock.AcquireAsync(Root, cancellationToken).ConfigureAwait(false);
+        using var writeLock = await LayoutLock.AcquireAsync(Root, Clock, cancellationToken).ConfigureAwait(false);
         var current = ReadIndex();
         var updated = change(current);
         if (!ReferenceEquals(updated, current))

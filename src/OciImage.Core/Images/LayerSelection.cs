@@ -3,7 +3,7 @@ using System.Linq;
 using OciImage.Core.Errors;
 using OciImage.Core.Model;
 
-namespace OciImage.Core.Layers;
+namespace OciImage.Core.Images;
 
 /// <summary>Which layers of an image a caller means: by digest, by position (negative counts from the top), or all.</summary>
 public static class LayerSelection

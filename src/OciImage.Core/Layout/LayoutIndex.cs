@@ -6,7 +6,7 @@ using System.Text.Json;
 using OciImage.Core.Errors;
 using OciImage.Core.Model;
 
-namespace OciImage.Core.Stores;
+namespace OciImage.Core.Layout;
 
 /// <summary>
 /// The index.json of a layout, as an immutable value. Entries with a digest of an algorithm this module does not

@@ -4,10 +4,11 @@ using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
 using OciImage.Core.IO;
+using OciImage.Core.Layers;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 
-namespace OciImage.Core.Layers;
+namespace OciImage.Core.Images;
 
 /// <summary>
 /// Expands an image's layers into a directory (like umoci unpack's rootfs and crane export). The work happens

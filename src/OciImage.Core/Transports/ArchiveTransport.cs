@@ -1,0 +1,14 @@
+namespace OciImage.Core.Transports;
+
+/// <summary>A tar file that holds images, named <c>PREFIX:PATH[:NAME][@DIGEST]</c>; written whole on commit.</summary>
+internal abstract class ArchiveTransport : ImageTransport
+{
+    protected ArchiveTransport(string name)
+        : base(name)
+    {
+    }
+
+    public override bool NamesAPath => true;
+
+    public override Reference Parse(string original, string rest) => Reference.ParsePathForm(this, original, rest);
+}
