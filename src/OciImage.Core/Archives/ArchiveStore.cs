@@ -24,24 +24,32 @@ public abstract class ArchiveStore : IImageStore, IReferrerStore, ITagIndex
     private bool _changed;
 
     protected ArchiveStore(string archive, Reference location, bool writing, IEngineLog log)
+        : this(new ArchiveFile(archive), location, writing, log)
     {
-        Archive = Path.GetFullPath(archive);
-        Location = location;
-        Writing = writing;
-        Log = log;
         if (!writing && !File.Exists(Archive))
         {
             throw new FileNotFoundOciException(archive);
         }
+    }
+
+    protected ArchiveStore(ArchiveMedium medium, Reference location, bool writing, IEngineLog log)
+    {
+        Medium = medium;
+        Location = location;
+        Writing = writing;
+        Log = log;
 
         // Reading may be from read-only media: work in the temp folder; writing works beside the file it makes.
-        _work = writing ? WorkFolder.Beside(Archive) : WorkFolder.InTemp();
+        _work = medium.NewWorkFolder(writing);
     }
 
     public Reference Location { get; }
 
-    /// <summary>The archive file, a full path.</summary>
-    protected string Archive { get; }
+    /// <summary>Where the archive is read from and written to.</summary>
+    protected ArchiveMedium Medium { get; }
+
+    /// <summary>The archive as messages name it: a full path for a file.</summary>
+    protected string Archive => Medium.Name;
 
     protected bool Writing { get; }
 
@@ -164,7 +172,7 @@ public abstract class ArchiveStore : IImageStore, IReferrerStore, ITagIndex
         await _opening.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return _layout ??= File.Exists(Archive)
+            return _layout ??= Medium.HasContent
                 ? await ReadArchiveAsync(_work, cancellationToken).ConfigureAwait(false)
                 : OciLayoutStore.OpenOrCreate(_work.Combine("layout"));
         }

@@ -16,13 +16,19 @@ namespace OciImage.Core.Archives;
 /// its config and uncompressed layers, and its digest read back differs (a warning says so); it holds single
 /// images, not indexes. Copying into an existing archive adds to what it holds.
 /// </summary>
-public sealed class DockerArchiveStore : ArchiveStore
+public class DockerArchiveStore : ArchiveStore
 {
     private readonly List<ArchivedImage> _images = new();
     private bool _warned;
 
     private DockerArchiveStore(string archive, bool writing, IEngineLog log)
         : base(archive, Reference.ForArchive(dockerSave: true, archive, null, null), writing, log)
+    {
+    }
+
+    /// <summary>The format over another medium (a daemon's API streams it); <paramref name="location"/> names it in messages.</summary>
+    protected DockerArchiveStore(ArchiveMedium medium, Reference location, bool writing, IEngineLog log)
+        : base(medium, location, writing, log)
     {
     }
 
@@ -59,7 +65,11 @@ public sealed class DockerArchiveStore : ArchiveStore
     protected override async Task<OciLayoutStore> ReadArchiveAsync(WorkFolder work, CancellationToken cancellationToken)
     {
         var unpacked = work.Combine("archive");
-        TarFolder.Unpack(Archive, unpacked);
+        using (var archive = await Medium.OpenReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            TarFolder.Unpack(archive, unpacked, Archive);
+        }
+
         var (layoutPath, images) = await ArchiveReader.ReadAsync(unpacked, work.Path, Archive, cancellationToken).ConfigureAwait(false);
         _images.AddRange(images);
         return OciLayoutStore.Open(layoutPath);
@@ -105,11 +115,11 @@ public sealed class DockerArchiveStore : ArchiveStore
         }
 
         writer.Finish();
-        TarFolder.Pack(folder, Archive);
+        await Medium.WriteAsync(output => TarFolder.Pack(folder, output), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A RepoTag as docker writes it (example/app:1.0, app:latest for Docker Hub names), or null for a name that is no reference with a tag.</summary>
-    private static string? RepoTagOf(string? name)
+    protected static string? RepoTagOf(string? name)
     {
         if (name is null || !Reference.TryParse(name, out var parsed) || parsed!.IsLocal || parsed.Tag is null || !name.Contains("/") && !name.Contains(":"))
         {

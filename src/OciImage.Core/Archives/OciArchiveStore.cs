@@ -39,16 +39,20 @@ public sealed class OciArchiveStore : ArchiveStore
         return names;
     }
 
-    protected override Task<OciLayoutStore> ReadArchiveAsync(WorkFolder work, CancellationToken cancellationToken)
+    protected override async Task<OciLayoutStore> ReadArchiveAsync(WorkFolder work, CancellationToken cancellationToken)
     {
         var folder = work.Combine("layout");
-        TarFolder.Unpack(Archive, folder);
+        using (var archive = await Medium.OpenReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            TarFolder.Unpack(archive, folder, Archive);
+        }
+
         if (!File.Exists(Path.Combine(folder, "oci-layout")))
         {
             throw new InvalidArchiveException(Archive, "it holds no OCI layout (no oci-layout file); a docker save archive is read as docker-archive:");
         }
 
-        return Task.FromResult(OciLayoutStore.Open(folder));
+        return OciLayoutStore.Open(folder);
     }
 
     protected override Task PutImageAsync(OciLayoutStore layout, Manifest manifest, string? name, CancellationToken cancellationToken) =>
@@ -57,7 +61,6 @@ public sealed class OciArchiveStore : ArchiveStore
     protected override Task WriteArchiveAsync(OciLayoutStore layout, WorkFolder work, CancellationToken cancellationToken)
     {
         // The layout's lock file is how this process kept other writers out, not part of the archive.
-        TarFolder.Pack(layout.Root, Archive, name => name == OciLayoutStore.LockFileName);
-        return Task.CompletedTask;
+        return Medium.WriteAsync(output => TarFolder.Pack(layout.Root, output, name => name == OciLayoutStore.LockFileName), cancellationToken);
     }
 }

@@ -13,35 +13,15 @@ namespace OciImage.Core.Archives;
 /// <summary>Packs a folder into a tar file (atomically, with the layer tar writer) and unpacks a tar into a folder, refusing unsafe names.</summary>
 public static class TarFolder
 {
+    /// <summary>Packs a folder into a tar file, atomically: the file appears whole or not at all.</summary>
     public static void Pack(string folder, string tarPath, Func<string, bool>? leaveOut = null)
     {
         var temp = AtomicFile.TempPathBeside(tarPath);
         try
         {
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            using (var tar = new TarLayerWriter(file))
             {
-                var root = Path.GetFullPath(folder);
-                var epoch = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-                foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal))
-                {
-                    var name = path.Substring(root.Length + 1).Replace('\\', '/');
-                    if (leaveOut?.Invoke(name) == true)
-                    {
-                        continue;
-                    }
-
-                    if (Directory.Exists(path))
-                    {
-                        tar.AddDirectory(name, 0x1ED, epoch, 0, 0);
-                        continue;
-                    }
-
-                    using var content = File.OpenRead(path);
-                    tar.AddFile(name, 0x1A4, epoch, 0, 0, content.Length, content);
-                }
-
-                tar.Finish();
+                Pack(folder, file, leaveOut);
             }
 
             AtomicFile.MoveOver(temp, tarPath);
@@ -50,6 +30,33 @@ public static class TarFolder
         {
             AtomicFile.TryDelete(temp);
         }
+    }
+
+    /// <summary>Packs a folder into a tar stream (names in ordinal order, owners 0, times at the epoch).</summary>
+    public static void Pack(string folder, Stream output, Func<string, bool>? leaveOut = null)
+    {
+        using var tar = new TarLayerWriter(output);
+        var root = Path.GetFullPath(folder);
+        var epoch = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal))
+        {
+            var name = path.Substring(root.Length + 1).Replace('\\', '/');
+            if (leaveOut?.Invoke(name) == true)
+            {
+                continue;
+            }
+
+            if (Directory.Exists(path))
+            {
+                tar.AddDirectory(name, 0x1ED, epoch, 0, 0);
+                continue;
+            }
+
+            using var content = File.OpenRead(path);
+            tar.AddFile(name, 0x1A4, epoch, 0, 0, content.Length, content);
+        }
+
+        tar.Finish();
     }
 
     /// <summary>
@@ -61,10 +68,16 @@ public static class TarFolder
 
     public static void Unpack(string tarPath, string folder)
     {
+        using var file = new FileStream(tarPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        Unpack(file, folder, tarPath);
+    }
+
+    /// <summary>Unpacks a tar stream into a folder; <paramref name="tarPath"/> names the archive in messages.</summary>
+    public static void Unpack(Stream archive, string folder, string tarPath)
+    {
         Directory.CreateDirectory(folder);
         var root = Path.GetFullPath(folder);
-        using var file = new FileStream(tarPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        using var tar = new TarReader(file, reason => new InvalidArchiveException(tarPath, reason));
+        using var tar = new TarReader(archive, reason => new InvalidArchiveException(tarPath, reason));
         var links = new List<(string Path, string Target)>();
         var buffer = new byte[81920];
         TarHeader? entry;

@@ -45,7 +45,7 @@ internal static class BoundedProcess
             UseShellExecute = false,
             CreateNoWindow = true,
         };
-        using var process = Process.Start(info) ?? throw new IOException($"{program} did not start.");
+        using var process = StartRetryingBusyText(info) ?? throw new IOException($"{program} did not start.");
         var clock = Stopwatch.StartNew();
         var overflow = new CancellationTokenSource(); // not disposed: abandoned readers may still signal it
         var output = ReadBoundedAsync(process.StandardOutput.BaseStream, outputLimit, overflow);
@@ -129,6 +129,27 @@ internal static class BoundedProcess
         catch (Exception ex) when (ex is InvalidOperationException or TargetInvocationException or System.ComponentModel.Win32Exception)
         {
             // It exited meanwhile.
+        }
+    }
+
+    /// <summary>
+    /// Starts the program, trying again a few times on ETXTBSY ("Text file busy"): a program file written a moment
+    /// ago can still be open for writing in a child that another thread forked and has not yet exec'd, as Go's
+    /// os/exec also works around.
+    /// </summary>
+    private static Process? StartRetryingBusyText(ProcessStartInfo info)
+    {
+        const int TextFileBusy = 26;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return Process.Start(info);
+            }
+            catch (System.ComponentModel.Win32Exception ex) when (ex.NativeErrorCode == TextFileBusy && attempt < 5)
+            {
+                System.Threading.Thread.Sleep(20 << attempt);
+            }
         }
     }
 }
