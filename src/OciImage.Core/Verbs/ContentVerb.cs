@@ -95,7 +95,7 @@ public static class ContentVerb
     }
 
     /// <summary>Scans every layer once (contents hashed), builds the merged file system and resolves the path in it.</summary>
-    private static async Task<Located> LocateAsync(IImageStore store, Reference reference, Platform? platform, string path, IEngineLog log, CancellationToken cancellationToken)
+    internal static async Task<Located> LocateAsync(IImageStore store, Reference reference, Platform? platform, string path, IEngineLog log, CancellationToken cancellationToken)
     {
         var (image, _) = await ImageAnalyzer.ResolveAsync(store, reference, platform, cancellationToken).ConfigureAwait(false);
         var manifest = image.Image!;
@@ -126,7 +126,7 @@ public static class ContentVerb
     }
 
     /// <summary>Streams the entry's bytes to <paramref name="output"/>, hashing them; a different digest or size is DigestMismatch.</summary>
-    private static async Task CopyAsync(IImageStore store, Located located, Stream output, CancellationToken cancellationToken)
+    internal static async Task CopyAsync(IImageStore store, Located located, Stream output, CancellationToken cancellationToken)
     {
         var what = $"'{located.ResolvedPath}' in layer {located.LayerIndex} ({located.Layer.Digest})";
         var expected = Digest.Parse(located.Content.ContentDigest!);
@@ -170,5 +170,5 @@ public static class ContentVerb
         throw new DigestMismatchException(what, expected, "a layer whose tar changed between two reads (the entry is gone)");
     }
 
-    private sealed record Located(Descriptor Layer, int LayerIndex, int Ordinal, LayerEntry Content, string ResolvedPath);
+    internal sealed record Located(Descriptor Layer, int LayerIndex, int Ordinal, LayerEntry Content, string ResolvedPath);
 }
