@@ -86,8 +86,8 @@ public sealed class ContentTests : System.IDisposable
     [Fact]
     public void LinksOutOfTheRootResolveInsideTheImageAndNeverReachTheHost()
     {
-        // /../../etc/passwd and friends are the image's /etc/passwd, as inside a container.
-        foreach (var link in new[] { "/escape-absolute", "/escape-relative", "/escape-chain" })
+        // /../../etc/passwd and friends are the image's /etc/passwd, as inside a container (an absolute target starts at the image's root, wherever the link is).
+        foreach (var link in new[] { "/escape-absolute", "/escape-relative", "/escape-chain", "/usr/lib/abs-passwd" })
         {
             Assert.Equal(ImageFileLinks.ImagePasswd, Assert.Single(_host.RunClean($"Get-OciContent '{_image}' {link} -Raw")).BaseObject);
         }

@@ -36,6 +36,7 @@ public static class ImageFileLinks
             .Symlink("escape-relative", "../../../../../../../etc/passwd")
             .Symlink("escape-chain", "escape-hop/../../../etc/passwd")
             .Directory("escape-hop/")
+            .Symlink("usr/lib/abs-passwd", "/../etc/passwd")
 
             // Names every host has and the image lacks: reaching them means the host was read.
             .Symlink("host-hostname", "/../../../etc/hostname")
