@@ -55,3 +55,22 @@ Describe 'Get-OciLayerItem -Path | Get-OciContent' {
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFound*'
     }
 }
+
+Describe 'Format-List leaves out what is not there (item 11)' {
+    It 'shows a layer''s FileCount and TarSize only when known' {
+        $listed = Get-OciLayer $image | Select-Object -First 1 | Format-List | Out-String -Width 120
+        $listed | Should -Match 'BlobPath'
+        $listed | Should -Not -Match 'FileCount|TarSize'
+        $built = New-OciLayer $upper -OutputDirectory (Join-Path $TestDrive 'built') | Format-List | Out-String -Width 120
+        $built | Should -Match 'FileCount +: 1'
+    }
+
+    It 'shows a config''s Entrypoint and Command, not a Config line that reads as a string' {
+        $config = Get-OciImageConfig $image
+        $listed = $config | Format-List | Out-String -Width 120
+        $listed | Should -Match 'Entrypoint'
+        $listed | Should -Not -Match '(?m)^Config\s+:'
+        $config.Config.GetType().Name | Should -Be 'OciContainerConfig'
+        ($config | Format-Table | Out-String -Width 120) | Should -Match 'Platform'
+    }
+}
