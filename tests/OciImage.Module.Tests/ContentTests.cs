@@ -62,6 +62,9 @@ public sealed class ContentTests : System.IDisposable
     {
         var output = _host.RunClean($"Get-OciContent '{_image}' /every-byte.bin -AsByteStream");
         Assert.Equal(ImageFileLinks.EveryByte, Assert.IsType<byte[]>(Assert.Single(output).BaseObject));
+
+        // An empty file writes nothing, as Get-Content -AsByteStream -Raw and -Raw do.
+        Assert.Empty(_host.RunClean($"Get-OciContent '{_image}' /empty -AsByteStream; Get-OciContent '{_image}' /empty -Raw; Get-OciContent '{_image}' /empty"));
     }
 
     [Fact]

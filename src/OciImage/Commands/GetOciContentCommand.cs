@@ -72,15 +72,12 @@ public sealed class GetOciContentCommand : OciRegistryCmdlet
             // Lines stream from a verified copy; one object (a string or bytes) is bounded in size.
             var limit = AsByteStream || Raw ? ContentVerb.MaximumInMemory : long.MaxValue;
             using var content = RunCore((messages, ct) => ContentVerb.OpenAsync(reference, platform, Path, limit, StoreContext(messages), ct));
-            if (AsByteStream)
+            if (AsByteStream || Raw)
             {
-                WriteObject(content.ReadBytes(), enumerateCollection: false);
-            }
-            else if (Raw)
-            {
+                // As Get-Content -Raw: an empty file writes nothing.
                 if (content.Size > 0)
                 {
-                    WriteObject(content.ReadText());
+                    WriteObject(AsByteStream ? content.ReadBytes() : content.ReadText(), enumerateCollection: false);
                 }
             }
             else

@@ -50,6 +50,7 @@ public static class ImageFileLinks
             .Device("dev-null")
             .File("lines.txt", MixedLineEnds)
             .File("every-byte.bin", EveryByte)
+            .File("empty", string.Empty)
             .ToArray();
         var upper = new HostileTar()
             .Whiteout("gone.txt")
