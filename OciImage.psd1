@@ -19,6 +19,7 @@
         'Disconnect-OciRegistry'
         'Expand-OciImage'
         'Export-OciImage'
+        'Get-OciContent'
         'Get-OciDigest'
         'Get-OciImage'
         'Get-OciImageConfig'

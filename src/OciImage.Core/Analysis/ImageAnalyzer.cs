@@ -62,7 +62,7 @@ public static class ImageAnalyzer
     }
 
     /// <summary>Reads every layer, several at once; the first real failure cancels the rest and is thrown.</summary>
-    private static async Task<IReadOnlyList<ScannedLayer>> ScanAllAsync(IImageStore store, ImageManifest manifest, AnalysisOptions options, IEngineLog log, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<ScannedLayer>> ScanAllAsync(IImageStore store, ImageManifest manifest, AnalysisOptions options, IEngineLog log, CancellationToken cancellationToken)
     {
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var gate = new SemaphoreSlim(Math.Max(1, options.Concurrency));

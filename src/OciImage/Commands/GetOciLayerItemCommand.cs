@@ -49,8 +49,15 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
     [ValidateNotNullOrEmpty]
     public string LiteralPath { get; set; } = null!;
 
+    /// <summary>Only items whose path matches one of these wildcards (case-sensitive; the leading '/' may be left out).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    public string[]? Path { get; set; }
+
     protected override void ProcessRecord()
     {
+        var filter = new ItemPathFilter(Path);
         if (ParameterSetName == FileSet)
         {
             ForEachInput(LiteralPath, () =>
@@ -60,7 +67,10 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
                 {
                     foreach (var entry in LayerItemVerb.InFile(file, ct))
                     {
-                        messages.Emit(new OciLayerItem(entry.Item, entry.LayerIndex, entry.LayerDigest));
+                        if (filter.Includes("/" + entry.Item.Path))
+                        {
+                            messages.Emit(new OciLayerItem(entry.Item, entry.LayerIndex, entry.LayerDigest));
+                        }
                     }
 
                     return Task.CompletedTask;
@@ -77,9 +87,9 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
             {
                 var analysis = RunCore((messages, ct) => LayerItemVerb.MergedAsync(reference, platform, StoreContext(messages), ct));
                 var digests = analysis.Manifest.Layers.Select(l => l.Digest.ToString()).ToArray();
-                foreach (var merged in analysis.FileSystem.Entries())
+                foreach (var merged in analysis.FileSystem.Entries().Where(e => filter.Includes(e.Path)))
                 {
-                    WriteObject(new OciLayerItem(merged, digests[merged.LayerIndex]));
+                    WriteObject(new OciLayerItem(merged, digests[merged.LayerIndex], analysis.Reference.ToString()));
                 }
 
                 return;
@@ -90,7 +100,10 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
             {
                 await foreach (var entry in LayerItemVerb.InImageAsync(reference, platform, Layer, digest, StoreContext(messages), ct).ConfigureAwait(false))
                 {
-                    messages.Emit(new OciLayerItem(entry.Item, entry.LayerIndex, entry.LayerDigest));
+                    if (filter.Includes("/" + entry.Item.Path))
+                    {
+                        messages.Emit(new OciLayerItem(entry.Item, entry.LayerIndex, entry.LayerDigest));
+                    }
                 }
             });
         });

@@ -24,8 +24,9 @@ public sealed class OciLayerItem
     }
 
     /// <summary>A path of the merged file system (Get-OciLayerItem -Merged): the layer that last wrote it and the ones it shadows.</summary>
-    internal OciLayerItem(Core.Analysis.MergedEntry merged, string? layerDigest)
+    internal OciLayerItem(Core.Analysis.MergedEntry merged, string? layerDigest, string? reference = null)
     {
+        Reference = reference;
         var entry = merged.Entry;
         Path = merged.Path;
         Type = entry.Kind.ToString();
@@ -104,6 +105,9 @@ public sealed class OciLayerItem
 
     /// <summary>With -Merged: the lower layers whose copies of the path this one overwrote (their bytes still ship); otherwise null.</summary>
     public int[]? ShadowedLayers { get; }
+
+    /// <summary>With -Merged: the image, pinned to its digest, so <c>Get-OciLayerItem -Merged … | Get-OciContent</c> reads the file; otherwise null.</summary>
+    public string? Reference { get; }
 
     public override string ToString() => Path;
 }
