@@ -8,6 +8,7 @@ using OciImage.Core.Verbs;
 using OciImage.TestKit;
 using OciImage.TestKit.Hostile;
 using Xunit;
+using OciImage.Core.Layout;
 
 namespace OciImage.Core.Tests;
 

@@ -10,6 +10,7 @@ using OciImage.Core.Errors;
 using OciImage.Core.Layers;
 using OciImage.TestKit;
 using Xunit;
+using OciImage.Core.Layout;
 
 namespace OciImage.Core.Tests;
 

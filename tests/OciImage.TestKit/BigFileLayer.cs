@@ -7,6 +7,7 @@ using ICSharpCode.SharpZipLib.Tar;
 using OciImage.Core;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
+using OciImage.Core.Layout;
 
 namespace OciImage.TestKit;
 
