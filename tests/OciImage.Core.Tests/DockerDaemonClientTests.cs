@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core;
+using OciImage.Core.Layers.Tar;
+using OciImage.Core.Transports.DockerDaemon;
+using OciImage.TestKit;
+using Xunit;
+
+namespace OciImage.Core.Tests;
+
+/// <summary>The Docker Engine API client over a real API: podman's compatible service on a Unix socket.</summary>
+public sealed class DockerDaemonClientTests
+{
+    [ToolFact("podman", "runc", "umoci", "skopeo")]
+    public async Task LoadsAnArchiveAndSavesItBackByName()
+    {
+        using var temp = new TempDirectory("daemon-client");
+        using var podman = new PodmanService();
+        var layout = temp.Combine("layout");
+        ReferenceImages.BuildWithUmoci(layout, "v1", "amd64", new Dictionary<string, string> { ["run"] = "hello" });
+        var archive = temp.Combine("app.tar");
+        ExternalTool.Run("skopeo", "copy", "--quiet", $"oci:{layout}:v1", $"docker-archive:{archive}:example.org/team/app:1.0");
+
+        var client = new DockerDaemonClient(DaemonEndpoint.Parse(podman.DockerHost, "the test"), NullEngineLog.Instance);
+        Assert.True(await client.ApiVersionAsync(CancellationToken.None) >= DockerDaemonClient.MinimumApiVersion);
+        await client.LoadAsync(async (body, token) =>
+        {
+            using var file = File.OpenRead(archive);
+            await file.CopyToAsync(body, 81920, token);
+        }, CancellationToken.None);
+
+        Assert.Contains("example.org/team/app:1.0", await client.ImageNamesAsync(CancellationToken.None));
+        var image = await client.InspectAsync("example.org/team/app:1.0", CancellationToken.None);
+        Assert.StartsWith("sha256:", image!.Id);
+        Assert.Null(await client.InspectAsync("example.org/team/nothing:here", CancellationToken.None));
+        using var saved = await client.SaveAsync("example.org/team/app:1.0", CancellationToken.None);
+        Assert.NotNull(saved);
+        var names = new List<string>();
+        using (var tar = new TarReader(saved!, reason => new InvalidDataException(reason)))
+        {
+            TarHeader? entry;
+            while ((entry = tar.Next()) is not null)
+            {
+                names.Add(entry.Name);
+            }
+        }
+
+        Assert.Contains("manifest.json", names);
+    }
+
+    [Fact]
+    public async Task NoSocketIsDaemonUnreachableNamingWhereAndHow()
+    {
+        using var temp = new TempDirectory("daemon-none");
+        var client = new DockerDaemonClient(DaemonEndpoint.Parse("unix://" + temp.Combine("docker.sock"), "DOCKER_HOST"), NullEngineLog.Instance);
+        var error = await Assert.ThrowsAsync<DaemonUnreachableException>(() => client.ApiVersionAsync(CancellationToken.None));
+        Assert.Equal("DaemonUnreachable", error.ErrorId);
+        Assert.Contains("there is no socket at " + temp.Combine("docker.sock"), error.Message);
+        Assert.Contains("DOCKER_HOST", error.Message);
+    }
+
+    [Theory]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK", "not a Docker Engine API")]
+    [InlineData("SSH-2.0-OpenSSH_9.2\r\n", "not HTTP/1.1")]
+    [InlineData("HTTP/1.1 200 OK\r\nX-Filler: ENDLESS", "head is over 64 KiB")]
+    public async Task SomethingElseAtTheEndpointIsNotTakenForADaemon(string answer, string expected)
+    {
+        // Whatever answers (a web server, sshd, a hostile endpoint with a head that never ends) is refused, bounded.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var serving = Task.Run(async () =>
+        {
+            using var peer = await listener.AcceptTcpClientAsync();
+            using var stream = peer.GetStream();
+            var bytes = System.Text.Encoding.ASCII.GetBytes(answer.Replace("ENDLESS", new string('x', 200_000)));
+            try
+            {
+                await stream.WriteAsync(bytes);
+            }
+            catch (IOException)
+            {
+                // The client stops reading once it has seen enough.
+            }
+        });
+        var client = new DockerDaemonClient(DaemonEndpoint.Parse($"tcp://127.0.0.1:{port}", "DOCKER_HOST"), NullEngineLog.Instance);
+        var error = await Assert.ThrowsAsync<DaemonUnreachableException>(() => client.ApiVersionAsync(CancellationToken.None));
+        Assert.Contains(expected, error.Message);
+        await serving;
+    }
+
+    [Fact]
+    public async Task PlainTcpToAnotherHostIsRefusedBeforeAnyConnection()
+    {
+        var client = new DockerDaemonClient(DaemonEndpoint.Parse("tcp://192.0.2.10:2375", "DOCKER_HOST"), NullEngineLog.Instance);
+        var error = await Assert.ThrowsAsync<DaemonUnreachableException>(() => client.ApiVersionAsync(CancellationToken.None));
+        Assert.Contains("clear text", error.Message);
+    }
+
+    [Theory]
+    [InlineData("ssh://user@host")]
+    [InlineData("http://127.0.0.1:2375")]
+    [InlineData("npipe://remote/pipe/docker")]
+    [InlineData("unix://")]
+    [InlineData("tcp://")]
+    public void EndpointsOciImageCannotUseAreRefusedWithTheSetting(string host)
+    {
+        var error = Assert.Throws<DaemonUnreachableException>(() => DaemonEndpoint.Parse(host, "DOCKER_HOST"));
+        Assert.Contains("DOCKER_HOST", error.Message);
+    }
+
+    [Fact]
+    public void TheEndpointComesFromDockerHostThenTheContextThenTheDefault()
+    {
+        using var temp = new TempDirectory("daemon-context");
+        var config = temp.Combine("docker");
+        var env = new Dictionary<string, string?>();
+        Assert.Equal(DaemonEndpoint.Default.Text, DaemonLocator.Locate(n => env.GetValueOrDefault(n), config).Text);
+
+        // A context, as `docker context create remote --docker host=unix:///run/other.sock` writes it.
+        Directory.CreateDirectory(config);
+        File.WriteAllText(Path.Combine(config, "config.json"), "{\"currentContext\":\"remote\"}");
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("remote"))).ToLowerInvariant();
+        var meta = Path.Combine(config, "contexts", "meta", hash);
+        Directory.CreateDirectory(meta);
+        File.WriteAllText(Path.Combine(meta, "meta.json"), "{\"Name\":\"remote\",\"Endpoints\":{\"docker\":{\"Host\":\"unix:///run/other.sock\",\"SkipTLSVerify\":false}}}");
+        var located = DaemonLocator.Locate(n => env.GetValueOrDefault(n), config);
+        Assert.Equal("/run/other.sock", located.Address);
+        Assert.Contains("remote", located.Source);
+
+        env["DOCKER_CONTEXT"] = "missing";
+        Assert.Throws<DaemonUnreachableException>(() => DaemonLocator.Locate(n => env.GetValueOrDefault(n), config));
+
+        env["DOCKER_HOST"] = "unix:///tmp/x.sock";
+        Assert.Equal("DOCKER_HOST", DaemonLocator.Locate(n => env.GetValueOrDefault(n), config).Source);
+    }
+}
