@@ -15,12 +15,14 @@ public sealed class TransportTable
     internal static readonly OciArchiveTransport OciArchive = new();
     internal static readonly DockerArchiveTransport DockerArchive = new();
     internal static readonly RegistryImageTransport Registry = new();
+    internal static readonly DockerDaemon.DockerDaemonTransport DockerDaemon = new();
 
     /// <summary>Every transport a reference may name.</summary>
     public static TransportTable Default { get; } = new(
         Layout,
         OciArchive,
         DockerArchive,
+        DockerDaemon,
         Registry);
 
     internal TransportTable(params ImageTransport[] transports)
