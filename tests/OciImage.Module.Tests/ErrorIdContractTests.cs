@@ -34,6 +34,7 @@ public sealed class ErrorIdContractTests : IClassFixture<ErrorIdContractTests.Sh
         ["Disconnect-OciRegistry"] = new[] { new Form("Registry", "registry", string.Empty) },
         ["Expand-OciImage"] = new[] { new Form("Reference", "ref", "-Destination {fresh}") },
         ["Export-OciImage"] = new[] { new Form("Reference", "ref", "-Path {fresh}") },
+        ["Get-OciContent"] = new[] { new Form("Reference", "ref", "-Path /etc/os-release") },
         ["Get-OciDigest"] = new[] { new Form("Reference", "ref", string.Empty), new Form("Path", "file", string.Empty) },
         ["Get-OciLayerItem"] = new[] { new Form("Reference", "ref", string.Empty), new Form("Reference", "ref", "-Merged"), new Form("LiteralPath", "file", string.Empty) },
         // The loopback fake has no catalog: the sound registry after the hostile one is not one it can list.
@@ -47,6 +48,7 @@ public sealed class ErrorIdContractTests : IClassFixture<ErrorIdContractTests.Sh
         ["Save-OciBlob"] = new[] { new Form("Reference", "ref", "-Digest {layer} -Path {fresh}") },
         ["Set-OciImageConfig"] = new[] { new Form("Reference", "ref", "-Label @{ contract = 'yes' }") },
         ["Set-OciTag"] = new[] { new Form("Reference", "ref", "-Tag contract") },
+        ["Get-OciTag"] = new[] { new Form("Reference", "ref", string.Empty), new Form("Reference", "ref", "-Newest 2 -Detail All") },
         ["Test-OciImage"] = new[] { new Form("Reference", "ref", string.Empty), new Form("Reference", "ref", "-Deep") },
     };
 

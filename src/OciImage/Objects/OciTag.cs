@@ -28,7 +28,7 @@ public sealed class OciTag
         Created = details?.Created?.UtcDateTime;
         Platforms = details?.Platforms?.ToArray();
         Size = details?.Size;
-        PlatformSizes = details?.PlatformSizes?.ToArray();
+        PlatformSizes = details?.PlatformSizes?.GroupBy(p => p.Platform, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(p => p.Size), StringComparer.Ordinal);
         ReferrerCount = details?.ReferrerCount;
         Version = TagVersion.TryParse(listed.Tag)?.ToString();
         Detailed = details is not null;
@@ -58,7 +58,8 @@ public sealed class OciTag
     /// <summary>With -Detail Manifest: compressed bytes of every platform (manifests, configs and layers, each blob once).</summary>
     public long? Size { get; }
 
-    public PlatformSize[]? PlatformSizes { get; }
+    /// <summary>With -Detail Manifest: the compressed bytes of each platform's image (os/arch[/variant] to bytes).</summary>
+    public Dictionary<string, long>? PlatformSizes { get; }
 
     /// <summary>With -Detail Referrers: how many signatures, SBOMs and attestations name it.</summary>
     public int? ReferrerCount { get; }
