@@ -34,7 +34,7 @@ public sealed class ErrorIdContractTests : IClassFixture<ErrorIdContractTests.Sh
         ["Disconnect-OciRegistry"] = new[] { new Form("Registry", "registry", string.Empty) },
         ["Expand-OciImage"] = new[] { new Form("Reference", "ref", "-Destination {fresh}") },
         ["Export-OciImage"] = new[] { new Form("Reference", "ref", "-Path {fresh}") },
-        ["Get-OciContent"] = new[] { new Form("Reference", "ref", "-Path /etc/os-release") },
+        ["Get-OciContent"] = new[] { new Form("Reference", "ref", "-Path /app/hello.txt") },
         ["Get-OciDigest"] = new[] { new Form("Reference", "ref", string.Empty), new Form("Path", "file", string.Empty) },
         ["Get-OciLayerItem"] = new[] { new Form("Reference", "ref", string.Empty), new Form("Reference", "ref", "-Merged"), new Form("LiteralPath", "file", string.Empty) },
         // The loopback fake has no catalog: the sound registry after the hostile one is not one it can list.
