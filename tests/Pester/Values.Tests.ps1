@@ -51,7 +51,8 @@ Describe 'Digests, references and platforms' {
         $parsed = $json | ConvertFrom-Json
         foreach ($item in @($parsed)) {
             if ($item.PSObject.Properties['Digest']) { $item.Digest | Should -Match '^sha256:[0-9a-f]{64}$' }
-            if ($item.PSObject.Properties['Reference']) { $item.Reference | Should -BeOfType [string] }
+            # A layer's own items carry no Reference ($null: they name no image to read from); others a string.
+            if ($null -ne $item.PSObject.Properties['Reference'] -and $null -ne $item.Reference) { $item.Reference | Should -BeOfType [string] }
         }
     }
 }
