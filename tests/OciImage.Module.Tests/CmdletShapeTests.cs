@@ -3,7 +3,6 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using OciImage.TestKit;
 using Xunit;
-using OciImage.Core.Layout;
 
 namespace OciImage.Module.Tests;
 
