@@ -4,7 +4,7 @@ using OciImage.Core.Registry;
 namespace OciImage.TestKit;
 
 /// <summary>Registry clients for tests: no docker config is read, so the machine's credentials never interfere.</summary>
-public static class TestClients
+internal static class TestClients
 {
     public static RegistryClient Client(string host, RegistryOptions? options = null, IEngineLog? log = null) =>
         new(host, new RegistrySessions { DockerConfigPath = null }, options, log ?? NullEngineLog.Instance);

@@ -3,7 +3,7 @@ using System;
 namespace OciImage.Core.Analysis;
 
 /// <summary>How an image is analysed.</summary>
-public sealed class AnalysisOptions
+internal sealed class AnalysisOptions
 {
     /// <summary>Hash every regular file's content (sha256), for comparisons by content; otherwise contents are skipped.</summary>
     public bool HashContent { get; init; }

@@ -18,7 +18,7 @@ namespace OciImage.Core.Analysis;
 /// efficiency = Σ over paths of the smallest size seen ÷ Σ over paths of every size seen (1.0 when that is 0);
 /// a path seen in two or more layers is an inefficiency, and wasted bytes = Σ of their cumulative sizes.
 /// </summary>
-public sealed class DiveEfficiency
+internal sealed class DiveEfficiency
 {
     private readonly Dictionary<string, PathSizes> _paths = new(System.StringComparer.Ordinal);
     private readonly List<PathSizes> _inefficient = new();

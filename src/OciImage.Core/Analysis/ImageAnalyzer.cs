@@ -16,7 +16,7 @@ namespace OciImage.Core.Analysis;
 /// Any store: registry, layout, or an archive imported as a layout. Nothing is reported unless every layer was
 /// read to its end and verified.
 /// </summary>
-public static class ImageAnalyzer
+internal static class ImageAnalyzer
 {
     public static async Task<ImageAnalysis> AnalyzeAsync(IImageStore store, Reference reference, Platform? platform, AnalysisOptions options, IEngineLog log, CancellationToken cancellationToken)
     {

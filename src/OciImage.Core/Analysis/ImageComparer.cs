@@ -12,7 +12,7 @@ namespace OciImage.Core.Analysis;
 /// Compares two images: their layers (by digest, or by DiffID when only the compression differs), and their
 /// merged file systems path by path, contents by digest (a file rewritten with the same bytes is not Modified).
 /// </summary>
-public static class ImageComparer
+internal static class ImageComparer
 {
     /// <summary>Layer by layer: the difference image's layers in order (Shared or Added), then the reference's Removed ones.</summary>
     public static async Task<IReadOnlyList<LayerDifference>> CompareLayersAsync(IImageStore referenceStore, Reference reference, IImageStore differenceStore, Reference difference,

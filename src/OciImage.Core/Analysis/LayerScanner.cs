@@ -16,7 +16,7 @@ namespace OciImage.Core.Analysis;
 /// buffered), or hashed when asked. The blob is read to its end so its digest is checked: a corrupt layer is an
 /// error, never a partial list.
 /// </summary>
-public static class LayerScanner
+internal static class LayerScanner
 {
     public static async Task<ScannedLayer> ScanAsync(IImageStore store, int index, Descriptor layer, bool hashContent, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ namespace OciImage.Core.Analysis;
 /// at the image's root, '..' stops at the root), at most <see cref="MaximumHops"/> links (Linux's ELOOP limit),
 /// hard links to the bytes they name. Only the image's own paths are ever looked at, so no link can reach the host.
 /// </summary>
-public sealed class MergedPathResolver
+internal sealed class MergedPathResolver
 {
     /// <summary>Links followed at most while resolving one path, as Linux (MAXSYMLINKS).</summary>
     public const int MaximumHops = 40;

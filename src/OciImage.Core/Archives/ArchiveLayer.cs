@@ -12,7 +12,7 @@ namespace OciImage.Core.Archives;
 /// tars or compressed ones under the same names, so the compression comes from the magic bytes, and the DiffID
 /// the config gives is checked against the uncompressed bytes before the layer may enter a store.
 /// </summary>
-public static class ArchiveLayer
+internal static class ArchiveLayer
 {
     public static Descriptor Describe(string path, Digest? expectedDiffId, string what)
     {

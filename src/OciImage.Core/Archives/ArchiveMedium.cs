@@ -12,7 +12,7 @@ namespace OciImage.Core.Archives;
 /// streams one, such as a Docker daemon's API. The store reads it once into its work folder and writes it once, on
 /// commit; the medium decides how (a file is replaced atomically).
 /// </summary>
-public abstract class ArchiveMedium
+internal abstract class ArchiveMedium
 {
     /// <summary>The archive as messages name it (a path, an endpoint and image).</summary>
     public abstract string Name { get; }
@@ -31,7 +31,7 @@ public abstract class ArchiveMedium
 }
 
 /// <summary>An archive file: read in place, written to a temp file beside it and renamed over it.</summary>
-public sealed class ArchiveFile : ArchiveMedium
+internal sealed class ArchiveFile : ArchiveMedium
 {
     public ArchiveFile(string path)
     {

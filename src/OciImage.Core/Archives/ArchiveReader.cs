@@ -18,7 +18,7 @@ namespace OciImage.Core.Archives;
 /// podman, ctr) as it is, a docker-save folder (manifest.json) converted. Docker 25+ writes both; the index is
 /// read when it lists images, else manifest.json.
 /// </summary>
-public static class ArchiveReader
+internal static class ArchiveReader
 {
     /// <summary>containerd's name for an image, used where index.json gives no ref.name.</summary>
     private const string ContainerdImageName = "io.containerd.image.name";

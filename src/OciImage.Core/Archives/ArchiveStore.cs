@@ -16,7 +16,7 @@ namespace OciImage.Core.Archives;
 /// and <see cref="CommitAsync"/> writes the file, atomically, once the copy is complete. Archives are written
 /// whole, so they cannot be tagged, untagged or pruned in place.
 /// </summary>
-public abstract class ArchiveStore : IImageStore, IReferrerStore, ITagIndex
+internal abstract class ArchiveStore : IImageStore, IReferrerStore, ITagIndex
 {
     private readonly WorkFolder _work;
     private readonly SemaphoreSlim _opening = new(1, 1);

@@ -4,7 +4,7 @@ using OciImage.Core.Model;
 namespace OciImage.Core.Archives;
 
 /// <summary>One image an archive holds: its manifest (or index) and the names the archive gives it (RepoTags, index.json names).</summary>
-public sealed class ArchivedImage
+internal sealed class ArchivedImage
 {
     public ArchivedImage(Descriptor manifest, IReadOnlyList<string> names)
     {

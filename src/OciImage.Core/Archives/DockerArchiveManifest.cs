@@ -5,7 +5,7 @@ using OciImage.Core.Model;
 namespace OciImage.Core.Archives;
 
 /// <summary>A docker-save archive's manifest.json: a list of images, each a config file, its tags and its layer files.</summary>
-public sealed class DockerArchiveManifest : List<DockerArchiveEntry?>, IShaped
+internal sealed class DockerArchiveManifest : List<DockerArchiveEntry?>, IShaped
 {
     /// <summary>Far more than a manifest.json of thousands of images; a larger one is not read.</summary>
     public const int MaxSize = 16 * 1024 * 1024;
@@ -14,7 +14,7 @@ public sealed class DockerArchiveManifest : List<DockerArchiveEntry?>, IShaped
 }
 
 /// <summary>One image of manifest.json (docker save writes more members; they are not needed).</summary>
-public sealed class DockerArchiveEntry : IShaped
+internal sealed class DockerArchiveEntry : IShaped
 {
     [JsonPropertyName("Config")]
     public string? Config { get; init; }

@@ -16,7 +16,7 @@ namespace OciImage.Core.Archives;
 /// its config and uncompressed layers, and its digest read back differs (a warning says so); it holds single
 /// images, not indexes. Copying into an existing archive adds to what it holds.
 /// </summary>
-public class DockerArchiveStore : ArchiveStore
+internal class DockerArchiveStore : ArchiveStore
 {
     private readonly List<ArchivedImage> _images = new();
     private bool _warned;

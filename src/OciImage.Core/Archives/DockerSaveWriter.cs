@@ -16,7 +16,7 @@ namespace OciImage.Core.Archives;
 /// DIFFID/layer.tar (shared layers once), and manifest.json listing them with their RepoTags. Docker keeps no
 /// manifest in this format, so an image read back from it has another manifest digest.
 /// </summary>
-public sealed class DockerSaveWriter
+internal sealed class DockerSaveWriter
 {
     private readonly string _folder;
     private readonly JsonArray _entries = new();

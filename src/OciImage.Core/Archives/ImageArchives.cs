@@ -22,7 +22,7 @@ namespace OciImage.Core.Archives;
 /// moves to the destination.
 /// Work happens in temp folders; the archive file appears only when complete.
 /// </summary>
-public static class ImageArchives
+internal static class ImageArchives
 {
     /// <summary>The RepoTag a docker archive gets when none is given: the registry reference, or image:TAG for a local one.</summary>
     public static string DefaultRepoTag(Reference reference) => reference.IsLocal

@@ -10,7 +10,7 @@ namespace OciImage.Core.Archives;
 /// name gives (a RepoTag or an index.json name such as <c>localhost/app:1.0</c> gives 1.0; none gives latest);
 /// a destination that names its own tag takes exactly one image. Two images on one tag are refused up front.
 /// </summary>
-public static class ImportPlan
+internal static class ImportPlan
 {
     public static IReadOnlyList<(ArchivedImage Image, Reference To)> Make(string archive, IReadOnlyList<ArchivedImage> images, NameFilter? names, Reference destination)
     {

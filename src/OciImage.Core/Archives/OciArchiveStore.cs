@@ -14,7 +14,7 @@ namespace OciImage.Core.Archives;
 /// <c>oci-archive:PATH[:NAME]</c>, skopeo's transport: an OCI image layout in a tar. Images keep their digests
 /// and names; copying into an existing archive adds to what it holds.
 /// </summary>
-public sealed class OciArchiveStore : ArchiveStore
+internal sealed class OciArchiveStore : ArchiveStore
 {
     private OciArchiveStore(string archive, bool writing, IEngineLog log)
         : base(archive, Reference.ForArchive(dockerSave: false, archive, null, null), writing, log)

@@ -11,7 +11,7 @@ using OciImage.Core.Layers.Tar;
 namespace OciImage.Core.Archives;
 
 /// <summary>Packs a folder into a tar file (atomically, with the layer tar writer) and unpacks a tar into a folder, refusing unsafe names.</summary>
-public static class TarFolder
+internal static class TarFolder
 {
     /// <summary>Packs a folder into a tar file, atomically: the file appears whole or not at all.</summary>
     public static void Pack(string folder, string tarPath, Func<string, bool>? leaveOut = null)

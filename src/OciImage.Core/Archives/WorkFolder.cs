@@ -10,7 +10,7 @@ namespace OciImage.Core.Archives;
 /// Named .ociimage-archive-PID-RANDOM and claimed with a lock (<see cref="ClaimedFolder"/>): each new one first
 /// sweeps those beside it that a killed process left.
 /// </summary>
-public sealed class WorkFolder : IDisposable
+internal sealed class WorkFolder : IDisposable
 {
     public const string Stem = ".ociimage-archive";
 

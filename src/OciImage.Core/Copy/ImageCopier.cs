@@ -20,7 +20,7 @@ namespace OciImage.Core.Copy;
 /// destination digest equals the source's unless platforms were filtered. A copy already complete at the
 /// destination costs two manifest checks and nothing else.
 /// </summary>
-public sealed class ImageCopier
+internal sealed class ImageCopier
 {
     private readonly IImageStore _source;
     private readonly IImageStore _target;

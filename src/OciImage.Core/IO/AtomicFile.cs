@@ -4,7 +4,7 @@ using System.IO;
 namespace OciImage.Core.IO;
 
 /// <summary>Writes a file so that readers see the old or the new content, never a half-written one.</summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
     {

@@ -7,7 +7,7 @@ using OciImage.Core.Model;
 namespace OciImage.Core.IO;
 
 /// <summary>Reads a small blob (a config, a manifest) whole, bounded, through its verifier.</summary>
-public static class BlobReading
+internal static class BlobReading
 {
     public static async Task<byte[]> ReadAllAsync(Stream verified, Descriptor descriptor, long limit, string what, CancellationToken cancellationToken)
     {

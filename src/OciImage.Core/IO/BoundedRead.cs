@@ -13,7 +13,7 @@ namespace OciImage.Core.IO;
 /// that is not a regular file (a FIFO would block the open forever, a device never ends) is refused before it is
 /// opened. The caller's factory makes the error of the document's kind (InvalidLayout, InvalidArchive, ManifestTooLarge).
 /// </summary>
-public static class BoundedRead
+internal static class BoundedRead
 {
     private const int Chunk = 81920;
 

@@ -13,7 +13,7 @@ namespace OciImage.Core.IO;
 /// can take. The lock, not the pid, decides: a pid is reused, and containers sharing a volume see other pid
 /// spaces (the pid in the name only says who wrote it). A folder whose lock file is missing is left alone.
 /// </summary>
-public sealed class ClaimedFolder : IDisposable
+internal sealed class ClaimedFolder : IDisposable
 {
     public const string LockSuffix = ".lock";
 

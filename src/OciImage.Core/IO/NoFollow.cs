@@ -11,7 +11,7 @@ namespace OciImage.Core.IO;
 /// cannot be made (Windows, no libc found, a libc or kernel without the no-follow variant: glibc before 2.32
 /// answers ENOTSUP to fchmodat's flag), and callers then fall back to a path call right after an lstat check.
 /// </summary>
-public static class NoFollow
+internal static class NoFollow
 {
     /// <summary>The call is not available here.</summary>
     public const int Unsupported = -1;

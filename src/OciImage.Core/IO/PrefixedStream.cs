@@ -4,7 +4,7 @@ using System.IO;
 namespace OciImage.Core.IO;
 
 /// <summary>A read-only stream of some bytes already read (a peeked magic number) followed by the rest.</summary>
-public sealed class PrefixedStream : ReadOnlyStream
+internal sealed class PrefixedStream : ReadOnlyStream
 {
     private readonly byte[] _prefix;
     private readonly int _prefixLength;

@@ -4,7 +4,7 @@ using System.IO;
 namespace OciImage.Core.IO;
 
 /// <summary>Base of the module's forward-only read streams: everything but reading is refused.</summary>
-public abstract class ReadOnlyStream : Stream
+internal abstract class ReadOnlyStream : Stream
 {
     public override bool CanRead => true;
 

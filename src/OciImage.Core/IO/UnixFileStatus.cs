@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace OciImage.Core.IO;
 
 /// <summary>The file type bits of an lstat mode.</summary>
-public enum UnixFileType
+internal enum UnixFileType
 {
     Regular,
     Directory,
@@ -22,7 +22,7 @@ public enum UnixFileType
 /// System.Private.CoreLib, found by reflection. Where it is absent (Windows, Windows PowerShell, a runtime that
 /// renamed it) <see cref="Of"/> answers null and callers treat the entry as a regular file; the tests pin it.
 /// </summary>
-public sealed class UnixFileStatus
+internal sealed class UnixFileStatus
 {
     private const int TypeMask = 0xF000;
     private static readonly Type? StatusType = typeof(object).Assembly.GetType("Interop+Sys+FileStatus");

@@ -9,7 +9,7 @@ namespace OciImage.Core.IO;
 /// File.CreateSymbolicLink), found at run time because this assembly targets netstandard2.0. Where they are
 /// absent (Windows PowerShell 5.1) modes are unknown and links are not created.
 /// </summary>
-public static class UnixFileSystem
+internal static class UnixFileSystem
 {
     private static readonly MethodInfo? GetMode = typeof(File).GetMethod("GetUnixFileMode", new[] { typeof(string) });
     private static readonly MethodInfo? SetMode = FindSetMode();

@@ -7,7 +7,7 @@ namespace OciImage.Core.IO;
 /// File owners, which .NET has no API for: lchown(2), which changes a symbolic link itself and never what it
 /// names, and geteuid(2) to know whether the process may give files away (root), as tar's --same-owner default does.
 /// </summary>
-public static class UnixOwner
+internal static class UnixOwner
 {
     /// <summary>True when the process runs as root on Unix (owners can be applied).</summary>
     public static bool IsRoot

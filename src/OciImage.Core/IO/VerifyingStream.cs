@@ -12,7 +12,7 @@ namespace OciImage.Core.IO;
 /// when the bytes do not match the descriptor (digest and size). Reading past the size fails at once, so a
 /// hostile source cannot stream forever.
 /// </summary>
-public sealed class VerifyingStream : ReadOnlyStream
+internal sealed class VerifyingStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly Descriptor _expected;

@@ -13,7 +13,7 @@ namespace OciImage.Core.Images;
 /// Edits a config as JSON, so fields the module does not model survive; appends layers' DiffIDs and history.
 /// Serialised once; the digest is over those bytes.
 /// </summary>
-public sealed class ConfigEditor
+internal sealed class ConfigEditor
 {
     private readonly JsonObject _root;
 

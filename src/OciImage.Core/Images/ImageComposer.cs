@@ -16,7 +16,7 @@ namespace OciImage.Core.Images;
 /// only when the target lacks them), then the config, then the manifest, and the tag last, so a failure
 /// never leaves a tag pointing at something incomplete.
 /// </summary>
-public static class ImageComposer
+internal static class ImageComposer
 {
     public static async Task<ImageManifest> ComposeAsync(ComposeRequest request, IImageStore target, string? tag, IEngineLog log, CancellationToken cancellationToken)
     {

@@ -16,7 +16,7 @@ namespace OciImage.Core.Images;
 /// so a failure leaves no half-expanded tree. That directory, .NAME.expand-PID-RANDOM, is claimed with a lock
 /// (<see cref="ClaimedFolder"/>): one left by a killed process is removed by the next expansion beside it.
 /// </summary>
-public static class ImageExpander
+internal static class ImageExpander
 {
     /// <summary>By default an image may expand to this many times the compressed size of its layers...</summary>
     public const long DefaultRatio = 100;

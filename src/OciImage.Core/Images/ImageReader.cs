@@ -10,7 +10,7 @@ using OciImage.Core.Stores;
 namespace OciImage.Core.Images;
 
 /// <summary>Reads images from any store: resolve a reference, choose a platform, read the config.</summary>
-public static class ImageReader
+internal static class ImageReader
 {
     /// <summary>Configs are small; refuse a hostile one that claims to be huge.</summary>
     public const long MaxConfigSize = 64L * 1024 * 1024;

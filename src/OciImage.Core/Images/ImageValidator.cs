@@ -17,7 +17,7 @@ namespace OciImage.Core.Images;
 /// manifest, each layer's bytes in the compression its media type names; deep mode also reads each layer's tar
 /// entries as Expand-OciImage would (<see cref="LayerTarCheck"/>) and compares its DiffID. Problems are collected, not thrown.
 /// </summary>
-public static class ImageValidator
+internal static class ImageValidator
 {
     public static async Task<IReadOnlyList<string>> ValidateAsync(IImageStore store, Reference reference, bool deep, IEngineLog log, CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ namespace OciImage.Core.Images;
 /// its config. Starting from an existing index, an entry for the same platform is replaced, so an index can be
 /// edited a platform at a time.
 /// </summary>
-public static class IndexComposer
+internal static class IndexComposer
 {
     public static async Task<ImageIndex> ComposeAsync(IImageStore target, IReadOnlyList<Reference> manifests, ImageIndex? start, IReadOnlyList<Platform>? remove, IReadOnlyDictionary<string, string>? annotations, bool docker, CancellationToken cancellationToken)
     {

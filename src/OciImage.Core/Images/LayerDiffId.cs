@@ -8,7 +8,7 @@ using OciImage.Core.Stores;
 namespace OciImage.Core.Images;
 
 /// <summary>Describes a layer blob known only by digest: its size, media type (by magic bytes) and DiffID, in one read.</summary>
-public static class LayerDiffId
+internal static class LayerDiffId
 {
     public static async Task<(Descriptor Descriptor, Digest DiffId)> DescribeAsync(IImageStore store, Digest digest, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ using OciImage.Core.Model;
 namespace OciImage.Core.Images;
 
 /// <summary>Which layers of an image a caller means: by digest, by position (negative counts from the top), or all.</summary>
-public static class LayerSelection
+internal static class LayerSelection
 {
     public static IReadOnlyList<int> Select(ImageManifest image, Reference reference, int? position, Digest? digest)
     {

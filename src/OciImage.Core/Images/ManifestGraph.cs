@@ -8,7 +8,7 @@ using OciImage.Core.Model;
 namespace OciImage.Core.Images;
 
 /// <summary>A manifest below an index, with the first index entry that listed it.</summary>
-public sealed class ManifestNode(Descriptor entry, Manifest manifest)
+internal sealed class ManifestNode(Descriptor entry, Manifest manifest)
 {
     public Descriptor Entry { get; } = entry;
 
@@ -22,7 +22,7 @@ public sealed class ManifestNode(Descriptor entry, Manifest manifest)
 /// 2^32), and refuses indexes nested more than <see cref="MaxIndexDepth"/> levels, measured on the longest path
 /// (a digest seen before brings the depth below it along).
 /// </summary>
-public static class ManifestGraph
+internal static class ManifestGraph
 {
     /// <summary>
     /// How many indexes may stand on one path from the top down to an image, the top included. Real images use

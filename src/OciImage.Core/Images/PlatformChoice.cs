@@ -8,7 +8,7 @@ namespace OciImage.Core.Images;
 /// Which entries of an index serve a requested platform: the ones of the best compatibility rank present
 /// (linux/arm/v7 takes arm/v7 entries, else arm/v6, else arm/v5), in index order.
 /// </summary>
-public static class PlatformChoice
+internal static class PlatformChoice
 {
     public static IReadOnlyList<Descriptor> Best(Platform wanted, IEnumerable<Descriptor> entries)
     {

@@ -6,7 +6,7 @@ using OciImage.Core.Errors;
 namespace OciImage.Core.Layers;
 
 /// <summary>Compresses one chunk of a layer into a self-contained gzip member or zstd frame.</summary>
-public static class ChunkCompressor
+internal static class ChunkCompressor
 {
     /// <summary>
     /// Room enough for any chunk of <paramref name="length"/> bytes compressed: zstd's bound (length/256 more,

@@ -9,7 +9,7 @@ namespace OciImage.Core.Layers;
 /// default of Expand-OciImage -MaxSize, per layer). Real layers expand 2 to 10 times; a 4 MiB zstd layer of
 /// 128 GiB of zeros stops after 1 GiB instead of keeping Test-OciImage -Deep busy for minutes.
 /// </summary>
-public sealed class DecompressionBudget
+internal sealed class DecompressionBudget
 {
     public const long Ratio = 100;
 

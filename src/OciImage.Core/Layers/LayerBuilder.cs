@@ -14,7 +14,7 @@ namespace OciImage.Core.Layers;
 /// handed to a store (a layout renames it into its blobs) or renamed to its digest name in an output directory.
 /// Nothing is held whole in memory.
 /// </summary>
-public static class LayerBuilder
+internal static class LayerBuilder
 {
     /// <summary>
     /// Builds into a store: staged in its folder and renamed in when its blobs are local files (a layout), else

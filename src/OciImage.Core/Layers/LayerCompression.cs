@@ -21,7 +21,7 @@ public enum LayerCompression
 /// that identify it, and the reader that undoes it. What a layer is comes from its bytes; its media type is a
 /// label to be checked against them.
 /// </summary>
-public static class Compressions
+internal static class Compressions
 {
     /// <summary>Enough leading bytes to tell every known compression apart.</summary>
     public const int MagicLength = 6;

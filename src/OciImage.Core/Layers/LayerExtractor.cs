@@ -17,7 +17,7 @@ namespace OciImage.Core.Layers;
 /// (O_EXCL for files); modes and times go through <see cref="EntryMetadata"/>, which applies them only to the
 /// object this extraction made.
 /// </summary>
-public sealed class LayerExtractor
+internal sealed class LayerExtractor
 {
     private readonly string _root;
     private readonly long _maxSize;

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace OciImage.Core.Layers;
 
 /// <summary>What a planned layer entry becomes in the tar.</summary>
-public enum PlannedKind
+internal enum PlannedKind
 {
     Directory,
     File,
@@ -18,7 +18,7 @@ public enum PlannedKind
 }
 
 /// <summary>One tar entry to write: where it goes, what it is, and where its bytes come from.</summary>
-public sealed class PlannedEntry
+internal sealed class PlannedEntry
 {
     public PlannedEntry(string path, PlannedKind kind, TreeEntry? source, int mode)
     {
@@ -41,7 +41,7 @@ public sealed class PlannedEntry
 }
 
 /// <summary>The sorted entries of a layer.</summary>
-public sealed class LayerPlan
+internal sealed class LayerPlan
 {
     public LayerPlan(IReadOnlyList<PlannedEntry> entries) => Entries = entries;
 

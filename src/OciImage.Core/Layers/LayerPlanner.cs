@@ -11,7 +11,7 @@ namespace OciImage.Core.Layers;
 /// directories), or with a base tree only what changed, plus .wh. whiteouts for deletions and .wh..wh..opq
 /// where a directory's old content is all gone. Modes are normalised unless asked to keep them.
 /// </summary>
-public static class LayerPlanner
+internal static class LayerPlanner
 {
     public const string WhiteoutPrefix = ".wh.";
     public const string OpaqueMarker = ".wh..wh..opq";

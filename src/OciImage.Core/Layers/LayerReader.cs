@@ -11,7 +11,7 @@ namespace OciImage.Core.Layers;
 /// Reads a layer blob as tar entries, streaming: the compression is recognised by its magic bytes (gzip, zstd,
 /// bzip2 or none; xz is refused by name), whatever the media type claims. Entry content is available while the entry is current.
 /// </summary>
-public sealed class LayerReader : IDisposable
+internal sealed class LayerReader : IDisposable
 {
     private readonly TarReader _tar;
     private readonly string _what;

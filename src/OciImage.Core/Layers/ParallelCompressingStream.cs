@@ -13,7 +13,7 @@ namespace OciImage.Core.Layers;
 /// Memory stays bounded: at most one chunk per core (plus one) is in flight, and the buffers of a written chunk
 /// are reused for the next, so a build of any size allocates a handful of buffers, not two per chunk.
 /// </summary>
-public sealed class ParallelCompressingStream : Stream
+internal sealed class ParallelCompressingStream : Stream
 {
     public const int ChunkSize = 4 * 1024 * 1024;
 

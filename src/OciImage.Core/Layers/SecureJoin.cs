@@ -10,7 +10,7 @@ namespace OciImage.Core.Layers;
 /// followed as if the root were '/', and '..' stops at the root, so the result is always inside the root
 /// (as umoci's and containerd's securejoin do). The last component is not followed.
 /// </summary>
-public static class SecureJoin
+internal static class SecureJoin
 {
     private const int MaxLinks = 255;
 

@@ -10,7 +10,7 @@ namespace OciImage.Core.Layers;
 /// names. A name or link target that does not fit the 100-byte ustar field, or is not ASCII, gets a PAX
 /// extended header ('x') with the full UTF-8 value, as Go's and GNU's writers do.
 /// </summary>
-public sealed class TarLayerWriter : IDisposable
+internal sealed class TarLayerWriter : IDisposable
 {
     private const int UstarNameLength = 100;
     private readonly TarOutputStream _tar;

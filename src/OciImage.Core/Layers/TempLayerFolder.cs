@@ -8,7 +8,7 @@ namespace OciImage.Core.Layers;
 /// meant to be taken into an image soon after (New-OciLayer | New-OciImage), so every build there first removes
 /// the layers written over a day ago: the folder does not grow forever, and a layer in use is hours old at most.
 /// </summary>
-public static class TempLayerFolder
+internal static class TempLayerFolder
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromDays(1);
 

@@ -1,7 +1,7 @@
 namespace OciImage.Core.Layers;
 
 /// <summary>The kind of a file in a source tree, as lstat sees it.</summary>
-public enum TreeEntryType
+internal enum TreeEntryType
 {
     File,
     Directory,
@@ -15,7 +15,7 @@ public enum TreeEntryType
 }
 
 /// <summary>One thing in a directory tree to be put into a layer.</summary>
-public sealed class TreeEntry
+internal sealed class TreeEntry
 {
     public TreeEntry(string path, string fullPath, TreeEntryType type, long size, int? mode, string? linkTarget)
     {

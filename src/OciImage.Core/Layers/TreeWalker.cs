@@ -13,7 +13,7 @@ namespace OciImage.Core.Layers;
 /// root file system has /dev/null and friends) become entries of their own kind and are never opened: reading
 /// /dev/zero or a FIFO would never end. Sockets are left out, as GNU tar does.
 /// </summary>
-public static class TreeWalker
+internal static class TreeWalker
 {
     public static IReadOnlyList<TreeEntry> Walk(string root, IReadOnlyList<string>? include = null, IReadOnlyList<string>? exclude = null)
     {
@@ -129,7 +129,7 @@ public static class TreeWalker
 }
 
 /// <summary>Globs on '/'-separated paths: * within a segment, ** across segments, ? one character.</summary>
-public static class Glob
+internal static class Glob
 {
     public static Regex ToRegex(string glob)
     {

@@ -4,7 +4,7 @@ using OciImage.Core.Model;
 namespace OciImage.Core.Layout;
 
 /// <summary>A layout's oci-layout file: {"imageLayoutVersion": "1.0.0"}.</summary>
-public sealed class LayoutFile : IShaped
+internal sealed class LayoutFile : IShaped
 {
     /// <summary>More than any oci-layout file needs; a larger one is not read.</summary>
     public const int MaxSize = 64 * 1024;

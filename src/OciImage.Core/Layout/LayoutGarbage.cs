@@ -52,7 +52,7 @@ public sealed class LayoutGarbageReport
 /// than the grace period (a copy writes blobs before their entry; reusing a blob renews its time). Removal runs
 /// under the layout lock and looks again before each delete; writers' temp files are never touched.
 /// </summary>
-public static class LayoutGarbage
+internal static class LayoutGarbage
 {
     public static async Task<LayoutGarbageReport> FindAsync(OciLayoutStore layout, TimeSpan grace, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ namespace OciImage.Core.Layout;
 /// The index.json of a layout, as an immutable value. Entries with a digest of an algorithm this module does not
 /// know are kept byte for byte and ignored; so are unknown members, top-level and in entries.
 /// </summary>
-public sealed class LayoutIndex
+internal sealed class LayoutIndex
 {
     /// <summary>
     /// The largest index.json read (or written): 64 MiB, some 200,000 tagged entries; a larger one is refused

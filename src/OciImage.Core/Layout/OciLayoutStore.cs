@@ -21,7 +21,7 @@ namespace OciImage.Core.Layout;
 /// and renamed; index.json is rewritten under a cross-process lock and replaced atomically.
 /// Entries we do not understand are kept as they are.
 /// </summary>
-public sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, ITagIndex
+internal sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, ITagIndex
 {
     private const string LayoutFileName = "oci-layout";
     private const string IndexFileName = "index.json";

@@ -15,7 +15,7 @@ namespace OciImage.Core.Registry;
 /// or identitytoken), under the key forms Docker writes (host, https://host, https://index.docker.io/v1/).
 /// Read only: this class never writes the file.
 /// </summary>
-public sealed class DockerConfigCredentials
+internal sealed class DockerConfigCredentials
 {
     private readonly string? _configPath;
     private readonly IEngineLog _log;

@@ -8,7 +8,7 @@ namespace OciImage.Core.Registry;
 /// The members of a docker config.json that name credentials (others, such as proxies or HttpHeaders, are not
 /// read). A file of another shape is ignored with a warning, as one that is not JSON is.
 /// </summary>
-public sealed class DockerConfigFile : IShaped
+internal sealed class DockerConfigFile : IShaped
 {
     /// <summary>Far more than a config of hundreds of registries; a larger one is ignored with a warning, unread.</summary>
     public const int MaxSize = 4 * 1024 * 1024;
@@ -31,7 +31,7 @@ public sealed class DockerConfigFile : IShaped
 }
 
 /// <summary>One auths entry: base64 user:password, an identity token, or user and password apart.</summary>
-public sealed class DockerAuthEntry : IShaped
+internal sealed class DockerAuthEntry : IShaped
 {
     [JsonPropertyName("auth")]
     public string? Auth { get; init; }
@@ -51,7 +51,7 @@ public sealed class DockerAuthEntry : IShaped
 }
 
 /// <summary>A credential helper's answer to get: {"ServerURL","Username","Secret"}.</summary>
-public sealed class CredentialHelperAnswer : IShaped
+internal sealed class CredentialHelperAnswer : IShaped
 {
     [JsonPropertyName("Username")]
     public string? Username { get; init; }

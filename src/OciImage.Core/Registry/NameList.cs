@@ -5,7 +5,7 @@ using OciImage.Core.Model;
 namespace OciImage.Core.Registry;
 
 /// <summary>A page of a tag list ({"name","tags"}) or of the catalog ({"repositories"}); distribution writes "tags": null for none.</summary>
-public sealed class NameList : IShaped
+internal sealed class NameList : IShaped
 {
     [JsonPropertyName("tags")]
     public IReadOnlyList<string?>? Tags { get; init; }

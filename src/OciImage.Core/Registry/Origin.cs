@@ -6,7 +6,7 @@ namespace OciImage.Core.Registry;
 /// Where a credential belongs: scheme, host and port, the port always explicit (https 443, http 80). Uri.Authority
 /// drops a default port, so https://host and http://host compare equal by authority; by origin they never do.
 /// </summary>
-public readonly struct Origin : IEquatable<Origin>
+internal readonly struct Origin : IEquatable<Origin>
 {
     private Origin(string scheme, string host, int port)
     {

@@ -10,7 +10,7 @@ using System.Threading.Tasks;
 namespace OciImage.Core.Registry;
 
 /// <summary>One registry: its transport (auth, retries, logging), the registry-wide calls, and its repositories.</summary>
-public sealed class RegistryClient
+internal sealed class RegistryClient
 {
     /// <summary>At most this many pages of a tag list or catalog, so a Link loop cannot go on forever.</summary>
     public const int MaxPages = 10_000;

@@ -6,7 +6,7 @@ using OciImage.Core.Model;
 namespace OciImage.Core.Registry;
 
 /// <summary>A registry's error answer as the distribution spec has it: {"errors":[{"code","message","detail"}]}.</summary>
-public sealed class RegistryErrorBody : IShaped
+internal sealed class RegistryErrorBody : IShaped
 {
     [JsonPropertyName("errors")]
     public IReadOnlyList<RegistryErrorEntry?>? Errors { get; init; }
@@ -15,7 +15,7 @@ public sealed class RegistryErrorBody : IShaped
 }
 
 /// <summary>One error of an error answer; detail is free-form in the spec.</summary>
-public sealed class RegistryErrorEntry : IShaped
+internal sealed class RegistryErrorEntry : IShaped
 {
     [JsonPropertyName("code")]
     public string? Code { get; init; }

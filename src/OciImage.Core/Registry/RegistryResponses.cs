@@ -8,7 +8,7 @@ using OciImage.Core.Errors;
 namespace OciImage.Core.Registry;
 
 /// <summary>Turns a registry's error answers (status and spec error body) into typed engine exceptions.</summary>
-public static class RegistryResponses
+internal static class RegistryResponses
 {
     private const int MaxErrorBody = 64 * 1024;
 

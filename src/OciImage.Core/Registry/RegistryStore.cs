@@ -19,7 +19,7 @@ namespace OciImage.Core.Registry;
 /// One repository of a registry, through the distribution API. Every manifest is checked against the digest
 /// asked for or the Docker-Content-Digest the registry gave; every blob stream is verified at its end.
 /// </summary>
-public sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
+internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
 {
     private readonly RegistryClient _client;
     private readonly BlobUploader _uploader;

@@ -21,7 +21,7 @@ namespace OciImage.Core.Registry;
 /// request timeout). What a request is (method, URL, scope, headers, body factory, retry, budget) travels with its
 /// messages as a <see cref="RegistryRequest"/>.
 /// </summary>
-public sealed class RegistryTransport
+internal sealed class RegistryTransport
 {
     private readonly HttpMessageInvoker _chain;
     private long _learnedChunkSize;

@@ -8,7 +8,7 @@ using OciImage.Core.Model;
 namespace OciImage.Core.Registry;
 
 /// <summary>A token server's answer (distribution's token spec): token or access_token, and expires_in in seconds.</summary>
-public sealed class TokenAnswer : IShaped
+internal sealed class TokenAnswer : IShaped
 {
     /// <summary>The lifetime assumed when the answer gives none (the token spec's default).</summary>
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromSeconds(60);

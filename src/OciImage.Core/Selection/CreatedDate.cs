@@ -19,7 +19,7 @@ public delegate Task<IReadOnlyDictionary<string, DateTimeOffset?>> CreatedDateLo
 /// builds write the epoch (1970-01-01, SOURCE_DATE_EPOCH=0; Nix one second after it) and Go's zero time is
 /// 0001-01-01, and none of them says when the image was made. Undated is null, never 1970.
 /// </summary>
-public static class CreatedDate
+internal static class CreatedDate
 {
     public const string Annotation = "org.opencontainers.image.created";
 

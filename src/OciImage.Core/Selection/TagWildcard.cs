@@ -12,7 +12,7 @@ namespace OciImage.Core.Selection;
 /// times the tag's, whatever the tag: a hostile tag cannot make it hang. An unclosed <c>[</c> is
 /// <see cref="InvalidSelectionException"/>.
 /// </summary>
-public sealed class TagWildcard
+internal sealed class TagWildcard
 {
     private readonly List<Token> _tokens = new();
 

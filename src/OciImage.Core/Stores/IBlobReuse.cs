@@ -8,7 +8,7 @@ namespace OciImage.Core.Stores;
 /// A store that can take a blob from another store without its bytes passing through this process: a registry
 /// mounts a blob of another repository of the same registry. False means "not this way": the caller streams it.
 /// </summary>
-public interface IBlobReuse
+internal interface IBlobReuse
 {
     Task<bool> TryReuseBlobAsync(Descriptor blob, IImageStore from, CancellationToken cancellationToken);
 }

@@ -6,7 +6,7 @@ namespace OciImage.Core.Stores;
 /// A store whose blobs are files on this machine (a layout): users may want the path, and a file written in its
 /// staging folder becomes a blob by a rename, not a second pass over its bytes.
 /// </summary>
-public interface ILocalBlobs
+internal interface ILocalBlobs
 {
     string BlobPath(Digest digest);
 

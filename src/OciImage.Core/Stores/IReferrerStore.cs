@@ -10,7 +10,7 @@ namespace OciImage.Core.Stores;
 /// sha256-HEX fallback index, a layout by the manifests index.json lists. Code that lists or records referrers
 /// asks for this capability, never for a kind of store.
 /// </summary>
-public interface IReferrerStore
+internal interface IReferrerStore
 {
     Task<IReadOnlyList<Descriptor>> ListReferrersAsync(Digest subject, CancellationToken cancellationToken);
 

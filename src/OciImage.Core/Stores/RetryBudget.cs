@@ -12,7 +12,7 @@ namespace OciImage.Core.Stores;
 /// which makes it current while the stores work; a store that retries draws from the current one, and a request
 /// sent outside any budget gets one of its own.
 /// </summary>
-public sealed class RetryBudget
+internal sealed class RetryBudget
 {
     private static readonly AsyncLocal<RetryBudget?> Ambient = new();
     private readonly object _gate = new();

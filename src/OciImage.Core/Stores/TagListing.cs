@@ -22,13 +22,13 @@ public sealed class TaggedManifest
 }
 
 /// <summary>A store that knows, without a request per tag, what each of its tags names (a layout's index.json).</summary>
-public interface ITagIndex
+internal interface ITagIndex
 {
     Task<IReadOnlyList<TaggedManifest>> TaggedManifestsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>Lists tags with what each names when that is free: a store with a tag index says, a registry does not.</summary>
-public static class TagListing
+internal static class TagListing
 {
     public static async IAsyncEnumerable<TaggedManifest> ListAsync(IImageStore store, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ namespace OciImage.Core.Transfer;
 /// Saves a blob to a file: streamed into PATH.partial, verified, then renamed. A download cut short leaves the
 /// .partial file, and the next call resumes from its length; bytes that fail verification are deleted.
 /// </summary>
-public static class BlobDownloader
+internal static class BlobDownloader
 {
     public static string PartialPath(string path) => path + ".partial";
 

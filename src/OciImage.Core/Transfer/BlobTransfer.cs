@@ -7,7 +7,7 @@ using OciImage.Core.Stores;
 namespace OciImage.Core.Transfer;
 
 /// <summary>How a blob got to the destination: it was there, the store reused it (a mount), or its bytes were copied.</summary>
-public enum BlobOutcome
+internal enum BlobOutcome
 {
     Skipped,
     Mounted,
@@ -18,7 +18,7 @@ public enum BlobOutcome
 /// Makes sure a blob is in a target store: nothing when it is there already, a cross-repository mount when
 /// both are repositories of one registry, else a stream from source to target through the digest verifier.
 /// </summary>
-public static class BlobTransfer
+internal static class BlobTransfer
 {
     /// <summary>Failures worth starting an upload again for: the connection, or the registry's own trouble.</summary>
     private static bool IsTransient(Exception ex) => ex switch

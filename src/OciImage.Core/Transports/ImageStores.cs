@@ -7,7 +7,7 @@ namespace OciImage.Core.Transports;
 /// Opens the store a reference names: its transport (<see cref="Reference.Transport"/>, registered in
 /// <see cref="TransportTable"/>) knows which store serves it.
 /// </summary>
-public static class ImageStores
+internal static class ImageStores
 {
     /// <summary>Opens an existing layout or archive, or a registry repository (no request is sent until one is needed).</summary>
     public static IImageStore OpenForRead(Reference reference, StoreContext context) => reference.Transport.OpenForRead(reference, context);

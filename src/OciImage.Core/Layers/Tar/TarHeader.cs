@@ -8,7 +8,7 @@ namespace OciImage.Core.Layers.Tar;
 /// (the ustar/GNU header, GNU long name and long link entries, global and local PAX records), so a caller never
 /// sees a special header and never a field cut at its header width.
 /// </summary>
-public sealed class TarHeader
+internal sealed class TarHeader
 {
     internal static readonly IReadOnlyDictionary<string, byte[]> NoXattrs = new Dictionary<string, byte[]>();
 
@@ -51,7 +51,7 @@ public sealed class TarHeader
 
 /// <summary>Which header layout an entry was written in (PAX and GNU extensions noted where they were used).</summary>
 [Flags]
-public enum TarFormat
+internal enum TarFormat
 {
     V7 = 0,
     Ustar = 1,

@@ -14,7 +14,7 @@ namespace OciImage.Core.Layers.Tar;
 /// ever buffered; sparse files are refused by name. Every malformed or truncated input becomes the exception
 /// the caller's factory makes (InvalidLayer, InvalidArchive), never a raw .NET one.
 /// </summary>
-public sealed class TarReader : IDisposable
+internal sealed class TarReader : IDisposable
 {
     /// <summary>The largest PAX header, GNU long name or long link name accepted (1 MiB, as Go's archive/tar).</summary>
     public const int MaxSpecialSize = 1 << 20;

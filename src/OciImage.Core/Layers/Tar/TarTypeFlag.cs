@@ -1,7 +1,7 @@
 namespace OciImage.Core.Layers.Tar;
 
 /// <summary>The tar type flags the reader knows (POSIX ustar, PAX and GNU).</summary>
-public static class TarTypeFlag
+internal static class TarTypeFlag
 {
     public const byte Regular = (byte)'0';
     public const byte RegularOld = 0;

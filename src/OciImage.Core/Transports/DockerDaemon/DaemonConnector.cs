@@ -15,7 +15,7 @@ namespace OciImage.Core.Transports.DockerDaemon;
 /// <see cref="DaemonHttp"/>, a small HTTP/1.1 exchange. Windows PowerShell 5.1 (.NET Framework) reaches Docker
 /// Desktop by its named pipe, which it has; a Unix socket there is a clear error.
 /// </summary>
-public static class DaemonConnector
+internal static class DaemonConnector
 {
     /// <summary>Connecting is local and quick; a daemon that does not accept within this is not there.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 namespace OciImage.Core.Transports.DockerDaemon;
 
 /// <summary>How the Docker Engine API is reached.</summary>
-public enum DaemonEndpointKind
+internal enum DaemonEndpointKind
 {
     Unix,
     NamedPipe,
@@ -17,7 +17,7 @@ public enum DaemonEndpointKind
 /// <c>npipe:////./pipe/docker_engine</c>, <c>tcp://host:port</c>. <see cref="Source"/> says where the setting came
 /// from (DOCKER_HOST, a context, the default), for messages that tell the user what to change.
 /// </summary>
-public sealed class DaemonEndpoint
+internal sealed class DaemonEndpoint
 {
     private DaemonEndpoint(DaemonEndpointKind kind, string address, string text, string source)
     {

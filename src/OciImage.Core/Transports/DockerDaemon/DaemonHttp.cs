@@ -14,7 +14,7 @@ namespace OciImage.Core.Transports.DockerDaemon;
 /// arrives (chunked, by Content-Length, or to the end of the connection). Headers are bounded, so a hostile
 /// endpoint cannot make the module read without end before the body.
 /// </summary>
-public static class DaemonHttp
+internal static class DaemonHttp
 {
     public const int MaxHeaderBytes = 64 * 1024;
 
@@ -158,7 +158,7 @@ public static class DaemonHttp
 }
 
 /// <summary>A daemon's answer: its status, headers and body (which owns the connection).</summary>
-public sealed class DaemonResponse : IDisposable
+internal sealed class DaemonResponse : IDisposable
 {
     public DaemonResponse(int status, IReadOnlyDictionary<string, string> headers, Stream body)
     {

@@ -11,7 +11,7 @@ namespace OciImage.Core.Transports.DockerDaemon;
 /// config.json's currentContext (its endpoint from contexts/meta/SHA256(NAME)/meta.json), else the platform's
 /// default socket or pipe. The config folder is DOCKER_CONFIG, else ~/.docker.
 /// </summary>
-public static class DaemonLocator
+internal static class DaemonLocator
 {
     /// <summary>Context files are small; a larger one is not read (a hostile config folder cannot make us read gigabytes).</summary>
     private const int MaxFileSize = 1024 * 1024;

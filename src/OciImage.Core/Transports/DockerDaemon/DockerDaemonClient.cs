@@ -15,7 +15,7 @@ namespace OciImage.Core.Transports.DockerDaemon;
 /// docker CLI does), images/get (a docker-save archive, streamed), images/load (one, streamed in) and images/json
 /// (names, for completion). Each call is one connection.
 /// </summary>
-public sealed class DockerDaemonClient
+internal sealed class DockerDaemonClient
 {
     /// <summary>The oldest API with every call used here as it is used (Docker 1.12).</summary>
     public static readonly Version MinimumApiVersion = new(1, 24);
