@@ -73,4 +73,15 @@ Describe 'Format-List leaves out what is not there (item 11)' {
         $config.Config.GetType().Name | Should -Be 'OciContainerConfig'
         ($config | Format-Table | Out-String -Width 120) | Should -Match 'Platform'
     }
+
+    It 'leaves the Platform column out for a manifest read directly, and keeps it for one chosen from an index' {
+        $direct = Get-OciManifest $image
+        $direct.Platform | Should -BeNullOrEmpty
+        ($direct | Format-Table | Out-String -Width 120) | Should -Not -Match 'Platform'
+        $index = Join-Path $TestDrive 'indexed'
+        Copy-OciImage $image "oci:${index}:one" | Out-Null
+        New-OciIndex -Manifest "oci:${index}:one" -Layout $index -Tag multi | Out-Null
+        $chosen = Get-OciManifest "oci:${index}:multi" -Platform linux/amd64
+        ($chosen | Format-Table | Out-String -Width 120) | Should -Match 'Platform'
+    }
 }

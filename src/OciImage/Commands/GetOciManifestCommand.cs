@@ -45,7 +45,7 @@ public sealed class GetOciManifestCommand : OciRegistryCmdlet
                 }
                 else
                 {
-                    WriteObject(new OciManifest(image));
+                    WriteObject(OciManifest.Shown(new OciManifest(image)));
                 }
             });
         }

@@ -62,4 +62,19 @@ public sealed class OciManifest
     public byte[] GetRawBytes() => _manifest.GetRawBytes();
 
     public override string ToString() => Reference;
+
+    /// <summary>
+    /// The object with the view that fits it: a manifest read directly (not chosen from an index) knows no platform
+    /// without another request (its config), so its view leaves the column out rather than show it empty.
+    /// </summary>
+    internal static System.Management.Automation.PSObject Shown(OciManifest manifest)
+    {
+        var shown = new System.Management.Automation.PSObject(manifest);
+        if (manifest.Platform is null)
+        {
+            shown.TypeNames.Insert(0, "OciImage.OciManifest#WithoutPlatform");
+        }
+
+        return shown;
+    }
 }
