@@ -5,9 +5,11 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core;
+using OciImage.Core.Errors;
 using OciImage.Core.Layers.Tar;
 using OciImage.Core.Transports.DockerDaemon;
 using OciImage.TestKit;
+using OciImage.TestKit.Hostile;
 using Xunit;
 
 namespace OciImage.Core.Tests;
@@ -91,6 +93,66 @@ public sealed class DockerDaemonClientTests
         var error = await Assert.ThrowsAsync<DaemonUnreachableException>(() => client.ApiVersionAsync(CancellationToken.None));
         Assert.Contains(expected, error.Message);
         await serving;
+    }
+
+    [Theory]
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", "DaemonUnreachable")]
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n{}\r\n", "DaemonUnreachable")]
+    [InlineData("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\nENDLESSX-Trailer: again\r\n", "DaemonUnreachable")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n{\"Id\":\"x\"}", "DaemonUnreachable")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", "DaemonError")]
+    [InlineData("HTTP/1.1 200 OK\r\n\r\n[ENDLESS[[[[[[[[[[[[[[[[", "DaemonError")]
+    public async Task ABrokenAnswerBodyIsADaemonErrorNotARawException(string answer, string errorId)
+    {
+        // Bad chunk sizes, trailers without end, a body shorter than its length, not JSON: the daemon's ErrorIds, bounded.
+        using var daemon = new HostileDaemon(answer);
+        var client = new DockerDaemonClient(DaemonEndpoint.Parse(daemon.Host, "DOCKER_HOST"), NullEngineLog.Instance);
+        var inspect = client.InspectAsync("x:latest", CancellationToken.None);
+        Assert.Same(inspect, await Task.WhenAny(inspect, Task.Delay(TimeSpan.FromSeconds(30))));
+        var error = await Assert.ThrowsAnyAsync<OciException>(() => inspect);
+        Assert.Equal(errorId, error.ErrorId);
+    }
+
+    [Fact]
+    public async Task CancellingClosesADaemonThatStopsMidAnswer()
+    {
+        // A head, then nothing: the socket's read does not watch the token, so cancelling must close the connection.
+        using var daemon = new HostileDaemon("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{STALL");
+        var client = new DockerDaemonClient(DaemonEndpoint.Parse(daemon.Host, "DOCKER_HOST"), NullEngineLog.Instance);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var inspect = client.InspectAsync("x:latest", cancel.Token);
+        Assert.Same(inspect, await Task.WhenAny(inspect, Task.Delay(TimeSpan.FromSeconds(30))));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => inspect);
+    }
+
+    [Theory]
+    [InlineData("fifo")]
+    [InlineData("zero")]
+    public void AContextDescriptionThatIsAPipeOrNeverEndsIsNotRead(string kind)
+    {
+        // meta.json as a FIFO blocked the open for ever; as a link to /dev/zero (stat says 0 bytes) it was read to OutOfMemory.
+        using var temp = new TempDirectory("daemon-context-hostile");
+        var config = temp.Combine("docker");
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("evil"))).ToLowerInvariant();
+        var meta = Path.Combine(config, "contexts", "meta", hash);
+        Directory.CreateDirectory(meta);
+        var file = Path.Combine(meta, "meta.json");
+        if (kind == "fifo")
+        {
+            using var mkfifo = System.Diagnostics.Process.Start("mkfifo", file)!;
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+        else
+        {
+            File.CreateSymbolicLink(file, "/dev/zero");
+        }
+
+        var env = new Dictionary<string, string?> { ["DOCKER_CONTEXT"] = "evil" };
+        var locate = Task.Run(() => DaemonLocator.Locate(n => env.GetValueOrDefault(n), config));
+        Assert.True(((IAsyncResult)locate).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(30)), "locating the daemon blocked on the context's description");
+        var error = Assert.Throws<AggregateException>(() => locate.Wait()).InnerException;
+        Assert.IsType<DaemonUnreachableException>(error);
     }
 
     [Fact]

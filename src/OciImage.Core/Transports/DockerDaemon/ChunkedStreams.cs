@@ -37,8 +37,15 @@ internal sealed class ChunkedReadStream : ReadOnlyStream
 
             if (_left == 0)
             {
-                while (ReadLine().Length > 0)
+                // Trailers are skipped, but only as many as a head may hold: a daemon that sends them without end is refused.
+                var trailerBytes = 0;
+                string trailer;
+                while ((trailer = ReadLine()).Length > 0)
                 {
+                    if ((trailerBytes += trailer.Length + 2) > DaemonHttp.MaxHeaderBytes)
+                    {
+                        throw new InvalidDataException($"the trailers of the daemon's answer are over {DaemonHttp.MaxHeaderBytes / 1024} KiB");
+                    }
                 }
 
                 _done = true;

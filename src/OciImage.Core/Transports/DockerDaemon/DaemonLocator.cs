@@ -87,13 +87,15 @@ internal static class DaemonLocator
     {
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists || info.Length > MaxFileSize)
+            if (!File.Exists(path))
             {
                 return null;
             }
 
-            return JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { MaxDepth = 32 });
+            // Bounded by the bytes read, not the size stat reports: a FIFO would block and /dev/zero behind a
+            // symbolic link reports 0 bytes and never ends.
+            var bytes = OciImage.Core.IO.BoundedRead.File(path, MaxFileSize, size => new IOException($"{path} is over {MaxFileSize} bytes"), reason => new IOException($"{path}: {reason}"));
+            return JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 });
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {

@@ -75,7 +75,7 @@ internal sealed class DockerDaemonClient
             throw await ErrorAsync(response, $"inspecting {name}", cancellationToken).ConfigureAwait(false);
         }
 
-        using var doc = JsonDocument.Parse(await ReadBoundedAsync(response.Body, 4 * 1024 * 1024, cancellationToken).ConfigureAwait(false), new JsonDocumentOptions { MaxDepth = 64 });
+        using var doc = Json(await ReadBoundedAsync(response, 4 * 1024 * 1024, $"inspecting {name}", cancellationToken).ConfigureAwait(false), $"inspecting {name}", response.Status);
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("Id", out var id) || id.ValueKind != JsonValueKind.String)
         {
@@ -113,7 +113,7 @@ internal sealed class DockerDaemonClient
 
         // A load answers 200 and then reports in a stream of JSON messages: {"stream":"Loaded image: ..."} or {"error":...}.
         var loaded = new List<string>();
-        foreach (var message in JsonMessages(await ReadBoundedAsync(response.Body, MaxErrorBytes * 16, cancellationToken).ConfigureAwait(false)))
+        foreach (var message in JsonMessages(await ReadBoundedAsync(response, MaxErrorBytes * 16, "loading an image", cancellationToken).ConfigureAwait(false)))
         {
             if (message.Error is { } error)
             {
@@ -140,7 +140,7 @@ internal sealed class DockerDaemonClient
         }
 
         var names = new List<string>();
-        using var doc = JsonDocument.Parse(await ReadBoundedAsync(response.Body, 16 * 1024 * 1024, cancellationToken).ConfigureAwait(false));
+        using var doc = Json(await ReadBoundedAsync(response, 16 * 1024 * 1024, "listing images", cancellationToken).ConfigureAwait(false), "listing images", response.Status);
         if (doc.RootElement.ValueKind == JsonValueKind.Array)
         {
             foreach (var image in doc.RootElement.EnumerateArray())
@@ -194,7 +194,8 @@ internal sealed class DockerDaemonClient
         var connection = await DaemonConnector.ConnectAsync(Endpoint, cancellationToken).ConfigureAwait(false);
         try
         {
-            return await DaemonHttp.SendAsync(connection, method, path, body, cancellationToken).ConfigureAwait(false);
+            var response = await DaemonHttp.SendAsync(connection, method, path, body, cancellationToken).ConfigureAwait(false);
+            return new DaemonResponse(response.Status, response.Headers, new DaemonBody(response.Body, Endpoint, what, cancellationToken));
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or ObjectDisposedException)
         {
@@ -208,10 +209,10 @@ internal sealed class DockerDaemonClient
         string message;
         try
         {
-            var body = await ReadBoundedAsync(response.Body, MaxErrorBytes, cancellationToken).ConfigureAwait(false);
+            var body = await ReadBoundedAsync(response, MaxErrorBytes, what, cancellationToken).ConfigureAwait(false);
             message = MessageOf(body);
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        catch (OciException)
         {
             message = "(its error body could not be read)";
         }
@@ -284,16 +285,29 @@ internal sealed class DockerDaemonClient
         return messages;
     }
 
-    private static async Task<byte[]> ReadBoundedAsync(Stream body, int limit, CancellationToken cancellationToken)
+    /// <summary>An answer that is not JSON is the daemon's error, not a raw parser exception.</summary>
+    private JsonDocument Json(byte[] body, string what, int status)
+    {
+        try
+        {
+            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException ex)
+        {
+            throw new DaemonErrorException(Endpoint.Text, what, status, $"its answer is not JSON ({ex.Message})");
+        }
+    }
+
+    private async Task<byte[]> ReadBoundedAsync(DaemonResponse response, int limit, string what, CancellationToken cancellationToken)
     {
         var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int n;
-        while ((n = await body.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+        while ((n = await response.Body.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
         {
             if (buffer.Length + n > limit)
             {
-                throw new InvalidDataException($"the daemon's answer is over {limit / 1024} KiB");
+                throw new DaemonErrorException(Endpoint.Text, what, response.Status, $"its answer is over {limit / 1024} KiB");
             }
 
             buffer.Write(chunk, 0, n);
