@@ -23,6 +23,9 @@ internal abstract class ArchiveMedium
     /// <summary>Where the store's work folder goes: beside the result when writing (one file system for the rename), else the temp folder.</summary>
     public abstract WorkFolder NewWorkFolder(bool writing);
 
+    /// <summary>How many bytes reading may unpack: a file bounds itself (its size); a stream from elsewhere does not.</summary>
+    public virtual long UnpackBudget(string workFolder) => long.MaxValue;
+
     /// <summary>The archive's tar, streamed.</summary>
     public abstract Task<Stream> OpenReadAsync(CancellationToken cancellationToken);
 

@@ -67,7 +67,7 @@ internal class DockerArchiveStore : ArchiveStore
         var unpacked = work.Combine("archive");
         using (var archive = await Medium.OpenReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            TarFolder.Unpack(archive, unpacked, Archive);
+            TarFolder.Unpack(archive, unpacked, Archive, Medium.UnpackBudget(work.Path));
         }
 
         var (layoutPath, images) = await ArchiveReader.ReadAsync(unpacked, work.Path, Archive, cancellationToken).ConfigureAwait(false);

@@ -44,7 +44,7 @@ internal sealed class OciArchiveStore : ArchiveStore
         var folder = work.Combine("layout");
         using (var archive = await Medium.OpenReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            TarFolder.Unpack(archive, folder, Archive);
+            TarFolder.Unpack(archive, folder, Archive, Medium.UnpackBudget(work.Path));
         }
 
         if (!File.Exists(Path.Combine(folder, "oci-layout")))

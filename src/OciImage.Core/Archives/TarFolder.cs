@@ -72,9 +72,13 @@ internal static class TarFolder
         Unpack(file, folder, tarPath);
     }
 
-    /// <summary>Unpacks a tar stream into a folder; <paramref name="tarPath"/> names the archive in messages.</summary>
-    public static void Unpack(Stream archive, string folder, string tarPath)
+    /// <summary>
+    /// Unpacks a tar stream into a folder; <paramref name="tarPath"/> names the archive in messages. A stream has no
+    /// size to bound it (a file has), so <paramref name="maxBytes"/> stops one that would write more than that.
+    /// </summary>
+    public static void Unpack(Stream archive, string folder, string tarPath, long maxBytes = long.MaxValue)
     {
+        long written = 0;
         Directory.CreateDirectory(folder);
         var root = Path.GetFullPath(folder);
         using var tar = new TarReader(archive, reason => new InvalidArchiveException(tarPath, reason));
@@ -121,6 +125,12 @@ internal static class TarFolder
             int n;
             while ((n = content.Read(buffer, 0, buffer.Length)) > 0)
             {
+                written += n;
+                if (written > maxBytes)
+                {
+                    throw new InvalidArchiveException(tarPath, $"it holds more than the {maxBytes} bytes it may unpack into {root} (the temp folder's free space less a reserve)");
+                }
+
                 output.Write(buffer, 0, n);
             }
         }

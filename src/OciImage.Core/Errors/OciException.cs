@@ -25,7 +25,7 @@ public enum OciErrorKind
 public abstract class OciException : Exception
 {
     protected OciException(string errorId, OciErrorKind kind, string message, Exception? inner = null)
-        : base(message, inner)
+        : base(Printable(message), inner)
     {
         ErrorId = errorId;
         Kind = kind;
@@ -37,4 +37,37 @@ public abstract class OciException : Exception
 
     /// <summary>The thing that failed (a reference, path or digest), for the ErrorRecord's target.</summary>
     public object? Target { get; init; }
+
+    /// <summary>
+    /// Messages quote what others wrote (a registry's or daemon's error text, a file name, a tag): control
+    /// characters in them could drive the user's terminal (ESC sequences change colours, titles, worse), so every
+    /// one but line feed and tab is shown as U+FFFD, here, once for every error.
+    /// </summary>
+    internal static string Printable(string message)
+    {
+        var clean = true;
+        foreach (var c in message)
+        {
+            if (IsControl(c))
+            {
+                clean = false;
+                break;
+            }
+        }
+
+        if (clean)
+        {
+            return message;
+        }
+
+        var shown = new System.Text.StringBuilder(message.Length);
+        foreach (var c in message)
+        {
+            shown.Append(IsControl(c) ? '\uFFFD' : c);
+        }
+
+        return shown.ToString();
+    }
+
+    private static bool IsControl(char c) => (c < ' ' && c != '\n' && c != '\t') || (c >= '\u007F' && c <= '\u009F');
 }

@@ -34,6 +34,24 @@ internal sealed class DockerDaemonMedium : ArchiveMedium
 
     public override WorkFolder NewWorkFolder(bool writing) => WorkFolder.InTemp();
 
+    /// <summary>What a save may unpack: the work folder's free space less 1 GiB, so an endless stream cannot fill the disk.</summary>
+    public override long UnpackBudget(string workFolder)
+    {
+        const long reserve = 1L << 30;
+        try
+        {
+            // statvfs of the folder itself on Unix (its mount); a drive letter on Windows.
+            var full = Path.GetFullPath(workFolder);
+            var drive = System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows) ? Path.GetPathRoot(full)! : full;
+            var free = new DriveInfo(drive).AvailableFreeSpace;
+            return Math.Max(0, free - reserve);
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return 64L << 30;
+        }
+    }
+
     public override async Task<Stream> OpenReadAsync(CancellationToken cancellationToken)
     {
         if (await _client.InspectAsync(_image, cancellationToken).ConfigureAwait(false) is null)
