@@ -29,7 +29,8 @@ public sealed class DockerDaemonTests : IClassFixture<ContainerImages>
             $"Copy-OciImage docker-daemon:ocitest/daemon:1 'oci:{back}:back' | Out-Null;" +
             $"(Get-OciImageConfig 'oci:{back}:back').Digest;" +
             $"(Get-OciImageConfig '{source}').DiffIds -join ',';" +
-            $"(Get-OciImageConfig 'oci:{back}:back').DiffIds -join ','");
+            $"(Get-OciImageConfig 'oci:{back}:back').DiffIds -join ',';" +
+            "(TabExpansion2 -inputScript 'Get-OciManifest docker-daemon:ocitest/da' -cursorColumn 40).CompletionMatches.CompletionText -join ','");
         Assert.Empty(result.Errors);
         Assert.Contains(result.Warnings, w => w.Contains("will differ", StringComparison.Ordinal));
 
@@ -41,6 +42,7 @@ public sealed class DockerDaemonTests : IClassFixture<ContainerImages>
         var texts = result.Output.Select(o => o.ToString()).ToList();
         Assert.Equal("sha256:" + id, texts[0]);
         Assert.Equal(texts[1], texts[2]);
+        Assert.Matches("docker-daemon:(localhost/)?ocitest/daemon:1", texts[3]);
     }
 
     [RuntimeToolFact("podman", "runc", "umoci", "buildah")]

@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
 using OciImage.Core.Stores;
 
 namespace OciImage.Core.Transports;
@@ -39,5 +42,17 @@ public abstract class ImageTransport
     /// <summary>Opens a store that must exist, to change it (tag, untag, delete, rebuild).</summary>
     public virtual IImageStore OpenForUpdate(Reference reference, StoreContext context) => OpenForWrite(reference, context);
 
+    /// <summary>
+    /// Names this transport can offer for completion after its prefix (a daemon's images, say), or none. Asked
+    /// only for transports that name no path; it must answer quickly or honour the token.
+    /// </summary>
+    public virtual IAsyncEnumerable<string> CompleteNamesAsync(string partial, StoreContext context, CancellationToken cancellationToken) => NoNames();
+
     public override string ToString() => Name;
+
+    private static async IAsyncEnumerable<string> NoNames()
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        yield break;
+    }
 }

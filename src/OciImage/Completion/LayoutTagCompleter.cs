@@ -29,7 +29,7 @@ public sealed class LayoutTagCompleter : IArgumentCompleter
         var word = wordToComplete.Trim('\'', '"');
         try
         {
-            var values = LocalPaths(word) ?? (word.StartsWith(Reference.LayoutPrefix, StringComparison.Ordinal) ? LayoutNames(word) : RegistryNames(word));
+            var values = LocalPaths(word) ?? TransportNames(word) ?? (word.StartsWith(Reference.LayoutPrefix, StringComparison.Ordinal) ? LayoutNames(word) : RegistryNames(word));
             return values.Take(MaximumSuggestions).Select(r => new CompletionResult(Quote(r), r, CompletionResultType.ParameterValue, r)).ToList();
         }
         catch (Exception ex) when (ex is Core.Errors.OciException or IOException or UnauthorizedAccessException or OperationCanceledException)
@@ -55,6 +55,23 @@ public sealed class LayoutTagCompleter : IArgumentCompleter
 
         return null;
     }
+
+    /// <summary>Names a transport that names no path offers after its prefix (docker-daemon: lists the daemon's images); null for other words.</summary>
+    private static IEnumerable<string>? TransportNames(string word)
+    {
+        var transport = TransportTable.Default.FindByPrefix(word);
+        if (transport is null || transport.NamesAPath || word.Length == 0)
+        {
+            return null;
+        }
+
+        using var timeout = new CancellationTokenSource(RegistryPatience);
+        var prefix = transport.Prefix;
+        var names = Collect(transport.CompleteNamesAsync(word.Substring(prefix.Length), LocalContext, timeout.Token), _ => true, n => prefix + n, timeout.Token);
+        return names.Count > 0 ? names : null;
+    }
+
+    private static StoreContext LocalContext => new(new Core.Registry.RegistrySessions(), null, NullEngineLog.Instance);
 
     /// <summary>oci:PATH:NAME, where PATH ends at the first colon (a Windows drive's excepted), as references parse.</summary>
     private static IEnumerable<string> LayoutNames(string word)
