@@ -54,6 +54,42 @@ public sealed class DockerDaemonClientTests
         Assert.Contains("manifest.json", names);
     }
 
+    [ToolFact("podman", "runc")]
+    public async Task TlsToADaemonVerifiesItsCertificateAgainstCaPem()
+    {
+        using var temp = new TempDirectory("daemon-tls");
+        using var podman = new PodmanService(tcp: true);
+        using var front = new TlsFront(podman.TcpPort!.Value);
+        var certs = temp.Combine("certs");
+        Directory.CreateDirectory(certs);
+
+        // Without the daemon's CA the handshake is refused: OciImage never skips verification.
+        var host = DaemonEndpoint.Parse($"tcp://localhost:{front.Port}", "DOCKER_HOST");
+        var refused = await Assert.ThrowsAsync<DaemonUnreachableException>(() => new DockerDaemonClient(host.WithTls(certs), NullEngineLog.Instance).ApiVersionAsync(CancellationToken.None));
+        Assert.Contains("TLS handshake failed", refused.Message);
+
+        File.WriteAllText(Path.Combine(certs, "ca.pem"), front.CertificatePem);
+        var client = new DockerDaemonClient(host.WithTls(certs), NullEngineLog.Instance);
+        Assert.True(await client.ApiVersionAsync(CancellationToken.None) >= DockerDaemonClient.MinimumApiVersion);
+        Assert.Null(await client.InspectAsync("ocitest/nothing:here", CancellationToken.None));
+        Assert.True(front.Handshakes >= 2);
+
+        // The name must match too: the certificate is for localhost, not for 127.0.0.1.
+        var byAddress = DaemonEndpoint.Parse($"tcp://127.0.0.1:{front.Port}", "DOCKER_HOST").WithTls(certs);
+        await Assert.ThrowsAsync<DaemonUnreachableException>(() => new DockerDaemonClient(byAddress, NullEngineLog.Instance).ApiVersionAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public void DockerTlsVerifyTurnsTlsOnWithTheCertPath()
+    {
+        var env = new Dictionary<string, string?> { ["DOCKER_HOST"] = "tcp://daemon.example:2376", ["DOCKER_TLS_VERIFY"] = "1", ["DOCKER_CERT_PATH"] = "/etc/docker-certs" };
+        var located = DaemonLocator.Locate(n => env.GetValueOrDefault(n), null);
+        Assert.True(located.Tls);
+        Assert.Equal("/etc/docker-certs", located.CertificateFolder);
+        env.Remove("DOCKER_TLS_VERIFY");
+        Assert.False(DaemonLocator.Locate(n => env.GetValueOrDefault(n), null).Tls);
+    }
+
     [Fact]
     public async Task NoSocketIsDaemonUnreachableNamingWhereAndHow()
     {

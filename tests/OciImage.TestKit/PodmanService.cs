@@ -15,12 +15,14 @@ public sealed class PodmanService : IDisposable
 {
     private readonly Process _process;
 
-    public PodmanService()
+    /// <param name="tcp">Listen on a free loopback TCP port instead of a Unix socket (to put TLS in front of it).</param>
+    public PodmanService(bool tcp = false)
     {
         Storage = new ContainerStorage();
         Socket = Path.Combine(Storage.Path, "api.sock");
+        TcpPort = tcp ? FreePort.Next() : null;
         var info = new ProcessStartInfo("podman") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in Storage.PodmanArguments("system", "service", "--time=0", "unix://" + Socket))
+        foreach (var arg in Storage.PodmanArguments("system", "service", "--time=0", DockerHost))
         {
             info.ArgumentList.Add(arg);
         }
@@ -41,8 +43,11 @@ public sealed class PodmanService : IDisposable
     /// <summary>The socket's path.</summary>
     public string Socket { get; }
 
+    /// <summary>The TCP port it listens on, when asked for TCP.</summary>
+    public int? TcpPort { get; }
+
     /// <summary>The endpoint as DOCKER_HOST writes it.</summary>
-    public string DockerHost => "unix://" + Socket;
+    public string DockerHost => TcpPort is { } port ? $"tcp://127.0.0.1:{port}" : "unix://" + Socket;
 
     public void Dispose()
     {
@@ -72,12 +77,14 @@ public sealed class PodmanService : IDisposable
                 throw new InvalidOperationException($"podman system service exited {_process.ExitCode} before it listened");
             }
 
-            if (File.Exists(Socket))
+            if (TcpPort is { } port || File.Exists(Socket))
             {
                 try
                 {
-                    using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                    probe.Connect(new UnixDomainSocketEndPoint(Socket));
+                    using var probe = TcpPort is null
+                        ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+                        : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                    probe.Connect(TcpPort is { } p ? new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, p) : new UnixDomainSocketEndPoint(Socket));
                     return;
                 }
                 catch (SocketException)

@@ -34,6 +34,13 @@ public sealed class TlsFront : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The self-signed certificate it presents (for localhost): what a client trusts as its CA.</summary>
+    public X509Certificate2 Certificate => _certificate;
+
+    /// <summary>The certificate as ca.pem holds it.</summary>
+    public string CertificatePem =>
+        "-----BEGIN CERTIFICATE-----\n" + Convert.ToBase64String(_certificate.RawData, Base64FormattingOptions.InsertLineBreaks) + "\n-----END CERTIFICATE-----\n";
+
     /// <summary>127.0.0.1:PORT, as references name it.</summary>
     public string Host => $"127.0.0.1:{Port}";
 

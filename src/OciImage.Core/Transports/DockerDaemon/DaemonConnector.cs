@@ -27,17 +27,43 @@ internal static class DaemonConnector
             case DaemonEndpointKind.Unix:
                 return await ConnectSocketAsync(endpoint, new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified), UnixEndPoint(endpoint), cancellationToken).ConfigureAwait(false);
             case DaemonEndpointKind.Tcp:
-                if (!endpoint.IsLoopback)
+                if (!endpoint.IsLoopback && !endpoint.Tls)
                 {
                     throw new DaemonUnreachableException(endpoint.Text, endpoint.Source,
-                        "plain TCP carries the daemon's full control in clear text, so OciImage uses it only on this machine; reach a remote daemon through an SSH tunnel to its socket (ssh -L /tmp/docker.sock:/var/run/docker.sock HOST) and DOCKER_HOST=unix:///tmp/docker.sock");
+                        "plain TCP carries the daemon's full control in clear text, so OciImage uses it only on this machine; for a remote daemon set DOCKER_TLS_VERIFY=1 (with ca.pem, cert.pem and key.pem in DOCKER_CERT_PATH), or tunnel its socket (ssh -L /tmp/docker.sock:/var/run/docker.sock HOST, then DOCKER_HOST=unix:///tmp/docker.sock)");
                 }
 
                 var (host, port) = endpoint.HostAndPort();
-                var address = IPAddress.TryParse(host, out var ip) ? ip : IPAddress.Loopback;
-                return await ConnectSocketAsync(endpoint, new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }, new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
+                var addresses = IPAddress.TryParse(host, out var ip) ? new[] { ip } : await ResolveAsync(endpoint, host).ConfigureAwait(false);
+                Stream? plain = null;
+                for (var i = 0; plain is null; i++)
+                {
+                    // Each address of the name in turn (localhost may be ::1 first while the daemon listens on 127.0.0.1).
+                    try
+                    {
+                        plain = await ConnectSocketAsync(endpoint, new Socket(addresses[i].AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }, new IPEndPoint(addresses[i], port), cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (DaemonUnreachableException) when (i + 1 < addresses.Length)
+                    {
+                    }
+                }
+
+                return endpoint.Tls ? await DaemonTls.AuthenticateAsync(endpoint, host, plain, cancellationToken).ConfigureAwait(false) : plain;
             default:
                 return await ConnectPipeAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<IPAddress[]> ResolveAsync(DaemonEndpoint endpoint, string host)
+    {
+        try
+        {
+            var addresses = await Dns.GetHostAddressesAsync(host).ConfigureAwait(false);
+            return addresses.Length > 0 ? addresses : throw new DaemonUnreachableException(endpoint.Text, endpoint.Source, $"the host name '{host}' has no address");
+        }
+        catch (SocketException ex)
+        {
+            throw new DaemonUnreachableException(endpoint.Text, endpoint.Source, $"the host name '{host}' does not resolve", ex);
         }
     }
 

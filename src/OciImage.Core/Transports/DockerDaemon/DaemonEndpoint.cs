@@ -29,6 +29,16 @@ internal sealed class DaemonEndpoint
 
     public DaemonEndpointKind Kind { get; }
 
+    /// <summary>For tcp: TLS, with the server verified against the system's roots and the CA in <see cref="CertificateFolder"/> (DOCKER_TLS_VERIFY, or a context's TLS material).</summary>
+    public bool Tls { get; private set; }
+
+    /// <summary>Where ca.pem (and, for client authentication, cert.pem and key.pem) are: DOCKER_CERT_PATH, ~/.docker, or a context's tls folder.</summary>
+    public string? CertificateFolder { get; private set; }
+
+    /// <summary>This endpoint with TLS on tcp, its material in <paramref name="folder"/>.</summary>
+    public DaemonEndpoint WithTls(string? folder) =>
+        Kind == DaemonEndpointKind.Tcp ? new DaemonEndpoint(Kind, Address, Text, Source) { Tls = true, CertificateFolder = folder } : this;
+
     /// <summary>The socket path, the pipe name (without \\.\pipe\), or host:port.</summary>
     public string Address { get; }
 

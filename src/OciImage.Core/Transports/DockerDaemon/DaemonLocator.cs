@@ -23,7 +23,12 @@ internal static class DaemonLocator
         var host = environment("DOCKER_HOST");
         if (!string.IsNullOrWhiteSpace(host))
         {
-            return DaemonEndpoint.Parse(host!, "DOCKER_HOST");
+            var endpoint = DaemonEndpoint.Parse(host!, "DOCKER_HOST");
+
+            // DOCKER_TLS_VERIFY (or DOCKER_TLS: OciImage always verifies the server) turns TLS on, as for the docker CLI.
+            return !string.IsNullOrEmpty(environment("DOCKER_TLS_VERIFY")) || !string.IsNullOrEmpty(environment("DOCKER_TLS"))
+                ? endpoint.WithTls(environment("DOCKER_CERT_PATH") is { Length: > 0 } certs ? certs : configFolder)
+                : endpoint;
         }
 
         var context = environment("DOCKER_CONTEXT");
@@ -77,7 +82,9 @@ internal static class DaemonLocator
             && docker.TryGetProperty("Host", out var host) && host.ValueKind == JsonValueKind.String
             && host.GetString() is { Length: > 0 } text)
         {
-            return DaemonEndpoint.Parse(text, named);
+            var endpoint = DaemonEndpoint.Parse(text, named);
+            var tls = Path.Combine(configFolder, "contexts", "tls", Sha256Hex(context), "docker");
+            return Directory.Exists(tls) ? endpoint.WithTls(tls) : endpoint;
         }
 
         throw new DaemonUnreachableException("context " + context, named, $"{meta} names no Endpoints.docker.Host");
