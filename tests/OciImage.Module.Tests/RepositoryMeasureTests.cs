@@ -79,7 +79,7 @@ public sealed class RepositoryMeasureTests
             host.RunClean($"Copy-OciImage oci:{repo.Layout}:{tag} {registry.Host}/measure/app:{tag}");
         }
 
-        var result = host.RunClean($"Measure-OciRepository {registry.Host}/measure/app -Remove 1.0, alias, multi, 2.0 -ThrottleLimit 3").Single();
+        var result = host.RunClean($"Measure-OciRepository {registry.Host}/measure/app -Remove '1.0', alias, multi, '2.0' -ThrottleLimit 3").Single();
         AssertFigures(repo, result);
         Assert.Equal(repo.ManifestAndConfig(repo.M10) + 300 + repo.Size(repo.Index) + repo.ManifestAndConfig(repo.M20) + 500, (long)result.Properties["FreedBytes"].Value);
     }
@@ -92,12 +92,12 @@ public sealed class RepositoryMeasureTests
         using var host = new PowerShellHost();
 
         // Removing 1.0 alone frees nothing: alias names the same image. Removing multi frees its index blob only.
-        var one = host.RunClean($"Measure-OciRepository oci:{repo.Layout} -Remove 1.0, multi").Single();
+        var one = host.RunClean($"Measure-OciRepository oci:{repo.Layout} -Remove '1.0', multi").Single();
         Assert.Equal(repo.Size(repo.Index), (long)one.Properties["FreedBytes"].Value);
         Assert.Equal(1, (int)one.Properties["BlobsFreed"].Value);
 
         // OciTag objects piped in are one removal; 1.0 with its alias goes, and multi, and 2.0.
-        var piped = host.RunClean($"Get-OciTag oci:{repo.Layout} -Name 1.0, alias, multi, 2.0 | Measure-OciRepository").Single();
+        var piped = host.RunClean($"Get-OciTag oci:{repo.Layout} -Name '1.0', alias, multi, '2.0' | Measure-OciRepository").Single();
         var freed = (long)piped.Properties["FreedBytes"].Value;
         Assert.Equal(repo.ManifestAndConfig(repo.M10) + 300 + repo.Size(repo.Index) + repo.ManifestAndConfig(repo.M20) + 500, freed);
         Assert.Equal(new[] { "1.0", "2.0", "alias", "multi" }, ((string[])piped.Properties["RemovedTags"].Value).OrderBy(t => t, StringComparer.Ordinal));
@@ -118,18 +118,19 @@ public sealed class RepositoryMeasureTests
         using var temp = new TempDirectory();
         var repo = new Repo(temp.Combine("layout"));
         AddUntagged(repo.Layout, repo.M20, repo.Size(repo.M20));
+        var indexSize = repo.Size(repo.Index);
         using var host = new PowerShellHost();
 
-        var measured = host.RunClean($"Measure-OciRepository oci:{repo.Layout} -Remove multi, 2.0").Single();
+        var measured = host.RunClean($"Measure-OciRepository oci:{repo.Layout} -Remove multi, '2.0'").Single();
         var untagged = Assert.Single((Array)measured.Properties["Untagged"].Value);
         Assert.Equal(repo.M20, (string)PSObject.AsPSObject(untagged).Properties["Digest"].Value);
         Assert.Equal(0L, (long)measured.Properties["UntaggedOnlyBytes"].Value);
-        Assert.Equal(repo.Size(repo.Index), (long)measured.Properties["FreedBytes"].Value);
+        Assert.Equal(indexSize, (long)measured.Properties["FreedBytes"].Value);
 
         host.RunClean($"Remove-OciTag oci:{repo.Layout}:multi");
         host.RunClean($"Remove-OciTag oci:{repo.Layout}:2.0");
         var collected = host.RunClean($"Remove-OciUnusedBlob oci:{repo.Layout} -GracePeriod 0 -Confirm:$false").Single();
-        Assert.Equal(repo.Size(repo.Index), (long)collected.Properties["BytesFreed"].Value);
+        Assert.Equal(indexSize, (long)collected.Properties["BytesFreed"].Value);
         var after = host.RunClean($"Measure-OciRepository oci:{repo.Layout}").Single();
         Assert.Equal(repo.ManifestAndConfig(repo.M20) + 500, (long)after.Properties["UntaggedOnlyBytes"].Value);
     }
