@@ -31,6 +31,7 @@
         'Get-OciTag'
         'Import-OciImage'
         'Measure-OciImage'
+        'Measure-OciRepository'
         'New-OciImage'
         'New-OciIndex'
         'New-OciLayer'

@@ -27,6 +27,7 @@ public sealed class ViewTests : IClassFixture<LayoutFixture>
             $"Get-OciImageConfig oci:{_fixture.Layout}:amd | Out-Host; Get-OciLayerItem oci:{_fixture.Layout}:amd | Out-Host; " +
             $"Copy-OciImage oci:{_fixture.Layout}:amd oci:{_fixture.Root}/view-copy:amd | Out-Host; Test-OciImage oci:{_fixture.Layout}:amd | Out-Host; " +
             $"Get-OciDigest oci:{_fixture.Layout}:amd | Out-Host; $m = Measure-OciImage oci:{_fixture.Layout}:amd; $m | Out-Host; $m.Layers | Out-Host; " +
+            $"$r = Measure-OciRepository oci:{_fixture.Layout} -Remove amd; $r | Out-Host; $r.Tags | Out-Host; " +
             $"Compare-OciImage oci:{_fixture.Layout}:amd oci:{_fixture.Layout}:arm | Out-Host; Compare-OciImage oci:{_fixture.Layout}:amd oci:{_fixture.Layout}:arm -Files | Out-Host");
         ps.Invoke();
         Assert.True(ps.Streams.Error.Count == 0, string.Join("\n", ps.Streams.Error.Select(e => e.ToString())));
@@ -35,7 +36,7 @@ public sealed class ViewTests : IClassFixture<LayoutFixture>
         var text = System.Text.RegularExpressions.Regex.Replace(host.Text, "\u001b\\[[0-9;]*m", string.Empty);
         var lines = text.Split('\n');
         Assert.All(lines, line => Assert.True(line.TrimEnd().Length <= 120, $"too wide ({line.Length}): {line}"));
-        foreach (var header in new[] { "Layers", "Platforms", "Tag", "Compression", "Entrypoint", "Permissions", "Copied", "IsValid", "Type", "Efficiency", "WastedPercent", "Removed", "MatchedBy" })
+        foreach (var header in new[] { "Layers", "Platforms", "Tag", "Compression", "Entrypoint", "Permissions", "Copied", "IsValid", "Type", "Efficiency", "WastedPercent", "Removed", "MatchedBy", "UniqueBytes", "FreedBytes" })
         {
             Assert.Contains(lines, l => l.Contains(header));
         }

@@ -21,7 +21,7 @@ namespace OciImage.Core.Layout;
 /// and renamed; index.json is rewritten under a cross-process lock and replaced atomically.
 /// Entries we do not understand are kept as they are.
 /// </summary>
-internal sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, ITagIndex
+internal sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, ITagIndex, IUntaggedManifests
 {
     private const string LayoutFileName = "oci-layout";
     private const string IndexFileName = "index.json";
@@ -484,6 +484,10 @@ internal sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs,
     /// <summary>Each name with the first entry that carries it, as names resolve.</summary>
     public Task<IReadOnlyList<TaggedManifest>> TaggedManifestsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<TaggedManifest>>(ReadIndex().Manifests.Where(e => e.RefName is not null).GroupBy(e => e.RefName!).Select(g => new TaggedManifest(g.Key, g.First())).ToList());
+
+    /// <summary>index.json entries without a tag (referrers, images copied by digest): Remove-OciUnusedBlob keeps what they reach.</summary>
+    public Task<IReadOnlyList<Descriptor>> UntaggedManifestsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Descriptor>>(ReadIndex().Manifests.Where(e => e.RefName is null).GroupBy(e => e.Digest).Select(g => g.First()).ToList());
 
     public Task CommitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
