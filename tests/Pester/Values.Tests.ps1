@@ -63,7 +63,9 @@ Describe 'Export-Clixml and Import-Clixml' {
         $manifest = Get-OciManifest $hello
         $manifest | Export-Clixml $path
         $copy = Import-Clixml $path
-        $copy.PSObject.TypeNames[0] | Should -Be 'Deserialized.OciImage.OciManifest'
+        # A manifest read directly takes the view without the Platform column; the copy keeps that view.
+        $copy.PSObject.TypeNames[0] | Should -Be ('Deserialized.' + $manifest.PSObject.TypeNames[0])
+        $copy.PSObject.TypeNames | Should -Contain 'Deserialized.OciImage.OciManifest'
         ($copy | Out-String -Width 120) | Should -Be ($manifest | Out-String -Width 120)
         # The column shows a layout under the current folder as ./PATH (issue 27 item 13), elsewhere in full.
         ($copy | Out-String -Width 120) | Should -Match ([regex]::Escape([OciImage.ReferenceFormat]::Short("oci:${helloLayout}:1.0", $PWD.ProviderPath)))
