@@ -102,43 +102,10 @@ public sealed class HostileJsonTests
         return path;
     }
 
-    /// <summary>A layout whose image tagged bad holds the document where the module reads it.</summary>
+    /// <summary>A layout whose image tagged bad holds the document where the module reads it (the test kit's hostile layouts).</summary>
     private static string BadLayout(string path, HostileDocument document)
     {
-        var json = Encoding.UTF8.GetBytes(document.Json);
-        GoodLayout(path);
-        switch (document.Kind)
-        {
-            case JsonDocumentKind.LayoutIndex:
-                File.WriteAllBytes(Path.Combine(path, "index.json"), json);
-                return path;
-            case JsonDocumentKind.LayoutFile:
-                File.WriteAllBytes(Path.Combine(path, "oci-layout"), json);
-                return path;
-        }
-
-        using var store = OciLayoutStore.Open(path);
-        Descriptor entry;
-        if (document.Kind == JsonDocumentKind.Config)
-        {
-            Put(store, json);
-            var manifest = ManifestParser.Create(new ImageManifest
-            {
-                SchemaVersion = 2,
-                DeclaredMediaType = MediaTypes.OciManifest,
-                Config = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.Compute(json), Size = json.Length },
-                Layers = new List<Descriptor>(),
-            });
-            Put(store, manifest.GetRawBytes());
-            entry = manifest.ToDescriptor();
-        }
-        else
-        {
-            Put(store, json);
-            entry = new Descriptor { MediaType = document.Kind == JsonDocumentKind.Index ? MediaTypes.OciIndex : MediaTypes.OciManifest, Digest = Digest.Compute(json), Size = json.Length };
-        }
-
-        store.UpdateIndexAsync(index => index.Add(entry, "bad"), default).GetAwaiter().GetResult();
+        HostileLayouts.Write(path, document);
         return path;
     }
 
