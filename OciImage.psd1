@@ -41,6 +41,7 @@
         'Save-OciBlob'
         'Set-OciImageConfig'
         'Set-OciTag'
+        'Sync-OciRepository'
         'Test-OciImage'
     )
     FunctionsToExport    = @()

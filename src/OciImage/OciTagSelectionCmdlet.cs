@@ -11,12 +11,8 @@ namespace OciImage;
 /// </summary>
 public abstract class OciTagSelectionCmdlet : OciRegistryCmdlet
 {
-    /// <summary>Only tags that match one of these wildcard patterns; case-sensitive, as tags are.</summary>
-    [Parameter(Position = 1)]
-    [Alias("Include")]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[]? Name { get; set; }
+    /// <summary>The wildcards a tag must match one of (Get-OciTag's -Name, Sync-OciRepository's -Include); null: every tag.</summary>
+    protected abstract string[]? IncludeWildcards { get; }
 
     /// <summary>Leaves out tags that match one of these wildcard patterns.</summary>
     [Parameter]
@@ -63,11 +59,11 @@ public abstract class OciTagSelectionCmdlet : OciRegistryCmdlet
     /// <summary>The selection the parameters describe, or null when none was given (every tag, as it comes).</summary>
     protected TagSelection? TagSelection()
     {
-        var any = Name is not null || Exclude is not null || Match is not null || VersionRange is not null || Variant is not null
+        var any = IncludeWildcards is not null || Exclude is not null || Match is not null || VersionRange is not null || Variant is not null
             || CreatedSince is not null || CreatedBefore is not null || Newest is not null;
         return !any ? null : new Core.Selection.TagSelection
         {
-            Include = Name,
+            Include = IncludeWildcards,
             Exclude = Exclude,
             Pattern = Match,
             VersionRange = VersionRange,

@@ -17,6 +17,15 @@ public sealed class CopyOptions
     /// <summary>Blobs moved at once.</summary>
     public int ThrottleLimit { get; init; } = 4;
 
+    /// <summary>
+    /// A platform-filtered index records the digest of the index it was cut from, so a mirror can tell it is up to
+    /// date from two HEADs and one read at the destination, without reading the source.
+    /// </summary>
+    public bool RecordSourceDigest { get; init; }
+
+    /// <summary>The annotation <see cref="RecordSourceDigest"/> writes.</summary>
+    public const string SourceDigestAnnotation = "io.ociimage.source.digest";
+
     /// <summary>Also copy the artifacts that refer to the image (signatures, SBOMs).</summary>
     public bool IncludeReferrers { get; init; }
 }

@@ -27,6 +27,7 @@ internal sealed class ImageCopier
     private readonly CopyOptions _options;
     private readonly IEngineLog _log;
     private readonly IProgress<CopyProgress>? _progress;
+    private readonly CopyRun? _run;
     private readonly ConcurrentDictionary<Digest, Task<BlobOutcome>> _blobs = new();
     private readonly Dictionary<Digest, Manifest> _children = new();
     private readonly HashSet<Digest> _putChildren = new();
@@ -35,8 +36,10 @@ internal sealed class ImageCopier
     private long _totalBytes;
     private int _manifests;
 
-    public ImageCopier(IImageStore source, IImageStore target, CopyOptions options, IEngineLog log, IProgress<CopyProgress>? progress)
+    /// <param name="run">Shared with the other copies of a run (a mirror): blobs cross once, manifests are read once.</param>
+    public ImageCopier(IImageStore source, IImageStore target, CopyOptions options, IEngineLog log, IProgress<CopyProgress>? progress, CopyRun? run = null)
     {
+        _run = run;
         _source = source;
         _target = target;
         _options = options;
@@ -49,12 +52,14 @@ internal sealed class ImageCopier
     /// (blobs seen, bytes, counts), so one copier may serve several copies, one after another or at once.
     /// </summary>
     public Task<CopyResult> CopyAsync(Reference from, Reference to, CancellationToken cancellationToken) =>
-        new ImageCopier(_source, _target, _options, _log, _progress).RunAsync(from, to, cancellationToken);
+        new ImageCopier(_source, _target, _options, _log, _progress, _run).RunAsync(from, to, cancellationToken);
 
     private async Task<CopyResult> RunAsync(Reference from, Reference to, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var top = await _source.GetManifestAsync(from, cancellationToken).ConfigureAwait(false);
+        var top = from.Digest is { } pinned && _run is not null
+            ? await _run.GetManifestAsync(_source, pinned, () => _source.GetManifestAsync(from, cancellationToken)).ConfigureAwait(false)
+            : await _source.GetManifestAsync(from, cancellationToken).ConfigureAwait(false);
         var (manifest, platforms) = await SelectAsync(from, top, cancellationToken).ConfigureAwait(false);
         if (manifest.Digest != top.Digest)
         {
@@ -162,7 +167,7 @@ internal sealed class ImageCopier
                 throw new AmbiguousReferenceException(from.ToString(), $"-Single needs exactly one image, and {selected.Count} match ({string.Join(", ", names)})");
             }
 
-            return (await _source.GetManifestAsync(selected[0], cancellationToken).ConfigureAwait(false), names);
+            return (await SourceManifestAsync(selected[0], cancellationToken).ConfigureAwait(false), names);
         }
 
         if (selected.Count == index.Manifests.Count)
@@ -170,19 +175,27 @@ internal sealed class ImageCopier
             return (top, names);
         }
 
-        return (FilteredIndex(index, selected), names);
+        return (FilteredIndex(index, selected, _options.RecordSourceDigest ? top.Digest : null), names);
     }
 
     /// <summary>A valid, smaller index: same media type and annotations, only the chosen entries.</summary>
-    private static ImageIndex FilteredIndex(ImageIndex index, IReadOnlyList<Descriptor> entries) => ManifestParser.Create(new ImageIndex
+    /// <param name="source">When given, recorded in the <see cref="CopyOptions.SourceDigestAnnotation"/> annotation.</param>
+    private static ImageIndex FilteredIndex(ImageIndex index, IReadOnlyList<Descriptor> entries, Digest? source = null) => ManifestParser.Create(new ImageIndex
     {
         SchemaVersion = 2,
         DeclaredMediaType = index.DeclaredMediaType ?? index.MediaType,
         ArtifactType = index.ArtifactType,
         Manifests = entries,
-        Annotations = index.Annotations,
+        Annotations = source is { } digest ? WithSourceDigest(index.Annotations, digest) : index.Annotations,
         Subject = index.Subject,
     });
+
+    private static IReadOnlyDictionary<string, string> WithSourceDigest(IReadOnlyDictionary<string, string>? annotations, Digest source)
+    {
+        var all = annotations is null ? new SortedDictionary<string, string>(StringComparer.Ordinal) : new SortedDictionary<string, string>(annotations.ToDictionary(a => a.Key, a => a.Value), StringComparer.Ordinal);
+        all[CopyOptions.SourceDigestAnnotation] = source.ToString();
+        return all;
+    }
 
     /// <summary>The index entries whose manifests the source does not hold; the ones it holds are kept for the copy.</summary>
     private async Task<List<Descriptor>> AbsentChildrenAsync(IEnumerable<Descriptor> entries, CancellationToken cancellationToken)
@@ -192,7 +205,7 @@ internal sealed class ImageCopier
         {
             try
             {
-                _children[entry.Digest] = await _source.GetManifestAsync(entry, cancellationToken).ConfigureAwait(false);
+                _children[entry.Digest] = await SourceManifestAsync(entry, cancellationToken).ConfigureAwait(false);
             }
             catch (OciException ex) when (ex is BlobUnknownException or ManifestUnknownException)
             {
@@ -202,6 +215,9 @@ internal sealed class ImageCopier
 
         return absent;
     }
+
+    private Task<Manifest> SourceManifestAsync(Descriptor entry, CancellationToken cancellationToken) =>
+        _run is null ? _source.GetManifestAsync(entry, cancellationToken) : _run.GetManifestAsync(_source, entry, cancellationToken);
 
     private static string Describe(IReadOnlyList<Descriptor> entries) =>
         string.Join(", ", entries.Select(e => e.Platform?.ToString() ?? e.Digest.ToString()));
@@ -287,7 +303,7 @@ internal sealed class ImageCopier
 
         var below = await ManifestGraph.WalkAsync(
             manifest,
-            async (entry, ct) => _children.TryGetValue(entry.Digest, out var fetched) ? fetched : await _source.GetManifestAsync(entry, ct).ConfigureAwait(false),
+            async (entry, ct) => _children.TryGetValue(entry.Digest, out var fetched) ? fetched : await SourceManifestAsync(entry, ct).ConfigureAwait(false),
             null,
             cancellationToken).ConfigureAwait(false);
         foreach (var index in below.Select(n => n.Manifest).Prepend(manifest).OfType<ImageIndex>())
@@ -344,7 +360,9 @@ internal sealed class ImageCopier
             .OrderByDescending(b => b.Size).ToList();
         Interlocked.Add(ref _totalBytes, unique.Sum(b => b.Size));
         using var throttle = new SemaphoreSlim(Math.Max(1, _options.ThrottleLimit));
-        var tasks = unique.Select(blob => _blobs.GetOrAdd(blob.Digest, _ => CopyBlobAsync(blob, throttle, cancellationToken))).ToList();
+        var tasks = unique.Select(blob => _blobs.GetOrAdd(blob.Digest, _ => _run is null
+            ? CopyBlobAsync(blob, throttle, cancellationToken)
+            : _run.EnsureBlobAsync(_target, blob, () => CopyBlobAsync(blob, throttle, cancellationToken)))).ToList();
         await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 

@@ -21,6 +21,15 @@ public sealed class GetOciTagCommand : OciTagSelectionCmdlet
     [ArgumentCompleter(typeof(Completion.LayoutTagCompleter))]
     public string[] Reference { get; set; } = null!;
 
+    /// <summary>Only tags that match one of these wildcard patterns; case-sensitive, as tags are.</summary>
+    [Parameter(Position = 1)]
+    [Alias("Include")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    protected override string[]? IncludeWildcards => Name;
+
     /// <summary>What to fetch for each tag: Digest (a HEAD), Manifest (platforms, sizes), Created (the config), Referrers, or All.</summary>
     [Parameter]
     [ValidateSet("Digest", "Manifest", "Created", "Referrers", "All")]

@@ -1,0 +1,252 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using OciImage.Core.Errors;
+using OciImage.Core.IO;
+
+namespace OciImage.Core.Mirror;
+
+/// <summary>
+/// Reads saved plan items back: from objects by property name (what Import-Clixml or ConvertFrom-Json give) or
+/// from a JSON file (an array of items, or an object whose "items" holds them). The pins and the action are
+/// checked; the cost estimates are informative and not required. Anything else is an InvalidSyncPlan naming the
+/// item and the property.
+/// </summary>
+public static class SyncPlanReader
+{
+    /// <summary>The most a plan file may hold: 64 MiB is some 100,000 items.</summary>
+    public const long MaxFileBytes = 64L * 1024 * 1024;
+
+    /// <param name="property">The value of a property by name (case-insensitive), or null when absent.</param>
+    public static SyncPlanItem FromProperties(Func<string, object?> property, string where)
+    {
+        var version = Integer(property("FormatVersion"), where, "FormatVersion") ?? throw new InvalidSyncPlanException(where, "it has no FormatVersion (is it a plan item from Sync-OciRepository -Plan?)");
+        if (version != SyncPlanItem.CurrentFormatVersion)
+        {
+            throw new InvalidSyncPlanException(where, $"FormatVersion {version} is not {SyncPlanItem.CurrentFormatVersion}, the one this module reads");
+        }
+
+        var actionText = Text(property("Action")) ?? throw new InvalidSyncPlanException(where, "it has no Action");
+        if (!Enum.TryParse<SyncAction>(actionText, ignoreCase: true, out var action) || !Enum.IsDefined(typeof(SyncAction), action) || int.TryParse(actionText, out _))
+        {
+            throw new InvalidSyncPlanException(where, $"Action '{actionText}' is not Copy, Update, UpToDate or Prune");
+        }
+
+        var destination = ReferenceOf(property("Destination"), where, "Destination") ?? throw new InvalidSyncPlanException(where, "it has no Destination");
+        if (destination.Tag is null)
+        {
+            throw new InvalidSyncPlanException(where, $"Destination '{destination}' names no tag");
+        }
+
+        var source = ReferenceOf(property("Source"), where, "Source");
+        var sourceDigest = DigestOf(property("SourceDigest"), where, "SourceDigest");
+        if (action != SyncAction.Prune && (source is null || sourceDigest is null))
+        {
+            throw new InvalidSyncPlanException(where, $"a {action} item needs its Source and the SourceDigest it pins");
+        }
+
+        var destinationDigest = DigestOf(property("DestinationDigest"), where, "DestinationDigest");
+        if (action is SyncAction.Update or SyncAction.UpToDate or SyncAction.Prune && destinationDigest is null)
+        {
+            throw new InvalidSyncPlanException(where, $"a {action} item needs the DestinationDigest it pins");
+        }
+
+        var platforms = Strings(property("Platforms"), where, "Platforms");
+        foreach (var platform in platforms)
+        {
+            try
+            {
+                Platform.Parse(platform);
+            }
+            catch (OciException ex)
+            {
+                throw new InvalidSyncPlanException(where, $"Platforms holds '{platform}': {ex.Message}");
+            }
+        }
+
+        return new SyncPlanItem
+        {
+            FormatVersion = version,
+            Action = action,
+            Source = source,
+            SourceDigest = sourceDigest,
+            Destination = destination,
+            DestinationDigest = destinationDigest,
+            Platforms = platforms,
+            Single = Flag(property("Single"), where, "Single"),
+            IncludeReferrers = Flag(property("IncludeReferrers"), where, "IncludeReferrers"),
+            RequireSameDigest = Flag(property("RequireSameDigest"), where, "RequireSameDigest"),
+            Blobs = Integer(property("Blobs"), where, "Blobs") ?? 0,
+            BlobsToCopy = Integer(property("BlobsToCopy"), where, "BlobsToCopy") ?? 0,
+            BlobsReused = Integer(property("BlobsReused"), where, "BlobsReused") ?? 0,
+            BlobsToMount = Integer(property("BlobsToMount"), where, "BlobsToMount") ?? 0,
+            Bytes = Long(property("Bytes"), where, "Bytes") ?? 0,
+            Requests = Integer(property("Requests"), where, "Requests") ?? 0,
+            Reason = Text(property("Reason")),
+        };
+    }
+
+    /// <summary>Reads a JSON plan file: an array of items, or { "items": [...] }.</summary>
+    public static IReadOnlyList<SyncPlanItem> ReadFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundOciException(path);
+        }
+
+        var bytes = BoundedRead.File(
+            path,
+            MaxFileBytes,
+            size => new InvalidSyncPlanException(path, $"it is {size} bytes or more, above the {MaxFileBytes / (1024 * 1024)} MiB a plan may hold"),
+            why => new InvalidSyncPlanException(path, why));
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidSyncPlanException($"{path}, line {(ex.LineNumber ?? 0) + 1}", "it is not JSON: " + ex.Message);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && TryGet(root, "items", out var items))
+            {
+                root = items;
+            }
+
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                throw new InvalidSyncPlanException(path, "it holds neither an array of plan items nor an object with \"items\"");
+            }
+
+            var plan = new List<SyncPlanItem>();
+            var index = 0;
+            foreach (var element in root.EnumerateArray())
+            {
+                var where = $"{path}, item {index++}";
+                if (element.ValueKind != JsonValueKind.Object)
+                {
+                    throw new InvalidSyncPlanException(where, "it is not an object");
+                }
+
+                plan.Add(FromProperties(name => TryGet(element, name, out var value) ? JsonValue(value) : null, where));
+            }
+
+            return plan;
+        }
+    }
+
+    private static bool TryGet(JsonElement element, string name, out JsonElement value)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = property.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    private static object? JsonValue(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Array => value.EnumerateArray().Select(JsonValue).ToList(),
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        _ => value.GetRawText(),
+    };
+
+    internal static string? Text(object? value) => value switch
+    {
+        null => null,
+        string s => s.Length == 0 ? null : s,
+        IEnumerable and not string => null,
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) is { Length: > 0 } s ? s : null,
+    };
+
+    private static Reference? ReferenceOf(object? value, string where, string name)
+    {
+        var text = Text(value);
+        if (text is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Reference.Parse(text);
+        }
+        catch (OciException ex)
+        {
+            throw new InvalidSyncPlanException(where, $"{name} '{text}' is not a reference: {ex.Message}");
+        }
+    }
+
+    private static Digest? DigestOf(object? value, string where, string name)
+    {
+        var text = Text(value);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return Digest.TryParse(text, out var digest) ? digest : throw new InvalidSyncPlanException(where, $"{name} '{text}' is not a digest");
+    }
+
+    private static int? Integer(object? value, string where, string name) =>
+        Long(value, where, name) is { } number ? number is >= int.MinValue and <= int.MaxValue ? (int)number : throw new InvalidSyncPlanException(where, $"{name} {number} is out of range") : null;
+
+    private static long? Long(object? value, string where, string name)
+    {
+        var text = Text(value);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : throw new InvalidSyncPlanException(where, $"{name} '{text}' is not a whole number");
+    }
+
+    private static bool Flag(object? value, string where, string name) => value switch
+    {
+        null => false,
+        bool b => b,
+        _ => Text(value) is { } text
+            ? bool.TryParse(text, out var parsed) ? parsed : throw new InvalidSyncPlanException(where, $"{name} '{text}' is not true or false")
+            : false,
+    };
+
+    private static IReadOnlyList<string> Strings(object? value, string where, string name)
+    {
+        switch (value)
+        {
+            case null:
+                return Array.Empty<string>();
+            case string text:
+                return text.Length == 0 ? Array.Empty<string>() : text.Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries);
+            case IEnumerable items:
+                var list = new List<string>();
+                foreach (var item in items)
+                {
+                    list.Add(Text(item) ?? throw new InvalidSyncPlanException(where, $"{name} holds an empty entry"));
+                }
+
+                return list;
+            default:
+                throw new InvalidSyncPlanException(where, $"{name} is not a list of platforms");
+        }
+    }
+}

@@ -1,0 +1,329 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core.Copy;
+using OciImage.Core.Errors;
+using OciImage.Core.Images;
+using OciImage.Core.Model;
+using OciImage.Core.Selection;
+using OciImage.Core.Stores;
+using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
+
+namespace OciImage.Core.Mirror;
+
+/// <summary>
+/// Plans a mirror: for each image of each mapping, what to do and what it costs. An image already at the
+/// destination costs one HEAD at each end and no GET (Docker Hub counts GETs against its pull quota, not HEADs);
+/// with a platform filter, one more GET at the destination reads the source digest it recorded. Images to copy
+/// are read (each manifest once a run, shared with the copies) to count the blobs that will really cross: one
+/// HEAD per blob at the destination, and a blob another item of the plan already moves counts once.
+/// </summary>
+internal sealed class SyncPlanner
+{
+    private readonly StoreContext _source;
+    private readonly StoreContext _destination;
+    private readonly CopyRun _run;
+    private readonly SyncShard? _shard;
+    private readonly int _throttle;
+    private readonly ConcurrentDictionary<string, Task<bool>> _blobsAtDestination;
+    private readonly HashSet<string> _plannedBlobs;
+
+    public SyncPlanner(StoreContext source, StoreContext destination, SyncRun run, SyncShard? shard, int throttle)
+    {
+        _source = source;
+        _destination = destination;
+        _run = run.Copies;
+        _blobsAtDestination = run.BlobsAtDestination;
+        _plannedBlobs = run.PlannedBlobs;
+        _shard = shard;
+        _throttle = Math.Max(1, throttle);
+    }
+
+    private IEngineLog Log => _source.Log;
+
+    public async Task<IReadOnlyList<SyncPlanItem>> PlanAsync(SyncMapping mapping, CancellationToken cancellationToken)
+    {
+        var repository = mapping.Source.WithoutIdentifier();
+        var target = mapping.Destination.WithoutIdentifier();
+        using var source = ImageStores.OpenForRead(repository, _source);
+        using var destination = OpenDestination(target);
+        var images = await SourceImagesAsync(mapping, cancellationToken).ConfigureAwait(false);
+        var mine = images.Where(i => _shard is null || _shard.Contains(repository, i.Tag ?? i.Digest!.ToString())).ToList();
+
+        // Each image's two HEADs at once, a few images at a time; blobs are then counted in the plan's order.
+        using var throttle = new SemaphoreSlim(_throttle);
+        var checks = mine.Select(async from =>
+        {
+            await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await CheckAsync(mapping, source, destination, from, CopyVerb.DestinationFor(from, target), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                throttle.Release();
+            }
+        }).ToList();
+        var items = new List<SyncPlanItem>();
+        foreach (var check in checks)
+        {
+            var item = await check.ConfigureAwait(false);
+            items.Add(item.Action is SyncAction.Copy or SyncAction.Update
+                ? await CountBlobsAsync(item, mapping, source, destination, cancellationToken).ConfigureAwait(false)
+                : item);
+        }
+
+        if (mapping.Prune)
+        {
+            items.AddRange(await PruneAsync(mapping, images, destination, cancellationToken).ConfigureAwait(false));
+        }
+
+        return items;
+    }
+
+    /// <summary>The images the mapping takes: its one image, or the tags its selection keeps (a warning when none).</summary>
+    private async Task<IReadOnlyList<Reference>> SourceImagesAsync(SyncMapping mapping, CancellationToken cancellationToken)
+    {
+        if (mapping.Source.Tag is not null || mapping.Source.Digest is not null)
+        {
+            return new[] { mapping.Source };
+        }
+
+        var repository = mapping.Source.WithoutIdentifier();
+        var tags = new List<Reference>();
+        await foreach (var listed in TagListVerb.ListAsync(repository, mapping.Selection, TagDetailFields.None, _source, cancellationToken).ConfigureAwait(false))
+        {
+            tags.Add(repository.WithTag(listed.Tag));
+        }
+
+        if (tags.Count == 0)
+        {
+            Log.Warning($"{repository}: no tag matches the selection; nothing to mirror from it{(mapping.Prune ? ", and nothing is pruned at the destination" : string.Empty)}.");
+        }
+
+        return tags;
+    }
+
+    private IImageStore? OpenDestination(Reference target)
+    {
+        try
+        {
+            return ImageStores.OpenForRead(target, _destination);
+        }
+        catch (OciException ex) when (ex is LayoutNotFoundException || (ex is FileNotFoundOciException && target.IsArchive))
+        {
+            return null; // a layout or archive the mirror will create: it holds nothing yet
+        }
+    }
+
+    /// <summary>The action for one image, from a HEAD at each end (and a GET at the destination with a platform filter).</summary>
+    private async Task<SyncPlanItem> CheckAsync(SyncMapping mapping, IImageStore source, IImageStore? destination, Reference from, Reference to, CancellationToken cancellationToken)
+    {
+        var top = await source.ResolveAsync(from, cancellationToken).ConfigureAwait(false);
+        var there = destination is null ? null : await TryResolveAsync(destination, to, cancellationToken).ConfigureAwait(false);
+        var filtered = mapping.Platforms is { Count: > 0 } && MediaTypes.IsIndex(top.MediaType);
+        var action = there is null ? SyncAction.Copy : SyncAction.Update;
+        string? reason = null;
+        if (there is not null)
+        {
+            if (!filtered)
+            {
+                action = there.Digest == top.Digest ? SyncAction.UpToDate : SyncAction.Update;
+            }
+            else if (mapping.Single)
+            {
+                // One platform's image, written as it is: which one the source's index names now needs the index.
+                var index = (ImageIndex)await _run.GetManifestAsync(source, top, cancellationToken).ConfigureAwait(false);
+                var chosen = PlatformChoice.Best(mapping.Platforms![0], index.Manifests);
+                action = chosen.Count == 1 && chosen[0].Digest == there.Digest ? SyncAction.UpToDate : SyncAction.Update;
+            }
+            else if (await RecordsSourceAsync(destination!, there, top.Digest, mapping.Platforms!, cancellationToken).ConfigureAwait(false))
+            {
+                action = SyncAction.UpToDate;
+                reason = $"the destination's filtered index records {top.Digest} as its source";
+            }
+        }
+
+        return new SyncPlanItem
+        {
+            Action = action,
+            Source = from.Digest is null ? from : from.WithTag(null),
+            SourceDigest = top.Digest,
+            Destination = to,
+            DestinationDigest = there?.Digest,
+            Platforms = mapping.Platforms?.Select(p => p.ToString()).ToList() ?? (IReadOnlyList<string>)Array.Empty<string>(),
+            Single = mapping.Single,
+            IncludeReferrers = mapping.IncludeReferrers,
+            RequireSameDigest = mapping.RequireSameDigest,
+            Reason = reason,
+        };
+    }
+
+    /// <summary>True when the destination's index was cut from this source digest for these platforms.</summary>
+    private static async Task<bool> RecordsSourceAsync(IImageStore destination, Descriptor there, Digest source, IReadOnlyList<Platform> platforms, CancellationToken cancellationToken)
+    {
+        if (!MediaTypes.IsIndex(there.MediaType))
+        {
+            return false;
+        }
+
+        var written = (ImageIndex)await destination.GetManifestAsync(there, cancellationToken).ConfigureAwait(false);
+        return written.Annotations is { } annotations
+            && annotations.TryGetValue(CopyOptions.SourceDigestAnnotation, out var recorded) && recorded == source.ToString()
+            && platforms.All(p => PlatformChoice.Best(p, written.Manifests).Count > 0);
+    }
+
+    private static async Task<Descriptor?> TryResolveAsync(IImageStore store, Reference reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.ResolveAsync(reference, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OciException ex) when (ex is ManifestUnknownException or RepositoryUnknownException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What a copy will move: each blob of the images copied, checked at the destination once a plan.</summary>
+    private async Task<SyncPlanItem> CountBlobsAsync(SyncPlanItem item, SyncMapping mapping, IImageStore source, IImageStore? destination, CancellationToken cancellationToken)
+    {
+        var top = await _run.GetManifestAsync(source, item.SourceDigest!.Value, () => source.GetManifestAsync(item.Source!.WithDigest(item.SourceDigest), cancellationToken)).ConfigureAwait(false);
+        var images = new List<ImageManifest>();
+        var manifests = 1;
+        if (top is ImageManifest image)
+        {
+            images.Add(image);
+        }
+        else if (top is ImageIndex index)
+        {
+            var entries = mapping.Platforms is { Count: > 0 } wanted
+                ? index.Manifests.Where(m => wanted.Any(p => PlatformChoice.Best(p, index.Manifests).Contains(m))).ToList()
+                : index.Manifests.Where(m => MediaTypes.IsManifest(m.MediaType)).ToList();
+            foreach (var entry in entries)
+            {
+                var child = await _run.GetManifestAsync(source, entry, cancellationToken).ConfigureAwait(false);
+                manifests++;
+                if (child is ImageManifest childImage)
+                {
+                    images.Add(childImage);
+                }
+            }
+        }
+
+        var blobs = images.SelectMany(i => i.Layers.Prepend(i.Config)).GroupBy(b => b.Digest).Select(g => g.First()).ToList();
+        var present = await Task.WhenAll(blobs.Select(b => AtDestinationAsync(destination, b, cancellationToken))).ConfigureAwait(false);
+        var mountable = destination is not null && source is Registry.RegistryStore from && destination is Registry.RegistryStore to
+            && string.Equals(from.Registry, to.Registry, StringComparison.OrdinalIgnoreCase);
+        int copy = 0, reused = 0, mount = 0;
+        long bytes = 0;
+        for (var i = 0; i < blobs.Count; i++)
+        {
+            var key = item.Destination.WithoutIdentifier() + "\n" + blobs[i].Digest;
+            if (present[i] || !_plannedBlobs.Add(key))
+            {
+                reused++;
+            }
+            else if (mountable)
+            {
+                mount++;
+            }
+            else
+            {
+                copy++;
+                bytes += blobs[i].Size;
+            }
+        }
+
+        // Applying: two HEADs at the destination; per blob a HEAD and then a mount (one request), or a read and an
+        // upload (three); each manifest put; with referrers, their listing.
+        var requests = 2 + blobs.Count + mount + (3 * copy) + manifests + (mapping.IncludeReferrers ? 1 : 0);
+        return new SyncPlanItem
+        {
+            FormatVersion = item.FormatVersion,
+            Action = item.Action,
+            Source = item.Source,
+            SourceDigest = item.SourceDigest,
+            Destination = item.Destination,
+            DestinationDigest = item.DestinationDigest,
+            Platforms = item.Platforms,
+            Single = item.Single,
+            IncludeReferrers = item.IncludeReferrers,
+            RequireSameDigest = item.RequireSameDigest,
+            Reason = item.Reason,
+            Blobs = blobs.Count,
+            BlobsToCopy = copy,
+            BlobsReused = reused,
+            BlobsToMount = mount,
+            Bytes = bytes,
+            Requests = requests,
+        };
+    }
+
+    private Task<bool> AtDestinationAsync(IImageStore? destination, Descriptor blob, CancellationToken cancellationToken) =>
+        destination is null
+            ? Task.FromResult(false)
+            : _blobsAtDestination.GetOrAdd(destination.Location + "\n" + blob.Digest, _ => destination.HasBlobAsync(blob, cancellationToken));
+
+    /// <summary>Destination tags the source selection does not name, each pinned by a HEAD.</summary>
+    private async Task<IReadOnlyList<SyncPlanItem>> PruneAsync(SyncMapping mapping, IReadOnlyList<Reference> kept, IImageStore? destination, CancellationToken cancellationToken)
+    {
+        var prunes = new List<SyncPlanItem>();
+        if (destination is null || kept.Count == 0 || mapping.Source.Tag is not null || mapping.Source.Digest is not null)
+        {
+            return prunes; // nothing there; or a source that selected nothing, which must not empty the destination
+        }
+
+        var target = mapping.Destination.WithoutIdentifier();
+        var keptTags = new HashSet<string>(kept.Select(k => CopyVerb.DestinationFor(k, target).Tag!), StringComparer.Ordinal);
+        var repository = mapping.Source.WithoutIdentifier();
+        await foreach (var tag in ListTagsAsync(destination, cancellationToken).ConfigureAwait(false))
+        {
+            if (keptTags.Contains(tag) || (_shard is not null && !_shard.Contains(repository, tag)))
+            {
+                continue;
+            }
+
+            var there = await TryResolveAsync(destination, target.WithTag(tag), cancellationToken).ConfigureAwait(false);
+            if (there is null)
+            {
+                continue;
+            }
+
+            prunes.Add(new SyncPlanItem
+            {
+                Action = SyncAction.Prune,
+                Destination = target.WithTag(tag),
+                DestinationDigest = there.Digest,
+                Reason = "not in the source selection",
+                Requests = 2,
+            });
+        }
+
+        return prunes;
+    }
+
+    private static async IAsyncEnumerable<string> ListTagsAsync(IImageStore destination, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var tags = new List<string>();
+        try
+        {
+            await foreach (var tag in destination.ListTagsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                tags.Add(tag);
+            }
+        }
+        catch (RepositoryUnknownException)
+        {
+        }
+
+        foreach (var tag in tags.Where(t => Reference.TagOfLayoutName(t) == t || !destination.Location.IsLocal))
+        {
+            yield return tag;
+        }
+    }
+}

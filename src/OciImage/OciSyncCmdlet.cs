@@ -1,0 +1,193 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using OciImage.Core;
+using OciImage.Core.Errors;
+using OciImage.Core.Mirror;
+using OciImage.Core.Registry;
+using OciImage.Core.Transports;
+
+namespace OciImage;
+
+/// <summary>
+/// Sync-OciRepository's options and the steps around its one verb: a mapping from parameters, each mapping's plan
+/// (an error names the mapping and the others go on), the approval of each change (-WhatIf lists them; a prune,
+/// which removes tags, asks again unless -Force), and the contexts of each side.
+/// </summary>
+public abstract class OciSyncCmdlet : OciTagSelectionCmdlet
+{
+    /// <summary>Only tags that match one of these wildcard patterns; case-sensitive, as tags are.</summary>
+    [Parameter(ParameterSetName = "Mapping")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Include { get; set; }
+
+    protected override string[]? IncludeWildcards => Include;
+
+    /// <summary>Only these platforms of each index (a smaller index is written; it records the source's digest).</summary>
+    [Parameter(ParameterSetName = "Mapping")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.PlatformCompleter))]
+    public string[]? Platform { get; set; }
+
+    /// <summary>With one -Platform: mirror that image alone, not an index.</summary>
+    [Parameter(ParameterSetName = "Mapping")]
+    public SwitchParameter Single { get; set; }
+
+    /// <summary>Also mirrors the signatures, SBOMs and other artifacts that refer to each image.</summary>
+    [Parameter(ParameterSetName = "Mapping")]
+    public SwitchParameter IncludeReferrers { get; set; }
+
+    /// <summary>Refuses any image whose destination digest would differ from the source's.</summary>
+    [Parameter(ParameterSetName = "Mapping")]
+    public SwitchParameter RequireSameDigest { get; set; }
+
+    /// <summary>Removes destination tags that are not in the source selection (asks first unless -Force).</summary>
+    [Parameter(ParameterSetName = "Mapping")]
+    public SwitchParameter Prune { get; set; }
+
+    /// <summary>Returns the plan as objects, applies nothing: save it, review it, pipe it back to apply it.</summary>
+    [Parameter(ParameterSetName = "Mapping")]
+    [Parameter(ParameterSetName = "File")]
+    public SwitchParameter Plan { get; set; }
+
+    /// <summary>Prunes without asking for each tag.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Images mirrored at once (default 4); each moves up to 4 blobs at once.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 4;
+
+    /// <summary>Splits the work into this many shards (by a stable hash of REPOSITORY:TAG); with -ShardIndex.</summary>
+    [Parameter(ParameterSetName = "Mapping")]
+    [Parameter(ParameterSetName = "File")]
+    [ValidateRange(1, int.MaxValue)]
+    public int ShardCount { get; set; }
+
+    /// <summary>Mirrors only this shard's images, 0 to ShardCount-1.</summary>
+    [Parameter(ParameterSetName = "Mapping")]
+    [Parameter(ParameterSetName = "File")]
+    [ValidateRange(0, int.MaxValue)]
+    public int ShardIndex { get; set; }
+
+    /// <summary>Credentials for the source registry only.</summary>
+    [Parameter]
+    [Credential]
+    [ValidateNotNull]
+    public PSCredential? SourceCredential { get; set; }
+
+    /// <summary>Credentials for the destination registry only.</summary>
+    [Parameter]
+    [Credential]
+    [ValidateNotNull]
+    public PSCredential? DestinationCredential { get; set; }
+
+    private protected SyncShard? Shard { get; private set; }
+
+    private readonly HashSet<string> _sources = new(StringComparer.Ordinal);
+    private bool _yesToAll;
+    private bool _noToAll;
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        try
+        {
+            var shard = RepositoryShard.FromParameters(
+                MyInvocation.BoundParameters.ContainsKey(nameof(ShardCount)) ? ShardCount : null,
+                MyInvocation.BoundParameters.ContainsKey(nameof(ShardIndex)) ? ShardIndex : null);
+            Shard = shard is null ? null : new SyncShard(shard);
+        }
+        catch (InvalidShardException ex)
+        {
+            ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, null));
+        }
+    }
+
+    /// <summary>A mapping from the parameters: a destination ending in '/' is a prefix; else one repository takes one source.</summary>
+    private protected SyncMapping Mapping(Reference source, string destination, bool several)
+    {
+        Reference target;
+        if (SyncDestination.IsPrefix(destination))
+        {
+            target = ResolveReference(SyncDestination.Under(destination, source));
+        }
+        else
+        {
+            _sources.Add(source.WithoutIdentifier().ToString());
+            if (several || _sources.Count > 1)
+            {
+                throw new InvalidReferenceException(destination, "several source repositories would be merged into this one repository; end the destination with '/' to put each under its own path");
+            }
+
+            target = ResolveReference(destination);
+        }
+
+        return new SyncMapping
+        {
+            Source = source,
+            Destination = target.WithoutIdentifier(),
+            Selection = TagSelection(),
+            Platforms = Platform?.Select(p => Core.Platform.Parse(p)).ToList(),
+            Single = Single,
+            IncludeReferrers = IncludeReferrers,
+            RequireSameDigest = RequireSameDigest,
+            Prune = Prune,
+        };
+    }
+
+    /// <summary>Each mapping's plan in turn; a mapping that cannot be planned is an error naming it, and the rest go on.</summary>
+    private protected List<SyncPlanItem> PlanEach(IReadOnlyList<SyncMapping> mappings, Func<SyncMapping, IReadOnlyList<SyncPlanItem>> plan)
+    {
+        var items = new List<SyncPlanItem>();
+        foreach (var mapping in mappings)
+        {
+            ForEachInput(mapping.Source.ToString(), () => items.AddRange(plan(mapping)));
+        }
+
+        return items;
+    }
+
+    /// <summary>The changes the user lets go ahead; an item with nothing to do needs no approval.</summary>
+    private protected List<SyncPlanItem> Approve(IReadOnlyList<SyncPlanItem> plan)
+    {
+        var approved = new List<SyncPlanItem>();
+        foreach (var item in plan)
+        {
+            if (item.Action == SyncAction.UpToDate)
+            {
+                approved.Add(item);
+                continue;
+            }
+
+            var target = item.Destination.ToString();
+            if (!ShouldProcess(target, SyncInputs.Describe(item)))
+            {
+                continue;
+            }
+
+            if (item.Action == SyncAction.Prune && !Force
+                && !ShouldContinue($"Remove the tag {target} ({item.DestinationDigest})? It is not in the source selection.", "Prune", ref _yesToAll, ref _noToAll))
+            {
+                continue;
+            }
+
+            approved.Add(item);
+        }
+
+        return MyInvocation.BoundParameters.ContainsKey("WhatIf") && ((SwitchParameter)MyInvocation.BoundParameters["WhatIf"]).IsPresent ? new List<SyncPlanItem>() : approved;
+    }
+
+    private protected static ProgressRecord Progress(string image, int done, int total) =>
+        new(1, "Mirroring", $"{done} of {total} images: {image}") { PercentComplete = total == 0 ? 100 : Math.Min(100, done * 100 / total) };
+
+    private protected StoreContext SourceContext(EngineMessages messages) => Side(messages, SourceCredential);
+
+    private protected StoreContext DestinationContext(EngineMessages messages) => Side(messages, DestinationCredential);
+
+    private StoreContext Side(EngineMessages messages, PSCredential? credential) =>
+        new(Sessions, CallOptions().WithCredential(credential is null ? null : ToRegistryCredential(credential)), messages);
+}
