@@ -48,6 +48,7 @@ public sealed class ErrorIdContractTests : IClassFixture<ErrorIdContractTests.Sh
         ["Save-OciBlob"] = new[] { new Form("Reference", "ref", "-Digest {layer} -Path {fresh}") },
         ["Set-OciImageConfig"] = new[] { new Form("Reference", "ref", "-Label @{ contract = 'yes' }") },
         ["Set-OciTag"] = new[] { new Form("Reference", "ref", "-Tag contract") },
+        ["Sync-OciRepository"] = new[] { new Form("Source", "ref", "-Destination 'oci:{out}/sync/'"), new Form("PlanPath", "file", string.Empty, SoundFollows: false) },
         ["Get-OciTag"] = new[] { new Form("Reference", "ref", string.Empty), new Form("Reference", "ref", "-Newest 2 -Detail All") },
         ["Test-OciImage"] = new[] { new Form("Reference", "ref", string.Empty), new Form("Reference", "ref", "-Deep") },
     };
