@@ -85,7 +85,11 @@ public sealed class RemoveOciTagCommand : OciTagSelectionCmdlet
         }
 
         var results = new List<OciTagRemoval>();
-        var whole = ShouldProcess(repository.ToString(), $"Remove {plan.Removals.Count} tag(s), keep {plan.Kept.Count}; frees {SizeFormat.Human(plan.FreedBytes)} ({plan.FreedBytes} bytes) nothing kept uses");
+        var summary = $"Remove {plan.Removals.Count} tag(s), keep {plan.Kept.Count}; frees {SizeFormat.Human(plan.FreedBytes)} ({plan.FreedBytes} bytes) nothing kept uses";
+        var whole = ShouldProcess($"Performing the operation \"{summary}\" on target \"{repository}\".", $"{summary} of {repository}?", "Confirm", out var reason);
+
+        // -WhatIf lists every tag too; a "no" to the whole at -Confirm asks nothing more.
+        var ask = whole || reason == ShouldProcessReason.WhatIf;
         OciException? refused = null;
         foreach (var planned in plan.Removals)
         {
@@ -108,7 +112,7 @@ public sealed class RemoveOciTagCommand : OciTagSelectionCmdlet
             }
 
             var aliases = planned.KeptAliases.Count == 0 ? string.Empty : $"; the image stays, kept as {string.Join(", ", planned.KeptAliases)}";
-            if (!whole || !ShouldProcess(target.ToString(), $"Remove tag (names {digest}; frees {SizeFormat.Human(planned.FreedBytes)} ({planned.FreedBytes} bytes) no kept tag uses{aliases})"))
+            if (!ask || !ShouldProcess(target.ToString(), $"Remove tag (names {digest}; frees {SizeFormat.Human(planned.FreedBytes)} ({planned.FreedBytes} bytes) no kept tag uses{aliases})"))
             {
                 results.Add(new OciTagRemoval(repository, planned, false, "WhatIf or declined"));
                 continue;
