@@ -42,3 +42,13 @@ public sealed class InvalidLayoutException(string path, string detail, Exception
 {
     public string Path { get; } = path;
 }
+
+/// <summary>A tag that named another image when it was to be removed than when the removal was planned: it stays.</summary>
+public sealed class TagMovedException(string reference, Digest planned, Digest now)
+    : OciException("TagMoved", OciErrorKind.ResourceUnavailable,
+        $"{reference} was not removed: it named {planned} when the removal was planned and names {now} now (someone pushed it meanwhile). List the tags again and decide anew.")
+{
+    public Digest Planned { get; } = planned;
+
+    public Digest Now { get; } = now;
+}

@@ -21,7 +21,7 @@ namespace OciImage.Core.Layout;
 /// and renamed; index.json is rewritten under a cross-process lock and replaced atomically.
 /// Entries we do not understand are kept as they are.
 /// </summary>
-internal sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, ITagIndex, IUntaggedManifests
+internal sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs, ITagIndex, IUntaggedManifests, IConditionalUntag
 {
     private const string LayoutFileName = "oci-layout";
     private const string IndexFileName = "index.json";
@@ -429,6 +429,22 @@ internal sealed class OciLayoutStore : IImageStore, IReferrerStore, ILocalBlobs,
         {
             throw new ManifestUnknownException(Location.WithTag(tag).ToString(), $"tag '{tag}' is not in the layout") { Target = tag };
         }
+    }
+
+    /// <summary>Checks what the tag names and removes it in one update under the layout lock: nothing can move it between.</summary>
+    public async Task DeleteTagIfAsync(string tag, Digest expected, CancellationToken cancellationToken)
+    {
+        await UpdateIndexAsync(index =>
+        {
+            var named = index.Manifests.FirstOrDefault(e => e.RefName == tag)
+                ?? throw new ManifestUnknownException(Location.WithTag(tag).ToString(), $"tag '{tag}' is not in the layout") { Target = tag };
+            if (named.Digest != expected)
+            {
+                throw new TagMovedException(Location.WithTag(tag).ToString(), expected, named.Digest) { Target = tag };
+            }
+
+            return index.RemoveTag(tag, out _);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Removes the index.json entries of a digest. The blobs stay until a garbage collection: other images may share them.</summary>

@@ -19,7 +19,7 @@ namespace OciImage.Core.Registry;
 /// One repository of a registry, through the distribution API. Every manifest is checked against the digest
 /// asked for or the Docker-Content-Digest the registry gave; every blob stream is verified at its end.
 /// </summary>
-internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
+internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, IConditionalUntag
 {
     private readonly RegistryClient _client;
     private readonly BlobUploader _uploader;
@@ -295,10 +295,19 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
     /// first), and a deletion that still fails puts the tag back on its image: a registry that refuses
     /// deletion (the CNCF registry's default) must never leave the tag pointing at the throwaway manifest.
     /// </summary>
-    public async Task DeleteTagAsync(string tag, CancellationToken cancellationToken)
+    public Task DeleteTagAsync(string tag, CancellationToken cancellationToken) => RemoveTagAsync(tag, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="DeleteTagAsync"/>, if the tag names <paramref name="expected"/>: checked by the request right
+    /// before the one that removes or moves the tag, so a push landing in that one round trip is the only one missed.
+    /// </summary>
+    public Task DeleteTagIfAsync(string tag, Digest expected, CancellationToken cancellationToken) => RemoveTagAsync(tag, expected, cancellationToken);
+
+    private async Task RemoveTagAsync(string tag, Digest? expected, CancellationToken cancellationToken)
     {
         var reference = Location.WithTag(tag);
         var original = await GetManifestAsync(reference, cancellationToken).ConfigureAwait(false);
+        EnsureUnmoved(reference, expected, original.Digest);
         using (var direct = await Transport.SendAsync(HttpMethod.Delete, ManifestUrl(tag), DeleteScope, cancellationToken).ConfigureAwait(false))
         {
             if (direct.IsSuccessStatusCode)
@@ -312,6 +321,13 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
         // The probe: deletion by digest of the untagged placeholder. A refusal ends here, with the tag untouched.
         await DeleteManifestAsync(placeholder.Digest, cancellationToken).ConfigureAwait(false);
 
+        if (expected is not null)
+        {
+            // The probe took requests: look again right before the swap, so the window stays one round trip.
+            original = await GetManifestAsync(reference, cancellationToken).ConfigureAwait(false);
+            EnsureUnmoved(reference, expected, original.Digest);
+        }
+
         await PutManifestAsync(placeholder, tag, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -321,6 +337,14 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse
         {
             await PutManifestAsync(original, tag, CancellationToken.None).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private static void EnsureUnmoved(Reference reference, Digest? expected, Digest now)
+    {
+        if (expected is { } planned && planned != now)
+        {
+            throw new TagMovedException(reference.ToString(), planned, now) { Target = reference.Tag };
         }
     }
 

@@ -40,6 +40,37 @@ internal static class CreatedDate
         return annotations is not null && annotations.TryGetValue(Annotation, out var text) ? Normalise(ParseOrNull(text)) : null;
     }
 
+    /// <summary>
+    /// The created text that was there but did not parse (the config's, else the annotation's), or null: such a
+    /// tag is undated like one without a date, and the caller warns once so a typo is not silently "undated".
+    /// </summary>
+    public static string? Unparsed(ImageConfig? config, IReadOnlyDictionary<string, string>? annotations)
+    {
+        if (config is not null && config.Created is null && RawCreated(config) is { } raw && ParseOrNull(raw) is null)
+        {
+            return raw;
+        }
+
+        return config?.Created is null && annotations is not null && annotations.TryGetValue(Annotation, out var text) && ParseOrNull(text) is null ? text : null;
+    }
+
+    /// <summary>The config's "created" as written, when it is a string (the model drops one that does not parse).</summary>
+    private static string? RawCreated(ImageConfig config)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(config.GetRawBytes());
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && document.RootElement.TryGetProperty("created", out var created) && created.ValueKind == System.Text.Json.JsonValueKind.String
+                ? created.GetString()
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>An RFC 3339 time, or null when the text is not one.</summary>
     public static DateTimeOffset? ParseOrNull(string? text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) ? value : null;

@@ -46,6 +46,9 @@ public sealed class TagDetails
 
     public int? ReferrerCount { get; internal set; }
 
+    /// <summary>A created text that did not parse (so <see cref="Created"/> is null), for the one warning a listing gives.</summary>
+    internal string? UnparsedCreated { get; set; }
+
     /// <summary>Why this tag has no details; the others are unaffected.</summary>
     public OciException? Error { get; internal set; }
 

@@ -57,7 +57,20 @@ public static class TagDetailsVerb
                 gate.Release();
             }
         }).ToList();
-        return await Task.WhenAll(work).ConfigureAwait(false);
+        var described = await Task.WhenAll(work).ConfigureAwait(false);
+        WarnOfUnparsedDates(repository, described, context.Log);
+        return described;
+    }
+
+    /// <summary>One warning for all the tags whose created date is there but does not parse: they are undated ($null).</summary>
+    private static void WarnOfUnparsedDates(Reference repository, IReadOnlyList<TagDetails> described, IEngineLog log)
+    {
+        var unparsed = described.Where(d => d.UnparsedCreated is not null).ToList();
+        if (unparsed.Count > 0)
+        {
+            var first = unparsed[0];
+            log.Warning($"{unparsed.Count} tag(s) of {repository} have a created date that does not parse (first: {first.Tag}, '{OciException.Printable(first.UnparsedCreated!.Length > 60 ? first.UnparsedCreated.Substring(0, 60) + "…" : first.UnparsedCreated)}'); they count as undated ($null), so no date rule removes them.");
+        }
     }
 
     /// <summary>A created-date lookup for <see cref="TagSelection.ApplyAsync"/>: the config of each tag asked, in parallel.</summary>
@@ -99,7 +112,7 @@ public static class TagDetailsVerb
 
             if ((fields & TagDetailFields.Created) != 0)
             {
-                details.Created = await CreatedAsync(store, manifest!, config, children, cancellationToken).ConfigureAwait(false);
+                details.Created = await CreatedAsync(store, manifest!, config, children, details, cancellationToken).ConfigureAwait(false);
             }
 
             if ((fields & TagDetailFields.Referrers) != 0 && top is not null)
@@ -194,7 +207,7 @@ public static class TagDetailsVerb
         image.Size + image.Config.Size + image.Layers.GroupBy(l => l.Digest).Sum(g => g.First().Size);
 
     /// <summary>The config's created, else the annotation (the image's, for an index its entry's or its own); an index takes its first runnable image.</summary>
-    private static async Task<DateTimeOffset?> CreatedAsync(IImageStore store, Manifest manifest, ImageConfig? config, Dictionary<Digest, Manifest> children, CancellationToken cancellationToken)
+    private static async Task<DateTimeOffset?> CreatedAsync(IImageStore store, Manifest manifest, ImageConfig? config, Dictionary<Digest, Manifest> children, TagDetails details, CancellationToken cancellationToken)
     {
         if (manifest is ImageManifest image)
         {
@@ -203,6 +216,7 @@ public static class TagDetailsVerb
                 config = await ImageReader.GetConfigAsync(store, image, cancellationToken).ConfigureAwait(false);
             }
 
+            details.UnparsedCreated = CreatedDate.Unparsed(config, image.Annotations);
             return CreatedDate.Of(config, image.Annotations);
         }
 
@@ -225,6 +239,8 @@ public static class TagDetailsVerb
         var childConfig = MediaTypes.IsImageConfig(child.Config.MediaType)
             ? await ImageReader.GetConfigAsync(store, child, cancellationToken).ConfigureAwait(false)
             : null;
-        return CreatedDate.Of(childConfig, child.Annotations) ?? CreatedDate.Of(null, first.Annotations) ?? CreatedDate.Of(null, index.Annotations);
+        var created = CreatedDate.Of(childConfig, child.Annotations) ?? CreatedDate.Of(null, first.Annotations) ?? CreatedDate.Of(null, index.Annotations);
+        details.UnparsedCreated = created is null ? CreatedDate.Unparsed(childConfig, child.Annotations) : null;
+        return created;
     }
 }

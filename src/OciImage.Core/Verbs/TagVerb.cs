@@ -2,6 +2,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
 using OciImage.Core.Model;
+using OciImage.Core.Stores;
 using OciImage.Core.Transports;
 
 namespace OciImage.Core.Verbs;
@@ -23,6 +24,29 @@ public static class TagVerb
     {
         var tag = reference.Tag ?? throw new InvalidReferenceException(reference.ToString(), "name the tag to remove (REPOSITORY:TAG)");
         using var store = ImageStores.OpenForUpdate(reference, context);
+        await store.DeleteTagAsync(tag, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes the tag only while it names <paramref name="expected"/> (what a plan saw); TagMovedException with
+    /// nothing changed otherwise. Stores that can check and remove in one step do (<see cref="IConditionalUntag"/>).
+    /// </summary>
+    public static async Task UntagIfAsync(Reference reference, Digest expected, StoreContext context, CancellationToken cancellationToken)
+    {
+        var tag = reference.Tag ?? throw new InvalidReferenceException(reference.ToString(), "name the tag to remove (REPOSITORY:TAG)");
+        using var store = ImageStores.OpenForUpdate(reference, context);
+        if (store is IConditionalUntag conditional)
+        {
+            await conditional.DeleteTagIfAsync(tag, expected, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var now = (await store.ResolveAsync(reference, cancellationToken).ConfigureAwait(false)).Digest;
+        if (now != expected)
+        {
+            throw new TagMovedException(reference.ToString(), expected, now) { Target = tag };
+        }
+
         await store.DeleteTagAsync(tag, cancellationToken).ConfigureAwait(false);
     }
 
