@@ -17,6 +17,11 @@ public sealed class CopyOptions
     /// <summary>Blobs moved at once.</summary>
     public int ThrottleLimit { get; init; } = 4;
 
+    /// <summary>Re-encode every layer not already in this compression (DiffIDs kept; manifests, and so digests, change); null copies as they are.</summary>
+    public Layers.LayerCompression? Compression { get; init; }
+
+    public Layers.LayerCompressionLevel CompressionLevel { get; init; }
+
     /// <summary>Also copy the artifacts that refer to the image (signatures, SBOMs).</summary>
     public bool IncludeReferrers { get; init; }
 }
