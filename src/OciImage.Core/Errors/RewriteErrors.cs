@@ -9,3 +9,7 @@ public sealed class CompressionRefusedException(string what, string detail, Syst
 public sealed class HistoryMismatchException(string what, int historyLayers, int layers)
     : OciException("HistoryMismatch", OciErrorKind.InvalidData,
         $"{what} has {historyLayers} history entries for layers but {layers} layers, so a history line does not name a layer; remove layers by position (-RemoveLayer) instead.");
+
+/// <summary>A time to set that is not one: SOURCE_DATE_EPOCH unset or not seconds, or a time tar cannot hold.</summary>
+public sealed class InvalidTimestampException(string value, string reason)
+    : OciException("InvalidTimestamp", OciErrorKind.InvalidArgument, $"'{value}' is not a time to set: {reason}.");

@@ -49,6 +49,11 @@ internal sealed class ImageRewriter
             throw new UnknownCompressionLevelException(_options.CompressionLevel.ToString(), "an uncompressed layer has no compression level.");
         }
 
+        if (_options.Timestamp is { } time && (time.ToUnixTimeSeconds() < 0 || time.ToUnixTimeSeconds() > TarTimes.MaxSeconds))
+        {
+            throw new InvalidTimestampException(time.ToString("o", System.Globalization.CultureInfo.InvariantCulture), "layer entry times run from 1970 to 2242 in a tar header");
+        }
+
         var top = await _source.GetManifestAsync(from, cancellationToken).ConfigureAwait(false);
         var written = await RewriteManifestAsync(top, null, 0, cancellationToken).ConfigureAwait(false);
         foreach (var pattern in (_options.RemovePaths ?? Array.Empty<string>()).Select(p => new Analysis.PathFilter(p).Pattern).Where(p => !_rules.Matched.Contains(p)).Distinct())

@@ -12,6 +12,9 @@ namespace OciImage.Core.Rewrite;
 /// </summary>
 internal static class TarTimes
 {
+    /// <summary>The latest time an octal tar header field holds (11 digits: 2242-03-16).</summary>
+    public const long MaxSeconds = (1L << 33) - 1;
+
     private const int MtimeOffset = 136;
     private const int GnuAtimeOffset = 345;
     private const int GnuCtimeOffset = 357;
