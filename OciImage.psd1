@@ -17,6 +17,7 @@
         'Connect-OciRegistry'
         'Copy-OciImage'
         'Disconnect-OciRegistry'
+        'Edit-OciImage'
         'Expand-OciImage'
         'Export-OciImage'
         'Get-OciContent'

@@ -32,6 +32,7 @@ public sealed class ErrorIdContractTests : IClassFixture<ErrorIdContractTests.Sh
         ["Connect-OciRegistry"] = new[] { new Form("Registry", "registry", "-SkipCheck") },
         ["Copy-OciImage"] = new[] { new Form("Source", "ref", "-Destination 'oci:{out}/copy'") },
         ["Disconnect-OciRegistry"] = new[] { new Form("Registry", "registry", string.Empty) },
+        ["Edit-OciImage"] = new[] { new Form("Reference", "ref", "-Destination 'oci:{out}/edited:t' -RemovePath /etc/secret -Timestamp 2000-01-01") },
         ["Expand-OciImage"] = new[] { new Form("Reference", "ref", "-Destination {fresh}") },
         ["Export-OciImage"] = new[] { new Form("Reference", "ref", "-Path {fresh}") },
         ["Get-OciContent"] = new[] { new Form("Reference", "ref", "-Path /app/hello.txt") },

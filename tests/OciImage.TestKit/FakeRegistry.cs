@@ -46,6 +46,9 @@ public sealed class FakeRegistry : LoopbackHttpServer
     /// <summary>Bearer auth with tokens of this expires_in, in seconds; null for no auth at all.</summary>
     public int? TokenLifetime { get; set; }
 
+    /// <summary>Manifest PUTs whose body holds this text (a media type, as a registry that knows no zstd) get 400 MANIFEST_INVALID.</summary>
+    public string? RefuseManifestsWith { get; set; }
+
     /// <summary>Anonymous token requests get pull (as Docker Hub and GHCR give for public images).</summary>
     public bool AnonymousPull { get; set; } = true;
 
@@ -330,6 +333,11 @@ public sealed class FakeRegistry : LoopbackHttpServer
     {
         if (context.Request.HttpMethod == "PUT")
         {
+            if (RefuseManifestsWith is { } refused && Encoding.UTF8.GetString(body).Contains(refused))
+            {
+                return Json(context.Response, 400, "{\"errors\":[{\"code\":\"MANIFEST_INVALID\",\"message\":\"manifest invalid\",\"detail\":\"unsupported layer media type\"}]}");
+            }
+
             var digest = AddManifest(repository, reference, body, context.Request.ContentType ?? "application/vnd.oci.image.manifest.v1+json");
             context.Response.AddHeader("Docker-Content-Digest", digest);
             return Status(context.Response, 201);

@@ -26,6 +26,11 @@ public sealed class CopyOptions
     /// <summary>The annotation <see cref="RecordSourceDigest"/> writes.</summary>
     public const string SourceDigestAnnotation = "io.ociimage.source.digest";
 
+    /// <summary>Re-encode every layer not already in this compression (DiffIDs kept; manifests, and so digests, change); null copies as they are.</summary>
+    public Layers.LayerCompression? Compression { get; init; }
+
+    public Layers.LayerCompressionLevel CompressionLevel { get; init; }
+
     /// <summary>Also copy the artifacts that refer to the image (signatures, SBOMs).</summary>
     public bool IncludeReferrers { get; init; }
 }

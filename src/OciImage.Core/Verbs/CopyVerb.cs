@@ -61,9 +61,61 @@ public static class CopyVerb
     /// <summary>Copies one image or index between the stores the references name; the destination is committed last.</summary>
     public static async Task<CopyResult> CopyAsync(Reference from, Reference to, CopyOptions options, StoreContext sourceContext, StoreContext destinationContext, IProgress<CopyProgress>? progress, CancellationToken cancellationToken)
     {
+        if (options.Compression is not null)
+        {
+            return await RecompressAsync(from, to, options, sourceContext, destinationContext, cancellationToken).ConfigureAwait(false);
+        }
+
         using var source = ImageStores.OpenForRead(from, sourceContext);
         using var target = ImageStores.OpenForWrite(to, destinationContext);
         var copier = new ImageCopier(source, target, options, sourceContext.Log, progress);
         return await copier.CopyAsync(from, to, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A copy that re-encodes layers (skopeo's --dest-compress-format): the layer rewriter with only a compression,
+    /// so each tar's bytes, and its DiffID, stay; the manifests change, and so the digest, which is said.
+    /// </summary>
+    private static async Task<CopyResult> RecompressAsync(Reference from, Reference to, CopyOptions options, StoreContext sourceContext, StoreContext destinationContext, CancellationToken cancellationToken)
+    {
+        if (options.Platforms is { Count: > 0 } || options.Single || options.IncludeReferrers)
+        {
+            throw new OperationNotSupportedException("Copy-OciImage -Compression", "it does not combine with -Platform, -Single or -IncludeReferrers; copy those first, then recompress the copy");
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await EditVerb.EditAsync(from, to, new Rewrite.RewriteOptions { Compression = options.Compression, CompressionLevel = options.CompressionLevel }, sourceContext, destinationContext, cancellationToken).ConfigureAwait(false);
+        if (result.Digest != result.SourceDigest)
+        {
+            if (options.RequireSameDigest)
+            {
+                throw new DigestWouldChangeException(from.ToString(), result.SourceDigest, result.Digest);
+            }
+
+            var rewritten = 0;
+            foreach (var image in result.Images)
+            {
+                rewritten += image.LayersRewritten;
+            }
+
+            sourceContext.Log.Warning($"The destination digest differs from the source's: {result.Digest} instead of {result.SourceDigest}, because {rewritten} layer{(rewritten == 1 ? " was" : "s were")} recompressed to {Layers.Compressions.Name(options.Compression!.Value)} (their DiffIDs are kept).");
+        }
+
+        var platforms = new List<string>();
+        foreach (var image in result.Images)
+        {
+            platforms.Add(image.Platform);
+        }
+
+        return new CopyResult
+        {
+            Source = result.Source,
+            Destination = result.Destination,
+            Digest = result.Digest,
+            SourceDigest = result.SourceDigest,
+            Platforms = platforms,
+            ManifestsCopied = result.Images.Count,
+            Duration = clock.Elapsed,
+        };
     }
 }

@@ -5,7 +5,7 @@ using System.Management.Automation;
 using System.Threading.Tasks;
 using OciImage.Core;
 using OciImage.Core.Copy;
-using OciImage.Core.Errors;
+using OciImage.Core.Layers;
 using OciImage.Core.Stores;
 using OciImage.Core.Transports;
 using OciImage.Core.Verbs;
@@ -25,8 +25,7 @@ public sealed class CopyOciImageCommand : OciRegistryCmdlet
     public string[] Source { get; set; } = null!;
 
     /// <summary>Where to: a repository or layout (the source's tag is kept), or with its own :TAG.</summary>
-    [Parameter(Mandatory = true, Position = 1)]
-    [ValidateNotNullOrEmpty]
+    [Parameter(Mandatory = true, Position = 1), ValidateNotNullOrEmpty]
     public string Destination { get; set; } = null!;
 
     /// <summary>Copies every tag of the source repository or layout.</summary>
@@ -34,38 +33,37 @@ public sealed class CopyOciImageCommand : OciRegistryCmdlet
     public SwitchParameter AllTags { get; set; }
 
     /// <summary>Only these platforms of a multi-platform image; a smaller valid index is written.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(Completion.PlatformCompleter))]
+    [Parameter, ValidateNotNullOrEmpty, ArgumentCompleter(typeof(Completion.PlatformCompleter))]
     public string[]? Platform { get; set; }
 
     /// <summary>With one -Platform: copy that image alone, not an index.</summary>
-    [Parameter]
-    public SwitchParameter Single { get; set; }
+    [Parameter] public SwitchParameter Single { get; set; }
 
     /// <summary>Refuses a copy whose destination digest would differ from the source's.</summary>
-    [Parameter]
-    public SwitchParameter RequireSameDigest { get; set; }
+    [Parameter] public SwitchParameter RequireSameDigest { get; set; }
 
     /// <summary>Blobs moved at once (default 4).</summary>
-    [Parameter]
-    [ValidateRange(1, 64)]
+    [Parameter, ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 4;
 
     /// <summary>Also copies the signatures, SBOMs and other artifacts that refer to the image.</summary>
     [Parameter]
     public SwitchParameter IncludeReferrers { get; set; }
 
+    /// <summary>Recompresses every layer not already in gzip, zstd or none (DiffIDs kept; the digest changes, with a warning).</summary>
+    [Parameter, ValidateSet("gzip", "zstd", "none")]
+    public string? Compression { get; set; }
+
+    /// <summary>With -Compression: Fastest, Optimal (default), SmallestSize, or 1 to 9 (for zstd, its own level).</summary>
+    [Parameter, ValidateSet("Fastest", "Optimal", "SmallestSize", "1", "2", "3", "4", "5", "6", "7", "8", "9", IgnoreCase = true)]
+    public string CompressionLevel { get; set; } = "Optimal";
+
     /// <summary>Credentials for the source registry only.</summary>
-    [Parameter]
-    [Credential]
-    [ValidateNotNull]
+    [Parameter, Credential, ValidateNotNull]
     public PSCredential? SourceCredential { get; set; }
 
     /// <summary>Credentials for the destination registry only.</summary>
-    [Parameter]
-    [Credential]
-    [ValidateNotNull]
+    [Parameter, Credential, ValidateNotNull]
     public PSCredential? DestinationCredential { get; set; }
 
     private readonly HashSet<string> _done = new(StringComparer.Ordinal); // one copy a source (piped layers name their image each)
@@ -103,6 +101,8 @@ public sealed class CopyOciImageCommand : OciRegistryCmdlet
             RequireSameDigest = RequireSameDigest,
             ThrottleLimit = ThrottleLimit,
             IncludeReferrers = IncludeReferrers,
+            Compression = Compression is null ? null : (LayerCompression)Enum.Parse(typeof(LayerCompression), Compression, true),
+            CompressionLevel = LayerCompressionLevel.Parse(CompressionLevel),
         };
         if (!ShouldProcess(destination.ToString(), $"Copy {source}{(platforms is null ? string.Empty : " (" + string.Join(", ", platforms) + ")")}"))
         {

@@ -18,7 +18,7 @@ namespace OciImage.Commands;
 [Cmdlet(VerbsCommon.Remove, "OciTag", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = TagSet)]
 [OutputType(typeof(void), ParameterSetName = new[] { TagSet })]
 [OutputType(typeof(OciRetention), ParameterSetName = new[] { KeepSet })]
-public sealed class RemoveOciTagCommand : OciTagSelectionCmdlet
+public sealed class RemoveOciTagCommand : OciRetentionCmdlet
 {
     private const string TagSet = "Tag";
     private const string KeepSet = "Keep";
@@ -32,6 +32,15 @@ public sealed class RemoveOciTagCommand : OciTagSelectionCmdlet
     /// <summary>The selection parameters (-Newest, -CreatedSince, -Name, ...) name the tags to keep; every other tag goes.</summary>
     [Parameter(Mandatory = true, ParameterSetName = KeepSet)]
     public SwitchParameter Keep { get; set; }
+
+    /// <summary>With -Keep: keep the tags that match one of these wildcard patterns (case-sensitive, as tags are).</summary>
+    [Parameter(ParameterSetName = KeepSet)]
+    [Alias("Include")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    protected override string[]? IncludeWildcards => Name;
 
     protected override void ProcessRecord()
     {
@@ -73,69 +82,5 @@ public sealed class RemoveOciTagCommand : OciTagSelectionCmdlet
                 });
             });
         }
-    }
-
-    /// <summary>Plans, asks once for the whole and once a tag, then removes each tag only if it still names what was planned.</summary>
-    private void Retain(Core.Reference repository, Core.Selection.TagSelection keep)
-    {
-        var plan = RunCore((messages, ct) => RetentionPlanner.PlanAsync(repository, keep, StoreContext(messages), ct));
-        foreach (var problem in plan.Problems)
-        {
-            WriteWarning($"{problem.Message} What that tag reaches is unknown, so the bytes freed may be off.");
-        }
-
-        var results = new List<OciTagRemoval>();
-        var summary = $"Remove {plan.Removals.Count} tag(s), keep {plan.Kept.Count}; frees {SizeFormat.Human(plan.FreedBytes)} ({plan.FreedBytes} bytes) nothing kept uses";
-        var whole = ShouldProcess($"Performing the operation \"{summary}\" on target \"{repository}\".", $"{summary} of {repository}?", "Confirm", out var reason);
-
-        // -WhatIf lists every tag too; a "no" to the whole at -Confirm asks nothing more.
-        var ask = whole || reason == ShouldProcessReason.WhatIf;
-        OciException? refused = null;
-        foreach (var planned in plan.Removals)
-        {
-            var target = repository.WithTag(planned.Tag);
-            if (planned.Digest is not { } digest)
-            {
-                results.Add(new OciTagRemoval(repository, planned, false, planned.Error?.Message ?? "what it names is unknown"));
-                if (planned.Error is { } error)
-                {
-                    WriteError(ErrorMapping.ToErrorRecord(error, target.ToString()));
-                }
-
-                continue;
-            }
-
-            if (refused is not null)
-            {
-                results.Add(new OciTagRemoval(repository, planned, false, refused.Message));
-                continue;
-            }
-
-            var aliases = planned.KeptAliases.Count == 0 ? string.Empty : $"; the image stays, kept as {string.Join(", ", planned.KeptAliases)}";
-            if (!ask || !ShouldProcess(target.ToString(), $"Remove tag (names {digest}; frees {SizeFormat.Human(planned.FreedBytes)} ({planned.FreedBytes} bytes) no kept tag uses{aliases})"))
-            {
-                results.Add(new OciTagRemoval(repository, planned, false, "WhatIf or declined"));
-                continue;
-            }
-
-            try
-            {
-                RunCore((messages, ct) => TagVerb.UntagIfAsync(target, digest, StoreContext(messages), ct));
-                results.Add(new OciTagRemoval(repository, planned, true, null));
-            }
-            catch (OciException failure)
-            {
-                results.Add(new OciTagRemoval(repository, planned, false, failure.Message));
-                WriteError(ErrorMapping.ToErrorRecord(failure, target.ToString()));
-
-                // A registry refusing deletion refuses every tag: one error, and nothing more is tried.
-                if (failure is OperationNotSupportedException)
-                {
-                    refused = failure;
-                }
-            }
-        }
-
-        WriteObject(new OciRetention(plan, results.ToArray()));
     }
 }
