@@ -8,6 +8,7 @@ using OciImage.Core.Images;
 using OciImage.Core.Model;
 using OciImage.Core.Selection;
 using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Core.Retention;
 
@@ -22,6 +23,13 @@ public static class ManifestRemovalVerb
 {
     /// <summary>At most this many referrers are followed (a hostile fallback index must not make the walk endless).</summary>
     public const int MaxReferrers = 10_000;
+
+    /// <summary>What deleting the image a reference names takes with it (a tag is resolved to its digest first).</summary>
+    public static async Task<ManifestRemoval> PlanAsync(Reference reference, bool includeReferrers, StoreContext context, CancellationToken cancellationToken)
+    {
+        var digest = await TagVerb.PinAsync(reference, context, cancellationToken).ConfigureAwait(false);
+        return await PlanAsync(reference, digest, includeReferrers, context, cancellationToken).ConfigureAwait(false);
+    }
 
     public static async Task<ManifestRemoval> PlanAsync(Reference repository, Digest digest, bool includeReferrers, StoreContext context, CancellationToken cancellationToken)
     {

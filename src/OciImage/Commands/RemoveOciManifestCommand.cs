@@ -32,9 +32,8 @@ public sealed class RemoveOciManifestCommand : OciRegistryCmdlet
             ForEachInput(text, () =>
             {
                 var reference = ResolveReference(text);
-                var digest = RunCore((messages, ct) => TagVerb.PinAsync(reference, StoreContext(messages), ct));
-                var pinned = reference.WithoutIdentifier().WithDigest(digest);
-                var plan = RunCore((messages, ct) => ManifestRemovalVerb.PlanAsync(reference, digest, IncludeReferrers, StoreContext(messages), ct));
+                var plan = RunCore((messages, ct) => ManifestRemovalVerb.PlanAsync(reference, IncludeReferrers, StoreContext(messages), ct));
+                var pinned = reference.WithoutIdentifier().WithDigest(plan.Digest);
                 if (!ShouldProcess(pinned.ToString(), Describe(plan)))
                 {
                     return;
