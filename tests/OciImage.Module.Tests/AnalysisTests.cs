@@ -67,6 +67,7 @@ public sealed class AnalysisTests
         Assert.Equal(ErrorCategory.LimitsExceeded, error.CategoryInfo.Category);
         Assert.Contains("lowestEfficiency", error.ToString());
         Assert.Contains("highestUserWastedPercent", error.ToString());
+        Assert.Contains("above the maximum 50 % (-MaximumWastedPercent 0.5;", error.ToString()); // the view's percent and dive's fraction, both
         Assert.DoesNotContain("highestWastedBytes", error.ToString());
         Assert.Equal("OciImageMeasurement", error.TargetObject.GetType().Name);
 

@@ -33,11 +33,14 @@ public sealed class EfficiencyRules
 
         if (MaximumWastedPercent is { } percent && percent < analysis.WastedPercent)
         {
-            failures.Add($"wasted percent {Figure(analysis.WastedPercent)} of the {analysis.UserSize.ToString(CultureInfo.InvariantCulture)} user bytes is above the maximum {Figure(percent)} (dive: highestUserWastedPercent)");
+            // dive's rule takes a fraction (highestUserWastedPercent: 0.1 is 10 %); people read percents: both, always.
+            failures.Add($"wasted {Percent(analysis.WastedPercent)} of the {analysis.UserSize.ToString(CultureInfo.InvariantCulture)} user bytes (the fraction {Figure(analysis.WastedPercent)}) is above the maximum {Percent(percent)} (-MaximumWastedPercent {Figure(percent)}; dive: highestUserWastedPercent)");
         }
 
         return failures;
     }
 
     private static string Figure(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    private static string Percent(double fraction) => (fraction * 100).ToString("0.##", CultureInfo.InvariantCulture) + " %";
 }
