@@ -43,6 +43,16 @@ public abstract class OciSyncCmdlet : OciTagSelectionCmdlet
     [Parameter(ParameterSetName = "Mapping")]
     public SwitchParameter RequireSameDigest { get; set; }
 
+    /// <summary>Re-encodes layers in gzip, zstd or none (DiffIDs kept, digests change; the result records its source digest).</summary>
+    [Parameter(ParameterSetName = "Mapping")]
+    [ValidateSet("gzip", "zstd", "none")]
+    public string? Compression { get; set; }
+
+    /// <summary>With -Compression: Fastest, Optimal (default), SmallestSize, or 1 to 9.</summary>
+    [Parameter(ParameterSetName = "Mapping")]
+    [ValidateSet("Fastest", "Optimal", "SmallestSize", "1", "2", "3", "4", "5", "6", "7", "8", "9", IgnoreCase = true)]
+    public string CompressionLevel { get; set; } = "Optimal";
+
     /// <summary>Removes destination tags that are not in the source selection (asks first unless -Force).</summary>
     [Parameter(ParameterSetName = "Mapping")]
     public SwitchParameter Prune { get; set; }
@@ -136,6 +146,8 @@ public abstract class OciSyncCmdlet : OciTagSelectionCmdlet
             IncludeReferrers = IncludeReferrers,
             RequireSameDigest = RequireSameDigest,
             Prune = Prune,
+            Compression = Compression is null ? null : SyncMappingReader.CompressionOf(Compression, "-Compression"),
+            CompressionLevel = SyncMappingReader.LevelOf(CompressionLevel, "-CompressionLevel"),
         };
     }
 

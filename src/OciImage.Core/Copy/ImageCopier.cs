@@ -146,7 +146,7 @@ internal sealed class ImageCopier
         }
 
         var chosen = wanted.Select(p => PlatformChoice.Best(p, index.Manifests)).ToList();
-        var selected = index.Manifests.Where(m => chosen.Any(c => c.Contains(m))).ToList();
+        var selected = Selected(index, wanted);
         var missing = wanted.Where((p, i) => chosen[i].Count == 0).ToList();
         if (missing.Count > 0)
         {
@@ -178,23 +178,34 @@ internal sealed class ImageCopier
         return (FilteredIndex(index, selected, _options.RecordSourceDigest ? top.Digest : null), names);
     }
 
-    /// <summary>A valid, smaller index: same media type and annotations, only the chosen entries.</summary>
-    /// <param name="source">When given, recorded in the <see cref="CopyOptions.SourceDigestAnnotation"/> annotation.</param>
-    private static ImageIndex FilteredIndex(ImageIndex index, IReadOnlyList<Descriptor> entries, Digest? source = null) => ManifestParser.Create(new ImageIndex
+    /// <summary>The entries of an index a platform filter takes: for each platform asked, its best matches.</summary>
+    internal static List<Descriptor> Selected(ImageIndex index, IReadOnlyList<Platform> wanted)
     {
-        SchemaVersion = 2,
-        DeclaredMediaType = index.DeclaredMediaType ?? index.MediaType,
-        ArtifactType = index.ArtifactType,
-        Manifests = entries,
-        Annotations = source is { } digest ? WithSourceDigest(index.Annotations, digest) : index.Annotations,
-        Subject = index.Subject,
-    });
+        var chosen = wanted.Select(p => PlatformChoice.Best(p, index.Manifests)).ToList();
+        return index.Manifests.Where(m => chosen.Any(c => c.Contains(m))).ToList();
+    }
 
-    private static IReadOnlyDictionary<string, string> WithSourceDigest(IReadOnlyDictionary<string, string>? annotations, Digest source)
+    /// <summary>What a copy with this platform filter writes for an index (without <see cref="CopyOptions.RecordSourceDigest"/>).</summary>
+    internal static ImageIndex Filtered(ImageIndex index, IReadOnlyList<Platform> wanted)
     {
-        var all = annotations is null ? new SortedDictionary<string, string>(StringComparer.Ordinal) : new SortedDictionary<string, string>(annotations.ToDictionary(a => a.Key, a => a.Value), StringComparer.Ordinal);
-        all[CopyOptions.SourceDigestAnnotation] = source.ToString();
-        return all;
+        var selected = Selected(index, wanted);
+        return selected.Count == index.Manifests.Count ? index : FilteredIndex(index, selected);
+    }
+
+    /// <summary>A valid, smaller index: same media type and annotations, only the chosen entries.</summary>
+    /// <param name="source">When given, recorded as the digest it was cut from (<see cref="SourceRecord"/>).</param>
+    private static ImageIndex FilteredIndex(ImageIndex index, IReadOnlyList<Descriptor> entries, Digest? source = null)
+    {
+        var filtered = ManifestParser.Create(new ImageIndex
+        {
+            SchemaVersion = 2,
+            DeclaredMediaType = index.DeclaredMediaType ?? index.MediaType,
+            ArtifactType = index.ArtifactType,
+            Manifests = entries,
+            Annotations = index.Annotations,
+            Subject = index.Subject,
+        });
+        return source is { } digest && filtered.MediaType == MediaTypes.OciIndex ? (ImageIndex)SourceRecord.With(filtered, digest) : filtered;
     }
 
     /// <summary>The index entries whose manifests the source does not hold; the ones it holds are kept for the copy.</summary>

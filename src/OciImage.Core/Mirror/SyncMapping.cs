@@ -26,6 +26,11 @@ public sealed class SyncMapping
 
     public bool RequireSameDigest { get; init; }
 
+    /// <summary>Re-encode layers in this compression (DiffIDs kept, digests change); null copies them as they are.</summary>
+    public Layers.LayerCompression? Compression { get; init; }
+
+    public Layers.LayerCompressionLevel CompressionLevel { get; init; }
+
     /// <summary>Remove destination tags that are not in the source selection.</summary>
     public bool Prune { get; init; }
 }

@@ -25,7 +25,7 @@ public static class SyncMappingReader
     {
         "Source", "Destination", "Include", "Name", "Exclude", "Match", "VersionRange", "Variant", "IncludePrerelease",
         "CreatedSince", "CreatedBefore", "Newest", "NewestBy", "NewestPer", "Platform", "Platforms", "Single",
-        "IncludeReferrers", "RequireSameDigest", "Prune",
+        "IncludeReferrers", "RequireSameDigest", "Prune", "Compression", "CompressionLevel",
     };
 
     /// <summary>One entry; <paramref name="resolve"/> parses a reference (and makes a relative path absolute).</summary>
@@ -97,8 +97,21 @@ public static class SyncMappingReader
             IncludeReferrers = Flag(Get("IncludeReferrers"), where, "IncludeReferrers"),
             RequireSameDigest = Flag(Get("RequireSameDigest"), where, "RequireSameDigest"),
             Prune = Flag(Get("Prune"), where, "Prune"),
+            Compression = SyncPlanReader.Text(Get("Compression")) is { } compression ? CompressionOf(compression, where) : null,
+            CompressionLevel = LevelOf(SyncPlanReader.Text(Get("CompressionLevel")), where),
         };
     }
+
+    /// <summary>gzip, zstd or none, as -Compression takes them.</summary>
+    public static Layers.LayerCompression CompressionOf(string text, string where) =>
+        new[] { "gzip", "zstd", "none" }.Contains(text, StringComparer.OrdinalIgnoreCase)
+            ? Layers.Compressions.Parse(text)
+            : throw new InvalidSyncMappingException(where, $"Compression '{text}' is not gzip, zstd or none");
+
+    public static Layers.LayerCompressionLevel LevelOf(string? text, string where) =>
+        text is null ? Layers.LayerCompressionLevel.Optimal
+        : Layers.LayerCompressionLevel.Names.Contains(text, StringComparer.OrdinalIgnoreCase) ? Layers.LayerCompressionLevel.Parse(text)
+        : throw new InvalidSyncMappingException(where, $"CompressionLevel '{text}' is not one of {string.Join(", ", Layers.LayerCompressionLevel.Names)}");
 
     /// <summary>A JSON mapping file: an array of entries, or an object whose "mirrors" holds them.</summary>
     public static IReadOnlyList<SyncMapping> ReadJson(string path, Func<string, Reference> resolve)

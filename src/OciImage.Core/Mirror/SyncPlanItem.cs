@@ -36,6 +36,12 @@ public sealed class SyncPlanItem
 
     public bool RequireSameDigest { get; init; }
 
+    /// <summary>The compression layers are re-encoded in (gzip, zstd, none); null copies them as they are.</summary>
+    public string? Compression { get; init; }
+
+    /// <summary>With <see cref="Compression"/>: Fastest, Optimal, SmallestSize or 1 to 9.</summary>
+    public string? CompressionLevel { get; init; }
+
     /// <summary>Blobs the image needs (configs and layers, every platform copied).</summary>
     public int Blobs { get; init; }
 

@@ -68,9 +68,23 @@ public static class SyncPlanReader
             }
         }
 
+        var compression = Text(property("Compression"));
+        var level = Text(property("CompressionLevel"));
+        if (compression is not null && !new[] { "gzip", "zstd", "none" }.Contains(compression, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new InvalidSyncPlanException(where, $"Compression '{compression}' is not gzip, zstd or none");
+        }
+
+        if (level is not null && !Layers.LayerCompressionLevel.Names.Contains(level, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new InvalidSyncPlanException(where, $"CompressionLevel '{level}' is not one of {string.Join(", ", Layers.LayerCompressionLevel.Names)}");
+        }
+
         return new SyncPlanItem
         {
             FormatVersion = version,
+            Compression = compression?.ToLowerInvariant(),
+            CompressionLevel = level,
             Action = action,
             Source = source,
             SourceDigest = sourceDigest,

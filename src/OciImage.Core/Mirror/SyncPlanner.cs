@@ -126,13 +126,19 @@ internal sealed class SyncPlanner
         var top = await source.ResolveAsync(from, cancellationToken).ConfigureAwait(false);
         var there = destination is null ? null : await TryResolveAsync(destination, to, cancellationToken).ConfigureAwait(false);
         var filtered = mapping.Platforms is { Count: > 0 } && MediaTypes.IsIndex(top.MediaType);
+        var recompressed = mapping.Compression is not null;
         var action = there is null ? SyncAction.Copy : SyncAction.Update;
         string? reason = null;
         if (there is not null)
         {
-            if (!filtered)
+            if (!filtered && !recompressed)
             {
                 action = there.Digest == top.Digest ? SyncAction.UpToDate : SyncAction.Update;
+            }
+            else if (recompressed && there.Digest == top.Digest)
+            {
+                // The same digest: up to date only if every layer is already in the compression asked (a GET at the source).
+                action = await AlreadyCompressedAsync(source, top, mapping.Compression!.Value, cancellationToken).ConfigureAwait(false) ? SyncAction.UpToDate : SyncAction.Update;
             }
             else if (mapping.Single)
             {
@@ -141,10 +147,16 @@ internal sealed class SyncPlanner
                 var chosen = PlatformChoice.Best(mapping.Platforms![0], index.Manifests);
                 action = chosen.Count == 1 && chosen[0].Digest == there.Digest ? SyncAction.UpToDate : SyncAction.Update;
             }
-            else if (await RecordsSourceAsync(destination!, there, top.Digest, mapping.Platforms!, cancellationToken).ConfigureAwait(false))
+            else if (await RecordsSourceAsync(destination!, there, top.Digest, filtered ? mapping.Platforms! : Array.Empty<Platform>(), cancellationToken).ConfigureAwait(false))
             {
                 action = SyncAction.UpToDate;
-                reason = $"the destination's filtered index records {top.Digest} as its source";
+                reason = $"the destination's {(filtered ? "filtered index" : "recompressed image")} records {top.Digest} as its source";
+            }
+            else if (filtered && !recompressed && there.MediaType == MediaTypes.DockerManifestList)
+            {
+                // A Docker list has no annotations to record the source in: cut the source's index again (a GET at the source).
+                var index = (ImageIndex)await _run.GetManifestAsync(source, top, cancellationToken).ConfigureAwait(false);
+                action = ImageCopier.Filtered(index, mapping.Platforms!).Digest == there.Digest ? SyncAction.UpToDate : SyncAction.Update;
             }
         }
 
@@ -159,22 +171,46 @@ internal sealed class SyncPlanner
             Single = mapping.Single,
             IncludeReferrers = mapping.IncludeReferrers,
             RequireSameDigest = mapping.RequireSameDigest,
+            Compression = mapping.Compression?.ToString().ToLowerInvariant(),
+            CompressionLevel = mapping.Compression is null ? null : mapping.CompressionLevel.ToString(),
             Reason = reason,
         };
     }
 
-    /// <summary>True when the destination's index was cut from this source digest for these platforms.</summary>
+    private async Task<bool> AlreadyCompressedAsync(IImageStore source, Descriptor top, Layers.LayerCompression compression, CancellationToken cancellationToken)
+    {
+        var manifest = await _run.GetManifestAsync(source, top, cancellationToken).ConfigureAwait(false);
+        var images = new List<ImageManifest>();
+        if (manifest is ImageManifest image)
+        {
+            images.Add(image);
+        }
+        else if (manifest is ImageIndex index)
+        {
+            foreach (var entry in index.Manifests.Where(m => MediaTypes.IsImageManifest(m.MediaType)))
+            {
+                if (await _run.GetManifestAsync(source, entry, cancellationToken).ConfigureAwait(false) is ImageManifest child)
+                {
+                    images.Add(child);
+                }
+            }
+        }
+
+        return images.SelectMany(i => i.Layers).All(l => Layers.Compressions.OfMediaType(l.MediaType) == compression);
+    }
+
+    /// <summary>True when what the destination holds was written from this source digest (for these platforms).</summary>
     private static async Task<bool> RecordsSourceAsync(IImageStore destination, Descriptor there, Digest source, IReadOnlyList<Platform> platforms, CancellationToken cancellationToken)
     {
-        if (!MediaTypes.IsIndex(there.MediaType))
+        if (platforms.Count > 0 && !MediaTypes.IsIndex(there.MediaType))
         {
             return false;
         }
 
-        var written = (ImageIndex)await destination.GetManifestAsync(there, cancellationToken).ConfigureAwait(false);
+        var written = await destination.GetManifestAsync(there, cancellationToken).ConfigureAwait(false);
         return written.Annotations is { } annotations
             && annotations.TryGetValue(CopyOptions.SourceDigestAnnotation, out var recorded) && recorded == source.ToString()
-            && platforms.All(p => PlatformChoice.Best(p, written.Manifests).Count > 0);
+            && platforms.All(p => written is ImageIndex index && PlatformChoice.Best(p, index.Manifests).Count > 0);
     }
 
     private static async Task<Descriptor?> TryResolveAsync(IImageStore store, Reference reference, CancellationToken cancellationToken)
@@ -202,7 +238,7 @@ internal sealed class SyncPlanner
         else if (top is ImageIndex index)
         {
             var entries = mapping.Platforms is { Count: > 0 } wanted
-                ? index.Manifests.Where(m => wanted.Any(p => PlatformChoice.Best(p, index.Manifests).Contains(m))).ToList()
+                ? ImageCopier.Selected(index, wanted)
                 : index.Manifests.Where(m => MediaTypes.IsManifest(m.MediaType)).ToList();
             foreach (var entry in entries)
             {
@@ -254,6 +290,8 @@ internal sealed class SyncPlanner
             Single = item.Single,
             IncludeReferrers = item.IncludeReferrers,
             RequireSameDigest = item.RequireSameDigest,
+            Compression = item.Compression,
+            CompressionLevel = item.CompressionLevel,
             Reason = item.Reason,
             Blobs = blobs.Count,
             BlobsToCopy = copy,

@@ -10,6 +10,7 @@ using OciImage.Core.Errors;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 
 namespace OciImage.Core.Mirror;
 
@@ -166,6 +167,17 @@ internal sealed class SyncRunner
         try
         {
             var from = item.Source!.WithDigest(item.SourceDigest);
+            if (item.Compression is not null)
+            {
+                return Result(item, moved, await CopyVerb.CopyAsync(from, item.Destination, new CopyOptions
+                {
+                    Compression = Layers.Compressions.Parse(item.Compression),
+                    CompressionLevel = Layers.LayerCompressionLevel.Parse(item.CompressionLevel),
+                    RequireSameDigest = item.RequireSameDigest,
+                    RecordSourceDigest = true,
+                }, _source, _destination, null, cancellationToken).ConfigureAwait(false));
+            }
+
             using var source = ImageStores.OpenForRead(from, _source);
             using var target = ImageStores.OpenForWrite(item.Destination, _destination);
             var options = new CopyOptions
@@ -177,25 +189,27 @@ internal sealed class SyncRunner
                 RecordSourceDigest = item.Platforms.Count > 0 && !item.Single,
             };
             var copy = await new ImageCopier(source, target, options, _source.Log, null, _run).CopyAsync(from, item.Destination, cancellationToken).ConfigureAwait(false);
-            return new SyncItemResult
-            {
-                Item = item,
-                Status = copy.UpToDate ? SyncStatus.UpToDate : item.Action == SyncAction.Update ? SyncStatus.Updated : SyncStatus.Copied,
-                Digest = copy.Digest,
-                SourceMovedTo = moved,
-                BlobsCopied = copy.BlobsCopied,
-                BlobsReused = copy.BlobsSkipped,
-                BlobsMounted = copy.BlobsMounted,
-                BytesCopied = copy.BytesCopied,
-                ReferrersCopied = copy.ReferrersCopied,
-                Reason = moved is { } to ? $"the source's tag names {to} now; the planned {item.SourceDigest} was copied" : null,
-            };
+            return Result(item, moved, copy);
         }
         finally
         {
             gate?.Release();
         }
     }
+
+    private static SyncItemResult Result(SyncPlanItem item, Digest? moved, CopyResult copy) => new()
+    {
+        Item = item,
+        Status = copy.UpToDate ? SyncStatus.UpToDate : item.Action == SyncAction.Update ? SyncStatus.Updated : SyncStatus.Copied,
+        Digest = copy.Digest,
+        SourceMovedTo = moved,
+        BlobsCopied = copy.BlobsCopied,
+        BlobsReused = copy.BlobsSkipped,
+        BlobsMounted = copy.BlobsMounted,
+        BytesCopied = copy.BytesCopied,
+        ReferrersCopied = copy.ReferrersCopied,
+        Reason = moved is { } to ? $"the source's tag names {to} now; the planned {item.SourceDigest} was copied" : null,
+    };
 
     private async Task<SyncItemResult> PruneAsync(SyncPlanItem item, CancellationToken cancellationToken)
     {

@@ -56,6 +56,10 @@ internal sealed class ImageRewriter
 
         var top = await _source.GetManifestAsync(from, cancellationToken).ConfigureAwait(false);
         var written = await RewriteManifestAsync(top, null, 0, cancellationToken).ConfigureAwait(false);
+        if (_options.RecordSourceDigest && written.Digest != top.Digest && written.MediaType is MediaTypes.OciManifest or MediaTypes.OciIndex)
+        {
+            written = Copy.SourceRecord.With(written, top.Digest);
+        }
         foreach (var pattern in (_options.RemovePaths ?? Array.Empty<string>()).Select(p => new Analysis.PathFilter(p).Pattern).Where(p => !_rules.Matched.Contains(p)).Distinct())
         {
             _log.Warning($"-RemovePath '{pattern}' matched nothing in {from}.");

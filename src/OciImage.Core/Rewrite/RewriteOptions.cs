@@ -27,5 +27,8 @@ public sealed class RewriteOptions
     /// <summary>Compression threads; null for one per core. The output is the same whatever it is.</summary>
     public int? Parallelism { get; init; }
 
+    /// <summary>An image or index that changed records the digest it was rewritten from (a mirror's up-to-date check).</summary>
+    public bool RecordSourceDigest { get; init; }
+
     internal bool ChangesLayers => (RemovePaths?.Count ?? 0) > 0 || Timestamp is not null || Compression is not null;
 }

@@ -84,7 +84,7 @@ public static class CopyVerb
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = await EditVerb.EditAsync(from, to, new Rewrite.RewriteOptions { Compression = options.Compression, CompressionLevel = options.CompressionLevel }, sourceContext, destinationContext, cancellationToken).ConfigureAwait(false);
+        var result = await EditVerb.EditAsync(from, to, new Rewrite.RewriteOptions { Compression = options.Compression, CompressionLevel = options.CompressionLevel, RecordSourceDigest = options.RecordSourceDigest }, sourceContext, destinationContext, cancellationToken).ConfigureAwait(false);
         if (result.Digest != result.SourceDigest)
         {
             if (options.RequireSameDigest)
