@@ -49,7 +49,7 @@ internal static class BaseCheck
     {
         try
         {
-            var old = await ImageHandle.OpenAsync(store, name.WithDigest(recorded), platform, cancellationToken, strictPlatform: false).ConfigureAwait(false);
+            var old = await ImageHandle.OpenAsync(store, name.WithoutIdentifier().WithDigest(recorded), platform, cancellationToken, strictPlatform: false).ConfigureAwait(false);
             return old.Config.RootFs.DiffIds.Count;
         }
         catch (ManifestUnknownException)

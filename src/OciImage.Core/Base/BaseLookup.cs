@@ -48,7 +48,7 @@ internal sealed class BaseLookup : System.IDisposable
     public static Reference Recorded(ImageHandle image)
     {
         var recorded = BaseAnnotations.Of(image.Manifest) ?? throw new BaseNotRecordedException(image.Reference.ToString()) { Target = image.Reference };
-        return Reference.Parse(recorded.Name).WithDigest(Digest.Parse(recorded.Digest));
+        return Reference.Parse(recorded.Name).WithoutIdentifier().WithDigest(Digest.Parse(recorded.Digest));
     }
 
     /// <summary>The name a recorded base is looked up by today (its tag).</summary>
