@@ -50,6 +50,8 @@ public sealed class ErrorIdContractTests : IClassFixture<ErrorIdContractTests.Sh
         ["Set-OciTag"] = new[] { new Form("Reference", "ref", "-Tag contract") },
         ["Get-OciTag"] = new[] { new Form("Reference", "ref", string.Empty), new Form("Reference", "ref", "-Newest 2 -Detail All") },
         ["Test-OciImage"] = new[] { new Form("Reference", "ref", string.Empty), new Form("Reference", "ref", "-Deep") },
+        ["Merge-OciLayer"] = new[] { new Form("Reference", "ref", "-Tag squashed") },
+        ["Update-OciImageBase"] = new[] { new Form("Reference", "ref", "-OldBase {good} -NewBase {good} -Tag rebased") },
     };
 
     private readonly SharedHost _shared;
