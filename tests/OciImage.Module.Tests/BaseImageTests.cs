@@ -23,6 +23,10 @@ public sealed class BaseImageTests
         host.RunClean($"New-OciLayer '{baseTree}' -Layout '{layout}' | New-OciImage -Layout '{layout}' -Tag base:1 -Entrypoint /bin/base -Environment @{{ FROM_BASE = '1' }}");
         host.RunClean($"New-OciLayer '{step1}' -Layout '{layout}' | New-OciImage -Layout '{layout}' -Tag app -Base oci:{layout}:base:1 -Entrypoint /app/run -History 'COPY step1'");
         host.RunClean($"New-OciLayer '{step2}' -Base '{step1}' -Layout '{layout}' | Add-OciLayer oci:{layout}:app");
+
+        // A file of the base removed above it: squashing above the base must keep that whiteout.
+        var step3 = Tree(temp.Combine("step3"), ("etc/base.txt", "v1"));
+        host.RunClean($"New-OciLayer '{step3}' -Base '{baseTree}' -Layout '{layout}' | Add-OciLayer oci:{layout}:app");
         return layout;
     }
 
@@ -136,7 +140,7 @@ public sealed class BaseImageTests
         var bundle = temp.Combine("bundle");
         ExternalTool.Run("umoci", "unpack", "--rootless", "--image", $"{layout}:rebased", bundle);
         Assert.Equal("v2", File.ReadAllText(Path.Combine(bundle, "rootfs", "etc", "base.txt")));
-        Assert.False(File.Exists(Path.Combine(bundle, "rootfs", "etc", "old.txt")));
+        Assert.True(File.Exists(Path.Combine(bundle, "rootfs", "etc", "new.txt")));
         Assert.Equal("rewritten", File.ReadAllText(Path.Combine(bundle, "rootfs", "app", "a.txt")));
 
         // A base that is not the bottom of the image is refused, and the tag stays.
@@ -178,6 +182,7 @@ public sealed class BaseImageTests
         }
 
         Assert.False(File.Exists(Path.Combine(original, "app", "gone.txt")));
+        Assert.False(File.Exists(Path.Combine(original, "etc", "old.txt")));
         _ = above;
     }
 }
