@@ -51,7 +51,7 @@ public abstract class OciComposeCmdlet : OciRegistryCmdlet
     [Parameter]
     public string? StopSignal { get; set; }
 
-    /// <summary>Annotations on the manifest.</summary>
+    /// <summary>Annotations on the manifest (and on the index, for an index); a $null value removes one when an image is changed.</summary>
     [Parameter]
     public Hashtable? Annotation { get; set; }
 
@@ -64,27 +64,42 @@ public abstract class OciComposeCmdlet : OciRegistryCmdlet
     public string? History { get; set; }
 
     /// <summary>
-    /// Rebuilds the image a reference names with itself as base (plus layers and config changes), in the same
-    /// store, and moves the tag (or sets -Tag) to the result: what Add-OciLayer and Set-OciImageConfig do.
+    /// Rebuilds the image a reference names with itself as base (plus layers, config changes and annotation edits),
+    /// in the same store, and moves the tag (or sets -Tag) to the result: what Add-OciLayer and Set-OciImageConfig
+    /// do. Given an index, every image in it (or those of -Platform) is rebuilt and a new index written.
     /// </summary>
-    protected void Mutate(string referenceText, string? newTag, string? platformText, IReadOnlyList<object> layerInputs)
+    protected void Mutate(string referenceText, string? newTag, string[]? platformTexts, IReadOnlyList<object> layerInputs)
     {
         ForEachInput(referenceText, () =>
         {
             var reference = ResolveReference(referenceText);
             var tag = newTag ?? reference.Tag ?? throw new InvalidReferenceException(referenceText, "name the tag to update (REPOSITORY:TAG), or give -Tag");
-            var platform = ParsePlatform(platformText);
+            var platforms = platformTexts?.Select(Platform.Parse).ToList();
             var request = ConfigRequest(null);
+            var edits = HashtableParameter.Strings(Annotation, "Annotation");
             var inputs = layerInputs.Select(LayerInput.From).ToList();
             var destination = reference.WithoutIdentifier().WithTag(tag);
-            if (!ShouldProcess(destination.ToString(), $"Write a new image based on {reference} and point the tag at it"))
+            if (!ShouldProcess(destination.ToString(), $"Write a new image (each image of an index) based on {reference} and point the tag at it"))
             {
                 return;
             }
 
-            var manifest = RunCore((messages, ct) => ComposeVerb.RebuildAsync(reference, tag, platform, inputs, request, StoreContext(messages), ct));
-            WriteObject(new OciManifest(new ResolvedImage(destination.WithDigest(manifest.Digest), manifest.ToDescriptor(), manifest, null)));
+            var change = RunCore((messages, ct) => ComposeVerb.RebuildAsync(reference, tag, platforms, inputs, request, edits, StoreContext(messages), ct));
+            WriteChange(change);
         });
+    }
+
+    /// <summary>A single image as the OciManifest it always gave; an index as an OciImageChange that says what happened to each image.</summary>
+    protected void WriteChange(ImageChange change)
+    {
+        if (change.Written is Core.Model.ImageManifest manifest)
+        {
+            WriteObject(new OciManifest(new ResolvedImage(change.Reference, manifest.ToDescriptor(), manifest, null)));
+        }
+        else
+        {
+            WriteObject(new OciImageChange(change));
+        }
     }
 
     /// <summary>The config changes, created time, history line and annotations these parameters give, as the composer takes them.</summary>

@@ -52,6 +52,9 @@ public sealed class ErrorIdContractTests : IClassFixture<ErrorIdContractTests.Sh
         ["Sync-OciRepository"] = new[] { new Form("Source", "ref", "-Destination 'oci:{out}/sync/'"), new Form("PlanPath", "file", string.Empty, SoundFollows: false) },
         ["Get-OciTag"] = new[] { new Form("Reference", "ref", string.Empty), new Form("Reference", "ref", "-Newest 2 -Detail All") },
         ["Test-OciImage"] = new[] { new Form("Reference", "ref", string.Empty), new Form("Reference", "ref", "-Deep") },
+        ["Merge-OciLayer"] = new[] { new Form("Reference", "ref", "-Tag squashed") },
+        // The bases under a tag of their own, so an error about the hostile image that names its base never names the sound input.
+        ["Update-OciImageBase"] = new[] { new Form("Reference", "ref", "-OldBase ((Set-OciTag {good} -Tag base).Reference) -NewBase ((Set-OciTag {good} -Tag base).Reference) -Tag rebased") },
     };
 
     private readonly SharedHost _shared;

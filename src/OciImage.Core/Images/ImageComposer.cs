@@ -18,12 +18,21 @@ namespace OciImage.Core.Images;
 /// </summary>
 internal static class ImageComposer
 {
-    public static async Task<ImageManifest> ComposeAsync(ComposeRequest request, IImageStore target, string? tag, IEngineLog log, CancellationToken cancellationToken)
+    /// <param name="child">Writes the manifest as an index's child (untagged, not listed on its own) for the caller to index.</param>
+    public static async Task<ImageManifest> ComposeAsync(ComposeRequest request, IImageStore target, string? tag, IEngineLog log, CancellationToken cancellationToken, bool child = false)
     {
         var manifest = request.ArtifactType is not null
             ? await ComposeArtifactAsync(request, target, log, cancellationToken).ConfigureAwait(false)
             : await ComposeImageAsync(request, target, log, cancellationToken).ConfigureAwait(false);
-        await target.PutManifestAsync(manifest, tag, cancellationToken).ConfigureAwait(false);
+        if (child)
+        {
+            await target.PutChildManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await target.PutManifestAsync(manifest, tag, cancellationToken).ConfigureAwait(false);
+        }
+
         if (manifest.Subject is not null)
         {
             await Referrers.RecordAsync(target, manifest, cancellationToken).ConfigureAwait(false);
@@ -34,13 +43,12 @@ internal static class ImageComposer
     }
 
     /// <summary>
-    /// Rebuilds the image a reference names on itself as base, with more layers and config changes, in the same
-    /// store, and points <paramref name="tag"/> at the result (Add-OciLayer, Set-OciImageConfig). The manifest
-    /// style (OCI or Docker) stays the base's.
+    /// Rebuilds one image on itself as base, with more layers, config changes and annotation edits, in its own
+    /// store (Add-OciLayer, Set-OciImageConfig): under <paramref name="tag"/>, or as an index's child when the tag
+    /// is null. The manifest style (OCI or Docker) and the annotations not edited stay the image's.
     /// </summary>
-    public static async Task<ImageManifest> RebuildAsync(IImageStore store, Reference reference, Platform? platform, ComposeRequest changes, string tag, IEngineLog log, CancellationToken cancellationToken)
+    public static Task<ImageManifest> RebuildAsync(ImageHandle image, ComposeRequest changes, IReadOnlyDictionary<string, string?>? annotationEdits, string? tag, IEngineLog log, CancellationToken cancellationToken)
     {
-        var image = await ImageHandle.OpenAsync(store, reference, platform, cancellationToken).ConfigureAwait(false);
         var request = new ComposeRequest
         {
             Base = image,
@@ -48,10 +56,10 @@ internal static class ImageComposer
             Changes = changes.Changes,
             Created = changes.Created,
             History = changes.History,
-            Annotations = changes.Annotations,
+            Annotations = AnnotationEdit.Apply(image.Manifest.Annotations, annotationEdits),
             Style = image.Manifest.MediaType == MediaTypes.DockerManifest ? MediaTypeStyle.Docker : MediaTypeStyle.Oci,
         };
-        return await ComposeAsync(request, store, tag, log, cancellationToken).ConfigureAwait(false);
+        return ComposeAsync(request, image.Store, tag, log, cancellationToken, child: tag is null);
     }
 
     private static async Task<ImageManifest> ComposeImageAsync(ComposeRequest request, IImageStore target, IEngineLog log, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Images;
@@ -32,16 +33,23 @@ public static class ComposeVerb
         }
 
         IImageStore? baseStore = null;
+        var compose = request.Compose;
         try
         {
             ImageHandle? baseImage = null;
+            var annotations = compose.Annotations;
             if (request.Base is { } baseReference)
             {
                 baseStore = ImageStores.OpenForRead(baseReference, context);
-                baseImage = await ImageHandle.OpenAsync(baseStore, baseReference, request.Platform, cancellationToken, strictPlatform: false).ConfigureAwait(false);
+                var baseTop = await baseStore.ResolveAsync(baseReference, cancellationToken).ConfigureAwait(false);
+                baseImage = await ImageHandle.OpenAsync(baseStore, baseReference.WithDigest(baseTop.Digest), request.Platform, cancellationToken, strictPlatform: false).ConfigureAwait(false);
+                if (compose.ArtifactType is null && compose.Style == MediaTypeStyle.Oci)
+                {
+                    // The image spec's base annotations, unless the caller set them: Test-OciImage -BaseCurrent and Update-OciImageBase read them.
+                    annotations = AnnotationEdit.Apply(Base.BaseAnnotations.For(baseReference, baseTop.Digest).ToDictionary(p => p.Key, p => p.Value!), compose.Annotations?.ToDictionary(p => p.Key, p => (string?)p.Value));
+                }
             }
 
-            var compose = request.Compose;
             return await ImageComposer.ComposeAsync(new ComposeRequest
             {
                 Base = baseImage,
@@ -49,7 +57,7 @@ public static class ComposeVerb
                 Changes = compose.Changes,
                 Created = compose.Created,
                 History = compose.History,
-                Annotations = compose.Annotations,
+                Annotations = annotations,
                 Style = compose.Style,
                 ArtifactType = compose.ArtifactType,
                 Subject = subject,
@@ -61,13 +69,20 @@ public static class ComposeVerb
         }
     }
 
-    /// <summary>Rebuilds the image a reference names on itself, in its store, and points <paramref name="tag"/> at the result.</summary>
-    public static async Task<ImageManifest> RebuildAsync(Reference reference, string tag, Platform? platform, IReadOnlyList<LayerSpec> layerSpecs, ComposeRequest changes, StoreContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Rebuilds the image a reference names on itself, in its store, with more layers, config changes and
+    /// annotation edits, and points <paramref name="tag"/> at the result. Given an index, every image in it (or
+    /// those of <paramref name="platforms"/>) is rebuilt and a new index tagged; artifacts are left as they are.
+    /// </summary>
+    public static async Task<ImageChange> RebuildAsync(Reference reference, string tag, IReadOnlyList<Platform>? platforms, IReadOnlyList<LayerSpec> layerSpecs, ComposeRequest changes,
+        IReadOnlyDictionary<string, string?>? annotationEdits, StoreContext context, CancellationToken cancellationToken)
     {
         using var store = ImageStores.OpenForUpdate(reference, context);
         var layers = await ResolveLayersAsync(layerSpecs, store, cancellationToken).ConfigureAwait(false);
-        var request = new ComposeRequest { Layers = layers, Changes = changes.Changes, Created = changes.Created, History = changes.History, Annotations = changes.Annotations };
-        return await ImageComposer.RebuildAsync(store, reference, platform, request, tag, context.Log, cancellationToken).ConfigureAwait(false);
+        var request = new ComposeRequest { Layers = layers, Changes = changes.Changes, Created = changes.Created, History = changes.History };
+        return await EachImage.ApplyAsync(store, reference, platforms, annotationEdits, tag,
+            async (image, childTag, ct) => (await ImageComposer.RebuildAsync(image, request, annotationEdits, childTag, context.Log, ct).ConfigureAwait(false), null),
+            context.Log, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes an index of images already in the destination's store (from a base index, less some platforms) and tags it.</summary>

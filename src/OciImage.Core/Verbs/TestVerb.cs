@@ -23,4 +23,8 @@ public static class TestVerb
         var analysis = await AnalyseVerb.MeasureAsync(reference, platform, context, cancellationToken).ConfigureAwait(false);
         return (analysis, rules.Evaluate(analysis));
     }
+
+    /// <summary>Whether each image's recorded base is still what its name gives (Test-OciImage -BaseCurrent).</summary>
+    public static Task<IReadOnlyList<Base.BaseStatus>> BaseCurrentAsync(Reference reference, IReadOnlyList<Platform>? platforms, StoreContext context, CancellationToken cancellationToken) =>
+        BaseVerb.CheckAsync(reference, platforms, context, cancellationToken);
 }

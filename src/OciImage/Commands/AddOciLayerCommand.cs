@@ -7,7 +7,7 @@ namespace OciImage.Commands;
 
 /// <summary>Appends layers to an existing image and moves its tag to the result (crane append).</summary>
 [Cmdlet(VerbsCommon.Add, "OciLayer", SupportsShouldProcess = true)]
-[OutputType(typeof(OciManifest))]
+[OutputType(typeof(OciManifest), typeof(OciImageChange))]
 public sealed class AddOciLayerCommand : OciComposeCmdlet
 {
     private readonly List<object> _layers = new();
@@ -26,11 +26,11 @@ public sealed class AddOciLayerCommand : OciComposeCmdlet
     [ValidateNotNullOrEmpty]
     public string? Tag { get; set; }
 
-    /// <summary>The platform to extend when the reference names a multi-platform index.</summary>
+    /// <summary>The platform to extend of a multi-platform index (by default every image in it; artifacts and attestations are always left as they are).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.PlatformCompleter))]
-    public string? Platform { get; set; }
+    public string[]? Platform { get; set; }
 
     protected override void ProcessRecord() => _layers.AddRange(Layer);
 

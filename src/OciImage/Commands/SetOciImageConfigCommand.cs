@@ -4,7 +4,7 @@ namespace OciImage.Commands;
 
 /// <summary>Changes an image's config (entrypoint, env, labels...) keeping its layers, and moves its tag (crane mutate).</summary>
 [Cmdlet(VerbsCommon.Set, "OciImageConfig", SupportsShouldProcess = true)]
-[OutputType(typeof(OciManifest))]
+[OutputType(typeof(OciManifest), typeof(OciImageChange))]
 public sealed class SetOciImageConfigCommand : OciComposeCmdlet
 {
     /// <summary>The image to change: REPOSITORY:TAG or oci:PATH:TAG. Its tag moves to the new image.</summary>
@@ -17,11 +17,11 @@ public sealed class SetOciImageConfigCommand : OciComposeCmdlet
     [ValidateNotNullOrEmpty]
     public string? Tag { get; set; }
 
-    /// <summary>The platform to change when the reference names a multi-platform index.</summary>
+    /// <summary>The platform to change of a multi-platform index (by default every image in it; artifacts and attestations are always left as they are).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.PlatformCompleter))]
-    public string? Platform { get; set; }
+    public string[]? Platform { get; set; }
 
     protected override void ProcessRecord() =>
         Mutate(Reference, Tag, Platform, System.Array.Empty<object>());

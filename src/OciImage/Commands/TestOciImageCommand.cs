@@ -8,14 +8,16 @@ namespace OciImage.Commands;
 
 /// <summary>
 /// Checks an image: every digest and size, media types, config against manifest; -Deep checks DiffIDs. With
-/// -MinimumEfficiency, -MaximumWastedBytes or -MaximumWastedPercent it checks dive --ci's rules instead.
+/// -MinimumEfficiency, -MaximumWastedBytes or -MaximumWastedPercent it checks dive --ci's rules instead; with
+/// -BaseCurrent, whether the base it records is still what the base's name gives.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "OciImage", DefaultParameterSetName = ValidateSet)]
-[OutputType(typeof(OciValidationResult), typeof(OciImageMeasurement), typeof(bool))]
+[OutputType(typeof(OciValidationResult), typeof(OciImageMeasurement), typeof(OciBaseStatus), typeof(bool))]
 public sealed class TestOciImageCommand : OciRegistryCmdlet
 {
     private const string ValidateSet = "Validate";
     private const string EfficiencySet = "Efficiency";
+    private const string BaseSet = "Base";
 
     /// <summary>The image: REGISTRY/REPOSITORY[:TAG][@DIGEST] or oci:PATH[:TAG|@DIGEST].</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -42,8 +44,13 @@ public sealed class TestOciImageCommand : OciRegistryCmdlet
     [ValidateRange(0.0, double.MaxValue)]
     public double? MaximumWastedPercent { get; set; }
 
-    /// <summary>The platform to check when the reference names a multi-platform index (efficiency rules).</summary>
+    /// <summary>Fails (BaseImageOutdated) when the recorded base (base.name, base.digest annotations) is no longer what its name gives.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = BaseSet)]
+    public SwitchParameter BaseCurrent { get; set; }
+
+    /// <summary>The platform to check when the reference names a multi-platform index (efficiency rules; with -BaseCurrent, every image by default).</summary>
     [Parameter(ParameterSetName = EfficiencySet)]
+    [Parameter(ParameterSetName = BaseSet)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.PlatformCompleter))]
     public string? Platform { get; set; }
@@ -56,39 +63,27 @@ public sealed class TestOciImageCommand : OciRegistryCmdlet
     {
         foreach (var text in Reference)
         {
-            ForEachInput(text, () =>
-            {
-                if (ParameterSetName == EfficiencySet)
-                {
-                    TestEfficiency(text);
-                }
-                else
-                {
-                    Validate(text);
-                }
-            });
+            ForEachInput(text, () => (ParameterSetName switch { EfficiencySet => (System.Action<string>)TestEfficiency, BaseSet => TestBase, _ => Validate })(text));
         }
     }
 
     private void TestEfficiency(string text)
     {
         var reference = ResolveReference(text);
-        var platform = ParsePlatform(Platform);
         var rules = new EfficiencyRules { MinimumEfficiency = MinimumEfficiency, MaximumWastedBytes = MaximumWastedBytes, MaximumWastedPercent = MaximumWastedPercent };
-        var (analysis, failures) = RunCore((messages, ct) => TestVerb.EfficiencyAsync(reference, platform, rules, StoreContext(messages), ct));
+        var (analysis, failures) = RunCore((messages, ct) => TestVerb.EfficiencyAsync(reference, ParsePlatform(Platform), rules, StoreContext(messages), ct));
         var measurement = new OciImageMeasurement(analysis);
-        if (AnsweredQuietly(failures))
-        {
-            return;
-        }
+        Answer(measurement, failures, () => new ImageInefficientException(measurement.Reference, failures) { Target = measurement }, text);
+    }
 
-        if (failures.Count > 0)
+    private void TestBase(string text)
+    {
+        var reference = ResolveReference(text);
+        var platforms = Platform is null ? null : new[] { ParsePlatform(Platform)! };
+        foreach (var status in RunCore((messages, ct) => TestVerb.BaseCurrentAsync(reference, platforms, StoreContext(messages), ct)).Select(s => new OciBaseStatus(s)))
         {
-            WriteError(ErrorMapping.ToErrorRecord(new ImageInefficientException(measurement.Reference, failures) { Target = measurement }, text));
-        }
-        else
-        {
-            WriteObject(measurement);
+            var problems = status.IsCurrent ? new string[0] : new[] { status.ToString() };
+            Answer(status, problems, () => new BaseImageOutdatedException(status.Reference, status.BaseName!, status.RecordedDigest!, status.CurrentDigest!) { Target = status }, text);
         }
     }
 
@@ -96,14 +91,11 @@ public sealed class TestOciImageCommand : OciRegistryCmdlet
     {
         var reference = ResolveReference(text);
         var problems = RunCore((messages, ct) => TestVerb.ValidateAsync(reference, Deep, StoreContext(messages), ct));
-        if (!AnsweredQuietly(problems))
-        {
-            WriteObject(new OciValidationResult(reference, Deep, problems.ToArray()));
-        }
+        Answer(new OciValidationResult(reference, Deep, problems.ToArray()), problems, null, text);
     }
 
-    /// <summary>Writes each problem as a verbose line; with -Quiet, answers $true or $false alone.</summary>
-    private bool AnsweredQuietly(System.Collections.Generic.IReadOnlyList<string> problems)
+    /// <summary>Each problem as a verbose line; with -Quiet, $true or $false alone; else the result, or the error a failing rule makes.</summary>
+    private void Answer(object result, System.Collections.Generic.IReadOnlyList<string> problems, System.Func<OciException>? failure, string text)
     {
         foreach (var problem in problems)
         {
@@ -114,7 +106,13 @@ public sealed class TestOciImageCommand : OciRegistryCmdlet
         {
             WriteObject(problems.Count == 0);
         }
-
-        return Quiet;
+        else if (problems.Count > 0 && failure is not null)
+        {
+            WriteError(ErrorMapping.ToErrorRecord(failure(), text));
+        }
+        else
+        {
+            WriteObject(result);
+        }
     }
 }

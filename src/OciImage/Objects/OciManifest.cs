@@ -24,6 +24,9 @@ public sealed class OciManifest
         Layers = _manifest.Layers.Select(l => new OciDescriptor(image.Reference, l)).ToArray();
         TotalSize = Config.Size + Layers.Sum(l => l.Size);
         Annotations = Shapes.ToHashtable(_manifest.Annotations);
+        var recordedBase = Core.Base.BaseAnnotations.Of(_manifest);
+        BaseName = recordedBase?.Name;
+        BaseDigest = recordedBase?.Digest;
         Subject = _manifest.Subject is null ? null : new OciDescriptor(image.Reference.WithoutIdentifier().WithDigest(_manifest.Subject.Digest), _manifest.Subject);
     }
 
@@ -55,6 +58,12 @@ public sealed class OciManifest
     public OciDescriptor? Subject { get; }
 
     public Hashtable Annotations { get; }
+
+    /// <summary>The base image it was built on (org.opencontainers.image.base.name), when recorded.</summary>
+    public string? BaseName { get; }
+
+    /// <summary>The base's digest when it was built on it (org.opencontainers.image.base.digest).</summary>
+    public string? BaseDigest { get; }
 
     /// <summary>The exact JSON the manifest was read from.</summary>
     public string Json => Encoding.UTF8.GetString(_manifest.GetRawBytes());
