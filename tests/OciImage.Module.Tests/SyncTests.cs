@@ -202,6 +202,28 @@ public sealed class SyncTests : IClassFixture<SyncFixture>
     }
 
     [ToolFact("docker-registry")]
+    public void ARecompressedMirrorIsUpToDateWithoutReadingTheSource()
+    {
+        using var host = new PowerShellHost();
+        var first = host.Run($"Sync-OciRepository {Host}/src/app {Host}/t7/app -Include '1.0.0', multi -Compression zstd");
+        Assert.Empty(first.Errors);
+        Assert.All(Results(first), r => Assert.Equal("Copied", Value<string>(r, "Status")));
+        Assert.Equal(new[] { "application/vnd.oci.image.layer.v1.tar+zstd" }, host.RunClean($"(Get-OciLayer {Host}/t7/app:1.0.0).MediaType").Select(m => m.ToString()).Distinct());
+        Assert.NotEqual(Digest(host, $"{Host}/src/app:1.0.0"), Digest(host, $"{Host}/t7/app:1.0.0"));
+
+        using var source = new FaultProxy(Host);
+        var again = host.Run($"Sync-OciRepository {source.Host}/src/app {Host}/t7/app -Include '1.0.0', multi -Compression zstd");
+        Assert.Empty(again.Errors);
+        Assert.All(Results(again), r => Assert.Equal("UpToDate", Value<string>(r, "Status")));
+        Assert.DoesNotContain(source.Log, l => l.StartsWith("GET /v2/src/app/manifests/", StringComparison.Ordinal));
+
+        // The plan says how it is to be copied, and a saved plan keeps it.
+        var plan = host.RunClean($"Sync-OciRepository {Host}/src/app {Host}/t7b/app -Include '1.1.0' -Compression zstd -CompressionLevel 3 -Plan").Single();
+        Assert.Equal("zstd", Value<string>(plan, "Compression"));
+        Assert.Equal("3", Value<string>(plan, "CompressionLevel"));
+    }
+
+    [ToolFact("docker-registry")]
     public void ShardsTogetherDoWhatOneRunDoesAndNoImageTwice()
     {
         var runs = Enumerable.Range(0, 3).Select(i => Task.Run(() =>

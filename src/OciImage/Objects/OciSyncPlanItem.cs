@@ -22,6 +22,8 @@ public sealed class OciSyncPlanItem
         Single = item.Single;
         IncludeReferrers = item.IncludeReferrers;
         RequireSameDigest = item.RequireSameDigest;
+        Compression = item.Compression;
+        CompressionLevel = item.CompressionLevel;
         Blobs = item.Blobs;
         BlobsToCopy = item.BlobsToCopy;
         BlobsReused = item.BlobsReused;
@@ -54,6 +56,11 @@ public sealed class OciSyncPlanItem
     public bool IncludeReferrers { get; }
 
     public bool RequireSameDigest { get; }
+
+    /// <summary>The compression layers are re-encoded in (gzip, zstd, none); empty copies them as they are.</summary>
+    public string? Compression { get; }
+
+    public string? CompressionLevel { get; }
 
     public int Blobs { get; }
 
