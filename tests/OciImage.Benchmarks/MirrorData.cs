@@ -74,11 +74,29 @@ public sealed class MirrorData : IDisposable
             Sync(_source.Host + "/" + Repository, Destination.Host + "/" + Repository);
         }
 
-        // Undo a "moved" run at both ends: the moved tags name their own images again.
+        // Undo a "moved" run at both ends: the moved tags name their own images again, and the destination holds
+        // nothing of the images they were moved onto (their manifests, configs and own layers), so every run of
+        // "moved" copies the same.
         foreach (var (tag, manifest) in _images.Take(MovedCount))
         {
             source.PutManifestAsync(manifest, tag, CancellationToken.None).GetAwaiter().GetResult();
             destination.PutManifestAsync(manifest, tag, CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        using var http = new System.Net.Http.HttpClient();
+        var shared = new HashSet<Digest>(_images.SelectMany(i => ((ImageManifest)i.Manifest).Layers).Select(l => l.Digest));
+        foreach (var other in _others)
+        {
+            var image = (ImageManifest)other;
+            var paths = image.Layers.Where(l => !shared.Contains(l.Digest)).Append(image.Config).Select(b => $"blobs/{b.Digest}").Prepend($"manifests/{other.Digest}");
+            foreach (var path in paths)
+            {
+                using var response = http.DeleteAsync($"http://{Destination.Host}/v2/{Repository}/{path}").GetAwaiter().GetResult();
+                if (!response.IsSuccessStatusCode && response.StatusCode != System.Net.HttpStatusCode.NotFound)
+                {
+                    throw new InvalidOperationException($"resetting the mirror destination: DELETE {path} answered {(int)response.StatusCode}");
+                }
+            }
         }
     }
 
@@ -97,22 +115,23 @@ public sealed class MirrorData : IDisposable
     /// Runs a command once with counting proxies in front of both registries and returns what they saw; tags
     /// left unchanged by the scenario divide the total into requests per unchanged tag.
     /// </summary>
-    public RequestCount Counted(Func<string> command, int unchangedTags)
+    public (RequestCount Requests, Sample Sample) Counted(Func<string> command, int unchangedTags)
     {
         using var source = new FaultProxy(_source.Host);
         using var destination = new FaultProxy(Destination.Host);
         source.ManifestAccept = destination.ManifestAccept = AllManifestTypes;
         _proxies = (source, destination);
+        Sample sample;
         try
         {
-            Measurement.Run(command());
+            sample = Measurement.Run(command());
         }
         finally
         {
             _proxies = null;
         }
 
-        return new RequestCount(source.Requests, destination.Requests, Tags, unchangedTags, Kinds(source.Log), Kinds(destination.Log));
+        return (new RequestCount(source.Requests, destination.Requests, Tags, unchangedTags, Kinds(source.Log), Kinds(destination.Log)), sample);
     }
 
     private static readonly string AllManifestTypes = string.Join(", ", MediaTypes.OciManifest, MediaTypes.OciIndex, MediaTypes.DockerManifest, MediaTypes.DockerManifestList);

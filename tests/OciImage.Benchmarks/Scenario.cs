@@ -28,9 +28,9 @@ public sealed class Scenario
 
     /// <summary>
     /// Runs a contender's command once more (after <see cref="Reset"/>) with counting proxies in front of the
-    /// registries, for its requests; null when the scenario counts none. Not timed.
+    /// registries, for its requests (and that run's sample, slowed by the proxies); null when the scenario counts none.
     /// </summary>
-    public Func<Func<string>, RequestCount>? CountRequests { get; init; }
+    public Func<Func<string>, (RequestCount Requests, Sample Sample)>? CountRequests { get; init; }
 
     /// <summary>The goal for OciImage's wall time over this peer's, e.g. ("skopeo sync", 0.8); reported met or missed.</summary>
     public (string Peer, double MaxRatio)? WallGoal { get; init; }
