@@ -48,6 +48,9 @@ public sealed class MirrorData : IDisposable
 
     public int Layers { get; }
 
+    /// <summary>The smoke test's size (quick data without --mirror-full): fewer contenders, requests counted in the timed run.</summary>
+    public bool Small => Tags < 200;
+
     public RegistryServer Destination { get; private set; }
 
     /// <summary>The counting proxies in use (<see cref="Counted"/>), else null: hosts go through them.</summary>

@@ -103,8 +103,8 @@ public static class Program
                     scenario.Reset?.Invoke();
                     try
                     {
-                        // With --quick (the smoke test), a counted contender's one run is also its timed run.
-                        if (quick && scenario.CountRequests is { } countTimed && Counted(contender))
+                        // On small data (the smoke test), a counted contender's one run is also its timed run.
+                        if (scenario.CountInTimedRun && scenario.CountRequests is { } countTimed && Counted(contender))
                         {
                             var (requests, sample) = countTimed(command);
                             counts[contender] = requests;
@@ -126,7 +126,7 @@ public static class Program
             // Requests are counted in one more run per contender, through counting proxies (not timed: the proxies
             // would slow both ends); the cmdlet and a session run the engine's requests (a session several times), so
             // only the engine and the peers are counted.
-            if (scenario.CountRequests is { } count && !quick)
+            if (scenario.CountRequests is { } count && !scenario.CountInTimedRun)
             {
                 foreach (var (contender, command) in scenario.Contenders.Where(c => Counted(c.Contender)))
                 {

@@ -32,6 +32,9 @@ public sealed class Scenario
     /// </summary>
     public Func<Func<string>, (RequestCount Requests, Sample Sample)>? CountRequests { get; init; }
 
+    /// <summary>Small data (the smoke test): a counted contender's one run is also its timed run (through the proxies).</summary>
+    public bool CountInTimedRun { get; init; }
+
     /// <summary>The goal for OciImage's wall time over this peer's, e.g. ("skopeo sync", 0.8); reported met or missed.</summary>
     public (string Peer, double MaxRatio)? WallGoal { get; init; }
 

@@ -118,7 +118,7 @@ public static class Scenarios
                 .Add("OciImage cmdlet", () => Cmdlet($"Measure-OciImage oci:{data.Layout}:big-zstd"))
                 .Add("zstd -dc, parallel", () => DecompressAll(data.Layout, "big-zstd", "zstd")),
         };
-        list.AddRange(Mirror(data.Mirror, Engine, data.Quick ? null : Session, data.Quick ? null : Cmdlet, tls));
+        list.AddRange(Mirror(data.Mirror, Engine, data.Mirror.Small ? null : Session, data.Mirror.Small ? null : Cmdlet, tls));
         return list;
     }
 
@@ -130,7 +130,7 @@ public static class Scenarios
     /// <remarks>
     /// In a session (the steady state, without start-up and JIT), fresh runs each write a repository of their own
     /// (mirror{i}/app) in the emptied registry; up to date, all three the same; moved has none (only its first run
-    /// would find tags moved). With quick data (the smoke test) only the engine and skopeo sync run, each once, its
+    /// would find tags moved). With small data (the smoke test) only the engine and skopeo sync run, each once, its
     /// requests counted in that run, to keep the CI suite short.
     /// </remarks>
     private static IEnumerable<Scenario> Mirror(MirrorData mirror, System.Func<string, string> engine, System.Func<string, string>? session, System.Func<string, string>? cmdlet, string tls)
@@ -157,12 +157,14 @@ public static class Scenarios
         yield return With(new Scenario("mirror-fresh", $"mirror a repository of {shape}, registry to an empty registry")
         {
             Reset = mirror.Fresh,
+            CountInTimedRun = mirror.Small,
             CountRequests = command => mirror.Counted(command, 0),
             WallGoal = (Skopeo, 0.8),
         }, "mirror{i}/app");
         yield return With(new Scenario("mirror-uptodate", $"mirror a repository of {shape}, already up to date")
         {
             Reset = mirror.UpToDate,
+            CountInTimedRun = mirror.Small,
             CountRequests = command => mirror.Counted(command, mirror.Tags),
             WallGoal = (Skopeo, 0.1),
             RequestsPerUnchangedTagGoal = 2,
@@ -170,6 +172,7 @@ public static class Scenarios
         yield return With(new Scenario("mirror-moved", $"mirror a repository of {shape}, {MirrorData.MovedCount} tags moved at the source")
         {
             Reset = mirror.Moved,
+            CountInTimedRun = mirror.Small,
             CountRequests = command => mirror.Counted(command, mirror.Tags - MirrorData.MovedCount),
         }, null);
     }
