@@ -46,6 +46,15 @@ public static class ChildRun
                 }
 
                 return 0;
+            case "sync":
+                // Sync-OciRepository's engine: plan, then apply, with the cmdlet's default of 4 images at once (or the third argument).
+                var run = new OciImage.Core.Mirror.SyncRun();
+                var mapping = new OciImage.Core.Mirror.SyncMapping { Source = Reference.Parse(args[1]), Destination = Reference.Parse(args[2]) };
+                var throttle = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 4;
+                var plan = OciImage.Core.Verbs.SyncVerb.PlanAsync(mapping, run, null, throttle, context, context, token).GetAwaiter().GetResult();
+                var summary = OciImage.Core.Verbs.SyncVerb.ApplyAsync(plan, false, run, throttle, context, context, _ => { }, token).GetAwaiter().GetResult();
+                Console.Error.WriteLine($"{summary.Copied} copied, {summary.Updated} updated, {summary.UpToDate} up to date, {summary.Failed} failed, {summary.BlobsCopied} blobs copied");
+                return summary.Failed == 0 ? 0 : 1;
             case "tags":
                 var repository = Reference.Parse(args[1]);
                 using (var store = ImageStores.OpenForRead(repository, context))

@@ -16,14 +16,14 @@ namespace OciImage.Benchmarks;
 /// What the scenarios run on, made by the harness itself: a real tree (a Debian root file system from
 /// debootstrap where it can, else the installed .NET SDK, or a small generated one with --quick); a 5-layer image of about 500 MB (three directories of the tree and two layers of
 /// random, incompressible bytes) and a one-layer image of a 1 GiB random layer, both built in a layout and
-/// pushed by skopeo to a loopback source registry; a repository with many tags; and a destination registry
+/// pushed by skopeo to a loopback source registry; a repository with many tags; a repository to mirror (<see cref="MirrorData"/>); and a destination registry
 /// that can be made empty again.
 /// </summary>
 public sealed class DataSet : IDisposable
 {
     private readonly TempDirectory _temp = new("ocibench");
 
-    private DataSet(bool quick)
+    private DataSet(bool quick, bool mirrorFull)
     {
         Quick = quick;
         Tree = quick ? MakeSmallTree(_temp.Combine("tree")) : Debootstrap(_temp.Combine("rootfs")) ?? FindSdkTree();
@@ -35,6 +35,7 @@ public sealed class DataSet : IDisposable
         Source.PushWithSkopeo($"oci:{Layout}:big", "big/app:1");
         Source.PushWithSkopeo($"oci:{Layout}:huge", "huge/app:1");
         MakeTags(quick ? 10 : 200);
+        Mirror = new MirrorData(Source, _temp.Combine("mirror-layout"), quick && !mirrorFull ? 20 : 200, quick && !mirrorFull ? 5 : 50);
         ExternalTool.Run("umoci", "init", "--layout", UmociLayout);
         ExternalTool.Run("umoci", "new", "--image", $"{UmociLayout}:base");
     }
@@ -47,6 +48,9 @@ public sealed class DataSet : IDisposable
 
     public RegistryServer Destination { get; private set; }
 
+    /// <summary>The mirror scenarios' repository (many tags sharing few layers) and their own destination.</summary>
+    public MirrorData Mirror { get; }
+
     public string Layout => _temp.Combine("layout");
 
     public string UmociLayout => _temp.Combine("umoci");
@@ -57,7 +61,8 @@ public sealed class DataSet : IDisposable
 
     public string Scratch(string name) => _temp.Combine("scratch", name);
 
-    public static DataSet Prepare(bool quick) => new(quick);
+    /// <param name="mirrorFull">The mirror repository at full size (200 tags, 50 layers) even with quick data.</param>
+    public static DataSet Prepare(bool quick, bool mirrorFull = false) => new(quick, mirrorFull);
 
     /// <summary>A new, empty destination registry, so no run profits from the one before.</summary>
     public void FreshDestination()
@@ -70,6 +75,7 @@ public sealed class DataSet : IDisposable
     {
         Source.Dispose();
         Destination.Dispose();
+        Mirror.Dispose();
         _temp.Dispose();
     }
 

@@ -9,9 +9,10 @@ using OciImage.TestKit;
 namespace OciImage.Benchmarks;
 
 /// <summary>
-/// dotnet run -c Release --project tests/OciImage.Benchmarks -- [--quick] [--runs N] [--results FILE] [SCENARIO...]
+/// dotnet run -c Release --project tests/OciImage.Benchmarks -- [--quick] [--mirror-full] [--runs N] [--results FILE] [SCENARIO...]
 ///   times every scenario for OciImage (engine and cmdlets) and its peers, alternating, and prints medians,
-///   ratios OciImage/peer and peak memory; --micro runs the BenchmarkDotNet suite of hot paths instead;
+///   ratios OciImage/peer and peak memory (the mirror scenarios also requests, counted through proxies, and the
+///   issue's goals, met or missed; --mirror-full keeps their 200 tags with --quick data); --micro runs the BenchmarkDotNet suite of hot paths instead;
 ///   --throughput [TREE] [--only runtime-Optimal,portable-Optimal] [--cores 1,2] prints where a layer build's CPU goes and MB/s per core of each encoder and level at 1
 ///   and 2 threads (see Throughput);
 ///   --table FILE prints the performance table (docs/PERFORMANCE.md) from a results file;
@@ -70,8 +71,8 @@ public static class Program
         if (args.Contains("--serve"))
         {
             // For profiling by hand: the data and registries stay up until stdin closes.
-            using var served = DataSet.Prepare(quick);
-            Console.WriteLine($"source {served.Source.Host} (big/app:1, huge/app:1, tags/app), destination {served.Destination.Host}, layout {served.Layout} (big, huge), tree {served.Tree}");
+            using var served = DataSet.Prepare(quick, args.Contains("--mirror-full"));
+            Console.WriteLine($"source {served.Source.Host} (big/app:1, huge/app:1, tags/app), destination {served.Destination.Host}, layout {served.Layout} (big, huge), tree {served.Tree}; mirror {served.Source.Host}/{MirrorData.Repository} ({served.Mirror.Tags} tags) to {served.Mirror.Destination.Host}");
             Console.In.ReadToEnd();
             return 0;
         }
@@ -86,13 +87,14 @@ public static class Program
             Console.WriteLine(Limits.Describe());
         }
 
-        using var data = DataSet.Prepare(quick);
+        using var data = DataSet.Prepare(quick, args.Contains("--mirror-full"));
         Console.WriteLine($"tree: {data.Tree} ({TreeSize(data.Tree) >> 20} MiB)");
         var self = Assembly.GetExecutingAssembly().Location;
         var failures = 0;
         foreach (var scenario in Scenarios.All(data, self).Where(s => wanted.Count == 0 || wanted.Contains(s.Name)))
         {
             var samples = scenario.Contenders.ToDictionary(c => c.Contender, _ => new List<Sample>());
+            var counts = new Dictionary<string, RequestCount>();
             for (var run = 0; run < runs; run++)
             {
                 // Alternate contenders within each run so drift affects all alike.
@@ -101,7 +103,17 @@ public static class Program
                     scenario.Reset?.Invoke();
                     try
                     {
-                        samples[contender].Add(Measurement.Run(command()));
+                        // On small data (the smoke test), a counted contender's one run is also its timed run.
+                        if (scenario.CountInTimedRun && scenario.CountRequests is { } countTimed && Counted(contender))
+                        {
+                            var (requests, sample) = countTimed(command);
+                            counts[contender] = requests;
+                            samples[contender].Add(sample);
+                        }
+                        else
+                        {
+                            samples[contender].Add(Measurement.Run(command()));
+                        }
                     }
                     catch (InvalidOperationException ex)
                     {
@@ -111,8 +123,29 @@ public static class Program
                 }
             }
 
-            Report(scenario, samples);
-            ResultsFile.Add(scenario, samples);
+            // Requests are counted in one more run per contender, through counting proxies (not timed: the proxies
+            // would slow both ends); the cmdlet and a session run the engine's requests (a session several times), so
+            // only the engine and the peers are counted.
+            if (scenario.CountRequests is { } count && !scenario.CountInTimedRun)
+            {
+                foreach (var (contender, command) in scenario.Contenders.Where(c => Counted(c.Contender)))
+                {
+                    scenario.Reset?.Invoke();
+                    try
+                    {
+                        counts[contender] = count(command).Requests;
+                    }
+                    catch (InvalidOperationException ex)
+                    {
+                        Console.WriteLine($"  {scenario.Name} / {contender} failed (counting requests): {ex.Message}");
+                        failures++;
+                    }
+                }
+            }
+
+            var goals = ScenarioGoals.Evaluate(scenario, samples, counts);
+            Report(scenario, samples, counts, goals);
+            ResultsFile.Add(scenario, samples, counts, goals);
         }
 
         Console.WriteLine("results: " + ResultsFile.Write(args, runs, quick));
@@ -125,8 +158,27 @@ public static class Program
         return failures == 0 ? 0 : 1;
     }
 
+    private static bool Counted(string contender) =>
+        !contender.Contains("cmdlet", StringComparison.Ordinal) && !contender.StartsWith(Scenarios.InSession, StringComparison.Ordinal);
+
     private static long TreeSize(string root) =>
         new DirectoryInfo(root).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }).Sum(f => f.Length);
+
+    private static void Report(Scenario scenario, Dictionary<string, List<Sample>> samples, Dictionary<string, RequestCount> counts, List<GoalResult> goals)
+    {
+        Report(scenario, samples);
+        foreach (var (contender, count) in counts)
+        {
+            var kinds = string.Join(", ", count.SourceKinds.Select(k => $"{k.Key} {k.Value}")) + " | " + string.Join(", ", count.DestinationKinds.Select(k => $"{k.Key} {k.Value}"));
+            var perUnchanged = count.PerUnchangedTag is { } p ? $", {p:0.00} per unchanged tag besides {count.Listings} tag listing(s)" : string.Empty;
+            Console.WriteLine($"  requests {contender,-13} {count.Total,6} ({count.Source} source, {count.Destination} destination; {count.PerTag:0.00} per tag{perUnchanged}): {kinds}");
+        }
+
+        foreach (var goal in goals)
+        {
+            Console.WriteLine("  " + goal);
+        }
+    }
 
     private static void Report(Scenario scenario, Dictionary<string, List<Sample>> samples)
     {

@@ -18,8 +18,9 @@ public static class ResultsFile
 {
     private static readonly List<object> Scenarios = new();
 
-    public static void Add(Scenario scenario, Dictionary<string, List<Sample>> samples)
+    public static void Add(Scenario scenario, Dictionary<string, List<Sample>> samples, Dictionary<string, RequestCount>? counts = null, List<GoalResult>? goals = null)
     {
+        counts ??= new Dictionary<string, RequestCount>();
         // Ratios are the engine's (the first contender), as the console report gives them; a scenario with a
         // contender in a session also gets that one's, CPU included (its last run: no start-up, no JIT).
         var ours = samples.Values.First();
@@ -45,7 +46,21 @@ public static class ResultsFile
                 inSessionOverThis = IsOurs(p.Key) ? null : Finite(steadyMedian / Measurement.Median(p.Value.Select(s => s.Seconds))),
                 inSessionCpuOverThis = IsOurs(p.Key) ? null : Finite(steadyCpu / Measurement.Median(p.Value.Select(Cpu))),
                 samples = p.Value,
+
+                // Counted in one more run through counting proxies (mirror scenarios): both ends, by kind.
+                requests = counts.TryGetValue(p.Key, out var count) ? new
+                {
+                    total = count.Total,
+                    source = count.Source,
+                    destination = count.Destination,
+                    perTag = count.PerTag,
+                    listings = count.Listings,
+                    perUnchangedTag = count.PerUnchangedTag,
+                    sourceKinds = count.SourceKinds,
+                    destinationKinds = count.DestinationKinds,
+                } : null,
             }).ToList(),
+            goals = (goals ?? new List<GoalResult>()).Select(g => new { goal = g.Goal, contender = g.Contender, value = g.Value, limit = g.Limit, met = g.Met }).ToList(),
         });
     }
 

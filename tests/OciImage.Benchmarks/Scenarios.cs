@@ -118,6 +118,62 @@ public static class Scenarios
                 .Add("OciImage cmdlet", () => Cmdlet($"Measure-OciImage oci:{data.Layout}:big-zstd"))
                 .Add("zstd -dc, parallel", () => DecompressAll(data.Layout, "big-zstd", "zstd")),
         };
+        list.AddRange(Mirror(data.Mirror, Engine, data.Mirror.Small ? null : Session, data.Mirror.Small ? null : Cmdlet, tls));
         return list;
+    }
+
+    /// <summary>
+    /// Issue 29 item 11: Sync-OciRepository against skopeo sync, registry to registry, on a repository of many tags
+    /// sharing few layers: fresh, up to date, and with ten tags moved at the source. Both write DEST/mirror/app
+    /// (skopeo sync puts the source's last path component under the destination prefix).
+    /// </summary>
+    /// <remarks>
+    /// In a session (the steady state, without start-up and JIT), fresh runs each write a repository of their own
+    /// (mirror{i}/app) in the emptied registry; up to date, all three the same; moved has none (only its first run
+    /// would find tags moved). With small data (the smoke test) only the engine and skopeo sync run, each once, its
+    /// requests counted in that run, to keep the CI suite short.
+    /// </remarks>
+    private static IEnumerable<Scenario> Mirror(MirrorData mirror, System.Func<string, string> engine, System.Func<string, string>? session, System.Func<string, string>? cmdlet, string tls)
+    {
+        var repository = MirrorData.Repository;
+        const string Skopeo = "skopeo sync";
+        Scenario With(Scenario scenario, string? inSession)
+        {
+            scenario.Add("OciImage engine", () => engine($"sync {mirror.SourceHost}/{repository} {mirror.DestinationHost}/{repository}"));
+            if (inSession is not null && session is not null)
+            {
+                scenario.Add(InSession, () => session($"sync {mirror.SourceHost}/{repository} {mirror.DestinationHost}/{inSession}"));
+            }
+
+            if (cmdlet is not null)
+            {
+                scenario.Add("OciImage cmdlet", () => cmdlet($"Sync-OciRepository {mirror.SourceHost}/{repository} {mirror.DestinationHost}/{repository}"));
+            }
+
+            return scenario.Add(Skopeo, () => $"skopeo sync {tls} --src docker --dest docker {mirror.SourceHost}/{repository} {mirror.DestinationHost}/mirror > /dev/null");
+        }
+
+        var shape = $"{mirror.Tags} tags sharing {mirror.Layers} layers";
+        yield return With(new Scenario("mirror-fresh", $"mirror a repository of {shape}, registry to an empty registry")
+        {
+            Reset = mirror.Fresh,
+            CountInTimedRun = mirror.Small,
+            CountRequests = command => mirror.Counted(command, 0),
+            WallGoal = (Skopeo, 0.8),
+        }, "mirror{i}/app");
+        yield return With(new Scenario("mirror-uptodate", $"mirror a repository of {shape}, already up to date")
+        {
+            Reset = mirror.UpToDate,
+            CountInTimedRun = mirror.Small,
+            CountRequests = command => mirror.Counted(command, mirror.Tags),
+            WallGoal = (Skopeo, 0.1),
+            RequestsPerUnchangedTagGoal = 2,
+        }, repository);
+        yield return With(new Scenario("mirror-moved", $"mirror a repository of {shape}, {MirrorData.MovedCount} tags moved at the source")
+        {
+            Reset = mirror.Moved,
+            CountInTimedRun = mirror.Small,
+            CountRequests = command => mirror.Counted(command, mirror.Tags - MirrorData.MovedCount),
+        }, null);
     }
 }

@@ -46,7 +46,30 @@ public sealed class BenchmarkSmokeTests
             }
         }
 
-        foreach (var scenario in new[] { "layer-build", "copy", "pull", "push", "recopy", "tags", "huge-pull", "huge-copy", "expand", "analyse", "analyse-layout", "analyse-zstd", "import" })
+        // The mirror scenarios (issue 29 item 11) count requests through proxies, for ours and skopeo sync's, and
+        // check the issue's goals: an up-to-date tag costs our engine a HEAD at each end, skopeo sync more.
+        using (var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(results)))
+        {
+            var scenarios = document.RootElement.GetProperty("scenarios").EnumerateArray().ToList();
+            System.Text.Json.JsonElement Requests(string scenario, string contender) => scenarios.Single(s => s.GetProperty("scenario").GetString() == scenario)
+                .GetProperty("contenders").EnumerateArray().Single(c => c.GetProperty("contender").GetString() == contender).GetProperty("requests");
+            foreach (var name in new[] { "mirror-fresh", "mirror-uptodate", "mirror-moved" })
+            {
+                Assert.True(Requests(name, "OciImage engine").GetProperty("total").GetInt32() > 0, name);
+                Assert.True(Requests(name, "skopeo sync").GetProperty("total").GetInt32() > 0, name);
+            }
+
+            var upToDate = Requests("mirror-uptodate", "OciImage engine");
+            Assert.Equal(20, upToDate.GetProperty("destinationKinds").GetProperty("HEAD manifests").GetInt32());
+            Assert.Equal(20, upToDate.GetProperty("sourceKinds").GetProperty("HEAD manifests").GetInt32());
+            Assert.False(upToDate.GetProperty("sourceKinds").TryGetProperty("GET manifests", out _), "an up-to-date tag costs no manifest GET at the source");
+            Assert.True(Requests("mirror-uptodate", "skopeo sync").GetProperty("perUnchangedTag").GetDouble() > 0);
+            var goals = scenarios.Single(s => s.GetProperty("scenario").GetString() == "mirror-uptodate").GetProperty("goals").EnumerateArray().ToList();
+            Assert.Contains(goals, g => g.GetProperty("goal").GetString() == "requests per unchanged tag" && g.GetProperty("contender").GetString() == "OciImage engine");
+            Assert.Contains(goals, g => g.GetProperty("goal").GetString() == "wall / skopeo sync" && g.GetProperty("contender").GetString() == "OciImage engine");
+        }
+
+        foreach (var scenario in new[] { "layer-build", "copy", "pull", "push", "recopy", "tags", "huge-pull", "huge-copy", "expand", "analyse", "analyse-layout", "analyse-zstd", "import", "mirror-fresh", "mirror-uptodate", "mirror-moved" })
         {
             Assert.Contains(scenario + ":", result.StdOut);
         }

@@ -58,6 +58,13 @@ public sealed class FaultProxy : LoopbackHttpServer
     /// </summary>
     public double DropRate { get; set; }
 
+    /// <summary>
+    /// When set, the Accept header forwarded with every manifest request: the managed HttpListener keeps only the
+    /// last of repeated header lines, and skopeo sends one Accept line per media type (so the registry would see
+    /// only its last, and refuse an OCI manifest). For counting a peer's requests; null forwards what was heard.
+    /// </summary>
+    public string? ManifestAccept { get; set; }
+
     /// <summary>How many requests were cut off by <see cref="DropRate"/>.</summary>
     public int Dropped => _dropped;
 
@@ -211,7 +218,9 @@ public sealed class FaultProxy : LoopbackHttpServer
                     continue;
                 }
 
-                var value = context.Request.Headers[name]!;
+                var value = name == "Accept" && ManifestAccept is not null && path.Contains("/manifests/", StringComparison.Ordinal)
+                    ? ManifestAccept
+                    : context.Request.Headers[name]!;
                 if (!request.Headers.TryAddWithoutValidation(name, value))
                 {
                     request.Content ??= new ByteArrayContent(Array.Empty<byte>());

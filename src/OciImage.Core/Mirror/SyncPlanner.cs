@@ -18,6 +18,7 @@ namespace OciImage.Core.Mirror;
 /// <summary>
 /// Plans a mirror: for each image of each mapping, what to do and what it costs. An image already at the
 /// destination costs one HEAD at each end and no GET (Docker Hub counts GETs against its pull quota, not HEADs);
+/// a tag missing there costs nothing at the destination once one was (<see cref="DestinationTags"/>: one listing);
 /// with a platform filter, one more GET at the destination reads the source digest it recorded. Images to copy
 /// are read (each manifest once a run, shared with the copies) to count the blobs that will really cross: one
 /// HEAD per blob at the destination, and a blob another item of the plan already moves counts once.
@@ -51,6 +52,7 @@ internal sealed class SyncPlanner
         var target = mapping.Destination.WithoutIdentifier();
         using var source = ImageStores.OpenForRead(repository, _source);
         using var destination = OpenDestination(target);
+        var destinationTags = destination is Registry.RegistryStore ? new DestinationTags(destination) : null;
         var images = await SourceImagesAsync(mapping, cancellationToken).ConfigureAwait(false);
         var mine = images.Where(i => _shard is null || _shard.Contains(repository, i.Tag ?? i.Digest!.ToString())).ToList();
 
@@ -61,7 +63,7 @@ internal sealed class SyncPlanner
             await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await CheckAsync(mapping, source, destination, from, CopyVerb.DestinationFor(from, target), cancellationToken).ConfigureAwait(false);
+                return await CheckAsync(mapping, source, destination, destinationTags, from, CopyVerb.DestinationFor(from, target), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -121,10 +123,19 @@ internal sealed class SyncPlanner
     }
 
     /// <summary>The action for one image, from a HEAD at each end (and a GET at the destination with a platform filter).</summary>
-    private async Task<SyncPlanItem> CheckAsync(SyncMapping mapping, IImageStore source, IImageStore? destination, Reference from, Reference to, CancellationToken cancellationToken)
+    private async Task<SyncPlanItem> CheckAsync(SyncMapping mapping, IImageStore source, IImageStore? destination, DestinationTags? destinationTags, Reference from, Reference to, CancellationToken cancellationToken)
     {
         var top = await source.ResolveAsync(from, cancellationToken).ConfigureAwait(false);
-        var there = destination is null ? null : await TryResolveAsync(destination, to, cancellationToken).ConfigureAwait(false);
+        Descriptor? there = null;
+        if (destination is not null && !(destinationTags is not null && to.Tag is { } tag && await destinationTags.KnownMissingAsync(tag).ConfigureAwait(false)))
+        {
+            there = await TryResolveAsync(destination, to, cancellationToken).ConfigureAwait(false);
+            if (there is null)
+            {
+                destinationTags?.Missing(cancellationToken);
+            }
+        }
+
         var filtered = mapping.Platforms is { Count: > 0 } && MediaTypes.IsIndex(top.MediaType);
         var recompressed = mapping.Compression is not null;
         var action = there is null ? SyncAction.Copy : SyncAction.Update;
