@@ -264,8 +264,9 @@ internal sealed class SyncPlanner
 
         var blobs = images.SelectMany(i => i.Layers.Prepend(i.Config)).GroupBy(b => b.Digest).Select(g => g.First()).ToList();
         var present = await Task.WhenAll(blobs.Select(b => AtDestinationAsync(destination, b, cancellationToken))).ConfigureAwait(false);
-        var mountable = destination is not null && source is Registry.RegistryStore from && destination is Registry.RegistryStore to
-            && string.Equals(from.Registry, to.Registry, StringComparison.OrdinalIgnoreCase);
+        // A store that reuses blobs of another repository of its registry (a mount) takes them without their bytes.
+        var mountable = destination is IBlobReuse && source.Location.Registry is { } from
+            && string.Equals(from, destination.Location.Registry, StringComparison.OrdinalIgnoreCase) && source.Location.Repository != destination.Location.Repository;
         int copy = 0, reused = 0, mount = 0;
         long bytes = 0;
         for (var i = 0; i < blobs.Count; i++)
