@@ -85,7 +85,8 @@ public sealed class Reference : IEquatable<Reference>
 
     public static Reference Parse(string value) => Parse(value, TransportTable.Default);
 
-    internal static Reference Parse(string value, TransportTable table)
+    /// <param name="paths">How a layout or archive path is read; this system's when null (tests inject the other's).</param>
+    internal static Reference Parse(string value, TransportTable table, PathSemantics? paths = null)
     {
         if (value is null)
         {
@@ -100,7 +101,7 @@ public sealed class Reference : IEquatable<Reference>
 
         if (table.FindByPrefix(text) is { } transport)
         {
-            return transport.Parse(value, text.Substring(transport.Prefix.Length));
+            return transport.Parse(value, text.Substring(transport.Prefix.Length), paths ?? PathSemantics.Current);
         }
 
         if (LooksLikeAPath(text))
@@ -226,11 +227,12 @@ public sealed class Reference : IEquatable<Reference>
     public override int GetHashCode() => ToString().GetHashCode();
 
     /// <summary>
-    /// <c>oci:PATH[:NAME][@DIGEST]</c> (and the archive forms): PATH ends at the first ':' (a Windows drive's
-    /// excepted), so NAME may hold ':', '/' and '@' as the image spec allows; a trailing '@' and a valid digest is
-    /// the digest. Paths that contain ':' are not supported, as in skopeo.
+    /// <c>oci:PATH[:NAME][@DIGEST]</c> (and the archive forms): PATH ends at the first ':' after its root (a drive's
+    /// or a device path's, as <paramref name="paths"/> reads them), so NAME may hold ':', '/' and '@' as the image
+    /// spec allows; a trailing '@' and a valid digest is the digest. Paths that contain ':' are not supported, as in
+    /// skopeo. A path this system cannot open (a UNC path off Windows) is InvalidReference, a per-item error.
     /// </summary>
-    internal static Reference ParsePathForm(ImageTransport transport, string original, string rest)
+    internal static Reference ParsePathForm(ImageTransport transport, string original, string rest, PathSemantics paths)
     {
         Digest? digest = null;
         var at = rest.LastIndexOf('@');
@@ -249,8 +251,7 @@ public sealed class Reference : IEquatable<Reference>
         }
 
         string? name = null;
-        var start = rest.Length >= 2 && rest[1] == ':' && char.IsLetter(rest[0]) ? 2 : 0;
-        var colon = rest.IndexOf(':', start);
+        var colon = rest.IndexOf(':', paths.RootLength(rest));
         if (colon >= 0)
         {
             name = rest.Substring(colon + 1);
@@ -264,6 +265,11 @@ public sealed class Reference : IEquatable<Reference>
         if (rest.Length == 0)
         {
             throw new InvalidReferenceException(original, $"the path after '{transport.Prefix}' is empty");
+        }
+
+        if (paths.Refusal(rest) is { } refusal)
+        {
+            throw new InvalidReferenceException(original, refusal);
         }
 
         return new Reference(transport, null, null, rest, name, digest);

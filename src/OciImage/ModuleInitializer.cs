@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Reflection;
-using System.Runtime.InteropServices;
 
 namespace OciImage;
 
@@ -19,6 +18,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 {
     private static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
     private static readonly string EngineFolder = Path.Combine(ModuleFolder, "lib");
+    private static readonly ModuleAssemblyResolver Resolver = new(ModuleFolder);
 
     // Imports still in effect in this process. Runspaces share the process (ForEach-Object -Parallel, runspace pools,
     // jobs in threads): the resolver and the type accelerators are process-wide, so they are set up by the first
@@ -35,7 +35,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
                 return;
             }
 
-            AppDomain.CurrentDomain.AssemblyResolve += ResolveFromModuleFolder;
+            Resolver.Install();
             TryIsolateEngine();
             TypeAccelerators.Register();
         }
@@ -51,14 +51,14 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
             }
 
             TypeAccelerators.Unregister();
-            AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromModuleFolder;
+            Resolver.Uninstall();
         }
     }
 
     /// <summary>Once per process in effect: Install keeps the first context it made.</summary>
     private static void TryIsolateEngine()
     {
-        if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+        if (!HostRuntime.UsesLoadContexts())
         {
             return;
         }
@@ -75,24 +75,5 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
             // A .NET older than the loader's (PowerShell 7.3 and before): the engine then shares the default
             // context, as on Windows PowerShell. The module works; it is just not shielded from conflicts.
         }
-    }
-
-    private static Assembly? ResolveFromModuleFolder(object? sender, ResolveEventArgs args)
-    {
-        var name = new AssemblyName(args.Name);
-        foreach (var folder in new[] { ModuleFolder, EngineFolder })
-        {
-            var candidate = Path.Combine(folder, name.Name + ".dll");
-            if (!File.Exists(candidate))
-            {
-                continue;
-            }
-
-            // Only when what we ship is at least the version asked for; otherwise let the failure be reported.
-            var shipped = AssemblyName.GetAssemblyName(candidate);
-            return name.Version is null || shipped.Version >= name.Version ? Assembly.LoadFrom(candidate) : null;
-        }
-
-        return null;
     }
 }

@@ -141,7 +141,7 @@ internal static class Compressions
     /// <summary>A reader that undoes <paramref name="compression"/>; xz is refused by name.</summary>
     public static Stream Decompress(Stream compressed, LayerCompression compression, string what) => compression switch
     {
-        LayerCompression.Gzip => new GZipStream(compressed, CompressionMode.Decompress),
+        LayerCompression.Gzip => GzipMembers.Open(compressed),
         LayerCompression.Zstd => new ZstdSharp.DecompressionStream(compressed),
         LayerCompression.Bzip2 => new ICSharpCode.SharpZipLib.BZip2.BZip2InputStream(compressed),
         LayerCompression.Xz => throw UnsupportedMediaTypeException.Unreadable(what, "xz"),

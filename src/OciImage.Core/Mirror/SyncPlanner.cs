@@ -52,7 +52,7 @@ internal sealed class SyncPlanner
         var target = mapping.Destination.WithoutIdentifier();
         using var source = ImageStores.OpenForRead(repository, _source);
         using var destination = OpenDestination(target);
-        var destinationTags = destination is Registry.RegistryStore ? new DestinationTags(destination) : null;
+        var destinationTags = destination is { Location.IsLocal: false } ? new DestinationTags(destination) : null; // a remote repository: tags cost requests
         var images = await SourceImagesAsync(mapping, cancellationToken).ConfigureAwait(false);
         var mine = images.Where(i => _shard is null || _shard.Contains(repository, i.Tag ?? i.Digest!.ToString())).ToList();
 

@@ -10,5 +10,7 @@ internal abstract class ArchiveTransport : ImageTransport
 
     public override bool NamesAPath => true;
 
-    public override Reference Parse(string original, string rest) => Reference.ParsePathForm(this, original, rest);
+    public override Reference Parse(string original, string rest) => Parse(original, rest, PathSemantics.Current);
+
+    public override Reference Parse(string original, string rest, PathSemantics paths) => Reference.ParsePathForm(this, original, rest, paths);
 }

@@ -29,6 +29,9 @@ public abstract class ImageTransport
     /// <summary>Reads the text after the prefix; <paramref name="original"/> is the whole text, for messages.</summary>
     public abstract Reference Parse(string original, string rest);
 
+    /// <summary>As <see cref="Parse(string, string)"/>, a path read by <paramref name="paths"/> (path transports only).</summary>
+    public virtual Reference Parse(string original, string rest, PathSemantics paths) => Parse(original, rest);
+
     /// <summary>The reference without tag or digest, as shown and parsed back.</summary>
     public virtual string NameOf(Reference reference) =>
         Prefix + (NamesAPath ? reference.LayoutPath : reference.Registry + "/" + reference.Repository);

@@ -13,7 +13,9 @@ internal sealed class LayoutTransport : ImageTransport
 
     public override bool NamesAPath => true;
 
-    public override Reference Parse(string original, string rest) => Reference.ParsePathForm(this, original, rest);
+    public override Reference Parse(string original, string rest) => Parse(original, rest, PathSemantics.Current);
+
+    public override Reference Parse(string original, string rest, PathSemantics paths) => Reference.ParsePathForm(this, original, rest, paths);
 
     public override IImageStore OpenForRead(Reference reference, StoreContext context) => OciLayoutStore.Open(reference.LayoutPath!);
 
