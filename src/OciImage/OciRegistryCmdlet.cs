@@ -60,7 +60,15 @@ public abstract class OciRegistryCmdlet : OciCmdlet
         SkipCertificateCheck = SkipCertificateCheck,
         MaximumRetryCount = MaximumRetryCount,
         RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec),
+        Ledger = RunLedger,
+        RateLimitReserve = RunRateLimitReserve,
     };
+
+    /// <summary>Where a cmdlet that reports its requests counts this run's (one per invocation); null by default.</summary>
+    protected virtual RequestLedger? RunLedger => null;
+
+    /// <summary>A cmdlet's -RateLimitReserve, where it has one.</summary>
+    protected virtual int? RunRateLimitReserve => null;
 
     protected static RegistryCredential ToRegistryCredential(PSCredential credential) => Shapes.ToRegistryCredential(credential, "-Credential");
 }
