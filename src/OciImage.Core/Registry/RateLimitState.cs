@@ -71,9 +71,17 @@ public sealed class RateLimitState
         return new RateLimitState(registry, limit?.Count, left.Count, window, seenUtc);
     }
 
-    /// <summary>"76;w=21600" (or "76", "76, 100;w=60"): the first count, and the window of its first part.</summary>
-    private static (long Count, TimeSpan? Window)? Value(HttpResponseHeaders headers, string name) =>
-        First(headers, name) is { } text ? Part(text.Split(',')[0]) : null;
+    /// <summary>"76;w=21600" (or "76", "100, 100;w=60"): the first part's count, and the first window any part names.</summary>
+    private static (long Count, TimeSpan? Window)? Value(HttpResponseHeaders headers, string name)
+    {
+        if (First(headers, name) is not { } text)
+        {
+            return null;
+        }
+
+        var parts = text.Split(',').Select(Part).ToList();
+        return parts[0] is { } first ? (first.Count, first.Window ?? parts.Select(p => p?.Window).FirstOrDefault(w => w is not null)) : null;
+    }
 
     private static (long Count, TimeSpan? Window)? Part(string part)
     {

@@ -46,7 +46,7 @@ internal sealed class RegistryTransport
         };
         if (Ledger is not null)
         {
-            handlers.Add(new LedgerHandler(registry, BaseUri, Ledger, options.Clock));
+            handlers.Add(new LedgerHandler(registry, BaseUri, Ledger, options.RateLimitReserve is not null, options.Clock));
         }
 
         handlers.Add(new SlowBodyHandler(registry, options));
@@ -124,12 +124,26 @@ internal sealed class RegistryTransport
         bool retry = true)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (Options.RateLimitReserve is { } reserve && method == HttpMethod.Get && LedgerHandler.KindOf(method, uri) == RequestKind.ManifestGet)
+        if (Options.RateLimitReserve is not { } reserve || LedgerHandler.KindOf(method, uri) != RequestKind.ManifestGet)
         {
-            // Before the request, not per attempt: one already started finishes, retries included.
-            Ledger!.StartManifestGet(Registry, reserve);
+            return await SendCoreAsync(method, uri, scope, cancellationToken, configure, content, retry).ConfigureAwait(false);
         }
 
+        // Before the request, not per attempt: one already started finishes, retries included.
+        Ledger!.StartManifestGet(Registry, reserve);
+        try
+        {
+            return await SendCoreAsync(method, uri, scope, cancellationToken, configure, content, retry).ConfigureAwait(false);
+        }
+        finally
+        {
+            Ledger.EndManifestGet(Registry);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, Uri uri, string scope, CancellationToken cancellationToken,
+        Action<HttpRequestMessage>? configure, Func<HttpContent>? content, bool retry)
+    {
         // Retries come out of the budget of the request under way (a blob transfer), else out of one of its own.
         var budget = RetryBudget.Current ?? new RetryBudget();
         budget.Observe(Options.MaximumRetryCount, Options.RetryInterval, Options.MaximumRetryDelay, Options.Clock, Ledger);

@@ -22,6 +22,7 @@ public sealed class RequestLedger
     private readonly ConcurrentDictionary<(string Registry, RequestKind Kind), Counter> _requests = new();
     private readonly ConcurrentDictionary<string, RateLimitState> _limits = new(StringComparer.OrdinalIgnoreCase);
     private readonly object _reserveGate = new();
+    private readonly Dictionary<string, int> _inFlight = new(StringComparer.OrdinalIgnoreCase); // manifest GETs started under a reserve, not yet ended
     private long _retries;
     private long _tooManyRequests;
 
@@ -68,35 +69,52 @@ public sealed class RequestLedger
 
     internal void RecordTooManyRequests() => Interlocked.Increment(ref _tooManyRequests);
 
-    /// <summary>The registry's own word replaces the estimate.</summary>
-    internal void Observe(RateLimitState state)
+    /// <summary>
+    /// A registry's answer. With no other manifest GET to it in flight, its word replaces the estimate (a quota
+    /// that came back shows). Else it cannot yet count the GETs still going (nor be newer than an answer read
+    /// before it): the estimate only falls, to what it says less those.
+    /// </summary>
+    internal void Observe(RateLimitState state, bool ownGetInFlight = false)
     {
         lock (_reserveGate)
         {
-            _limits[state.Registry] = state;
+            var others = (_inFlight.TryGetValue(state.Registry, out var n) ? n : 0) - (ownGetInFlight ? 1 : 0);
+            _limits[state.Registry] = others <= 0 || !_limits.TryGetValue(state.Registry, out var known)
+                ? state.WithRemaining(Math.Max(0, state.Remaining - Math.Max(0, others)))
+                : state.WithRemaining(Math.Max(0, Math.Min(known.Remaining, state.Remaining - others)));
         }
     }
 
     /// <summary>
     /// Before a manifest GET: refuses it (<see cref="RateLimitReserveReachedException"/>) when the registry's last
-    /// known remaining quota is at or below <paramref name="reserve"/>; else counts it against the estimate, so
-    /// GETs started in parallel before the next answer cannot all slip under the reserve. Unknown quota: allowed.
+    /// known remaining quota is at or below <paramref name="reserve"/>; else counts it against the estimate and as
+    /// in flight until <see cref="EndManifestGet"/>, so GETs started in parallel before the next answer cannot all
+    /// slip under the reserve. Unknown quota: allowed (the first answer tells it).
     /// </summary>
     internal void StartManifestGet(string registry, int reserve)
     {
         lock (_reserveGate)
         {
-            if (!_limits.TryGetValue(registry, out var state))
+            if (_limits.TryGetValue(registry, out var state))
             {
-                return;
+                if (state.Remaining <= reserve)
+                {
+                    throw new RateLimitReserveReachedException(registry, state.Remaining, reserve, state.Window);
+                }
+
+                _limits[registry] = state.WithRemaining(state.Remaining - 1);
             }
 
-            if (state.Remaining <= reserve)
-            {
-                throw new RateLimitReserveReachedException(registry, state.Remaining, reserve, state.Window);
-            }
+            _inFlight[registry] = (_inFlight.TryGetValue(registry, out var n) ? n : 0) + 1;
+        }
+    }
 
-            _limits[registry] = state.WithRemaining(state.Remaining - 1);
+    /// <summary>A manifest GET <see cref="StartManifestGet"/> let through has ended (answered or failed).</summary>
+    internal void EndManifestGet(string registry)
+    {
+        lock (_reserveGate)
+        {
+            _inFlight[registry] = _inFlight[registry] - 1;
         }
     }
 

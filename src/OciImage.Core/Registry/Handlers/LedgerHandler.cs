@@ -16,10 +16,13 @@ internal sealed class LedgerHandler : DelegatingHandler
     private readonly string _registry;
     private readonly Origin _origin;
     private readonly RequestLedger _ledger;
+    private readonly bool _reserved;
     private readonly EngineClock _clock;
 
-    public LedgerHandler(string registry, Uri baseUri, RequestLedger ledger, EngineClock clock)
+    /// <param name="reserved">A reserve is kept: each manifest GET is counted in flight by the transport until it ends.</param>
+    public LedgerHandler(string registry, Uri baseUri, RequestLedger ledger, bool reserved, EngineClock clock)
     {
+        _reserved = reserved;
         _registry = registry;
         _origin = Origin.Of(baseUri);
         _ledger = ledger;
@@ -28,7 +31,8 @@ internal sealed class LedgerHandler : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        _ledger.Record(_registry, KindOf(request.Method, RegistryRequest.Of(request).Uri));
+        var kind = KindOf(request.Method, RegistryRequest.Of(request).Uri);
+        _ledger.Record(_registry, kind);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if ((int)response.StatusCode == 429)
         {
@@ -37,7 +41,7 @@ internal sealed class LedgerHandler : DelegatingHandler
 
         if (Origin.Of(request.RequestUri!) == _origin && RateLimitState.Parse(_registry, response.Headers, _clock.UtcNow) is { } state)
         {
-            _ledger.Observe(state);
+            _ledger.Observe(state, ownGetInFlight: _reserved && kind == RequestKind.ManifestGet);
         }
 
         return response;
