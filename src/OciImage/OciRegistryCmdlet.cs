@@ -60,15 +60,15 @@ public abstract class OciRegistryCmdlet : OciCmdlet
         SkipCertificateCheck = SkipCertificateCheck,
         MaximumRetryCount = MaximumRetryCount,
         RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec),
-        Ledger = RunLedger,
-        RateLimitReserve = RunRateLimitReserve,
+        Ledger = Ledger,
+        RateLimitReserve = Reserve,
     };
 
-    /// <summary>Where a cmdlet that reports its requests counts this run's (one per invocation); null by default.</summary>
-    protected virtual RequestLedger? RunLedger => null;
+    /// <summary>Where this invocation's requests are counted, for a cmdlet that reports them (<see cref="OciRateLimitedCmdlet"/>).</summary>
+    private protected RequestLedger? Ledger { get; init; }
 
-    /// <summary>A cmdlet's -RateLimitReserve, where it has one.</summary>
-    protected virtual int? RunRateLimitReserve => null;
+    /// <summary>The quota left unspent at each registry (-RateLimitReserve), where a cmdlet has the parameter.</summary>
+    private protected int? Reserve { get; set; }
 
     protected static RegistryCredential ToRegistryCredential(PSCredential credential) => Shapes.ToRegistryCredential(credential, "-Credential");
 }

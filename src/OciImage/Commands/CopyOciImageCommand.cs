@@ -15,7 +15,7 @@ namespace OciImage.Commands;
 /// <summary>Copies images between registries and OCI layouts: every platform, de-duplicated, in parallel, verified.</summary>
 [Cmdlet(VerbsCommon.Copy, "OciImage", SupportsShouldProcess = true)]
 [OutputType(typeof(OciCopyResult))]
-public sealed class CopyOciImageCommand : OciRegistryCmdlet
+public sealed class CopyOciImageCommand : OciRateLimitedCmdlet
 {
     /// <summary>The image to copy: REGISTRY/REPOSITORY[:TAG][@DIGEST] or oci:PATH[:TAG|@DIGEST].</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -68,20 +68,6 @@ public sealed class CopyOciImageCommand : OciRegistryCmdlet
     [ValidateNotNull]
     public PSCredential? DestinationCredential { get; set; }
 
-    /// <summary>
-    /// Starts no manifest GET once a registry's remaining pull quota (its ratelimit-remaining header) is down to
-    /// this; HEADs go on. The images not copied each fail with RateLimitReserve.
-    /// </summary>
-    [Parameter]
-    [ValidateRange(0, int.MaxValue)]
-    public int? RateLimitReserve { get; set; }
-
-    private readonly Core.Registry.RequestLedger _ledger = new(); // this invocation's requests, and the registries' quotas
-
-    protected override Core.Registry.RequestLedger? RunLedger => _ledger;
-
-    protected override int? RunRateLimitReserve => RateLimitReserve;
-
     private readonly HashSet<string> _done = new(StringComparer.Ordinal); // one copy a source (piped layers name their image each)
 
     protected override void ProcessRecord()
@@ -106,16 +92,6 @@ public sealed class CopyOciImageCommand : OciRegistryCmdlet
                 }
             });
         }
-    }
-
-    protected override void EndProcessing()
-    {
-        if (_ledger.Requests > 0)
-        {
-            WriteVerbose("Registry requests: " + _ledger);
-        }
-
-        base.EndProcessing();
     }
 
     private void CopyOne(Reference source, Reference destination, IReadOnlyList<Core.Platform>? platforms)
