@@ -114,7 +114,10 @@ public sealed class RequestLedger
     {
         lock (_reserveGate)
         {
-            _inFlight[registry] = _inFlight[registry] - 1;
+            if (_inFlight.TryGetValue(registry, out var n) && n > 0)
+            {
+                _inFlight[registry] = n - 1;
+            }
         }
     }
 
