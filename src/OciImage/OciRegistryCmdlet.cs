@@ -60,7 +60,15 @@ public abstract class OciRegistryCmdlet : OciCmdlet
         SkipCertificateCheck = SkipCertificateCheck,
         MaximumRetryCount = MaximumRetryCount,
         RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec),
+        Ledger = Ledger,
+        RateLimitReserve = Reserve,
     };
+
+    /// <summary>Where this invocation's requests are counted, for a cmdlet that reports them (<see cref="OciRateLimitedCmdlet"/>).</summary>
+    private protected RequestLedger? Ledger { get; init; }
+
+    /// <summary>The quota left unspent at each registry (-RateLimitReserve), where a cmdlet has the parameter.</summary>
+    private protected int? Reserve { get; set; }
 
     protected static RegistryCredential ToRegistryCredential(PSCredential credential) => Shapes.ToRegistryCredential(credential, "-Credential");
 }

@@ -16,7 +16,7 @@ namespace OciImage.TestKit;
 /// A small in-memory registry on 127.0.0.1 for what the CNCF registry cannot be made to show: tokens of any
 /// lifetime, insufficient_scope for a signed-in user, /v2/ answering 404, blobs answering 500 forever, a cap on
 /// request bodies, mounts declined with an upload session, and blob GETs redirected (307) to storage on another
-/// host (localhost) with a signed query. It counts token requests and logs every request with its status. The
+/// host (localhost) with a signed query, and Docker Hub's pull quota (<see cref="PullQuota"/>). It counts token requests and logs every request with its status. The
 /// real registry stays the referee wherever it can serve; this one only fakes the rest.
 /// </summary>
 public sealed class FakeRegistry : LoopbackHttpServer
@@ -63,6 +63,9 @@ public sealed class FakeRegistry : LoopbackHttpServer
 
     /// <summary>Blob GETs answer 307 to the storage host (localhost:PORT/storage/DIGEST?X-Signature=...).</summary>
     public bool RedirectBlobs { get; set; }
+
+    /// <summary>Docker Hub's pull quota and rate-limit headers on manifest answers, when set.</summary>
+    public PullQuota? Quota { get; set; }
 
     /// <summary>The storage host's requests: path and query, and the Authorization sent (null when none).</summary>
     public List<(string PathAndQuery, string? Authorization)> StorageRequests => _storage.Requests;
@@ -333,7 +336,7 @@ public sealed class FakeRegistry : LoopbackHttpServer
     {
         if (context.Request.HttpMethod == "PUT")
         {
-            if (RefuseManifestsWith is { } refused && Encoding.UTF8.GetString(body).Contains(refused))
+            if (RefuseManifestsWith is { } refusedText && Encoding.UTF8.GetString(body).Contains(refusedText))
             {
                 return Json(context.Response, 400, "{\"errors\":[{\"code\":\"MANIFEST_INVALID\",\"message\":\"manifest invalid\",\"detail\":\"unsupported layer media type\"}]}");
             }
@@ -351,6 +354,14 @@ public sealed class FakeRegistry : LoopbackHttpServer
                 return Json(context.Response, 404, "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}");
             }
         }
+
+        if (Quota?.Answer(context.Response, context.Request.HttpMethod == "GET") is { } refused)
+        {
+            return refused;
+        }
+
+        // As registries do (Docker Hub, distribution): a HEAD then tells the digest without a GET.
+        context.Response.AddHeader("Docker-Content-Digest", "sha256:" + Convert.ToHexString(SHA256.HashData(found.Body)).ToLowerInvariant());
 
         return await WriteAsync(context, 200, found.Body, found.MediaType);
     }

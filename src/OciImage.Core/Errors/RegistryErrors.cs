@@ -45,10 +45,63 @@ public sealed class InsecureRedirectException(string registry, string from, stri
     : OciException("InsecureRedirect", OciErrorKind.SecurityError,
         $"{registry} sent a request made over https ({from}) on to plain http ({to}); refused, since what it carries would travel in clear text. -AllowInsecure follows such a hop, without credentials.");
 
-/// <summary>The registry kept answering 429 after every retry.</summary>
-public sealed class TooManyRequestsException(string registry)
-    : OciException("TooManyRequests", OciErrorKind.LimitsExceeded,
-        $"{registry} kept answering 429 Too Many Requests after every retry; wait, or raise -MaximumRetryCount and -RetryIntervalSec.");
+/// <summary>
+/// The registry kept answering 429 after every retry; or answered 429 asking for a wait longer than the longest
+/// retry wait (a Retry-After of hours), or saying its quota is spent, which no short wait mends: then at once,
+/// not slept on. <see cref="RetryAfter"/> is what the registry asked for, when it said.
+/// </summary>
+public sealed class TooManyRequestsException : OciException
+{
+    public TooManyRequestsException(string registry)
+        : this(registry, null, null, null)
+    {
+    }
+
+    /// <param name="retryAt">When the registry said to come back (now + Retry-After), if it said.</param>
+    /// <param name="notWaited">Why the registry's wait was not waited for; null when every retry was spent.</param>
+    internal TooManyRequestsException(string registry, TimeSpan? retryAfter, DateTime? retryAt, string? notWaited)
+        : base("TooManyRequests", OciErrorKind.LimitsExceeded, Text(registry, retryAfter, retryAt, notWaited))
+    {
+        RetryAfter = retryAfter;
+        RetryAtUtc = retryAt;
+    }
+
+    /// <summary>How long the registry asked to be left alone (its Retry-After), or null when it did not say.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    /// <summary>When, in UTC, the registry said to try again, or null.</summary>
+    public DateTime? RetryAtUtc { get; }
+
+    private static string Utc(DateTime at) => at.ToString("yyyy-MM-dd HH':'mm':'ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC";
+
+    private static string Text(string registry, TimeSpan? retryAfter, DateTime? retryAt, string? notWaited)
+    {
+        var when = retryAfter is { } wait
+            ? $"it asks for a wait of {OciImage.Core.Registry.RateLimitState.Describe(wait)}{(retryAt is { } at ? $" (until {Utc(at)})" : string.Empty)}"
+            : null;
+        return notWaited is null
+            ? $"{registry} kept answering 429 Too Many Requests after every retry{(when is null ? string.Empty : "; " + when)}; wait, or raise -MaximumRetryCount and -RetryIntervalSec."
+            : $"{registry} answered 429 Too Many Requests; {when ?? notWaited}{(when is null ? string.Empty : ", " + notWaited)}: not waited for. Try again {(retryAt is { } again ? $"after {Utc(again)}" : "later")}.";
+    }
+}
+
+/// <summary>
+/// A manifest GET was not started: the registry's remaining quota (its rate-limit headers, less the GETs started
+/// since) is at or below -RateLimitReserve. Requests already in flight finished; what is left is for a later run.
+/// </summary>
+public sealed class RateLimitReserveReachedException(string registry, long remaining, int reserve, TimeSpan? window)
+    : OciException("RateLimitReserve", OciErrorKind.LimitsExceeded,
+        $"{registry} has {remaining} manifest pulls left{(window is { } w ? $" in its {OciImage.Core.Registry.RateLimitState.Describe(w)} window" : string.Empty)}, at or below -RateLimitReserve {reserve}: no more manifests are fetched from it in this run. Run again once its quota has recovered.")
+{
+    public string Registry { get; } = registry;
+
+    public long Remaining { get; } = remaining;
+
+    public int Reserve { get; } = reserve;
+
+    /// <summary>The registry's rate-limit window (Docker Hub: 6 h), or null when it did not say.</summary>
+    public TimeSpan? Window { get; } = window;
+}
 
 /// <summary>Any other error answer from a registry, with its spec error code.</summary>
 public sealed class RegistryErrorException(string what, int status, string? code, string detail)

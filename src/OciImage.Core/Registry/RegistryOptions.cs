@@ -39,6 +39,19 @@ public sealed class RegistryOptions
 
     public long SlowBodyMinimumBytes { get; init; } = 32 * 1024;
 
+    /// <summary>
+    /// Where this run's requests, retries, 429s and the registries' rate limits are counted; null counts nothing.
+    /// A verb makes one per run and passes it with the call's options (<see cref="Merge"/> keeps it).
+    /// </summary>
+    public RequestLedger? Ledger { get; init; }
+
+    /// <summary>
+    /// No manifest GET is started while the registry's known remaining quota (its ratelimit-remaining header,
+    /// less the GETs started since) is at or below this: <see cref="Errors.RateLimitReserveReachedException"/>.
+    /// HEADs go on (Docker Hub does not count them); null holds nothing back.
+    /// </summary>
+    public int? RateLimitReserve { get; init; }
+
     /// <summary>Times the retry waits and the stall windows (a test's own clock runs them without waiting).</summary>
     internal EngineClock Clock { get; init; } = EngineClock.System;
 
@@ -56,6 +69,8 @@ public sealed class RegistryOptions
         RequestTimeout = RequestTimeout,
         SlowBodyWindow = SlowBodyWindow,
         SlowBodyMinimumBytes = SlowBodyMinimumBytes,
+        Ledger = Ledger,
+        RateLimitReserve = RateLimitReserve,
         Clock = Clock,
     };
 
@@ -86,6 +101,8 @@ public sealed class RegistryOptions
         RequestTimeout = overrides.RequestTimeout,
         SlowBodyWindow = overrides.SlowBodyWindow,
         SlowBodyMinimumBytes = overrides.SlowBodyMinimumBytes,
+        Ledger = overrides.Ledger ?? Ledger,
+        RateLimitReserve = overrides.RateLimitReserve ?? RateLimitReserve,
         Clock = overrides.Clock,
     };
 }

@@ -15,7 +15,8 @@ namespace OciImage.Core.Registry;
 /// <see cref="RetryBudget"/>; a refused connection or an unknown host fails fast), <see cref="AuthenticationHandler"/>
 /// (bearer tokens from the announced realm, cached per scope and identity and fetched once for parallel requests;
 /// or basic; one challenge answered per request), <see cref="LoggingHandler"/> (each attempt: method, URL without
-/// query, status, duration, with no credential or token; registry warnings once), <see cref="SlowBodyHandler"/>
+/// query, status, duration, with no credential or token; registry warnings once), with a ledger
+/// <see cref="LedgerHandler"/> (each attempt counted, the registry's rate-limit headers kept), <see cref="SlowBodyHandler"/>
 /// (a body that stalls fails), <see cref="OriginHandler"/> (secret headers only to the registry's origin, scheme
 /// included; no step from https down to http) and <see cref="SharedClientHandler"/> (the process-wide HttpClient, within the
 /// request timeout). What a request is (method, URL, scope, headers, body factory, retry, budget) travels with its
@@ -33,15 +34,28 @@ internal sealed class RegistryTransport
         Log = log;
         BaseUri = new Uri(SchemeOf(registry, options) + "://" + Reference.EndpointHostOf(registry) + "/");
         var http = HttpClients.For(options.SkipCertificateCheck);
-        _chain = new HttpMessageInvoker(Compose(
-            new SharedClientHandler(http, options),
+
+        // A reserve needs the registry's quota even when the verb keeps no ledger: then this transport keeps one.
+        Ledger = options.Ledger ?? (options.RateLimitReserve is null ? null : new RequestLedger());
+        var handlers = new System.Collections.Generic.List<DelegatingHandler>
+        {
             new RedirectHandler(),
             new RetryHandler(registry, options, log),
             new AuthenticationHandler(registry, BaseUri, options, credential, tokens, log, http),
             new LoggingHandler(registry, options, log),
-            new SlowBodyHandler(registry, options),
-            new OriginHandler(registry, BaseUri, options)), disposeHandler: false);
+        };
+        if (Ledger is not null)
+        {
+            handlers.Add(new LedgerHandler(registry, BaseUri, Ledger, options.RateLimitReserve is not null, options.Clock));
+        }
+
+        handlers.Add(new SlowBodyHandler(registry, options));
+        handlers.Add(new OriginHandler(registry, BaseUri, options));
+        _chain = new HttpMessageInvoker(Compose(new SharedClientHandler(http, options), handlers.ToArray()), disposeHandler: false);
     }
+
+    /// <summary>Where this transport's requests are counted and the registry's rate limit kept; null when neither is wanted.</summary>
+    public RequestLedger? Ledger { get; }
 
     /// <summary>
     /// The scheme named by the user; else https, or http with -AllowInsecure; else, for loopback (a port-forward
@@ -110,10 +124,29 @@ internal sealed class RegistryTransport
         bool retry = true)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (Options.RateLimitReserve is not { } reserve || LedgerHandler.KindOf(method, uri) != RequestKind.ManifestGet)
+        {
+            return await SendCoreAsync(method, uri, scope, cancellationToken, configure, content, retry).ConfigureAwait(false);
+        }
 
+        // Before the request, not per attempt: one already started finishes, retries included.
+        Ledger!.StartManifestGet(Registry, reserve);
+        try
+        {
+            return await SendCoreAsync(method, uri, scope, cancellationToken, configure, content, retry).ConfigureAwait(false);
+        }
+        finally
+        {
+            Ledger.EndManifestGet(Registry);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, Uri uri, string scope, CancellationToken cancellationToken,
+        Action<HttpRequestMessage>? configure, Func<HttpContent>? content, bool retry)
+    {
         // Retries come out of the budget of the request under way (a blob transfer), else out of one of its own.
         var budget = RetryBudget.Current ?? new RetryBudget();
-        budget.Observe(Options.MaximumRetryCount, Options.RetryInterval, Options.MaximumRetryDelay, Options.Clock);
+        budget.Observe(Options.MaximumRetryCount, Options.RetryInterval, Options.MaximumRetryDelay, Options.Clock, Ledger);
         var request = new RegistryRequest(method, uri, scope, budget, configure, content, retry);
         using var message = request.NewMessage(uri);
         HttpResponseMessage response;

@@ -17,6 +17,7 @@ internal sealed class RetryBudget
     private static readonly AsyncLocal<RetryBudget?> Ambient = new();
     private readonly object _gate = new();
     private Settings? _settings;
+    private Registry.RequestLedger? _ledger;
     private int _retries;
 
     /// <summary>The budget of the request under way, or null.</summary>
@@ -59,10 +60,12 @@ internal sealed class RetryBudget
     /// count wins. A budget no such store was asked under allows no retry (a file system error does not go away
     /// by waiting).
     /// </summary>
-    internal void Observe(int maximumRetryCount, TimeSpan retryInterval, TimeSpan maximumRetryDelay, EngineClock clock)
+    /// <param name="ledger">Where the retries taken are counted (the run's), when the store keeps one.</param>
+    internal void Observe(int maximumRetryCount, TimeSpan retryInterval, TimeSpan maximumRetryDelay, EngineClock clock, Registry.RequestLedger? ledger = null)
     {
         lock (_gate)
         {
+            _ledger ??= ledger;
             if (_settings is null || maximumRetryCount < _settings.MaximumRetryCount)
             {
                 _settings = new Settings(maximumRetryCount, retryInterval, maximumRetryDelay, clock);
@@ -81,6 +84,7 @@ internal sealed class RetryBudget
             }
 
             _retries++;
+            _ledger?.RecordRetry();
             return true;
         }
     }
@@ -102,6 +106,7 @@ internal sealed class RetryBudget
 
             options = _settings;
             taken = _retries++;
+            _ledger?.RecordRetry();
         }
 
         var delay = retryAfter ?? TimeSpan.FromMilliseconds(options.RetryInterval.TotalMilliseconds * Math.Pow(2, taken));

@@ -15,7 +15,7 @@ namespace OciImage.Commands;
 /// <summary>Copies images between registries and OCI layouts: every platform, de-duplicated, in parallel, verified.</summary>
 [Cmdlet(VerbsCommon.Copy, "OciImage", SupportsShouldProcess = true)]
 [OutputType(typeof(OciCopyResult))]
-public sealed class CopyOciImageCommand : OciRegistryCmdlet
+public sealed class CopyOciImageCommand : OciRateLimitedCmdlet
 {
     /// <summary>The image to copy: REGISTRY/REPOSITORY[:TAG][@DIGEST] or oci:PATH[:TAG|@DIGEST].</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

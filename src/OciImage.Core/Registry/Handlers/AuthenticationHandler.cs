@@ -279,6 +279,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
         {
             var clock = Stopwatch.StartNew();
             HttpResponseMessage response;
+            _options.Ledger?.Record(_registry, RequestKind.Token);
             try
             {
                 response = await _tokenClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);

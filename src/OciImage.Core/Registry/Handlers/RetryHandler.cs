@@ -14,7 +14,9 @@ namespace OciImage.Core.Registry.Handlers;
 /// redirect: the URL redirected to). A refused connection or a host name that does not resolve is tried once more
 /// after a quarter second and then fails, saying which (skopeo and crane fail at once; backoff cannot mend them).
 /// A request sent with retry off is never sent again. The last failure becomes
-/// <see cref="RegistryUnreachableException"/>; a 429 left over, <see cref="TooManyRequestsException"/>.
+/// <see cref="RegistryUnreachableException"/>; a 429 left over, <see cref="TooManyRequestsException"/>, which a 429
+/// asking for a longer wait than <see cref="RegistryOptions.MaximumRetryDelay"/>, or saying the quota is spent,
+/// becomes at once, never slept on.
 /// </summary>
 internal sealed class RetryHandler : DelegatingHandler
 {
@@ -61,6 +63,12 @@ internal sealed class RetryHandler : DelegatingHandler
                 }
 
                 var status = (int)response.StatusCode;
+                if (status == 429 && NotWorthWaiting(response) is { } refusal)
+                {
+                    response.Dispose();
+                    throw refusal;
+                }
+
                 if (context.Retry && (status == 429 || (status >= 500 && status != 501 && status != 505)))
                 {
                     if (await context.Budget.TryRetryAsync(_log, RetryAfter(response), cancellationToken).ConfigureAwait(false))
@@ -87,6 +95,27 @@ internal sealed class RetryHandler : DelegatingHandler
                 message.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// A 429 that no retry within the budget can mend, as an error to end with at once: a Retry-After longer than
+    /// the longest retry wait (sleeping the cap four times over would not reach it, and hours asleep in a CI job
+    /// help no one); or, with no Retry-After, a rate-limit header saying the quota is spent (Docker Hub's window
+    /// is six hours). Null for a 429 worth waiting on.
+    /// </summary>
+    private TooManyRequestsException? NotWorthWaiting(HttpResponseMessage response)
+    {
+        var now = _options.Clock.UtcNow;
+        if (RetryAfter(response) is { } wait)
+        {
+            return wait > _options.MaximumRetryDelay
+                ? new TooManyRequestsException(_registry, wait, now + wait, $"longer than the longest retry wait ({RateLimitState.Describe(_options.MaximumRetryDelay)})")
+                : null;
+        }
+
+        return RateLimitState.Parse(_registry, response.Headers, now) is { Remaining: 0 } spent
+            ? new TooManyRequestsException(_registry, null, null, $"its rate limit is spent ({spent} left)")
+            : null;
     }
 
     /// <summary>The one retry of a failure waiting cannot mend, after <see cref="QuickRetryDelay"/>, out of the budget.</summary>
