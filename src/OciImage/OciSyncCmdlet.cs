@@ -95,6 +95,23 @@ public abstract class OciSyncCmdlet : OciTagSelectionCmdlet
     [ValidateNotNull]
     public PSCredential? DestinationCredential { get; set; }
 
+    /// <summary>
+    /// Starts no manifest GET once a registry's remaining pull quota (its ratelimit-remaining header) is down to this;
+    /// HEADs go on, images in flight finish, and the rest are reported NotStarted.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int? RateLimitReserve
+    {
+        get => Reserve;
+        set => Reserve = value;
+    }
+
+    protected OciSyncCmdlet() => Ledger = new RequestLedger(); // every request of the run, planning included
+
+    /// <summary>The run's request counts, for the summary.</summary>
+    private protected RequestLedger RunLedger => Ledger!;
+
     private protected SyncShard? Shard { get; private set; }
 
     private readonly HashSet<string> _sources = new(StringComparer.Ordinal);
@@ -118,7 +135,7 @@ public abstract class OciSyncCmdlet : OciTagSelectionCmdlet
     }
 
     /// <summary>A mapping from the parameters: a destination ending in '/' is a prefix; else one repository takes one source.</summary>
-    private protected SyncMapping Mapping(Reference source, string destination, bool several)
+    private protected SyncMapping Mapping(Reference source, string destination)
     {
         Reference target;
         if (SyncDestination.IsPrefix(destination))
@@ -128,11 +145,6 @@ public abstract class OciSyncCmdlet : OciTagSelectionCmdlet
         else
         {
             _sources.Add(source.WithoutIdentifier().ToString());
-            if (several || _sources.Count > 1)
-            {
-                throw new InvalidReferenceException(destination, "several source repositories would be merged into this one repository; end the destination with '/' to put each under its own path");
-            }
-
             target = ResolveReference(destination);
         }
 
@@ -149,6 +161,16 @@ public abstract class OciSyncCmdlet : OciTagSelectionCmdlet
             Compression = Compression is null ? null : SyncMappingReader.CompressionOf(Compression, "-Compression"),
             CompressionLevel = SyncMappingReader.LevelOf(CompressionLevel, "-CompressionLevel"),
         };
+    }
+
+    /// <summary>Refuses, before any request, several source repositories into one destination repository.</summary>
+    private protected void CheckOneSourcePerRepository(string? destination)
+    {
+        if (_sources.Count > 1)
+        {
+            ThrowTerminatingError(ErrorMapping.ToErrorRecord(new InvalidReferenceException(destination ?? string.Empty,
+                $"{_sources.Count} source repositories ({string.Join(", ", _sources)}) would be merged into this one repository; end the destination with '/' to put each under its own path"), destination));
+        }
     }
 
     /// <summary>Each mapping's plan in turn; a mapping that cannot be planned is an error naming it, and the rest go on.</summary>

@@ -50,6 +50,7 @@ public sealed class SyncTests : IClassFixture<SyncFixture>
         Assert.Equal(1, source.Log.Count(l => l.StartsWith("GET /v2/src/app/tags/list", StringComparison.Ordinal)));
         Assert.Equal(4, source.Log.Count);
         Assert.Equal(3, destination.Log.Count);
+        Assert.Equal(7L, Value<long?>(Summary(again), "Requests")); // the run's own count agrees with the proxies'
         Assert.All(destination.Log, l => Assert.StartsWith("HEAD /v2/t1/app/manifests/", l));
     }
 

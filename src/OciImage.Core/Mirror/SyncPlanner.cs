@@ -75,7 +75,7 @@ internal sealed class SyncPlanner
         {
             var item = await check.ConfigureAwait(false);
             items.Add(item.Action is SyncAction.Copy or SyncAction.Update
-                ? await CountBlobsAsync(item, mapping, source, destination, cancellationToken).ConfigureAwait(false)
+                ? await CountOrLeaveAsync(item, mapping, source, destination, cancellationToken).ConfigureAwait(false)
                 : item);
         }
 
@@ -233,6 +233,20 @@ internal sealed class SyncPlanner
         catch (OciException ex) when (ex is ManifestUnknownException or RepositoryUnknownException)
         {
             return null;
+        }
+    }
+
+    /// <summary>The item with its blobs counted; past a rate-limit reserve, as it is (applying it will stop there too).</summary>
+    private async Task<SyncPlanItem> CountOrLeaveAsync(SyncPlanItem item, SyncMapping mapping, IImageStore source, IImageStore? destination, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CountBlobsAsync(item, mapping, source, destination, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OciException ex) when (ex.ErrorId == "RateLimitReserve")
+        {
+            Log.Warning($"{item.Source}: its blobs are not counted ({ex.Message})");
+            return item;
         }
     }
 

@@ -50,7 +50,7 @@ public sealed class SyncOciRepositoryCommand : OciSyncCmdlet
             case "Mapping":
                 foreach (var text in Source)
                 {
-                    ForEachInput(text, () => _mappings.Add(Mapping(ResolveReference(text), Destination, Source.Length > 1)));
+                    ForEachInput(text, () => _mappings.Add(Mapping(ResolveReference(text), Destination)));
                 }
 
                 break;
@@ -72,6 +72,7 @@ public sealed class SyncOciRepositoryCommand : OciSyncCmdlet
 
     protected override void EndProcessing()
     {
+        CheckOneSourcePerRepository(Destination);
         var saved = _mappings.Count == 0;
         var run = new SyncRun();
         var plan = saved ? _saved : PlanEach(_mappings, mapping => RunCore((messages, ct) =>
@@ -100,6 +101,7 @@ public sealed class SyncOciRepositoryCommand : OciSyncCmdlet
             messages.Emit(new OciSyncResult(result));
             messages.Progress(Progress(result.Item.Destination.ToString(), System.Threading.Interlocked.Increment(ref done), total));
         }, ct));
-        WriteObject(new OciSyncSummary(summary));
+        WriteObject(new OciSyncSummary(summary, RunLedger));
+        WriteVerbose("Registry requests: " + RunLedger);
     }
 }

@@ -6,7 +6,7 @@ namespace OciImage;
 /// <summary>The totals of one Sync-OciRepository run, after its per-image results.</summary>
 public sealed class OciSyncSummary
 {
-    public OciSyncSummary(SyncSummary summary)
+    public OciSyncSummary(SyncSummary summary, Core.Registry.RequestLedger? ledger = null)
     {
         Images = summary.Images;
         Copied = summary.Copied;
@@ -20,10 +20,10 @@ public sealed class OciSyncSummary
         BlobsCopied = summary.BlobsCopied;
         BlobsReused = summary.BlobsReused;
         BlobsMounted = summary.BlobsMounted;
-        Requests = summary.Requests;
-        Retries = summary.Retries;
-        TooManyRequests = summary.TooManyRequests;
-        RateLimitRemaining = summary.RateLimitRemaining;
+        Requests = ledger?.Requests ?? summary.Requests;
+        Retries = ledger?.Retries ?? summary.Retries;
+        TooManyRequests = ledger?.TooManyRequests ?? summary.TooManyRequests;
+        RateLimitRemaining = ledger?.LowestRemaining ?? summary.RateLimitRemaining;
         Seconds = Math.Round(summary.Duration.TotalSeconds, 3);
     }
 
