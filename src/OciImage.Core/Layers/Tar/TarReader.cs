@@ -113,6 +113,11 @@ internal sealed class TarReader : IDisposable
                     format |= TarFormat.Pax;
                     if (flag == TarTypeFlag.PaxGlobal)
                     {
+                        if (GlobalRecordGoIgnores(records) is { } key)
+                        {
+                            throw Fail($"a global PAX header sets '{key}' for every later entry, which Go's archive/tar (docker, containerd, podman) ignores: they would extract different files from this tar, at byte {_position}");
+                        }
+
                         _global.MergeFrom(records);
                         if (_global.Bytes > MaxSpecialSize)
                         {
@@ -182,6 +187,23 @@ internal sealed class TarReader : IDisposable
     private TarHeader? End()
     {
         _ended = true;
+        return null;
+    }
+
+    /// <summary>
+    /// A global record that would change which file an entry is or how long it is (path, linkpath, size): Go's
+    /// archive/tar ignores global records, so no tar that runtimes extract may rely on one. Null when there is none.
+    /// </summary>
+    public static string? GlobalRecordGoIgnores(PaxRecords records)
+    {
+        foreach (var key in new[] { "path", "linkpath", "size" })
+        {
+            if (records.TryGet(key, out var value) && value.Length > 0)
+            {
+                return key;
+            }
+        }
+
         return null;
     }
 
