@@ -173,6 +173,18 @@ public abstract class OciSyncCmdlet : OciTagSelectionCmdlet
         }
     }
 
+    /// <summary>Stops the run before any request when an explicit credential would go to several registries (<see cref="SyncCredentialScope"/>).</summary>
+    private protected void KeepCredentialsToOneRegistry(bool saved, IEnumerable<Reference?> sources, IEnumerable<Reference?> destinations)
+    {
+        var why = (SourceCredential is null ? null : SyncCredentialScope.Refusal(nameof(SourceCredential), "sources", sources))
+            ?? (DestinationCredential is null ? null : SyncCredentialScope.Refusal(nameof(DestinationCredential), "destinations", destinations));
+        if (why is not null)
+        {
+            OciException refusal = saved ? new InvalidSyncPlanException("the plan", why) : new InvalidSyncMappingException("the mappings", why);
+            ThrowTerminatingError(ErrorMapping.ToErrorRecord(refusal, null));
+        }
+    }
+
     /// <summary>Each mapping's plan in turn; a mapping that cannot be planned is an error naming it, and the rest go on.</summary>
     private protected List<SyncPlanItem> PlanEach(IReadOnlyList<SyncMapping> mappings, Func<SyncMapping, IReadOnlyList<SyncPlanItem>> plan)
     {

@@ -80,4 +80,32 @@ public class TarRewriterTests
             Assert.Contains("2009-02-13 23:31:30", listing);
         }
     }
+    /// <summary>
+    /// A tar that names an entry one way to a POSIX reader and another way to Go's archive/tar (what docker,
+    /// containerd and podman extract with) is refused, by the reader and so by a strip: a strip that read "decoy"
+    /// where the container runtime reads /etc/secret would leave the secret in the image it says it took it from.
+    /// </summary>
+    [Theory]
+    [InlineData(nameof(ReaderDisagreement.PaxPathAndGnuLongName))]
+    [InlineData(nameof(ReaderDisagreement.GlobalPath))]
+    [InlineData(nameof(ReaderDisagreement.PathInAnEarlierPaxHeader))]
+    [InlineData(nameof(ReaderDisagreement.GlobalSizeSmugglesAHeader))]
+    public void ATarThatReadersReadDifferentlyIsRefusedNotStrippedHalfway(string fixture)
+    {
+        var tar = ReaderDisagreement.All().Single(f => f.Name == fixture).Tar;
+        var failure = Assert.Throws<OciImage.Core.Errors.InvalidLayerException>(() => Rewrite(tar, TarRules.From(new[] { "/etc/secret" }, null)));
+        Assert.Contains("archive/tar", failure.Message);
+        Assert.Throws<OciImage.Core.Errors.InvalidLayerException>(() => Items(tar));
+    }
+    /// <summary>A large global PAX header is read once, not once an entry: 8,000 entries behind 1 MiB of it took 25 seconds.</summary>
+    [Fact]
+    public void AGlobalPaxHeaderCostsOnceNotOnceAnEntry()
+    {
+        var tar = GlobalPaxFlood.Tar(8000);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (output, rewriter) = Rewrite(tar, TarRules.From(new[] { "/f1" }, DateTimeOffset.FromUnixTimeSeconds(0)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the rewrite took {clock.Elapsed}");
+        Assert.Equal(new[] { "/f1" }, rewriter.Removed);
+        Assert.Equal(7999, Items(output).Length);
+    }
 }

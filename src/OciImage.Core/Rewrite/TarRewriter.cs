@@ -21,7 +21,6 @@ internal sealed class TarRewriter
     private const int Block = 512;
     private readonly TarRules _rules;
     private readonly Func<string, Exception> _error;
-    private readonly List<byte[]> _globals = new();
     private long _globalBytes;
 
     public TarRewriter(TarRules rules, string what)
@@ -75,6 +74,7 @@ internal sealed class TarRewriter
                 group.Add(special);
                 if (flag == TarTypeFlag.PaxGlobal)
                 {
+                    RefuseGlobalNamesOrSizes(special);
                     _globalBytes += special.Length;
                     if (_globalBytes > TarReader.MaxSpecialSize)
                     {
@@ -94,11 +94,6 @@ internal sealed class TarRewriter
             {
                 // A global header is no entry's own (it applies to every later one): it stays when its entry goes.
                 var global = piece[156] == TarTypeFlag.PaxGlobal;
-                if (global)
-                {
-                    _globals.Add(piece);
-                }
-
                 if (!remove || global)
                 {
                     var kept = _rules.Time is { } time && piece[156] is TarTypeFlag.PaxGlobal or TarTypeFlag.PaxLocal ? WithPaxTimes(piece, time) : piece;
@@ -132,15 +127,14 @@ internal sealed class TarRewriter
         }
     }
 
-    /// <summary>The entry as the module's tar reader sees it: global records, then this entry's special headers, then its header.</summary>
+    /// <summary>
+    /// The entry as the module's tar reader sees it: this entry's special headers, then its header. Earlier global
+    /// records are not replayed (a 1 MiB one replayed for every 512-byte entry made a small layer take hours): the
+    /// only ones that could change a name, link or size are refused where they stand (<see cref="RefuseGlobalNamesOrSizes"/>).
+    /// </summary>
     private TarHeader Parse(List<byte[]> group, byte[] header)
     {
         var all = new MemoryStream();
-        foreach (var piece in _globals)
-        {
-            all.Write(piece, 0, piece.Length);
-        }
-
         foreach (var piece in group)
         {
             all.Write(piece, 0, piece.Length);
@@ -150,6 +144,19 @@ internal sealed class TarRewriter
         all.Position = 0;
         using var reader = new TarReader(all, _error);
         return reader.Next() ?? throw _error("an entry header could not be read");
+    }
+
+    /// <summary>A global PAX header that sets a path, link path or size for every later entry, refused as the tar reader refuses it.</summary>
+    private void RefuseGlobalNamesOrSizes(byte[] special)
+    {
+        var size = (int)TarFields.Number(special, 124, 12)!.Value;
+        var data = new byte[size];
+        Buffer.BlockCopy(special, Block, data, 0, size);
+        var records = PaxRecords.Parse(data, size, out var problem) ?? throw _error(problem ?? "a global PAX header cannot be read");
+        if (TarReader.GlobalRecordGoIgnores(records) is { } key)
+        {
+            throw _error($"a global PAX header sets '{key}' for every later entry, which Go's archive/tar (docker, containerd, podman) ignores: they would extract different files from this tar");
+        }
     }
 
     /// <summary>A special header block with its data and padding, refused from its declared size as the reader does.</summary>

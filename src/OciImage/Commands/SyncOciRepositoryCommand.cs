@@ -74,6 +74,10 @@ public sealed class SyncOciRepositoryCommand : OciSyncCmdlet
     {
         CheckOneSourcePerRepository(Destination);
         var saved = _mappings.Count == 0;
+        KeepCredentialsToOneRegistry(
+            saved,
+            saved ? _saved.Select(i => i.Source) : _mappings.Select(m => (Core.Reference?)m.Source),
+            saved ? _saved.Select(i => (Core.Reference?)i.Destination) : _mappings.Select(m => (Core.Reference?)m.Destination));
         var run = new SyncRun();
         var plan = saved ? _saved : PlanEach(_mappings, mapping => RunCore((messages, ct) =>
             SyncVerb.PlanAsync(mapping, run, Shard, ThrottleLimit, SourceContext(messages), DestinationContext(messages), ct)));

@@ -82,6 +82,7 @@ internal sealed class TarReader : IDisposable
         _padding = 0;
 
         PaxRecords? local = null;
+        PaxRecords? lastLocal = null;
         string? longName = null;
         string? longLink = null;
         var format = TarFormat.V7;
@@ -112,6 +113,11 @@ internal sealed class TarReader : IDisposable
                     format |= TarFormat.Pax;
                     if (flag == TarTypeFlag.PaxGlobal)
                     {
+                        if (GlobalRecordGoIgnores(records) is { } key)
+                        {
+                            throw Fail($"a global PAX header sets '{key}' for every later entry, which Go's archive/tar (docker, containerd, podman) ignores: they would extract different files from this tar, at byte {_position}");
+                        }
+
                         _global.MergeFrom(records);
                         if (_global.Bytes > MaxSpecialSize)
                         {
@@ -122,6 +128,7 @@ internal sealed class TarReader : IDisposable
                     {
                         local ??= new PaxRecords();
                         local.OverlayFrom(records);
+                        lastLocal = records;
                         if (local.Bytes > MaxSpecialSize)
                         {
                             throw Fail($"its PAX records for one entry add up to more than {MaxSpecialSize} bytes");
@@ -142,6 +149,7 @@ internal sealed class TarReader : IDisposable
             }
 
             var header = ParseHeader(size.Value, format);
+            var asGo = AsGoReadsIt(header, lastLocal, longName, longLink);
             if (longName is not null)
             {
                 header.Name = longName;
@@ -153,6 +161,7 @@ internal sealed class TarReader : IDisposable
             }
 
             ApplyPax(header, PaxRecords.Combine(_global, local));
+            RefuseDisagreement(header, asGo);
             if (TarTypeFlag.IsHeaderOnly(header.TypeFlag))
             {
                 header.Size = 0;
@@ -179,6 +188,51 @@ internal sealed class TarReader : IDisposable
     {
         _ended = true;
         return null;
+    }
+
+    /// <summary>
+    /// A global record that would change which file an entry is or how long it is (path, linkpath, size): Go's
+    /// archive/tar ignores global records, so no tar that runtimes extract may rely on one. Null when there is none.
+    /// </summary>
+    public static string? GlobalRecordGoIgnores(PaxRecords records)
+    {
+        foreach (var key in new[] { "path", "linkpath", "size" })
+        {
+            if (records.TryGet(key, out var value) && value.Length > 0)
+            {
+                return key;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The name, link name and size Go's archive/tar gives an entry (docker, containerd, podman and umoci extract
+    /// with it): global PAX records ignored, only the last local PAX header, and a GNU long name over a PAX path.
+    /// </summary>
+    private (string Name, string LinkName, long Size) AsGoReadsIt(TarHeader header, PaxRecords? lastLocal, string? longName, string? longLink)
+    {
+        var name = lastLocal?.Text("path") ?? header.Name;
+        var link = lastLocal?.Text("linkpath") ?? header.LinkName;
+        var size = lastLocal?.Text("size") is { } text ? PaxNumber(text, "size", name) : header.Size;
+        return (string.IsNullOrEmpty(longName) ? name : longName!, string.IsNullOrEmpty(longLink) ? link : longLink!, size);
+    }
+
+    /// <summary>
+    /// An entry that reads as another name, link or length in Go than here is refused: whatever this module decided
+    /// about it (a strip, a scan, a diff) would be about a file the container runtime never sees, or miss one it does.
+    /// </summary>
+    private void RefuseDisagreement(TarHeader header, (string Name, string LinkName, long Size) asGo)
+    {
+        string? field = !string.Equals(header.Name, asGo.Name, StringComparison.Ordinal) ? $"name ('{header.Name}' here, '{asGo.Name}' in Go)"
+            : !string.Equals(header.LinkName, asGo.LinkName, StringComparison.Ordinal) ? $"link name ('{header.LinkName}' here, '{asGo.LinkName}' in Go)"
+            : header.Size != asGo.Size && !TarTypeFlag.IsHeaderOnly(header.TypeFlag) ? $"size ({header.Size} bytes here, {asGo.Size} in Go)"
+            : null;
+        if (field is not null)
+        {
+            throw Fail($"the entry before byte {_position} has a {field}: POSIX readers and Go's archive/tar (docker, containerd, podman) would extract different files from this tar");
+        }
     }
 
     private Exception Fail(string reason) => _error(reason);
