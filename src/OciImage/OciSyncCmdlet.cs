@@ -163,13 +163,26 @@ public abstract class OciSyncCmdlet : OciTagSelectionCmdlet
         };
     }
 
-    /// <summary>Refuses, before any request, several source repositories into one destination repository.</summary>
-    private protected void CheckOneSourcePerRepository(string? destination)
+    /// <summary>
+    /// Refuses, before any request, several source repositories into one destination repository; and, from a file or
+    /// a prefix, two sources landing on one destination when either prunes (each would prune the other's tags).
+    /// </summary>
+    private protected void CheckOneSourcePerRepository(string? destination, IReadOnlyList<SyncMapping> mappings)
     {
         if (_sources.Count > 1)
         {
             ThrowTerminatingError(ErrorMapping.ToErrorRecord(new InvalidReferenceException(destination ?? string.Empty,
                 $"{_sources.Count} source repositories ({string.Join(", ", _sources)}) would be merged into this one repository; end the destination with '/' to put each under its own path"), destination));
+        }
+
+        foreach (var shared in mappings.GroupBy(m => m.Destination.ToString(), StringComparer.OrdinalIgnoreCase).Where(g => g.Any(m => m.Prune)))
+        {
+            var sources = shared.Select(m => m.Source.WithoutIdentifier().ToString()).Distinct(StringComparer.Ordinal).ToList();
+            if (sources.Count > 1)
+            {
+                ThrowTerminatingError(ErrorMapping.ToErrorRecord(new InvalidSyncMappingException(shared.Key,
+                    $"{string.Join(", ", sources)} all go there and one prunes: each would remove the others' tags; give each its own destination"), shared.Key));
+            }
         }
     }
 

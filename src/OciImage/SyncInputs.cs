@@ -32,6 +32,11 @@ internal static class SyncInputs
             throw new FileNotFoundOciException(path);
         }
 
+        if (new System.IO.FileInfo(path).Length > SyncMappingReader.MaxFileBytes)
+        {
+            throw new InvalidSyncMappingException(path, $"it is larger than {SyncMappingReader.MaxFileBytes / (1024 * 1024)} MiB");
+        }
+
         var ast = Parser.ParseFile(path, out _, out var errors);
         if (errors.Length > 0)
         {

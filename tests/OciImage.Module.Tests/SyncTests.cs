@@ -179,6 +179,12 @@ public sealed class SyncTests : IClassFixture<SyncFixture>
         Assert.Contains("Exclud", error.ToString(), StringComparison.Ordinal);
         Assert.Empty(host.RunClean($"Get-OciTag {Host}/t5/x -ErrorAction SilentlyContinue"));
 
+        // Two sources on one destination, one pruning: each would prune the other's tags. Refused before any copy.
+        File.WriteAllText(temp.Combine("clash.psd1"), $"@{{ Mirrors = @(\n  @{{ Source = '{Host}/src/app'; Destination = '{Host}/t5/clash'; Include = '1.0.0' }}\n  @{{ Source = '{Host}/t1/app'; Destination = '{Host}/t5/clash'; Prune = $true }}\n) }}");
+        var clash = host.Run($"Sync-OciRepository -Path '{temp.Combine("clash.psd1")}'");
+        Assert.StartsWith("InvalidSyncMapping,", Assert.Single(clash.Errors).FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Empty(host.RunClean($"Get-OciTag {Host}/t5/clash -ErrorAction SilentlyContinue"));
+
         File.WriteAllText(temp.Combine("code.psd1"), "@{ Mirrors = @( @{ Source = (Get-Date).ToString(); Destination = 'x/y' } ) }");
         var code = host.Run($"Sync-OciRepository -Path '{temp.Combine("code.psd1")}'");
         Assert.StartsWith("InvalidSyncMapping,", Assert.Single(code.Errors).FullyQualifiedErrorId, StringComparison.Ordinal);

@@ -72,7 +72,7 @@ public sealed class SyncOciRepositoryCommand : OciSyncCmdlet
 
     protected override void EndProcessing()
     {
-        CheckOneSourcePerRepository(Destination);
+        CheckOneSourcePerRepository(Destination, _mappings);
         var saved = _mappings.Count == 0;
         KeepCredentialsToOneRegistry(
             saved,
