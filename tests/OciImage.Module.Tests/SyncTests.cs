@@ -114,7 +114,7 @@ public sealed class SyncTests : IClassFixture<SyncFixture>
         // A plan of another format applies nothing.
         File.WriteAllText(temp.Combine("bad.json"), json.Replace("\"FormatVersion\":\"1\"", "\"FormatVersion\":\"2\"", StringComparison.Ordinal));
         var bad = host.Run($"Sync-OciRepository -PlanPath '{temp.Combine("bad.json")}'");
-        Assert.Contains(bad.Errors, e => e.FullyQualifiedErrorId.StartsWith("InvalidSyncPlan,", StringComparison.Ordinal) && e.ToString().Contains("item 0", StringComparison.Ordinal));
+        Assert.Contains(bad.Errors, e => e.FullyQualifiedErrorId.StartsWith("InvalidSyncPlan,", StringComparison.Ordinal) && e.ToString().Contains("items[0]", StringComparison.Ordinal));
         Assert.Empty(Results(bad));
     }
 

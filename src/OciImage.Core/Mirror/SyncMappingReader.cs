@@ -114,70 +114,9 @@ public static class SyncMappingReader
         : throw new InvalidSyncMappingException(where, $"CompressionLevel '{text}' is not one of {string.Join(", ", Layers.LayerCompressionLevel.Names)}");
 
     /// <summary>A JSON mapping file: an array of entries, or an object whose "mirrors" holds them.</summary>
-    public static IReadOnlyList<SyncMapping> ReadJson(string path, Func<string, Reference> resolve)
-    {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundOciException(path);
-        }
-
-        var bytes = BoundedRead.File(path, MaxFileBytes, size => new InvalidSyncMappingException(path, $"it is {size} bytes or more, above {MaxFileBytes / (1024 * 1024)} MiB"), why => new InvalidSyncMappingException(path, why));
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidSyncMappingException($"{path}, line {(ex.LineNumber ?? 0) + 1}", "it is not JSON: " + ex.Message);
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object)
-            {
-                root = root.EnumerateObject().FirstOrDefault(p => string.Equals(p.Name, "mirrors", StringComparison.OrdinalIgnoreCase)).Value;
-            }
-
-            if (root.ValueKind != JsonValueKind.Array)
-            {
-                throw new InvalidSyncMappingException(path, "it holds neither an array of mappings nor an object with \"mirrors\"");
-            }
-
-            var mappings = new List<SyncMapping>();
-            var index = 0;
-            foreach (var element in root.EnumerateArray())
-            {
-                var where = $"{path}, mirrors[{index++}]";
-                if (element.ValueKind != JsonValueKind.Object)
-                {
-                    throw new InvalidSyncMappingException(where, "it is not an object");
-                }
-
-                var entry = new Hashtable(StringComparer.OrdinalIgnoreCase);
-                foreach (var property in element.EnumerateObject())
-                {
-                    entry[property.Name] = JsonValue(property.Value);
-                }
-
-                mappings.Add(FromEntry(entry, where, resolve));
-            }
-
-            return mappings;
-        }
-    }
-
-    private static object? JsonValue(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString(),
-        JsonValueKind.Number => value.GetRawText(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        JsonValueKind.Array => value.EnumerateArray().Select(JsonValue).ToList(),
-        JsonValueKind.Null or JsonValueKind.Undefined => null,
-        _ => value.GetRawText(),
-    };
+    public static IReadOnlyList<SyncMapping> ReadJson(string path, Func<string, Reference> resolve) =>
+        PlainValues.JsonEntries(path, MaxFileBytes, "mirrors", (where, why) => new InvalidSyncMappingException(where, why))
+            .Select(e => FromEntry(e.Entry, e.Where, resolve)).ToList();
 
     private static Reference? ReferenceOf(object? value, string where, string key, Func<string, Reference> resolve)
     {
@@ -218,12 +157,8 @@ public static class SyncMappingReader
         }
     }
 
-    private static bool Flag(object? value, string where, string key) => value switch
-    {
-        null => false,
-        bool b => b,
-        _ => bool.TryParse(SyncPlanReader.Text(value), out var parsed) ? parsed : throw new InvalidSyncMappingException(where, $"{key} '{value}' is not true or false"),
-    };
+    private static bool Flag(object? value, string where, string key) =>
+        PlainValues.Flag(value, text => new InvalidSyncMappingException(where, $"{key} '{text}' is not true or false"));
 
     private static int? Number(object? value, string where, string key) =>
         value is null ? null

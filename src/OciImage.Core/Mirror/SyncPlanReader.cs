@@ -105,91 +105,11 @@ public static class SyncPlanReader
     }
 
     /// <summary>Reads a JSON plan file: an array of items, or { "items": [...] }.</summary>
-    public static IReadOnlyList<SyncPlanItem> ReadFile(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundOciException(path);
-        }
+    public static IReadOnlyList<SyncPlanItem> ReadFile(string path) =>
+        PlainValues.JsonEntries(path, MaxFileBytes, "items", (where, why) => new InvalidSyncPlanException(where, why))
+            .Select(e => FromProperties(name => e.Entry[name], e.Where)).ToList();
 
-        var bytes = BoundedRead.File(
-            path,
-            MaxFileBytes,
-            size => new InvalidSyncPlanException(path, $"it is {size} bytes or more, above the {MaxFileBytes / (1024 * 1024)} MiB a plan may hold"),
-            why => new InvalidSyncPlanException(path, why));
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidSyncPlanException($"{path}, line {(ex.LineNumber ?? 0) + 1}", "it is not JSON: " + ex.Message);
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && TryGet(root, "items", out var items))
-            {
-                root = items;
-            }
-
-            if (root.ValueKind != JsonValueKind.Array)
-            {
-                throw new InvalidSyncPlanException(path, "it holds neither an array of plan items nor an object with \"items\"");
-            }
-
-            var plan = new List<SyncPlanItem>();
-            var index = 0;
-            foreach (var element in root.EnumerateArray())
-            {
-                var where = $"{path}, item {index++}";
-                if (element.ValueKind != JsonValueKind.Object)
-                {
-                    throw new InvalidSyncPlanException(where, "it is not an object");
-                }
-
-                plan.Add(FromProperties(name => TryGet(element, name, out var value) ? JsonValue(value) : null, where));
-            }
-
-            return plan;
-        }
-    }
-
-    private static bool TryGet(JsonElement element, string name, out JsonElement value)
-    {
-        foreach (var property in element.EnumerateObject())
-        {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                value = property.Value;
-                return true;
-            }
-        }
-
-        value = default;
-        return false;
-    }
-
-    private static object? JsonValue(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString(),
-        JsonValueKind.Number => value.GetRawText(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        JsonValueKind.Array => value.EnumerateArray().Select(JsonValue).ToList(),
-        JsonValueKind.Null or JsonValueKind.Undefined => null,
-        _ => value.GetRawText(),
-    };
-
-    internal static string? Text(object? value) => value switch
-    {
-        null => null,
-        string s => s.Length == 0 ? null : s,
-        IEnumerable and not string => null,
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) is { Length: > 0 } s ? s : null,
-    };
+    internal static string? Text(object? value) => PlainValues.Text(value);
 
     private static Reference? ReferenceOf(object? value, string where, string name)
     {
@@ -234,14 +154,8 @@ public static class SyncPlanReader
         return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : throw new InvalidSyncPlanException(where, $"{name} '{text}' is not a whole number");
     }
 
-    private static bool Flag(object? value, string where, string name) => value switch
-    {
-        null => false,
-        bool b => b,
-        _ => Text(value) is { } text
-            ? bool.TryParse(text, out var parsed) ? parsed : throw new InvalidSyncPlanException(where, $"{name} '{text}' is not true or false")
-            : false,
-    };
+    private static bool Flag(object? value, string where, string name) =>
+        PlainValues.Flag(value, text => new InvalidSyncPlanException(where, $"{name} '{text}' is not true or false"));
 
     private static IReadOnlyList<string> Strings(object? value, string where, string name)
     {
