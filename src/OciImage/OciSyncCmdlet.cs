@@ -228,7 +228,8 @@ public abstract class OciSyncCmdlet : OciTagSelectionCmdlet
                 continue;
             }
 
-            if (item.Action == SyncAction.Prune && !Force
+            // A prune asks as a High-impact change would: unless -Force, or -Confirm:$false said not to ask.
+            if (item.Action == SyncAction.Prune && !Force && !ConfirmDeclined()
                 && !ShouldContinue($"Remove the tag {target} ({item.DestinationDigest})? It is not in the source selection.", "Prune", ref _yesToAll, ref _noToAll))
             {
                 continue;
@@ -239,6 +240,9 @@ public abstract class OciSyncCmdlet : OciTagSelectionCmdlet
 
         return MyInvocation.BoundParameters.ContainsKey("WhatIf") && ((SwitchParameter)MyInvocation.BoundParameters["WhatIf"]).IsPresent ? new List<SyncPlanItem>() : approved;
     }
+
+    private bool ConfirmDeclined() =>
+        MyInvocation.BoundParameters.TryGetValue("Confirm", out var confirm) && confirm is SwitchParameter { IsPresent: false };
 
     private protected static ProgressRecord Progress(string image, int done, int total) =>
         new(1, "Mirroring", $"{done} of {total} images: {image}") { PercentComplete = total == 0 ? 100 : Math.Min(100, done * 100 / total) };
