@@ -18,9 +18,9 @@ public sealed partial class ContainerRuntimeTests
     private const string AppCommand =
         "echo " + ContainerImages.Marker + "$GREETING; cat /etc/base.txt /app/msg; " +
         "if [ -e /app/secret ]; then echo secret-present; else echo secret-absent; fi; if [ -e /app/gone ]; then echo gone-present; fi; " +
-        "if [ -e /etc/v2-only ]; then echo v2-only-present; fi";
+        "if [ -e /etc/v2-only ]; then echo v2-only-present; fi; if [ -e /etc/old.txt ]; then echo old-present; fi";
 
-    /// <summary>The original app on base v1: env hello, marker v1, msg as its second layer rewrote it, the secret, no /app/gone.</summary>
+    /// <summary>The original app on base v1: env hello, marker v1, msg as its second layer rewrote it, the secret, no /app/gone, no /etc/old.txt.</summary>
     private static readonly string[] AppOutput = { ContainerImages.Marker + "hello", "base v1", "app 2", "secret-present" };
 
     [RuntimeToolFact("containerd", "ctr", "runc", "docker-registry")]
@@ -63,7 +63,7 @@ public sealed partial class ContainerRuntimeTests
         var rebased = host.RunClean($"Update-OciImageBase oci:{layout}:app -OldBase oci:{layout}:base-v1 -NewBase oci:{layout}:base-v2 -Tag rebased").Single();
         Assert.Equal(1, (int)rebased.Properties["Changed"].Value);
 
-        // v2's marker and its extra file, the app's two layers (msg rewritten, /app/gone whited out) on top.
+        // v2's marker and its extra file, the app's three layers (msg rewritten, /app/gone and /etc/old.txt whited out) on top.
         Assert.Equal(new[] { ContainerImages.Marker + "hello", "base v2", "app 2", "secret-present", "v2-only-present" }, PushPullRun(host, layout, "rebased", "rebase/app:v2"));
     }
 
@@ -83,8 +83,8 @@ public sealed partial class ContainerRuntimeTests
 
     /// <summary>
     /// A layout (made once per fixture) with base-v1 and base-v2 (the busybox layer and a marker layer each: /etc/base.txt,
-    /// v2 also /etc/v2-only) and app built on base-v1 with two layers: /app/msg, /app/secret, /app/gone, then msg
-    /// rewritten and gone removed (a whiteout).
+    /// v1 also /etc/old.txt, v2 /etc/v2-only) and app built on base-v1 with three layers: /app/msg, /app/secret, /app/gone;
+    /// then msg rewritten and gone removed (a whiteout); then the base's /etc/old.txt removed (a whiteout squashing must keep).
     /// </summary>
     private string AppOnBaseLayout(PowerShellHost host)
     {
@@ -106,15 +106,17 @@ public sealed partial class ContainerRuntimeTests
             return root;
         }
 
-        var v1 = Tree("v1", ("etc/base.txt", "base v1"));
+        var v1 = Tree("v1", ("etc/base.txt", "base v1"), ("etc/old.txt", "only in base v1"));
         var v2 = Tree("v2", ("etc/base.txt", "base v2"), ("etc/v2-only", "v2"));
         var step1 = Tree("step1", ("app/msg", "app 1"), ("app/secret", "s3cret"), ("app/gone", "removed above"));
         var step2 = Tree("step2", ("app/msg", "app 2"), ("app/secret", "s3cret"));
+        var step3 = Tree("step3", ("etc/base.txt", "base v1"));
         host.RunClean($"$bb = New-OciLayer '{_images.BusyboxTree}' -Layout '{layout}'; " +
             $"$null = $bb, (New-OciLayer '{v1}' -Layout '{layout}') | New-OciImage -Layout '{layout}' -Tag base-v1 -Platform linux/amd64 -Entrypoint /bin/sh,-c; " +
             $"$null = $bb, (New-OciLayer '{v2}' -Layout '{layout}') | New-OciImage -Layout '{layout}' -Tag base-v2 -Platform linux/amd64 -Entrypoint /bin/sh,-c; " +
             $"$null = New-OciLayer '{step1}' -Layout '{layout}' | New-OciImage -Layout '{layout}' -Tag app -Base oci:{layout}:base-v1 -Entrypoint /bin/sh,-c -Command '{AppCommand}' -Environment @{{ GREETING = 'hello' }}; " +
-            $"$null = New-OciLayer '{step2}' -Base '{step1}' -Layout '{layout}' | Add-OciLayer oci:{layout}:app");
+            $"$null = New-OciLayer '{step2}' -Base '{step1}' -Layout '{layout}' | Add-OciLayer oci:{layout}:app; " +
+            $"$null = New-OciLayer '{step3}' -Base '{v1}' -Layout '{layout}' | Add-OciLayer oci:{layout}:app");
         return layout;
     }
 
