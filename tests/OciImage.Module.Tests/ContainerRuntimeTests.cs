@@ -14,7 +14,7 @@ namespace OciImage.Module.Tests;
 /// file and replaces directories) are imported and expanded, and the tree compared with umoci's and buildah's.
 /// Where a runtime cannot run in this sandbox the test is skipped, saying why.
 /// </summary>
-public sealed class ContainerRuntimeTests : IClassFixture<ContainerImages>
+public sealed partial class ContainerRuntimeTests : IClassFixture<ContainerImages>
 {
     private const string Gap = "Known gap of archive reading (issue 14 items 1-12, fixed on main): ";
     private readonly ContainerImages _images;
