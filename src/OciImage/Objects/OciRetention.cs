@@ -15,7 +15,7 @@ public sealed class OciTagRemoval
         Digest = planned.Digest?.ToString();
         FreedBytes = planned.FreedBytes;
         DroppedBy = planned.DroppedBy?.ToString();
-        Created = planned.Created;
+        Created = planned.Created?.UtcDateTime;
         KeptAliases = planned.KeptAliases.ToArray();
         Removed = removed;
         Reason = reason;
@@ -34,7 +34,7 @@ public sealed class OciTagRemoval
     /// <summary>The keep rule that left it out (CreatedSince, Newest, ...).</summary>
     public string? DroppedBy { get; }
 
-    public DateTimeOffset? Created { get; }
+    public DateTime? Created { get; }
 
     /// <summary>Kept tags naming the same image: the image stays, this name goes.</summary>
     public string[] KeptAliases { get; }
