@@ -41,12 +41,14 @@ public sealed class TokenAnswerTests
     [Fact]
     public async Task ATokenAnswerThatTricklesFastEnoughForTheGuardStillMeetsTheDeadline()
     {
-        // 5 bytes a second passes a guard of 1 byte a second: the request timeout covers the whole answer.
+        // 5 bytes a second passes a guard of 1 byte in 5 s, so only the request timeout can end it: it covers the whole
+        // answer. (The guard's window is longer than the deadline so that a loaded machine, which can hold the trickle
+        // back for a second, cannot make the guard fire first; without the deadline the guard would say "stalled".)
         using var realm = new EndlessAnswerServer(trickle: true) { TrickleInterval = TimeSpan.FromMilliseconds(200) };
         using var registry = RegistryWithRealm(realm.Host);
         var client = TestClients.Client(registry.Host, new RegistryOptions
         {
-            MaximumRetryCount = 0, SlowBodyWindow = TimeSpan.FromSeconds(1), SlowBodyMinimumBytes = 1, RequestTimeout = TimeSpan.FromSeconds(2),
+            MaximumRetryCount = 0, SlowBodyWindow = TimeSpan.FromSeconds(5), SlowBodyMinimumBytes = 1, RequestTimeout = TimeSpan.FromSeconds(2),
         });
 
         var clock = Stopwatch.StartNew();
