@@ -18,6 +18,11 @@ public static class ResultsFile
 {
     private static readonly List<object> Scenarios = new();
 
+    private static readonly List<object> Curves = new();
+
+    /// <summary>A measured curve (<see cref="CurveRunner"/>): its points, each with its contenders' medians and ratios.</summary>
+    public static void AddCurve(object curve) => Curves.Add(curve);
+
     public static void Add(Scenario scenario, Dictionary<string, List<Sample>> samples, Dictionary<string, RequestCount>? counts = null, List<GoalResult>? goals = null)
     {
         counts ??= new Dictionary<string, RequestCount>();
@@ -90,6 +95,7 @@ public static class ResultsFile
             arguments = args,
             machine = new { cores = Environment.ProcessorCount, limits = Limits.Describe(), os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
             scenarios = Scenarios,
+            curves = Curves,
         };
         File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
         return path;
