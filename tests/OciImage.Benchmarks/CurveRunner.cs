@@ -82,7 +82,8 @@ public static class CurveRunner
             }
 
             var ours = versus is null ? null : Medians(versus);
-            var ratio = ours is { } o ? $"  {versus}/this {o.Wall / these.Wall:0.00}, CPU {o.Cpu / these.Cpu:0.00}, memory {o.Memory / these.Memory:0.00}" : string.Empty;
+            static string R(double value) => double.IsFinite(value) ? value.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
+            var ratio = ours is { } o ? $"  {versus}/this {R(o.Wall / these.Wall)}, CPU {R(o.Cpu / these.Cpu)}, memory {R(o.Memory / these.Memory)}" : string.Empty;
             Console.WriteLine($"    {contender,-30} {these.Wall,8:0.000} s  {these.Memory,7:0} MB peak  {these.Cpu,7:0.00} s CPU{ratio}");
             contenders.Add(new
             {

@@ -73,7 +73,9 @@ public sealed class CurveSets
         }
     }
 
-    private static string Megabytes(long bytes) => bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):0.#} GiB" : $"{bytes / 1e6:0.#} MB";
+    /// <summary>A size as a chart's tick shows it: 4 GiB, 500 MiB, 120 KiB.</summary>
+    private static string Size(long bytes) =>
+        bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):0.#} GiB" : bytes >= 1L << 20 ? $"{bytes / (double)(1L << 20):0.#} MiB" : $"{bytes / 1024.0:0.#} KiB";
 
     /// <summary>
     /// Layer build by tree size (a 27th, a 9th, a third and all of the tree) and by cores: each contender on
@@ -96,7 +98,7 @@ public sealed class CurveSets
                 var slice = share < 1 ? _temp.Combine($"curve-tree-{share:0.000}") : tree;
                 var bytes = share < 1 ? TreeSlices.Make(tree, share, slice) : TreeBytes(tree);
                 string Tar(string prefix, string gzip) => $"{prefix}bash -c 'tar --sort=name -cf - -C \"{slice}\" . | {gzip} > \"{output}/layer.tar.gz\"'";
-                yield return new CurvePoint(bytes / 1e6, Megabytes(bytes)) { Reset = () => { Clear(output); Directory.CreateDirectory(output); } }
+                yield return new CurvePoint(bytes / (double)(1L << 20), Size(bytes)) { Reset = () => { Clear(output); Directory.CreateDirectory(output); } }
                     .Ours("OciImage engine, 2 cores", () => two + Engine($"layer \"{slice}\" \"{output}\""))
                     .Ours("OciImage engine, 2 cores, parallelism 1", () => two + Engine($"layer-parallelism 1 \"{slice}\" \"{output}\""))
                     .Peer("umoci insert, 2 cores", "OciImage engine, 2 cores", () => $"{two}umoci insert --image \"{umoci}:base\" --tag next \"{slice}\" /data")
@@ -114,7 +116,7 @@ public sealed class CurveSets
             Clear(output);
         }
 
-        return new Curve("layer-build", "Layer build (tar + gzip) by tree size and cores", "tree size (MB)", Points);
+        return new Curve("layer-build", "Layer build (tar + gzip) by tree size and cores", "tree size (MiB)", Points);
     }
 
     private static long TreeBytes(string root) =>
@@ -206,7 +208,7 @@ public sealed class CurveSets
                 }
 
                 var from = $"{source.Host}/copy/app:1";
-                yield return new CurvePoint(size / 1e6, Megabytes(size)) { Reset = Fresh }
+                yield return new CurvePoint(size / (double)(1L << 20), Size(size)) { Reset = Fresh }
                     .Ours("OciImage engine, to registry", () => Engine($"copy {from} {destination.Host}/copy/app:1"))
                     .Peer("skopeo copy, to registry", "OciImage engine, to registry", () => $"skopeo copy --quiet {Tls} docker://{from} docker://{destination.Host}/copy/app:1")
                     .Ours("OciImage engine, to layout", () => Engine($"copy {from} oci:{pulled}:1"))
@@ -216,7 +218,7 @@ public sealed class CurveSets
             }
         }
 
-        return new Curve("copy", "Copy of a one-layer image by layer size", "layer size (MB)", Points) { ChartMemory = true };
+        return new Curve("copy", "Copy of a one-layer image by layer size", "layer size (MiB)", Points) { ChartMemory = true };
     }
 
     /// <summary>Get-OciTag -Detail All's engine against a skopeo inspect loop by tag count (200 and 1,000): time and peak memory.</summary>

@@ -93,7 +93,8 @@ public static class ResultsFile
             quick,
             runs,
             arguments = args,
-            machine = new { cores = Environment.ProcessorCount, limits = Limits.Describe(), os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
+            // The limits take a 256 MB gzip (seconds): not measured for quick data, whose figures say nothing anyway.
+            machine = new { cores = Environment.ProcessorCount, limits = quick ? "machine limits not measured (quick data)" : Limits.Describe(), loadAverage = CurveRunner.LoadAverage(), os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
             scenarios = Scenarios,
             curves = Curves,
         };

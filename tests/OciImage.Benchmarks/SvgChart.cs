@@ -20,7 +20,7 @@ public sealed record ChartSeries(string Name, IReadOnlyList<ChartPoint> Points);
 /// </summary>
 public static class SvgChart
 {
-    private const double Width = 860, Height = 460, Left = 72, Right = 250, Top = 44, Bottom = 64;
+    private const double Width = 940, Height = 460, Left = 72, Right = 320, Top = 44, Bottom = 64;
 
     private static readonly string[] Colours = { "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f" };
 
@@ -70,7 +70,8 @@ public static class SvgChart
                     new XElement(Svg + "title", $"{series[i].Name}: {Number(point.Y)}{(point.Note is null ? string.Empty : ", OciImage/this " + point.Note)}")));
                 if (point.Note is not null)
                 {
-                    svg.Add(Text(x.Map(point.X) + 6, y.Map(point.Y) - 6, point.Note, 10, "start", fill: colour));
+                    // Staggered by line, so the ratios of lines that meet at a point stay readable.
+                    svg.Add(Text(x.Map(point.X) + 6, y.Map(point.Y) - 6 + (i % 3) * 11, point.Note, 10, "start", fill: colour));
                 }
             }
 
@@ -145,6 +146,8 @@ public static class SvgChart
 
         public double Map(double value)
         {
+            // On a log axis a zero (a peer timed at 0.00 s on tiny data) sits on the axis rather than at minus infinity.
+            value = Log ? Math.Max(value, _low) : value;
             var share = Log ? (Math.Log10(value) - Math.Log10(_low)) / (Math.Log10(_high) - Math.Log10(_low)) : (value - _low) / (_high - _low);
             return _from + share * (_to - _from);
         }
