@@ -37,7 +37,7 @@ public static class SvgChart
             new XAttribute("viewBox", $"0 0 {Width} {Height}"),
             new XAttribute("font-family", "sans-serif"), new XAttribute("font-size", 12),
             new XElement(Svg + "rect", new XAttribute("width", Width), new XAttribute("height", Height), new XAttribute("fill", "white")),
-            Text(Width / 2 - Right / 2, 24, title, 15, "middle", "bold"),
+            Text(16, 24, title, Math.Min(15, (Width - 32) / (0.62 * title.Length)), "start", "bold"), // smaller rather than cut off
             Text((Left + Width - Right) / 2, Height - 16, xLabel + (x.Log ? " (log scale)" : string.Empty), 13, "middle"),
             new XElement(Svg + "text", new XAttribute("transform", $"translate(18 {F((Top + Height - Bottom) / 2)}) rotate(-90)"),
                 new XAttribute("text-anchor", "middle"), new XAttribute("font-size", 13), yLabel + (y.Log ? " (log scale)" : string.Empty)),
