@@ -10,7 +10,9 @@ using OciImage.Core.Layers;
 using OciImage.Core.Layout;
 using OciImage.Core.Registry;
 using OciImage.Core.Stores;
+using OciImage.Core.Selection;
 using OciImage.Core.Transports;
+using OciImage.Core.Verbs;
 using OciImage.Module.Tests;
 
 namespace OciImage.Benchmarks;
@@ -35,6 +37,10 @@ public static class ChildRun
                 return 0;
             case "layer-portable":
                 LayerBuilder.BuildIntoDirectory(args[1], new LayerBuildOptions { GzipEncoder = GzipEncoder.Portable }, args[2], token);
+                return 0;
+            case "layer-parallelism":
+                // The layer builder's chunk parallelism (compressing threads), for the layer-build curve.
+                LayerBuilder.BuildIntoDirectory(args[2], new LayerBuildOptions { Parallelism = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) }, args[3], token);
                 return 0;
             case "copy":
                 var from = Reference.Parse(args[1]);
@@ -67,6 +73,30 @@ public static class ChildRun
                 }
 
                 return 0;
+            case "inventory":
+                // Get-OciTag -Detail All's engine: every field retention needs, per tag, counted as they stream.
+                var inventoried = Reference.Parse(args[1]);
+                int listed = 0, dated = 0, failed = 0;
+                long referrers = 0;
+                var tagList = TagListVerb.ListAsync(inventoried, null, TagDetailFields.All, context, token).GetAsyncEnumerator(token);
+                try
+                {
+                    while (tagList.MoveNextAsync().AsTask().GetAwaiter().GetResult())
+                    {
+                        var details = tagList.Current.Details;
+                        listed++;
+                        dated += details?.Created is null ? 0 : 1;
+                        failed += details?.Error is null ? 0 : 1;
+                        referrers += details?.ReferrerCount ?? 0;
+                    }
+                }
+                finally
+                {
+                    tagList.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                }
+
+                Console.Error.WriteLine($"{listed} tags, {dated} dated, {referrers} referrers, {failed} failed");
+                return failed == 0 && listed > 0 ? 0 : 1;
             case "expand":
                 var image = Reference.Parse(args[1]);
                 using (var store = ImageStores.OpenForRead(image, context))

@@ -26,7 +26,7 @@ public sealed class DataSet : IDisposable
     private DataSet(bool quick, bool mirrorFull)
     {
         Quick = quick;
-        Tree = quick ? MakeSmallTree(_temp.Combine("tree")) : Debootstrap(_temp.Combine("rootfs")) ?? FindSdkTree();
+        Tree = ChooseTree(quick, _temp);
         Source = new RegistryServer();
         Destination = new RegistryServer();
         BuildImage();
@@ -35,12 +35,17 @@ public sealed class DataSet : IDisposable
         Source.PushWithSkopeo($"oci:{Layout}:big", "big/app:1");
         Source.PushWithSkopeo($"oci:{Layout}:huge", "huge/app:1");
         MakeTags(quick ? 10 : 200);
+        Inventory = new InventoryData(Source, "inventory/app", quick ? 20 : 1000, _temp.Combine("inventory-tags.txt"));
         Mirror = new MirrorData(Source, _temp.Combine("mirror-layout"), quick && !mirrorFull ? 20 : 200, quick && !mirrorFull ? 5 : 50);
         ExternalTool.Run("umoci", "init", "--layout", UmociLayout);
         ExternalTool.Run("umoci", "new", "--image", $"{UmociLayout}:base");
     }
 
     public bool Quick { get; }
+
+    /// <summary>The tree layers are built of (the curves use it too): small with quick, else Debian's or the SDK's.</summary>
+    public static string ChooseTree(bool quick, TempDirectory temp) =>
+        quick ? MakeSmallTree(temp.Combine("tree")) : Debootstrap(temp.Combine("rootfs")) ?? FindSdkTree();
 
     public string Tree { get; }
 
@@ -50,6 +55,9 @@ public sealed class DataSet : IDisposable
 
     /// <summary>The mirror scenarios' repository (many tags sharing few layers) and their own destination.</summary>
     public MirrorData Mirror { get; }
+
+    /// <summary>The inventory scenario's repository: 1,000 tags as retention meets them (20 with quick data).</summary>
+    public InventoryData Inventory { get; }
 
     public string Layout => _temp.Combine("layout");
 

@@ -15,7 +15,9 @@ namespace OciImage.Benchmarks;
 ///   issue's goals, met or missed; --mirror-full keeps their 200 tags with --quick data); --micro runs the BenchmarkDotNet suite of hot paths instead;
 ///   --throughput [TREE] [--only runtime-Optimal,portable-Optimal] [--cores 1,2] prints where a layer build's CPU goes and MB/s per core of each encoder and level at 1
 ///   and 2 threads (see Throughput);
-///   --table FILE prints the performance table (docs/PERFORMANCE.md) from a results file;
+///   --table FILE prints the performance table (docs/PERFORMANCE.md) from a results file, and its curve tables;
+///   --curves [layer analysis mirror copy inventory] [--quick] [--mirror-2000] [--runs N] [--results FILE] measures how cost grows with the
+///   work (see CurveSets) into a results file; --charts RESULTS OUTDIR draws its curves as SVG (see CurveCharts);
 ///   --session N OPERATION... runs an engine operation N times in one process and reports the last (see ChildRun);
 ///   --serve prepares the data, prints where it is and keeps the registries up until stdin closes (to profile).
 /// </summary>
@@ -41,6 +43,21 @@ public static class Program
         if (args.Length == 2 && args[0] == "--table")
         {
             return ResultsTable.Print(args[1], Console.Out);
+        }
+
+        if (args.Length == 3 && args[0] == "--charts")
+        {
+            foreach (var written in CurveCharts.Write(args[1], args[2]))
+            {
+                Console.WriteLine(written);
+            }
+
+            return 0;
+        }
+
+        if (args.Contains("--curves"))
+        {
+            return RunCurves(args);
         }
 
         if (args.Length >= 1 && args[0] == "--throughput")
@@ -155,6 +172,20 @@ public static class Program
             ImportTiming.Report(runs);
         }
 
+        return failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>--curves [GROUP...] [--quick] [--mirror-2000] [--runs N] [--results FILE]: the curves, 3 runs a point unless told.</summary>
+    private static int RunCurves(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var runsAt = Array.IndexOf(args, "--runs");
+        var runs = runsAt >= 0 ? int.Parse(args[runsAt + 1]) : quick ? 1 : 3;
+        var groups = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && i > 0 && args[i - 1] != "--runs" && args[i - 1] != "--results").ToList();
+        Console.WriteLine($"OciImage curves: {Environment.ProcessorCount} cores, {runs} run(s) a point{(quick ? ", quick data" : string.Empty)}; load average {CurveRunner.LoadAverage()}");
+        using var temp = new TempDirectory("ocicurves");
+        var failures = CurveRunner.Run(new CurveSets(temp, Assembly.GetExecutingAssembly().Location, quick, args.Contains("--mirror-2000")).Select(groups), runs);
+        Console.WriteLine("results: " + ResultsFile.Write(args, runs, quick));
         return failures == 0 ? 0 : 1;
     }
 

@@ -18,6 +18,11 @@ public static class ResultsFile
 {
     private static readonly List<object> Scenarios = new();
 
+    private static readonly List<object> Curves = new();
+
+    /// <summary>A measured curve (<see cref="CurveRunner"/>): its points, each with its contenders' medians and ratios.</summary>
+    public static void AddCurve(object curve) => Curves.Add(curve);
+
     public static void Add(Scenario scenario, Dictionary<string, List<Sample>> samples, Dictionary<string, RequestCount>? counts = null, List<GoalResult>? goals = null)
     {
         counts ??= new Dictionary<string, RequestCount>();
@@ -88,8 +93,10 @@ public static class ResultsFile
             quick,
             runs,
             arguments = args,
-            machine = new { cores = Environment.ProcessorCount, limits = Limits.Describe(), os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
+            // The limits take a 256 MB gzip (seconds): not measured for quick data, whose figures say nothing anyway.
+            machine = new { cores = Environment.ProcessorCount, limits = quick ? "machine limits not measured (quick data)" : Limits.Describe(), loadAverage = CurveRunner.LoadAverage(), os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
             scenarios = Scenarios,
+            curves = Curves,
         };
         File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
         return path;

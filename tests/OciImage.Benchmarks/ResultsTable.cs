@@ -24,6 +24,12 @@ public static class ResultsTable
         output.WriteLine($"Results file `{Path.GetFileName(path)}`: commit {commit.Substring(0, Math.Min(12, commit.Length))}{(dirty ? " (with uncommitted changes)" : string.Empty)}, "
             + $"{root.GetProperty("utc").GetDateTime():yyyy-MM-dd HH:mm} UTC, {root.GetProperty("runs").GetInt32()} runs each (medians), "
             + $"{machine.GetProperty("cores").GetInt32()} cores; {machine.GetProperty("limits").GetString()}");
+        if (root.GetProperty("scenarios").GetArrayLength() == 0)
+        {
+            CurveCharts.PrintTables(root, output);
+            return 0;
+        }
+
         output.WriteLine();
         output.WriteLine("| scenario | contender | wall | CPU (user + sys) | peak memory | engine / this: wall | CPU | in session / this: wall | CPU |");
         output.WriteLine("|---|---|---|---|---|---|---|---|---|");
@@ -41,6 +47,7 @@ public static class ResultsTable
             }
         }
 
+        CurveCharts.PrintTables(root, output);
         return 0;
     }
 

@@ -34,6 +34,9 @@ public static class Scenarios
         string Engine(string args) => $"dotnet \"{self}\" --run {args}";
         string Session(string args) => $"dotnet \"{self}\" --session {SessionRuns} {args}";
         string Cmdlet(string script) => $"dotnet \"{self}\" --cmdlet \"{script}\"";
+        // The cmdlet as a runbook step runs it: a new pwsh that imports the built module (errors stop it, non-zero).
+        string Pwsh(string script) =>
+            $"pwsh -NoProfile -NonInteractive -c '$ErrorActionPreference = \"Stop\"; Import-Module \"{Path.Combine(RepoPaths.ModuleFolder, "OciImage.psd1")}\"; {script} | Out-Null'";
         void Clear(string path)
         {
             if (Directory.Exists(path))
@@ -117,6 +120,14 @@ public static class Scenarios
                 .Add("OciImage engine", () => Engine($"analyse oci:{data.Layout}:big-zstd"))
                 .Add("OciImage cmdlet", () => Cmdlet($"Measure-OciImage oci:{data.Layout}:big-zstd"))
                 .Add("zstd -dc, parallel", () => DecompressAll(data.Layout, "big-zstd", "zstd")),
+
+            // Issue 30 item 7: every field retention needs, for every tag, against a script's skopeo inspect loop.
+            new Scenario("inventory", $"Get-OciTag -Detail All: {data.Inventory.Description}")
+                { WallGoal = ("skopeo inspect loop", 0.1) }
+                .Add("OciImage engine", () => Engine($"inventory {data.Inventory.Host}/{data.Inventory.Repository}"))
+                .Add("OciImage cmdlet", () => Cmdlet($"Get-OciTag {data.Inventory.Host}/{data.Inventory.Repository} -Detail All"))
+                .Add("OciImage cmdlet, fresh pwsh", () => Pwsh($"Get-OciTag {data.Inventory.Host}/{data.Inventory.Repository} -Detail All"))
+                .Add("skopeo inspect loop", () => CurveSets.SkopeoInspectLoop(data.Inventory)),
         };
         list.AddRange(Mirror(data.Mirror, Engine, data.Mirror.Small ? null : Session, data.Mirror.Small ? null : Cmdlet, tls));
         return list;

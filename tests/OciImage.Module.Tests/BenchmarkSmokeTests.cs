@@ -69,7 +69,7 @@ public sealed class BenchmarkSmokeTests
             Assert.Contains(goals, g => g.GetProperty("goal").GetString() == "wall / skopeo sync" && g.GetProperty("contender").GetString() == "OciImage engine");
         }
 
-        foreach (var scenario in new[] { "layer-build", "copy", "pull", "push", "recopy", "tags", "huge-pull", "huge-copy", "expand", "analyse", "analyse-layout", "analyse-zstd", "import", "mirror-fresh", "mirror-uptodate", "mirror-moved" })
+        foreach (var scenario in new[] { "layer-build", "copy", "pull", "push", "recopy", "tags", "huge-pull", "huge-copy", "expand", "analyse", "analyse-layout", "analyse-zstd", "import", "mirror-fresh", "mirror-uptodate", "mirror-moved", "inventory" })
         {
             Assert.Contains(scenario + ":", result.StdOut);
         }
@@ -83,6 +83,65 @@ public sealed class BenchmarkSmokeTests
         Assert.Contains("| scenario | contender | wall | CPU (user + sys) | peak memory | engine / this: wall | CPU | in session / this: wall | CPU |", table.StdOut);
         Assert.Matches(@"\| pull \| OciImage engine \| [0-9.]+ s \| [0-9.]+ s \| [0-9]+ MB \|  \|  \|  \|  \|", table.StdOut);
         Assert.Matches(@"\|  \| skopeo copy \| [0-9.]+ s \| [0-9.]+ s \| [0-9]+ MB \| (\*\*[0-9.]+\*\*)? \| ([0-9.]+)? \|", table.StdOut);
+    }
+
+    /// <summary>
+    /// Issue 33 item 5: --curves measures every group (layer build by size and cores, analysis by entries, mirror
+    /// by tags, copy by layer size, inventory by tags) on tiny data into the results file, point by point with
+    /// every contender's medians and each peer's ratio; --charts draws each as well-formed SVG with one line per
+    /// contender through its points; --table prints the curve tables.
+    /// </summary>
+    [ToolFact("docker-registry", "skopeo", "umoci", "tar", "gzip", "taskset")]
+    public void CurvesRunOnTinyDataAndDrawCharts()
+    {
+        using var temp = new TempDirectory();
+        var results = temp.Combine("curves.json");
+        var program = RepoPaths.BuiltProgram("OciImage.Benchmarks");
+        var run = ExternalTool.TryRun("dotnet", program, "--curves", "--quick", "--results", results);
+        Assert.True(run.ExitCode == 0, run.StdOut + run.StdErr);
+
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(results));
+        var curves = document.RootElement.GetProperty("curves").EnumerateArray().ToList();
+        Assert.Equal(new[] { "layer-build", "analysis", "mirror", "copy", "inventory" }, curves.Select(c => c.GetProperty("curve").GetString()));
+        foreach (var curve in curves)
+        {
+            var name = curve.GetProperty("curve").GetString()!;
+            var points = curve.GetProperty("points").EnumerateArray().ToList();
+            Assert.True(points.Count >= 2, name);
+            Assert.True(points.Select(p => p.GetProperty("x").GetDouble()).SequenceEqual(points.Select(p => p.GetProperty("x").GetDouble()).OrderBy(x => x)), name + ": the work grows along the curve");
+            var contenders = points.SelectMany(p => p.GetProperty("contenders").EnumerateArray()).ToList();
+            Assert.All(contenders, c => Assert.True(c.GetProperty("runs").GetInt32() == 1 && c.GetProperty("wallSeconds").GetDouble() >= 0 && c.GetProperty("peakMegabytes").GetDouble() > 0, name + " " + c));
+            Assert.Contains(contenders, c => c.GetProperty("oursOverThis").ValueKind == System.Text.Json.JsonValueKind.Number && c.GetProperty("oursMemoryOverThis").ValueKind == System.Text.Json.JsonValueKind.Number);
+        }
+
+        // Layer build: 4 tree sizes, each with OciImage and umoci on 1 and 2 cores, OciImage with chunk parallelism 1, and tar | gzip -6.
+        var layer = curves[0].GetProperty("points").EnumerateArray().ToList();
+        Assert.Equal(4, layer.Count);
+        Assert.All(layer, p => Assert.Equal(6, p.GetProperty("contenders").GetArrayLength()));
+
+        var charts = temp.Combine("charts");
+        var drawn = ExternalTool.TryRun("dotnet", program, "--charts", results, charts);
+        Assert.True(drawn.ExitCode == 0, drawn.StdOut + drawn.StdErr);
+        System.Xml.Linq.XNamespace svg = "http://www.w3.org/2000/svg";
+        foreach (var curve in curves)
+        {
+            var name = curve.GetProperty("curve").GetString()!;
+            var points = curve.GetProperty("points").EnumerateArray().SelectMany(p => p.GetProperty("contenders").EnumerateArray()).GroupBy(c => c.GetProperty("contender").GetString()).ToList();
+            var kinds = curve.GetProperty("chartMemory").GetBoolean() ? new[] { "time", "memory" } : new[] { "time" };
+            foreach (var kind in kinds)
+            {
+                var chart = System.Xml.Linq.XDocument.Load(Path.Combine(charts, $"{name}-{kind}.svg")); // throws unless well-formed
+                var lines = chart.Descendants(svg + "polyline").ToList();
+                Assert.Equal(points.Select(g => g.Key), lines.Select(l => (string?)l.Attribute("data-contender")));
+                Assert.All(lines.Zip(points), pair => Assert.Equal(pair.Second.Count(), pair.First.Attribute("points")!.Value.Split(' ', System.StringSplitOptions.RemoveEmptyEntries).Length));
+                Assert.Contains(chart.Descendants(svg + "text"), t => System.Text.RegularExpressions.Regex.IsMatch(t.Value, @"^[0-9]+\.[0-9]{2}×$")); // a peer's ratio at its point
+            }
+        }
+
+        var table = ExternalTool.TryRun("dotnet", program, "--table", results);
+        Assert.True(table.ExitCode == 0, table.StdOut + table.StdErr);
+        Assert.Contains("| work | contender | wall | CPU (user + sys) | peak memory | OciImage / this: wall | CPU | memory |", table.StdOut);
+        Assert.Matches(@"\|  \| skopeo inspect loop \| [0-9.]+ s \| [0-9.]+ s \| [0-9]+ MB \| (\*\*[0-9.]+×\*\*)? \|", table.StdOut);
     }
 
     [ToolFact("gzip")]
