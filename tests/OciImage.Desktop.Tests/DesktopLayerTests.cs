@@ -66,6 +66,14 @@ public class DesktopLayerTests
     }
 
     [Fact]
+    public void ZstdLayersAreReadByTheManagedDecoderUnderMono()
+    {
+        // libzstd is for .NET on Linux; Mono (the Windows PowerShell stand-in) and .NET Framework read with ZstdSharp.
+        Assert.Equal(ZstdDecoderKind.Managed, ZstdDecoders.Current);
+        Assert.Matches("^the managed decoder \\(ZstdSharp; (Mono|not Linux)\\)$", ZstdDecoders.Description);
+    }
+
+    [Fact]
     public void ALayerThatIsNotATarIsAnOciErrorNotARuntimeOne()
     {
         using var temp = new TempFolder();

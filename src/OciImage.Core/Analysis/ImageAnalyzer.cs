@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
 using OciImage.Core.Images;
+using OciImage.Core.Layers;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 
@@ -64,6 +65,7 @@ internal static class ImageAnalyzer
     /// <summary>Reads every layer, several at once; the first real failure cancels the rest and is thrown.</summary>
     internal static async Task<IReadOnlyList<ScannedLayer>> ScanAllAsync(IImageStore store, ImageManifest manifest, AnalysisOptions options, IEngineLog log, CancellationToken cancellationToken)
     {
+        ZstdDecoders.Log(log, manifest.Layers);
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var gate = new SemaphoreSlim(Math.Max(1, options.Concurrency));
         var tasks = manifest.Layers.Select((descriptor, index) => Task.Run(async () =>

@@ -64,6 +64,7 @@ internal static class ImageExpander
         var work = claimed.Path;
         var limit = maxSize ?? DefaultMaxSize(manifest);
         var extractor = new LayerExtractor(work, limit, log, applyOwners: sameOwner && UnixOwner.IsRoot);
+        ZstdDecoders.Log(log, manifest.Layers);
         var index = 0;
         foreach (var layer in manifest.Layers)
         {

@@ -83,6 +83,11 @@ internal static class ImageValidator
 
         var image = (ImageManifest)manifest;
         log.Verbose($"Checking image {image.Digest} ({image.Layers.Count} layers).");
+        if (deep)
+        {
+            ZstdDecoders.Log(log, image.Layers);
+        }
+
         // An artifact's blobs may carry layer media types over any content (ORAS does): only an image's layers
         // must be tars in the compression their media type names.
         var isImage = MediaTypes.IsImageConfig(image.Config.MediaType);

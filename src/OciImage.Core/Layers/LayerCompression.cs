@@ -142,7 +142,7 @@ internal static class Compressions
     public static Stream Decompress(Stream compressed, LayerCompression compression, string what) => compression switch
     {
         LayerCompression.Gzip => GzipMembers.Open(compressed),
-        LayerCompression.Zstd => new ZstdSharp.DecompressionStream(compressed),
+        LayerCompression.Zstd => ZstdDecoders.Open(compressed),
         LayerCompression.Bzip2 => new ICSharpCode.SharpZipLib.BZip2.BZip2InputStream(compressed),
         LayerCompression.Xz => throw UnsupportedMediaTypeException.Unreadable(what, "xz"),
         _ => compressed,
