@@ -10,12 +10,13 @@ namespace OciImage.Isolation;
 /// </summary>
 internal sealed class EngineLoadContext : AssemblyLoadContext
 {
-    private readonly string _folder;
+    private readonly string[] _folders;
 
     public EngineLoadContext(string folder)
         : base("OciImage")
     {
-        _folder = folder;
+        // The ReadyToRun copies for this OS, architecture and .NET major first (same IL, less JIT at start-up), then the IL.
+        _folders = ReadyToRunFolder.Find(folder) is { } compiled ? new[] { compiled, folder } : new[] { folder };
     }
 
     protected override Assembly? Load(AssemblyName assemblyName)
@@ -23,7 +24,15 @@ internal sealed class EngineLoadContext : AssemblyLoadContext
         // What the module keeps in its private folder is ours alone; everything else (the framework,
         // System.Text.Json, Microsoft.Bcl.AsyncInterfaces) is shared with the default context, because
         // types from it cross between the cmdlets and the engine.
-        var path = Path.Combine(_folder, assemblyName.Name + ".dll");
-        return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+        foreach (var folder in _folders)
+        {
+            var path = Path.Combine(folder, assemblyName.Name + ".dll");
+            if (File.Exists(path))
+            {
+                return LoadFromAssemblyPath(path);
+            }
+        }
+
+        return null;
     }
 }
