@@ -10,13 +10,16 @@ namespace OciImage.Isolation;
 /// </summary>
 internal sealed class EngineLoadContext : AssemblyLoadContext
 {
-    private readonly string[] _folders;
+    private readonly string _folder;
+    private readonly string? _readyToRun;
 
     public EngineLoadContext(string folder)
         : base("OciImage")
     {
-        // The ReadyToRun copies for this OS, architecture and .NET major first (same IL, less JIT at start-up), then the IL.
-        _folders = ReadyToRunFolder.Find(folder) is { } compiled ? new[] { compiled, folder } : new[] { folder };
+        _folder = folder;
+
+        // The ReadyToRun copies for this OS, architecture and .NET major, if the module has them (less JIT at start-up).
+        _readyToRun = ReadyToRunFolder.Find(folder);
     }
 
     protected override Assembly? Load(AssemblyName assemblyName)
@@ -24,15 +27,7 @@ internal sealed class EngineLoadContext : AssemblyLoadContext
         // What the module keeps in its private folder is ours alone; everything else (the framework,
         // System.Text.Json, Microsoft.Bcl.AsyncInterfaces) is shared with the default context, because
         // types from it cross between the cmdlets and the engine.
-        foreach (var folder in _folders)
-        {
-            var path = Path.Combine(folder, assemblyName.Name + ".dll");
-            if (File.Exists(path))
-            {
-                return LoadFromAssemblyPath(path);
-            }
-        }
-
-        return null;
+        var path = ReadyToRunFolder.Choose(_folder, _readyToRun, assemblyName.Name + ".dll");
+        return path is null ? null : LoadFromAssemblyPath(path);
     }
 }

@@ -1,5 +1,7 @@
 using System;
 using System.IO;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Runtime.InteropServices;
 
 namespace OciImage.Isolation;
@@ -24,6 +26,46 @@ public static class ReadyToRunFolder
     /// <param name="os">"linux", "osx" or "win"; null for any other.</param>
     public static string? For(string libFolder, string? os, Architecture architecture, int runtimeMajor) =>
         os is null ? null : Path.Combine(libFolder, "r2r", $"{os}-{architecture.ToString().ToLowerInvariant()}", $"net{runtimeMajor}.0");
+
+    /// <summary>
+    /// The file to load for <paramref name="fileName"/>: the R2R copy only when it was compiled from the very IL
+    /// beside it (the same module version id), so a stale R2R folder, left by an earlier Release build under a
+    /// later Debug one, can never run other code than lib/ holds; else the IL copy, or null when there is none.
+    /// </summary>
+    public static string? Choose(string libFolder, string? readyToRunFolder, string fileName)
+    {
+        var il = Path.Combine(libFolder, fileName);
+        if (!File.Exists(il))
+        {
+            return null;
+        }
+
+        if (readyToRunFolder is not null)
+        {
+            var compiled = Path.Combine(readyToRunFolder, fileName);
+            if (File.Exists(compiled) && ModuleVersionId(compiled) is { } id && id == ModuleVersionId(il))
+            {
+                return compiled;
+            }
+        }
+
+        return il;
+    }
+
+    private static Guid? ModuleVersionId(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var pe = new PEReader(stream);
+            var metadata = pe.GetMetadataReader();
+            return metadata.GetGuid(metadata.GetModuleDefinition().Mvid);
+        }
+        catch (Exception ex) when (ex is IOException or BadImageFormatException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     // linux covers glibc and musl alike: R2R code calls the runtime, not the C library.
     private static string? CurrentOS() =>
