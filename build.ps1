@@ -2,7 +2,8 @@
 .SYNOPSIS
     Builds, tests, packages or cleans the OciImage module.
 .DESCRIPTION
-    Build writes the ready module folder out/OciImage. Test runs the xunit suites (the
+    Build writes the ready module folder out/OciImage (in Release also the engine compiled ahead of time,
+    ReadyToRun, for each .NET major of PowerShell 7 on this platform: lib/r2r/). Test runs the xunit suites (the
     module tests import out/OciImage into a hosted PowerShell 7.6) and, where Pester 5 is
     installed, the Pester suite in tests/Pester. Package builds in
     Release and writes a .nupkg to out/packages that Publish-PSResource and
@@ -26,15 +27,29 @@ $root = $PSScriptRoot
 $solution = Join-Path $root 'OciImage.slnx'
 $moduleFolder = Join-Path $root 'out/OciImage'
 
+# The .NET majors of PowerShell 7.4 (8) and 7.6 (10); src/OciImage.ReadyToRun/OciImage.ReadyToRun.csproj lists the same.
+$readyToRunFrameworks = @('net8.0', 'net10.0')
+
 function Invoke-Dotnet {
     param([string[]] $Arguments)
     & dotnet @Arguments
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
+# The engine in ReadyToRun form for this platform, beside its IL (see src/OciImage.ReadyToRun for why per major).
+function Publish-ReadyToRun {
+    $project = Join-Path $root 'src/OciImage.ReadyToRun/OciImage.ReadyToRun.csproj'
+    $arch = [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant()
+    $os = if ($IsMacOS) { 'osx' } elseif ($IsLinux) { 'linux' } else { 'win' }
+    foreach ($framework in $readyToRunFrameworks) {
+        Invoke-Dotnet @('publish', $project, '-c', 'Release', '-f', $framework, '-r', "$os-$arch", '-v', 'q')
+    }
+}
+
 switch ($Task) {
     'Build' {
         Invoke-Dotnet @('build', $solution, '-c', $Configuration)
+        if ($Configuration -eq 'Release') { Publish-ReadyToRun }
         Write-Host "Module folder: $moduleFolder"
     }
     'Test' {
@@ -50,6 +65,7 @@ switch ($Task) {
     }
     'Package' {
         Invoke-Dotnet @('build', (Join-Path $root 'src/OciImage/OciImage.csproj'), '-c', 'Release')
+        Publish-ReadyToRun
         $packages = Join-Path $root 'out/packages'
         New-Item -ItemType Directory -Force -Path $packages | Out-Null
         # Publishing to a local file repository is how PSResourceGet writes a gallery-ready .nupkg.

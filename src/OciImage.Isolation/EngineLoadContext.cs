@@ -11,11 +11,15 @@ namespace OciImage.Isolation;
 internal sealed class EngineLoadContext : AssemblyLoadContext
 {
     private readonly string _folder;
+    private readonly string? _readyToRun;
 
     public EngineLoadContext(string folder)
         : base("OciImage")
     {
         _folder = folder;
+
+        // The ReadyToRun copies for this OS, architecture and .NET major, if the module has them (less JIT at start-up).
+        _readyToRun = ReadyToRunFolder.Find(folder);
     }
 
     protected override Assembly? Load(AssemblyName assemblyName)
@@ -23,7 +27,7 @@ internal sealed class EngineLoadContext : AssemblyLoadContext
         // What the module keeps in its private folder is ours alone; everything else (the framework,
         // System.Text.Json, Microsoft.Bcl.AsyncInterfaces) is shared with the default context, because
         // types from it cross between the cmdlets and the engine.
-        var path = Path.Combine(_folder, assemblyName.Name + ".dll");
-        return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+        var path = ReadyToRunFolder.Choose(_folder, _readyToRun, assemblyName.Name + ".dll");
+        return path is null ? null : LoadFromAssemblyPath(path);
     }
 }

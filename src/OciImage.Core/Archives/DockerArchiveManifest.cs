@@ -17,13 +17,13 @@ internal sealed class DockerArchiveManifest : List<DockerArchiveEntry?>, IShaped
 internal sealed class DockerArchiveEntry : IShaped
 {
     [JsonPropertyName("Config")]
-    public string? Config { get; init; }
+    public string? Config { get; set; }
 
     [JsonPropertyName("RepoTags")]
-    public IReadOnlyList<string?>? RepoTags { get; init; }
+    public IReadOnlyList<string?>? RepoTags { get; set; }
 
     [JsonPropertyName("Layers")]
-    public IReadOnlyList<string?>? Layers { get; init; }
+    public IReadOnlyList<string?>? Layers { get; set; }
 
     public void CheckShape(string path)
     {

@@ -10,7 +10,7 @@ internal sealed class LayoutFile : IShaped
     public const int MaxSize = 64 * 1024;
 
     [JsonPropertyName("imageLayoutVersion")]
-    public string? ImageLayoutVersion { get; init; }
+    public string? ImageLayoutVersion { get; set; }
 
     public void CheckShape(string path) => Shape.Required(ImageLayoutVersion, Shape.Member(path, "imageLayoutVersion"), "a version string");
 }

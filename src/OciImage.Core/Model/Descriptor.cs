@@ -8,33 +8,33 @@ namespace OciImage.Core.Model;
 public sealed class Descriptor : IShaped
 {
     [JsonPropertyName("mediaType")]
-    public string MediaType { get; init; } = string.Empty;
+    public string MediaType { get; set; } = string.Empty;
 
     [JsonPropertyName("artifactType")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? ArtifactType { get; init; }
+    public string? ArtifactType { get; set; }
 
     [JsonPropertyName("digest")]
-    public Digest Digest { get; init; }
+    public Digest Digest { get; set; }
 
     [JsonPropertyName("size")]
-    public long Size { get; init; }
+    public long Size { get; set; }
 
     [JsonPropertyName("urls")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<string>? Urls { get; init; }
+    public IReadOnlyList<string>? Urls { get; set; }
 
     [JsonPropertyName("annotations")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+    public IReadOnlyDictionary<string, string>? Annotations { get; set; }
 
     [JsonPropertyName("data")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Data { get; init; }
+    public string? Data { get; set; }
 
     [JsonPropertyName("platform")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Platform? Platform { get; init; }
+    public Platform? Platform { get; set; }
 
     /// <summary>Fields we do not model, kept so a layout's index.json round-trips without loss.</summary>
     [JsonExtensionData]

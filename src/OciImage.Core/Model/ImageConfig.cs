@@ -14,40 +14,40 @@ public sealed class ImageConfig : IShaped
     [JsonPropertyName("created")]
     [JsonConverter(typeof(LenientDateConverter))]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public DateTimeOffset? Created { get; init; }
+    public DateTimeOffset? Created { get; set; }
 
     [JsonPropertyName("author")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Author { get; init; }
+    public string? Author { get; set; }
 
     [JsonPropertyName("architecture")]
-    public string Architecture { get; init; } = string.Empty;
+    public string Architecture { get; set; } = string.Empty;
 
     [JsonPropertyName("os")]
-    public string OS { get; init; } = string.Empty;
+    public string OS { get; set; } = string.Empty;
 
     [JsonPropertyName("os.version")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? OSVersion { get; init; }
+    public string? OSVersion { get; set; }
 
     [JsonPropertyName("os.features")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<string>? OSFeatures { get; init; }
+    public IReadOnlyList<string>? OSFeatures { get; set; }
 
     [JsonPropertyName("variant")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Variant { get; init; }
+    public string? Variant { get; set; }
 
     [JsonPropertyName("config")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public ContainerConfig? Config { get; init; }
+    public ContainerConfig? Config { get; set; }
 
     [JsonPropertyName("rootfs")]
-    public RootFs RootFs { get; init; } = new();
+    public RootFs RootFs { get; set; } = new();
 
     [JsonPropertyName("history")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<HistoryEntry>? History { get; init; }
+    public IReadOnlyList<HistoryEntry>? History { get; set; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; set; }
@@ -109,39 +109,39 @@ public sealed class ContainerConfig : IShaped
 {
     [JsonPropertyName("User")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? User { get; init; }
+    public string? User { get; set; }
 
     [JsonPropertyName("ExposedPorts")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyDictionary<string, JsonElement>? ExposedPorts { get; init; }
+    public IReadOnlyDictionary<string, JsonElement>? ExposedPorts { get; set; }
 
     [JsonPropertyName("Env")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<string>? Env { get; init; }
+    public IReadOnlyList<string>? Env { get; set; }
 
     [JsonPropertyName("Entrypoint")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<string>? Entrypoint { get; init; }
+    public IReadOnlyList<string>? Entrypoint { get; set; }
 
     [JsonPropertyName("Cmd")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<string>? Cmd { get; init; }
+    public IReadOnlyList<string>? Cmd { get; set; }
 
     [JsonPropertyName("Volumes")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyDictionary<string, JsonElement>? Volumes { get; init; }
+    public IReadOnlyDictionary<string, JsonElement>? Volumes { get; set; }
 
     [JsonPropertyName("WorkingDir")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? WorkingDir { get; init; }
+    public string? WorkingDir { get; set; }
 
     [JsonPropertyName("Labels")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+    public IReadOnlyDictionary<string, string>? Labels { get; set; }
 
     [JsonPropertyName("StopSignal")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? StopSignal { get; init; }
+    public string? StopSignal { get; set; }
 
     /// <summary>Every member may be null (Docker writes "Cmd": null), but not the items of its lists and maps.</summary>
     public void CheckShape(string path)
@@ -160,10 +160,10 @@ public sealed class ContainerConfig : IShaped
 public sealed class RootFs : IShaped
 {
     [JsonPropertyName("type")]
-    public string Type { get; init; } = "layers";
+    public string Type { get; set; } = "layers";
 
     [JsonPropertyName("diff_ids")]
-    public IReadOnlyList<Digest> DiffIds { get; init; } = Array.Empty<Digest>();
+    public IReadOnlyList<Digest> DiffIds { get; set; } = Array.Empty<Digest>();
 
     /// <summary>diff_ids, when given, is an array of digests (each item is checked by the digest converter).</summary>
     public void CheckShape(string path) => Shape.NotNull(DiffIds, Shape.Member(path, "diff_ids"), "an array of digests");
@@ -175,23 +175,23 @@ public sealed class HistoryEntry : IShaped
     [JsonPropertyName("created")]
     [JsonConverter(typeof(LenientDateConverter))]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public DateTimeOffset? Created { get; init; }
+    public DateTimeOffset? Created { get; set; }
 
     [JsonPropertyName("created_by")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? CreatedBy { get; init; }
+    public string? CreatedBy { get; set; }
 
     [JsonPropertyName("author")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Author { get; init; }
+    public string? Author { get; set; }
 
     [JsonPropertyName("comment")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Comment { get; init; }
+    public string? Comment { get; set; }
 
     [JsonPropertyName("empty_layer")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public bool? EmptyLayer { get; init; }
+    public bool? EmptyLayer { get; set; }
 
     /// <summary>Every member is optional and typed by the serializer: nothing more to check.</summary>
     public void CheckShape(string path)

@@ -19,25 +19,25 @@ public abstract class Manifest : IShaped
 
     [JsonPropertyName("schemaVersion")]
     [JsonPropertyOrder(-3)]
-    public int SchemaVersion { get; init; }
+    public int SchemaVersion { get; set; }
 
     [JsonPropertyName("mediaType")]
     [JsonPropertyOrder(-2)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? DeclaredMediaType { get; init; }
+    public string? DeclaredMediaType { get; set; }
 
     [JsonPropertyName("artifactType")]
     [JsonPropertyOrder(-1)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? ArtifactType { get; init; }
+    public string? ArtifactType { get; set; }
 
     [JsonPropertyName("subject")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Descriptor? Subject { get; init; }
+    public Descriptor? Subject { get; set; }
 
     [JsonPropertyName("annotations")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+    public IReadOnlyDictionary<string, string>? Annotations { get; set; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; set; }
@@ -85,10 +85,10 @@ public abstract class Manifest : IShaped
 public sealed class ImageManifest : Manifest
 {
     [JsonPropertyName("config")]
-    public Descriptor Config { get; init; } = new();
+    public Descriptor Config { get; set; } = new();
 
     [JsonPropertyName("layers")]
-    public IReadOnlyList<Descriptor> Layers { get; init; } = Array.Empty<Descriptor>();
+    public IReadOnlyList<Descriptor> Layers { get; set; } = Array.Empty<Descriptor>();
 
     /// <summary>A config descriptor, and layers (absent means none, but not null) that are all descriptors.</summary>
     public override void CheckShape(string path)
@@ -104,7 +104,7 @@ public sealed class ImageManifest : Manifest
 public sealed class ImageIndex : Manifest
 {
     [JsonPropertyName("manifests")]
-    public IReadOnlyList<Descriptor> Manifests { get; init; } = Array.Empty<Descriptor>();
+    public IReadOnlyList<Descriptor> Manifests { get; set; } = Array.Empty<Descriptor>();
 
     /// <summary>Manifests, not null, each a descriptor with a digest.</summary>
     public override void CheckShape(string path)

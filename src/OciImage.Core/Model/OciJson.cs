@@ -2,6 +2,7 @@ using System;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using OciImage.Core.Errors;
 
 namespace OciImage.Core.Model;
@@ -18,23 +19,32 @@ public delegate OciException ShapeError(string reason, Exception? inner);
 /// </summary>
 public static class OciJson
 {
-    public static readonly JsonSerializerOptions Options = new()
+    /// <summary>The options every spec document is read and written with: the generated contracts (<see cref="OciJsonContext"/>).</summary>
+    public static readonly JsonSerializerOptions Options = Create(OciJsonContext.Default);
+
+    /// <summary>The same options over other contracts (the tests compare the generated ones with reflection's).</summary>
+    internal static JsonSerializerOptions Create(IJsonTypeInfoResolver contracts) => new()
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         WriteIndented = false,
         ReadCommentHandling = JsonCommentHandling.Disallow,
         MaxDepth = 64,
+        TypeInfoResolver = contracts,
     };
 
     /// <summary>Reads a whole document of type <typeparamref name="T"/>.</summary>
     public static T Read<T>(ReadOnlySpan<byte> utf8, ShapeError error)
+        where T : class, IShaped => Read<T>(utf8, error, Options);
+
+    /// <summary>Reads a whole document of type <typeparamref name="T"/> with the contracts of <paramref name="options"/>.</summary>
+    internal static T Read<T>(ReadOnlySpan<byte> utf8, ShapeError error, JsonSerializerOptions options)
         where T : class, IShaped
     {
         T? value;
         try
         {
-            value = JsonSerializer.Deserialize<T>(utf8, Options);
+            value = JsonSerializer.Deserialize<T>(utf8, options);
         }
         catch (Exception ex) when (IsParseFailure(ex))
         {

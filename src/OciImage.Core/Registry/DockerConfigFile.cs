@@ -14,13 +14,13 @@ internal sealed class DockerConfigFile : IShaped
     public const int MaxSize = 4 * 1024 * 1024;
 
     [JsonPropertyName("auths")]
-    public IReadOnlyDictionary<string, DockerAuthEntry?>? Auths { get; init; }
+    public IReadOnlyDictionary<string, DockerAuthEntry?>? Auths { get; set; }
 
     [JsonPropertyName("credHelpers")]
-    public IReadOnlyDictionary<string, string?>? CredHelpers { get; init; }
+    public IReadOnlyDictionary<string, string?>? CredHelpers { get; set; }
 
     [JsonPropertyName("credsStore")]
-    public string? CredsStore { get; init; }
+    public string? CredsStore { get; set; }
 
     /// <summary>An auths entry may be {} (Docker writes one for a credsStore login), but not null.</summary>
     public void CheckShape(string path)
@@ -34,16 +34,16 @@ internal sealed class DockerConfigFile : IShaped
 internal sealed class DockerAuthEntry : IShaped
 {
     [JsonPropertyName("auth")]
-    public string? Auth { get; init; }
+    public string? Auth { get; set; }
 
     [JsonPropertyName("username")]
-    public string? Username { get; init; }
+    public string? Username { get; set; }
 
     [JsonPropertyName("password")]
-    public string? Password { get; init; }
+    public string? Password { get; set; }
 
     [JsonPropertyName("identitytoken")]
-    public string? IdentityToken { get; init; }
+    public string? IdentityToken { get; set; }
 
     public void CheckShape(string path)
     {
@@ -54,10 +54,10 @@ internal sealed class DockerAuthEntry : IShaped
 internal sealed class CredentialHelperAnswer : IShaped
 {
     [JsonPropertyName("Username")]
-    public string? Username { get; init; }
+    public string? Username { get; set; }
 
     [JsonPropertyName("Secret")]
-    public string? Secret { get; init; }
+    public string? Secret { get; set; }
 
     public void CheckShape(string path)
     {

@@ -8,10 +8,10 @@ namespace OciImage.Core.Registry;
 internal sealed class NameList : IShaped
 {
     [JsonPropertyName("tags")]
-    public IReadOnlyList<string?>? Tags { get; init; }
+    public IReadOnlyList<string?>? Tags { get; set; }
 
     [JsonPropertyName("repositories")]
-    public IReadOnlyList<string?>? Repositories { get; init; }
+    public IReadOnlyList<string?>? Repositories { get; set; }
 
     public void CheckShape(string path)
     {

@@ -9,7 +9,7 @@ namespace OciImage.Core.Registry;
 internal sealed class RegistryErrorBody : IShaped
 {
     [JsonPropertyName("errors")]
-    public IReadOnlyList<RegistryErrorEntry?>? Errors { get; init; }
+    public IReadOnlyList<RegistryErrorEntry?>? Errors { get; set; }
 
     public void CheckShape(string path) => Shape.Each<RegistryErrorEntry>(Errors, Shape.Member(path, "errors"));
 }
@@ -18,13 +18,13 @@ internal sealed class RegistryErrorBody : IShaped
 internal sealed class RegistryErrorEntry : IShaped
 {
     [JsonPropertyName("code")]
-    public string? Code { get; init; }
+    public string? Code { get; set; }
 
     [JsonPropertyName("message")]
-    public string? Message { get; init; }
+    public string? Message { get; set; }
 
     [JsonPropertyName("detail")]
-    public JsonElement? Detail { get; init; }
+    public JsonElement? Detail { get; set; }
 
     public void CheckShape(string path)
     {

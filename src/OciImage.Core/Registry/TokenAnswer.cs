@@ -14,14 +14,14 @@ internal sealed class TokenAnswer : IShaped
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromSeconds(60);
 
     [JsonPropertyName("token")]
-    public string? Token { get; init; }
+    public string? Token { get; set; }
 
     [JsonPropertyName("access_token")]
-    public string? AccessToken { get; init; }
+    public string? AccessToken { get; set; }
 
     /// <summary>Read when it is a positive whole number; anything else means the default, as Docker reads it.</summary>
     [JsonPropertyName("expires_in")]
-    public JsonElement? ExpiresIn { get; init; }
+    public JsonElement? ExpiresIn { get; set; }
 
     /// <summary>The token: token, else access_token; null when neither is a non-empty string.</summary>
     [JsonIgnore]
