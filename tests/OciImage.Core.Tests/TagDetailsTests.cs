@@ -209,6 +209,13 @@ public sealed class TagDetailsTests
         Assert.Equal(new[] { "HEAD /v2/sel/app/manifests/1.0" }, referrers.Where(l => l.StartsWith("HEAD", StringComparison.Ordinal)));
         Assert.Single(referrers, l => l.StartsWith("GET /v2/sel/app/referrers/", StringComparison.Ordinal));
         Assert.Single(referrers, l => l.StartsWith("GET /v2/sel/app/manifests/sha256-", StringComparison.Ordinal));
+
+        // For every tag: the registry said once that it has no referrers API, so it is not asked again, and a
+        // fallback tag that is not there is an answer (no referrers), not an error to word with a tag listing.
+        var everyReferrer = await CountAsync(registry, tags, TagDetailFields.Referrers);
+        Assert.Single(everyReferrer, l => l.StartsWith("GET /v2/sel/app/referrers/", StringComparison.Ordinal));
+        Assert.Equal(4, everyReferrer.Count(l => l.StartsWith("GET /v2/sel/app/manifests/sha256-", StringComparison.Ordinal)));
+        Assert.DoesNotContain(everyReferrer, l => l.Contains("/tags/list", StringComparison.Ordinal));
     }
 
     private static async Task<List<string>> CountAsync(RegistryServer registry, string[] tags, TagDetailFields fields)

@@ -24,6 +24,14 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
     private readonly RegistryClient _client;
     private readonly BlobUploader _uploader;
 
+    /// <summary>Set once the registry has said it has no referrers API (see <see cref="ListReferrersAsync"/>).</summary>
+    private volatile bool _noReferrersApi;
+
+    /// <summary>Held by the first referrers question until its answer says whether the API is there.</summary>
+    private readonly SemaphoreSlim _referrersProbe = new(1, 1);
+
+    private volatile bool _referrersApiKnown;
+
     /// <summary>Uploads the registry opened when it declined a mount, by blob, until the blob's upload takes one.</summary>
     private readonly ConcurrentDictionary<Digest, (Uri Location, long MinimumChunk)> _declinedMounts = new();
 
@@ -65,7 +73,14 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
         return new Descriptor { MediaType = mediaType!, Digest = digest.Value, Size = size };
     }
 
-    public async Task<Manifest> GetManifestAsync(Reference reference, CancellationToken cancellationToken)
+    public Task<Manifest> GetManifestAsync(Reference reference, CancellationToken cancellationToken) =>
+        GetManifestAsync(reference, describeMissingTag: true, cancellationToken);
+
+    /// <param name="describeMissingTag">
+    /// Whether a missing tag's error lists the repository's tags (one more request): not for a lookup whose absence
+    /// is an answer (a referrers fallback tag), which would pay it once a tag.
+    /// </param>
+    private async Task<Manifest> GetManifestAsync(Reference reference, bool describeMissingTag, CancellationToken cancellationToken)
     {
         var identifier = reference.RegistryIdentifier;
         var what = $"manifest {Location.WithTag(reference.Tag).WithDigest(reference.Digest)}";
@@ -76,7 +91,15 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
         while (true)
         {
             using var response = await Transport.SendAsync(HttpMethod.Get, ManifestUrl(identifier), PullScope, cancellationToken, AcceptManifests).ConfigureAwait(false);
-            await EnsureFoundAsync(response, reference, cancellationToken).ConfigureAwait(false);
+            if (describeMissingTag)
+            {
+                await EnsureFoundAsync(response, reference, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, reference.ToString(), cancellationToken).ConfigureAwait(false);
+            }
+
             var mediaType = response.Content.Headers.ContentType?.MediaType;
             if (MediaTypes.IsDockerSchema1(mediaType))
             {
@@ -417,25 +440,70 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
     public async Task<IReadOnlyList<Descriptor>> ListReferrersAsync(Digest subject, CancellationToken cancellationToken)
     {
         var what = $"the referrers of {Location}@{subject}";
-        using (var response = await Transport.SendAsync(HttpMethod.Get, Transport.Url($"v2/{Repository}/referrers/{subject}"), PullScope, cancellationToken, AcceptIndex).ConfigureAwait(false))
+        var asked = false;
+        if (!_referrersApiKnown)
         {
-            if (response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType == MediaTypes.OciIndex)
+            // Parallel questions (an inventory) wait for the first answer rather than each asking a missing API.
+            await _referrersProbe.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                var raw = await Limits.ReadBoundedAsync(response.Content, Manifest.MaxSize, Transport.Registry, what).ConfigureAwait(false);
-                return ((ImageIndex)ManifestParser.Parse(raw, MediaTypes.OciIndex, what)).Manifests;
+                if (!_referrersApiKnown)
+                {
+                    var listed = await AskReferrersApiAsync(subject, what, cancellationToken).ConfigureAwait(false);
+                    _referrersApiKnown = asked = true;
+                    if (listed is not null)
+                    {
+                        return listed;
+                    }
+                }
             }
-
-            if (response.StatusCode != HttpStatusCode.NotFound && response.StatusCode != HttpStatusCode.NotImplemented && response.IsSuccessStatusCode == false)
+            finally
             {
-                await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
+                _referrersProbe.Release();
             }
         }
 
+        if (!asked && !_noReferrersApi)
+        {
+            var listed = await AskReferrersApiAsync(subject, what, cancellationToken).ConfigureAwait(false);
+            if (listed is not null)
+            {
+                return listed;
+            }
+        }
+
+        return await FallbackReferrersAsync(subject, what, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The referrers API's list, or null when it gave none (no API: 404 or 501, or not an index).</summary>
+    private async Task<IReadOnlyList<Descriptor>?> AskReferrersApiAsync(Digest subject, string what, CancellationToken cancellationToken)
+    {
+        using var response = await Transport.SendAsync(HttpMethod.Get, Transport.Url($"v2/{Repository}/referrers/{subject}"), PullScope, cancellationToken, AcceptIndex).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType == MediaTypes.OciIndex)
+        {
+            var raw = await Limits.ReadBoundedAsync(response.Content, Manifest.MaxSize, Transport.Registry, what).ConfigureAwait(false);
+            return ((ImageIndex)ManifestParser.Parse(raw, MediaTypes.OciIndex, what)).Manifests;
+        }
+
+        if (response.StatusCode != HttpStatusCode.NotFound && response.StatusCode != HttpStatusCode.NotImplemented && response.IsSuccessStatusCode == false)
+        {
+            await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A registry with the API never answers 404 to it (an unknown subject has an empty list), so a 404 or
+        // 501 means no API: ask the fallback tag from now on (an inventory would pay the question once a tag).
+        _noReferrersApi = response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.NotImplemented;
+        return null;
+    }
+
+    /// <summary>The referrers recorded in the <c>sha256-HEX</c> fallback tag's index (none when the tag is not there).</summary>
+    private async Task<IReadOnlyList<Descriptor>> FallbackReferrersAsync(Digest subject, string what, CancellationToken cancellationToken)
+    {
         var fallbackTag = ReferrerIndex.FallbackTag(subject);
         Manifest fallback;
         try
         {
-            fallback = await GetManifestAsync(Location.WithTag(fallbackTag), cancellationToken).ConfigureAwait(false);
+            fallback = await GetManifestAsync(Location.WithTag(fallbackTag), describeMissingTag: false, cancellationToken).ConfigureAwait(false);
         }
         catch (ManifestUnknownException)
         {

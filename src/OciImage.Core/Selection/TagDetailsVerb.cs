@@ -18,7 +18,7 @@ namespace OciImage.Core.Selection;
 /// </summary>
 public static class TagDetailsVerb
 {
-    public const int DefaultThrottle = 8;
+    public const int DefaultThrottle = 16;
 
     /// <param name="repository">The repository or layout (a tag or digest on it is ignored).</param>
     /// <param name="tags">The tags to describe; null lists them all (one request a page on a registry).</param>
