@@ -229,10 +229,6 @@ public sealed unsafe class DeflateEncoder
         fixed (int* head = _head)
         fixed (ushort* prev = _prev)
         fixed (uint* symbols = _symbols)
-        fixed (int* litFreq = _litFreq)
-        fixed (int* distFreq = _distFreq)
-        fixed (byte* lengthCodeOf = LengthCodeOf)
-        fixed (byte* distCodeOf = DistCodeOf)
         {
             var pos = 0;
             var count = _symbolCount;
@@ -255,9 +251,6 @@ public sealed unsafe class DeflateEncoder
                 if (length >= MinMatch)
                 {
                     symbols[count++] = (uint)((distance << 9) | (256 + length - 3));
-                    litFreq[257 + lengthCodeOf[length - 3]]++;
-                    var d = distance - 1;
-                    distFreq[d < 256 ? distCodeOf[d] : distCodeOf[256 + (d >> 7)]]++;
                     var stop = pos + length;
                     if (length <= maxInsert)
                     {
@@ -273,7 +266,6 @@ public sealed unsafe class DeflateEncoder
                 else
                 {
                     symbols[count++] = src[pos];
-                    litFreq[src[pos]]++;
                     pos++;
                 }
 
@@ -297,10 +289,6 @@ public sealed unsafe class DeflateEncoder
         fixed (int* head = _head)
         fixed (ushort* prev = _prev)
         fixed (uint* symbols = _symbols)
-        fixed (int* litFreq = _litFreq)
-        fixed (int* distFreq = _distFreq)
-        fixed (byte* lengthCodeOf = LengthCodeOf)
-        fixed (byte* distCodeOf = DistCodeOf)
         {
             var pos = 0;
             var count = _symbolCount;
@@ -328,9 +316,6 @@ public sealed unsafe class DeflateEncoder
                 {
                     // The match that starts at the previous byte is at least as long: take it.
                     symbols[count++] = (uint)((previousDistance << 9) | (256 + previousLength - 3));
-                    litFreq[257 + lengthCodeOf[previousLength - 3]]++;
-                    var d = previousDistance - 1;
-                    distFreq[d < 256 ? distCodeOf[d] : distCodeOf[256 + (d >> 7)]]++;
                     var stop = pos - 1 + previousLength;
                     var last = Math.Min(stop, lastHashable + 1);
                     for (var p = pos + 1; p < last; p++)
@@ -349,7 +334,6 @@ public sealed unsafe class DeflateEncoder
                     {
                         var literal = src[pos - 1];
                         symbols[count++] = literal;
-                        litFreq[literal]++;
                     }
 
                     emittedTo = pos;
@@ -372,7 +356,6 @@ public sealed unsafe class DeflateEncoder
             {
                 var literal = src[end - 1];
                 symbols[count++] = literal;
-                litFreq[literal]++;
             }
 
             _symbolCount = count;
@@ -392,10 +375,6 @@ public sealed unsafe class DeflateEncoder
         fixed (int* head = _head)
         fixed (ushort* prev = _prev)
         fixed (uint* symbols = _symbols)
-        fixed (int* litFreq = _litFreq)
-        fixed (int* distFreq = _distFreq)
-        fixed (byte* lengthCodeOf = LengthCodeOf)
-        fixed (byte* distCodeOf = DistCodeOf)
         {
             var pos = 0;
             var count = _symbolCount;
@@ -486,9 +465,6 @@ public sealed unsafe class DeflateEncoder
                 if (length >= MinMatch)
                 {
                     symbols[count++] = (uint)((distance << 9) | (256 + length - 3));
-                    litFreq[257 + lengthCodeOf[length - 3]]++;
-                    var d = distance - 1;
-                    distFreq[d < 256 ? distCodeOf[d] : distCodeOf[256 + (d >> 7)]]++;
                     pos += length;
                 }
                 else if (length == 0 && nextLength != 0)
@@ -498,7 +474,6 @@ public sealed unsafe class DeflateEncoder
                 else
                 {
                     symbols[count++] = src[pos];
-                    litFreq[src[pos]]++;
                     pos++;
                 }
 
@@ -524,7 +499,9 @@ public sealed unsafe class DeflateEncoder
         var candidate = head[hash] - 1;
         head[hash] = pos + 1;
         // The distance back to the previous position with this hash; 65,535 (beyond any window) for none.
-        prev[pos & WindowMask] = (ushort)Math.Min(pos - candidate, 0xFFFF);
+        // Branch-free minimum: (0xFFFF - distance) >> 31 is all ones exactly when the distance is larger.
+        var distance = pos - candidate;
+        prev[pos & WindowMask] = (ushort)(distance | ((0xFFFF - distance) >> 31));
         return candidate;
     }
 
@@ -671,6 +648,7 @@ public sealed unsafe class DeflateEncoder
     /// <summary>Writes the symbols gathered since the last block as the smallest of dynamic, fixed and stored.</summary>
     private void FlushBlock(byte* src, bool final)
     {
+        CountSymbols();
         _litFreq[EndOfBlock] = 1;
         BuildLengths(_litFreq, LitCodes, 15, _litLengths);
         BuildLengths(_distFreq, DistCodes, 15, _distLengths);
@@ -839,6 +817,36 @@ public sealed unsafe class DeflateEncoder
         _symbolCount = 0;
         Array.Clear(_litFreq, 0, _litFreq.Length);
         Array.Clear(_distFreq, 0, _distFreq.Length);
+    }
+
+    /// <summary>
+    /// The block's symbol frequencies, counted from its symbols at the end rather than as they are found: the
+    /// matching loops then keep fewer values in registers.
+    /// </summary>
+    private void CountSymbols()
+    {
+        fixed (uint* symbols = _symbols)
+        fixed (int* litFreq = _litFreq)
+        fixed (int* distFreq = _distFreq)
+        fixed (byte* lengthCodeOf = LengthCodeOf)
+        fixed (byte* distCodeOf = DistCodeOf)
+        {
+            var count = _symbolCount;
+            for (var k = 0; k < count; k++)
+            {
+                var symbol = symbols[k];
+                if (symbol < 256)
+                {
+                    litFreq[symbol]++;
+                }
+                else
+                {
+                    litFreq[257 + lengthCodeOf[(symbol & 511) - 256]]++;
+                    var d = (int)(symbol >> 9) - 1;
+                    distFreq[d < 256 ? distCodeOf[d] : distCodeOf[256 + (d >> 7)]]++;
+                }
+            }
+        }
     }
 
     private long BitsWritten() => ((long)_out * 8) + _bitCount;
