@@ -30,6 +30,9 @@ public sealed unsafe class DeflateEncoder
     private const int DistCodes = 30;
     private const int EndOfBlock = 256;
 
+    /// <summary>An empty hash head: a position so far back that every distance to it ends a chain.</summary>
+    private const int NoPosition = -65536;
+
     private enum Matching
     {
         /// <summary>Takes the match found at each position; a long match's positions are not hashed.</summary>
@@ -96,6 +99,11 @@ public sealed unsafe class DeflateEncoder
     private readonly long[] _sortKeys = new long[LitCodes];
     private readonly int[] _depths = new int[LitCodes];
     private readonly int[] _lengthCounts = new int[LitCodes + 1];
+    private readonly uint[] _lengthBits = new uint[256];
+    private readonly byte[] _lengthBitCount = new byte[256];
+    private readonly uint[] _distBits = new uint[DistCodes];
+    private readonly byte[] _distBitCount = new byte[DistCodes];
+    private readonly byte[] _distCodeLength = new byte[DistCodes];
 
     private int _symbolCount;
     private int _blockStart;
@@ -180,7 +188,7 @@ public sealed unsafe class DeflateEncoder
             throw new ArgumentException("The output buffer is too small for the worst case.", nameof(output));
         }
 
-        Array.Clear(_head, 0, _head.Length);
+        new Span<int>(_head).Fill(NoPosition);
         Array.Clear(_litFreq, 0, _litFreq.Length);
         Array.Clear(_distFreq, 0, _distFreq.Length);
         _symbolCount = 0;
@@ -240,7 +248,7 @@ public sealed unsafe class DeflateEncoder
                 if (pos <= lastHashable)
                 {
                     var candidate = Insert(src, pos, head, prev);
-                    if (candidate >= 0 && pos - candidate <= MaxDistance)
+                    if (pos - candidate <= MaxDistance)
                     {
                         var match = FindMatch(src, pos, end, candidate, MinMatch - 1, chain, nice, prev);
                         length = match & 0xFFFF;
@@ -303,7 +311,7 @@ public sealed unsafe class DeflateEncoder
                 if (pos <= lastHashable)
                 {
                     var candidate = Insert(src, pos, head, prev);
-                    if (candidate >= 0 && previousLength < lazy && pos - candidate <= MaxDistance)
+                    if (previousLength < lazy && pos - candidate <= MaxDistance)
                     {
                         var match = FindMatch(src, pos, end, candidate, Math.Max(previousLength, MinMatch - 1), previousLength >= good ? chain >> 2 : chain, nice, prev);
                         length = match & 0xFFFF;
@@ -402,13 +410,18 @@ public sealed unsafe class DeflateEncoder
                     distance = 0;
                     if (pos <= lastHashable && pos != searchedInVain)
                     {
-                        var candidate = pos >= inserted ? Insert(src, pos, head, prev) : pos - prev[pos & WindowMask];
+                        int candidate;
                         if (pos >= inserted)
                         {
+                            candidate = Insert(src, pos, head, prev);
                             inserted = pos + 1;
                         }
+                        else
+                        {
+                            candidate = pos - prev[pos & WindowMask];
+                        }
 
-                        if (candidate >= 0 && candidate < pos && pos - candidate <= MaxDistance)
+                        if (pos - candidate <= MaxDistance)
                         {
                             var match = FindMatch(src, pos, end, candidate, MinMatch - 1, chain, nice, prev);
                             length = match & 0xFFFF;
@@ -434,7 +447,7 @@ public sealed unsafe class DeflateEncoder
                         var candidate = Insert(src, stop, head, prev);
                         inserted = Math.Max(inserted, stop + 1);
                         searchedInVain = stop; // or found: then it is taken as the next match, not searched
-                        if (candidate >= 0 && stop - candidate <= MaxDistance)
+                        if (stop - candidate <= MaxDistance)
                         {
                             var next = FindMatch(src, stop, end, candidate, MinMatch - 1, chain, nice, prev);
                             var found = next & 0xFFFF;
@@ -491,13 +504,16 @@ public sealed unsafe class DeflateEncoder
         }
     }
 
-    /// <summary>Puts <paramref name="pos"/> at the head of its hash chain; returns the position that was there, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Hash(byte* p) => (ReadUInt32(p) * 0x9E3779B1u) >> (32 - HashBits);
+
+    /// <summary>Puts <paramref name="pos"/> at the head of its hash chain; returns the position that was there (negative for none).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Insert(byte* src, int pos, int* head, ushort* prev)
     {
-        var hash = (ReadUInt32(src + pos) * 0x9E3779B1u) >> (32 - HashBits);
-        var candidate = head[hash] - 1;
-        head[hash] = pos + 1;
+        var hash = Hash(src + pos);
+        var candidate = head[hash];
+        head[hash] = pos;
         // The distance back to the previous position with this hash; 65,535 (beyond any window) for none.
         // Branch-free minimum: (0xFFFF - distance) >> 31 is all ones exactly when the distance is larger.
         var distance = pos - candidate;
@@ -641,9 +657,6 @@ public sealed unsafe class DeflateEncoder
     private static uint ReadUInt32(byte* p) => BitConverter.IsLittleEndian
         ? Unsafe.ReadUnaligned<uint>(p)
         : (uint)(p[0] | (p[1] << 8) | (p[2] << 16) | (p[3] << 24));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int DistanceCode(int d) => d < 256 ? DistCodeOf[d] : DistCodeOf[256 + (d >> 7)];
 
     /// <summary>Writes the symbols gathered since the last block as the smallest of dynamic, fixed and stored.</summary>
     private void FlushBlock(byte* src, bool final)
@@ -895,28 +908,64 @@ public sealed unsafe class DeflateEncoder
         fixed (uint* symbols = _symbols)
         fixed (uint* lc = litCodes)
         fixed (byte* ll = litLengths)
-        fixed (uint* dc = distCodes)
-        fixed (byte* dl = distLengths)
+        fixed (uint* lengthBits = _lengthBits)
+        fixed (byte* lengthBitCount = _lengthBitCount)
+        fixed (uint* distBits = _distBits)
+        fixed (byte* distBitCount = _distBitCount)
+        fixed (int* distBase = DistBase)
+        fixed (byte* distCodeOf = DistCodeOf)
         {
-            var count = _symbolCount;
-            var bitBuffer = _bitBuffer;
-            var bitCount = _bitCount;
-            var output = _out;
-            for (var k = 0; k < count; k++)
+            // Each length's code and extra bits as one value, and each distance code's code with its bit count
+            // (code and extra), for this block's codes: one look-up a symbol part instead of four.
+            for (var lengthIndex = 0; lengthIndex < 256; lengthIndex++)
             {
-                var symbol = symbols[k];
-                if (symbol < 256)
+                var code = LengthCodeOf[lengthIndex];
+                var s = 257 + code;
+                lengthBits[lengthIndex] = lc[s] | ((uint)(lengthIndex + 3 - LengthBase[code]) << ll[s]);
+                lengthBitCount[lengthIndex] = (byte)(ll[s] + LengthExtra[code]);
+            }
+
+            for (var d = 0; d < DistCodes; d++)
+            {
+                distBits[d] = distCodes[d];
+                distBitCount[d] = (byte)(distLengths[d] + DistExtra[d]);
+                _distCodeLength[d] = distLengths[d];
+            }
+
+            fixed (byte* dl = _distCodeLength)
+            {
+                var count = _symbolCount;
+                var bitBuffer = _bitBuffer;
+                var bitCount = _bitCount;
+                var output = _out;
+                for (var k = 0; k < count; k++)
                 {
-                    bitBuffer |= (ulong)lc[symbol] << bitCount;
-                    bitCount += ll[symbol];
-                }
-                else
-                {
-                    var lengthIndex = (int)(symbol & 511) - 256;
-                    var code = LengthCodeOf[lengthIndex];
-                    var s = 257 + code;
-                    bitBuffer |= (ulong)(lc[s] | ((uint)(lengthIndex + 3 - LengthBase[code]) << ll[s])) << bitCount;
-                    bitCount += ll[s] + LengthExtra[code];
+                    var symbol = symbols[k];
+                    if (symbol < 256)
+                    {
+                        bitBuffer |= (ulong)lc[symbol] << bitCount;
+                        bitCount += ll[symbol];
+                    }
+                    else
+                    {
+                        var lengthIndex = (symbol & 511) - 256;
+                        bitBuffer |= (ulong)lengthBits[lengthIndex] << bitCount;
+                        bitCount += lengthBitCount[lengthIndex];
+                        if (bitCount >= 32)
+                        {
+                            WriteUInt32(output, (uint)bitBuffer);
+                            output += 4;
+                            bitBuffer >>= 32;
+                            bitCount -= 32;
+                        }
+
+                        var distance = (int)(symbol >> 9);
+                        var dm = distance - 1;
+                        int d = dm < 256 ? distCodeOf[dm] : distCodeOf[256 + (dm >> 7)];
+                        bitBuffer |= (ulong)(distBits[d] | ((uint)(distance - distBase[d]) << dl[d])) << bitCount;
+                        bitCount += distBitCount[d];
+                    }
+
                     if (bitCount >= 32)
                     {
                         WriteUInt32(output, (uint)bitBuffer);
@@ -924,13 +973,10 @@ public sealed unsafe class DeflateEncoder
                         bitBuffer >>= 32;
                         bitCount -= 32;
                     }
-
-                    var distance = (int)(symbol >> 9);
-                    var d = DistanceCode(distance - 1);
-                    bitBuffer |= (ulong)(dc[d] | ((uint)(distance - DistBase[d]) << dl[d])) << bitCount;
-                    bitCount += dl[d] + DistExtra[d];
                 }
 
+                bitBuffer |= (ulong)lc[EndOfBlock] << bitCount;
+                bitCount += ll[EndOfBlock];
                 if (bitCount >= 32)
                 {
                     WriteUInt32(output, (uint)bitBuffer);
@@ -938,21 +984,11 @@ public sealed unsafe class DeflateEncoder
                     bitBuffer >>= 32;
                     bitCount -= 32;
                 }
-            }
 
-            bitBuffer |= (ulong)lc[EndOfBlock] << bitCount;
-            bitCount += ll[EndOfBlock];
-            if (bitCount >= 32)
-            {
-                WriteUInt32(output, (uint)bitBuffer);
-                output += 4;
-                bitBuffer >>= 32;
-                bitCount -= 32;
+                _bitBuffer = bitBuffer;
+                _bitCount = bitCount;
+                _out = output;
             }
-
-            _bitBuffer = bitBuffer;
-            _bitCount = bitCount;
-            _out = output;
         }
     }
 
