@@ -75,6 +75,21 @@ public sealed unsafe class DeflateEncoder
     /// <summary>Distance code for distance-1 below 256, then for (distance-1) >> 7 at 256 and on.</summary>
     private static readonly byte[] DistCodeOf = new byte[512];
 
+    /// <summary>
+    /// The literal/length code of a symbol's low 9 bits (a literal, or 256 + length - 3), so that literals and
+    /// matches are counted and written by the same branch-free steps.
+    /// </summary>
+    private static readonly ushort[] LitLenCodeOf = new ushort[512];
+
+    /// <summary>
+    /// The distance code of a symbol's distance (its bits from 9 on; 0 for a literal) through <see cref="DistanceSlot"/>;
+    /// a literal's is <see cref="NoDistance"/>, a code of no bits.
+    /// </summary>
+    private static readonly byte[] DistCodeOfSlot = new byte[513];
+
+    /// <summary>The distance code that a literal counts and writes: zero bits, counted in a slot no block uses.</summary>
+    private const int NoDistance = DistCodes;
+
     private static readonly byte[] FixedLitLengths = new byte[288];
     private static readonly uint[] FixedLitCodes = new uint[288];
     private static readonly byte[] FixedDistLengths = new byte[DistCodes];
@@ -87,7 +102,7 @@ public sealed unsafe class DeflateEncoder
     private readonly ushort[] _prev = new ushort[WindowSize];
     private readonly uint[] _symbols = new uint[BlockSymbols];
     private readonly int[] _litFreq = new int[LitCodes];
-    private readonly int[] _distFreq = new int[DistCodes];
+    private readonly int[] _distFreq = new int[DistCodes + 1]; // and NoDistance's, unused
     private readonly byte[] _litLengths = new byte[LitCodes];
     private readonly uint[] _litCodes = new uint[LitCodes];
     private readonly byte[] _distLengths = new byte[DistCodes];
@@ -99,11 +114,12 @@ public sealed unsafe class DeflateEncoder
     private readonly long[] _sortKeys = new long[LitCodes];
     private readonly int[] _depths = new int[LitCodes];
     private readonly int[] _lengthCounts = new int[LitCodes + 1];
-    private readonly uint[] _lengthBits = new uint[256];
-    private readonly byte[] _lengthBitCount = new byte[256];
-    private readonly uint[] _distBits = new uint[DistCodes];
-    private readonly byte[] _distBitCount = new byte[DistCodes];
-    private readonly byte[] _distCodeLength = new byte[DistCodes];
+    private readonly uint[] _litLenBits = new uint[512];
+    private readonly byte[] _litLenBitCount = new byte[512];
+    private readonly uint[] _distBits = new uint[DistCodes + 1];
+    private readonly byte[] _distBitCount = new byte[DistCodes + 1];
+    private readonly byte[] _distCodeLength = new byte[DistCodes + 1];
+    private readonly int[] _distBase = new int[DistCodes + 1];
 
     private int _symbolCount;
     private int _blockStart;
@@ -141,6 +157,18 @@ public sealed unsafe class DeflateEncoder
                     DistCodeOf[256 + (d >> 7)] = (byte)code;
                 }
             }
+        }
+
+        for (var v = 0; v < 512; v++)
+        {
+            LitLenCodeOf[v] = (ushort)(v < 256 ? v : 257 + LengthCodeOf[v - 256]);
+        }
+
+        DistCodeOfSlot[0] = NoDistance;
+        for (var distance = 1; distance <= 32768; distance++)
+        {
+            var d = distance - 1;
+            DistCodeOfSlot[DistanceSlot((uint)distance)] = d < 256 ? DistCodeOf[d] : DistCodeOf[256 + (d >> 7)];
         }
 
         for (var i = 0; i < 288; i++)
@@ -833,34 +861,35 @@ public sealed unsafe class DeflateEncoder
     }
 
     /// <summary>
-    /// The block's symbol frequencies, counted from its symbols at the end rather than as they are found: the
-    /// matching loops then keep fewer values in registers.
+    /// The block's symbol frequencies, counted from its symbols at the end rather than as they are found (the
+    /// matching loops then keep fewer values in registers), without a branch on literal or match: a literal
+    /// counts a distance in the unused <see cref="NoDistance"/> slot.
     /// </summary>
+    [MethodImpl(Hot)]
     private void CountSymbols()
     {
         fixed (uint* symbols = _symbols)
         fixed (int* litFreq = _litFreq)
         fixed (int* distFreq = _distFreq)
-        fixed (byte* lengthCodeOf = LengthCodeOf)
-        fixed (byte* distCodeOf = DistCodeOf)
+        fixed (ushort* litLenCodeOf = LitLenCodeOf)
+        fixed (byte* distCodeOfSlot = DistCodeOfSlot)
         {
             var count = _symbolCount;
             for (var k = 0; k < count; k++)
             {
                 var symbol = symbols[k];
-                if (symbol < 256)
-                {
-                    litFreq[symbol]++;
-                }
-                else
-                {
-                    litFreq[257 + lengthCodeOf[(symbol & 511) - 256]]++;
-                    var d = (int)(symbol >> 9) - 1;
-                    distFreq[d < 256 ? distCodeOf[d] : distCodeOf[256 + (d >> 7)]]++;
-                }
+                litFreq[litLenCodeOf[symbol & 511]]++;
+                distFreq[distCodeOfSlot[DistanceSlot(symbol >> 9)]]++;
             }
         }
     }
+
+    /// <summary>
+    /// Where a distance's code is in <see cref="DistCodeOfSlot"/>: distances 1 to 256 each have one, longer ones
+    /// share one per 128 (as <see cref="DistCodeOf"/>); 0 (a literal) is slot 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint DistanceSlot(uint distance) => distance <= 256 ? distance : 257 + ((distance - 1) >> 7);
 
     private long BitsWritten() => ((long)_out * 8) + _bitCount;
 
@@ -902,95 +931,120 @@ public sealed unsafe class DeflateEncoder
         while (remaining > 0);
     }
 
+    /// <summary>
+    /// Writes the block's symbols and its end-of-block code. Each symbol is one literal/length part (a literal's
+    /// code, or a length's code with its extra bits) and one distance part (none for a literal), looked up in
+    /// tables made for this block's codes, then 8 bytes are stored and the whole ones kept: no branch a symbol.
+    /// At most 7 + 20 + 28 bits are pending, so the 64-bit buffer never overflows.
+    /// </summary>
     [MethodImpl(Hot)]
     private void WriteSymbols(uint[] litCodes, byte[] litLengths, uint[] distCodes, byte[] distLengths)
     {
         fixed (uint* symbols = _symbols)
-        fixed (uint* lc = litCodes)
-        fixed (byte* ll = litLengths)
-        fixed (uint* lengthBits = _lengthBits)
-        fixed (byte* lengthBitCount = _lengthBitCount)
+        fixed (uint* litLenBits = _litLenBits)
+        fixed (byte* litLenBitCount = _litLenBitCount)
         fixed (uint* distBits = _distBits)
         fixed (byte* distBitCount = _distBitCount)
-        fixed (int* distBase = DistBase)
-        fixed (byte* distCodeOf = DistCodeOf)
+        fixed (byte* distCodeLength = _distCodeLength)
+        fixed (int* distBase = _distBase)
+        fixed (byte* distCodeOfSlot = DistCodeOfSlot)
         {
-            // Each length's code and extra bits as one value, and each distance code's code with its bit count
-            // (code and extra), for this block's codes: one look-up a symbol part instead of four.
+            for (var v = 0; v < 256; v++)
+            {
+                litLenBits[v] = litCodes[v];
+                litLenBitCount[v] = litLengths[v];
+            }
+
             for (var lengthIndex = 0; lengthIndex < 256; lengthIndex++)
             {
                 var code = LengthCodeOf[lengthIndex];
                 var s = 257 + code;
-                lengthBits[lengthIndex] = lc[s] | ((uint)(lengthIndex + 3 - LengthBase[code]) << ll[s]);
-                lengthBitCount[lengthIndex] = (byte)(ll[s] + LengthExtra[code]);
+                litLenBits[256 + lengthIndex] = litCodes[s] | ((uint)(lengthIndex + 3 - LengthBase[code]) << litLengths[s]);
+                litLenBitCount[256 + lengthIndex] = (byte)(litLengths[s] + LengthExtra[code]);
             }
 
             for (var d = 0; d < DistCodes; d++)
             {
                 distBits[d] = distCodes[d];
                 distBitCount[d] = (byte)(distLengths[d] + DistExtra[d]);
-                _distCodeLength[d] = distLengths[d];
+                distCodeLength[d] = distLengths[d];
+                distBase[d] = DistBase[d];
             }
 
-            fixed (byte* dl = _distCodeLength)
+            // A literal's distance part: code 0 of no bits, extra bits 0 (distance 0 - base 0).
+            distBits[NoDistance] = 0;
+            distBitCount[NoDistance] = 0;
+            distCodeLength[NoDistance] = 0;
+            distBase[NoDistance] = 0;
+
+            var count = _symbolCount;
+            var bitBuffer = _bitBuffer;
+            var bitCount = _bitCount;
+            var output = _out;
+            if (BitConverter.IsLittleEndian)
             {
-                var count = _symbolCount;
-                var bitBuffer = _bitBuffer;
-                var bitCount = _bitCount;
-                var output = _out;
+                // Whole bytes go out: at most 7 bits stay pending.
+                WriteUInt64(output, bitBuffer);
+                output += bitCount >> 3;
+                bitBuffer >>= bitCount & ~7;
+                bitCount &= 7;
                 for (var k = 0; k < count; k++)
                 {
                     var symbol = symbols[k];
-                    if (symbol < 256)
-                    {
-                        bitBuffer |= (ulong)lc[symbol] << bitCount;
-                        bitCount += ll[symbol];
-                    }
-                    else
-                    {
-                        var lengthIndex = (symbol & 511) - 256;
-                        bitBuffer |= (ulong)lengthBits[lengthIndex] << bitCount;
-                        bitCount += lengthBitCount[lengthIndex];
-                        if (bitCount >= 32)
-                        {
-                            WriteUInt32(output, (uint)bitBuffer);
-                            output += 4;
-                            bitBuffer >>= 32;
-                            bitCount -= 32;
-                        }
-
-                        var distance = (int)(symbol >> 9);
-                        var dm = distance - 1;
-                        int d = dm < 256 ? distCodeOf[dm] : distCodeOf[256 + (dm >> 7)];
-                        bitBuffer |= (ulong)(distBits[d] | ((uint)(distance - distBase[d]) << dl[d])) << bitCount;
-                        bitCount += distBitCount[d];
-                    }
-
-                    if (bitCount >= 32)
-                    {
-                        WriteUInt32(output, (uint)bitBuffer);
-                        output += 4;
-                        bitBuffer >>= 32;
-                        bitCount -= 32;
-                    }
+                    var v = symbol & 511;
+                    bitBuffer |= (ulong)litLenBits[v] << bitCount;
+                    bitCount += litLenBitCount[v];
+                    var distance = symbol >> 9;
+                    var d = distCodeOfSlot[DistanceSlot(distance)];
+                    bitBuffer |= (ulong)(distBits[d] | ((distance - (uint)distBase[d]) << distCodeLength[d])) << bitCount;
+                    bitCount += distBitCount[d];
+                    Unsafe.WriteUnaligned(output, bitBuffer);
+                    output += bitCount >> 3;
+                    bitBuffer >>= bitCount & ~7;
+                    bitCount &= 7;
                 }
-
-                bitBuffer |= (ulong)lc[EndOfBlock] << bitCount;
-                bitCount += ll[EndOfBlock];
-                if (bitCount >= 32)
-                {
-                    WriteUInt32(output, (uint)bitBuffer);
-                    output += 4;
-                    bitBuffer >>= 32;
-                    bitCount -= 32;
-                }
-
-                _bitBuffer = bitBuffer;
-                _bitCount = bitCount;
-                _out = output;
             }
+            else
+            {
+                for (var k = 0; k < count; k++)
+                {
+                    var symbol = symbols[k];
+                    var v = symbol & 511;
+                    bitBuffer |= (ulong)litLenBits[v] << bitCount;
+                    bitCount += litLenBitCount[v];
+                    FlushWhole32(ref output, ref bitBuffer, ref bitCount);
+                    var distance = symbol >> 9;
+                    var d = distCodeOfSlot[DistanceSlot(distance)];
+                    bitBuffer |= (ulong)(distBits[d] | ((distance - (uint)distBase[d]) << distCodeLength[d])) << bitCount;
+                    bitCount += distBitCount[d];
+                    FlushWhole32(ref output, ref bitBuffer, ref bitCount);
+                }
+            }
+
+            bitBuffer |= (ulong)litCodes[EndOfBlock] << bitCount;
+            bitCount += litLengths[EndOfBlock];
+            FlushWhole32(ref output, ref bitBuffer, ref bitCount);
+            _bitBuffer = bitBuffer;
+            _bitCount = bitCount;
+            _out = output;
         }
     }
+
+    /// <summary>Writes 32 bits when as many are pending (the state every other writer expects: fewer than 32 pending).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FlushWhole32(ref byte* output, ref ulong bitBuffer, ref int bitCount)
+    {
+        if (bitCount >= 32)
+        {
+            WriteUInt32(output, (uint)bitBuffer);
+            output += 4;
+            bitBuffer >>= 32;
+            bitCount -= 32;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteUInt64(byte* p, ulong value) => Unsafe.WriteUnaligned(p, value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WriteUInt32(byte* p, uint value)
