@@ -539,13 +539,13 @@ public sealed unsafe class DeflateEncoder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Insert(byte* src, int pos, int* head, ushort* prev)
     {
-        var hash = Hash(src + pos);
+        var hash = Hash(src + (uint)pos);
         var candidate = head[hash];
         head[hash] = pos;
         // The distance back to the previous position with this hash; 65,535 (beyond any window) for none.
         // Branch-free minimum: (0xFFFF - distance) >> 31 is all ones exactly when the distance is larger.
         var distance = pos - candidate;
-        prev[pos & WindowMask] = (ushort)(distance | ((0xFFFF - distance) >> 31));
+        prev[(uint)pos & WindowMask] = (ushort)(distance | ((0xFFFF - distance) >> 31));
         return candidate;
     }
 
@@ -564,7 +564,7 @@ public sealed unsafe class DeflateEncoder
 
         var enough = Math.Min(nice, maxLength);
         var foundAt = -1;
-        var scan = src + pos;
+        var scan = src + (uint)pos;
         var first = ReadUInt32(scan);
 
         // Chains end at a step that leaves the window (Insert stores 65,535 for "no earlier position").
@@ -572,41 +572,50 @@ public sealed unsafe class DeflateEncoder
 
         // Until a match of 8 is found, a candidate must agree on the first 4 bytes and the 4 that end at best + 1;
         // from then on on the 8 that end there (a filter only: the bytes are compared in full all the same).
+        // The candidates that fail it, most of a chain, are passed over in an inner loop of their own that keeps
+        // everything it needs in registers.
         if (best < 7)
         {
             var tail = ReadUInt32(scan + best - 3);
+            var tailAt = src + best - 3;
             while (true)
             {
-                var match = src + candidate;
-                if (ReadUInt32(match + best - 3) == tail && ReadUInt32(match) == first)
+                while (ReadUInt32(tailAt + (uint)candidate) != tail || ReadUInt32(src + (uint)candidate) != first)
                 {
-                    var length = MatchLength(scan, match, maxLength);
-                    if (length > best)
+                    candidate -= prev[(uint)candidate & WindowMask];
+                    if (--chain <= 0 || candidate < limit)
                     {
-                        best = length;
-                        foundAt = candidate;
-                        if (length >= enough)
-                        {
-                            return best | ((pos - foundAt) << 16);
-                        }
-
-                        if (best >= 7)
-                        {
-                            break;
-                        }
-
-                        tail = ReadUInt32(scan + best - 3);
+                        return foundAt < 0 ? 0 : best | ((pos - foundAt) << 16);
                     }
                 }
 
-                candidate -= prev[candidate & WindowMask];
+                var length = MatchLength(scan, src + (uint)candidate, maxLength);
+                if (length > best)
+                {
+                    best = length;
+                    foundAt = candidate;
+                    if (length >= enough)
+                    {
+                        return best | ((pos - foundAt) << 16);
+                    }
+
+                    if (best >= 7)
+                    {
+                        break;
+                    }
+
+                    tail = ReadUInt32(scan + best - 3);
+                    tailAt = src + best - 3;
+                }
+
+                candidate -= prev[(uint)candidate & WindowMask];
                 if (--chain <= 0 || candidate < limit)
                 {
                     return foundAt < 0 ? 0 : best | ((pos - foundAt) << 16);
                 }
             }
 
-            candidate -= prev[candidate & WindowMask];
+            candidate -= prev[(uint)candidate & WindowMask];
             if (--chain <= 0 || candidate < limit)
             {
                 return best | ((pos - foundAt) << 16);
@@ -614,26 +623,33 @@ public sealed unsafe class DeflateEncoder
         }
 
         var tail8 = ReadUInt64(scan + best - 7);
+        var tail8At = src + best - 7;
         while (true)
         {
-            var match = src + candidate;
-            if (ReadUInt64(match + best - 7) == tail8 && ReadUInt32(match) == first)
+            while (ReadUInt64(tail8At + (uint)candidate) != tail8 || ReadUInt32(src + (uint)candidate) != first)
             {
-                var length = MatchLength(scan, match, maxLength);
-                if (length > best)
+                candidate -= prev[(uint)candidate & WindowMask];
+                if (--chain <= 0 || candidate < limit)
                 {
-                    best = length;
-                    foundAt = candidate;
-                    if (length >= enough)
-                    {
-                        break;
-                    }
-
-                    tail8 = ReadUInt64(scan + best - 7);
+                    return foundAt < 0 ? 0 : best | ((pos - foundAt) << 16);
                 }
             }
 
-            candidate -= prev[candidate & WindowMask];
+            var length = MatchLength(scan, src + (uint)candidate, maxLength);
+            if (length > best)
+            {
+                best = length;
+                foundAt = candidate;
+                if (length >= enough)
+                {
+                    break;
+                }
+
+                tail8 = ReadUInt64(scan + best - 7);
+                tail8At = src + best - 7;
+            }
+
+            candidate -= prev[(uint)candidate & WindowMask];
             if (--chain <= 0 || candidate < limit)
             {
                 break;
