@@ -301,7 +301,7 @@ public sealed unsafe class DeflateEncoder
                 }
                 else
                 {
-                    symbols[count++] = src[pos];
+                    symbols[count++] = src[(uint)pos];
                     pos++;
                 }
 
@@ -446,7 +446,7 @@ public sealed unsafe class DeflateEncoder
                         }
                         else
                         {
-                            candidate = pos - prev[pos & WindowMask];
+                            candidate = pos - prev[(uint)pos & WindowMask];
                         }
 
                         if (pos - candidate <= MaxDistance)
@@ -514,7 +514,7 @@ public sealed unsafe class DeflateEncoder
                 }
                 else
                 {
-                    symbols[count++] = src[pos];
+                    symbols[count++] = src[(uint)pos];
                     pos++;
                 }
 
@@ -668,7 +668,7 @@ public sealed unsafe class DeflateEncoder
         {
             while (length + 8 <= maxLength)
             {
-                var difference = Unsafe.ReadUnaligned<ulong>(scan + length) ^ Unsafe.ReadUnaligned<ulong>(match + length);
+                var difference = Unsafe.ReadUnaligned<ulong>(scan + (uint)length) ^ Unsafe.ReadUnaligned<ulong>(match + (uint)length);
                 if (difference != 0)
                 {
                     return length + (TrailingZeroCount(difference) >> 3);
@@ -678,7 +678,7 @@ public sealed unsafe class DeflateEncoder
             }
         }
 
-        while (length < maxLength && scan[length] == match[length])
+        while (length < maxLength && scan[(uint)length] == match[(uint)length])
         {
             length++;
         }
@@ -686,11 +686,12 @@ public sealed unsafe class DeflateEncoder
         return length;
     }
 
-    private static readonly byte[] DeBruijn = { 0, 1, 48, 2, 57, 49, 28, 3, 61, 58, 50, 42, 38, 29, 17, 4, 62, 55, 59, 36, 53, 51, 43, 22, 45, 39, 33, 30, 24, 18, 12, 5, 63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52, 21, 44, 32, 23, 11, 46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9, 13, 8, 7, 6 };
+    // Constant data in the assembly (no array, no bounds check: the index is below 64 by construction).
+    private static ReadOnlySpan<byte> DeBruijn => new byte[] { 0, 1, 48, 2, 57, 49, 28, 3, 61, 58, 50, 42, 38, 29, 17, 4, 62, 55, 59, 36, 53, 51, 43, 22, 45, 39, 33, 30, 24, 18, 12, 5, 63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52, 21, 44, 32, 23, 11, 46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9, 13, 8, 7, 6 };
 
     /// <summary>Trailing zero bits of a non-zero value (a de Bruijn multiply: the same answer on every CPU).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int TrailingZeroCount(ulong value) => DeBruijn[((value & (0UL - value)) * 0x03F79D71B4CB0A89UL) >> 58];
+    private static int TrailingZeroCount(ulong value) => DeBruijn[(int)(((value & (0UL - value)) * 0x03F79D71B4CB0A89UL) >> 58)];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong ReadUInt64(byte* p) => BitConverter.IsLittleEndian
