@@ -30,6 +30,9 @@ public sealed unsafe class DeflateEncoder
     private const int DistCodes = 30;
     private const int EndOfBlock = 256;
 
+    /// <summary>An empty hash head: a position so far back that every distance to it ends a chain.</summary>
+    private const int NoPosition = -65536;
+
     private enum Matching
     {
         /// <summary>Takes the match found at each position; a long match's positions are not hashed.</summary>
@@ -72,6 +75,21 @@ public sealed unsafe class DeflateEncoder
     /// <summary>Distance code for distance-1 below 256, then for (distance-1) >> 7 at 256 and on.</summary>
     private static readonly byte[] DistCodeOf = new byte[512];
 
+    /// <summary>
+    /// The literal/length code of a symbol's low 9 bits (a literal, or 256 + length - 3), so that literals and
+    /// matches are counted and written by the same branch-free steps.
+    /// </summary>
+    private static readonly ushort[] LitLenCodeOf = new ushort[512];
+
+    /// <summary>
+    /// The distance code of a symbol's distance (its bits from 9 on; 0 for a literal) through <see cref="DistanceSlot"/>;
+    /// a literal's is <see cref="NoDistance"/>, a code of no bits.
+    /// </summary>
+    private static readonly byte[] DistCodeOfSlot = new byte[513];
+
+    /// <summary>The distance code that a literal counts and writes: zero bits, counted in a slot no block uses.</summary>
+    private const int NoDistance = DistCodes;
+
     private static readonly byte[] FixedLitLengths = new byte[288];
     private static readonly uint[] FixedLitCodes = new uint[288];
     private static readonly byte[] FixedDistLengths = new byte[DistCodes];
@@ -84,7 +102,7 @@ public sealed unsafe class DeflateEncoder
     private readonly ushort[] _prev = new ushort[WindowSize];
     private readonly uint[] _symbols = new uint[BlockSymbols];
     private readonly int[] _litFreq = new int[LitCodes];
-    private readonly int[] _distFreq = new int[DistCodes];
+    private readonly int[] _distFreq = new int[DistCodes + 1]; // and NoDistance's, unused
     private readonly byte[] _litLengths = new byte[LitCodes];
     private readonly uint[] _litCodes = new uint[LitCodes];
     private readonly byte[] _distLengths = new byte[DistCodes];
@@ -96,6 +114,12 @@ public sealed unsafe class DeflateEncoder
     private readonly long[] _sortKeys = new long[LitCodes];
     private readonly int[] _depths = new int[LitCodes];
     private readonly int[] _lengthCounts = new int[LitCodes + 1];
+    private readonly uint[] _litLenBits = new uint[512];
+    private readonly byte[] _litLenBitCount = new byte[512];
+    private readonly uint[] _distBits = new uint[DistCodes + 1];
+    private readonly byte[] _distBitCount = new byte[DistCodes + 1];
+    private readonly byte[] _distCodeLength = new byte[DistCodes + 1];
+    private readonly int[] _distBase = new int[DistCodes + 1];
 
     private int _symbolCount;
     private int _blockStart;
@@ -133,6 +157,18 @@ public sealed unsafe class DeflateEncoder
                     DistCodeOf[256 + (d >> 7)] = (byte)code;
                 }
             }
+        }
+
+        for (var v = 0; v < 512; v++)
+        {
+            LitLenCodeOf[v] = (ushort)(v < 256 ? v : 257 + LengthCodeOf[v - 256]);
+        }
+
+        DistCodeOfSlot[0] = NoDistance;
+        for (var distance = 1; distance <= 32768; distance++)
+        {
+            var d = distance - 1;
+            DistCodeOfSlot[DistanceSlot((uint)distance)] = d < 256 ? DistCodeOf[d] : DistCodeOf[256 + (d >> 7)];
         }
 
         for (var i = 0; i < 288; i++)
@@ -180,7 +216,7 @@ public sealed unsafe class DeflateEncoder
             throw new ArgumentException("The output buffer is too small for the worst case.", nameof(output));
         }
 
-        Array.Clear(_head, 0, _head.Length);
+        new Span<int>(_head).Fill(NoPosition);
         Array.Clear(_litFreq, 0, _litFreq.Length);
         Array.Clear(_distFreq, 0, _distFreq.Length);
         _symbolCount = 0;
@@ -229,10 +265,6 @@ public sealed unsafe class DeflateEncoder
         fixed (int* head = _head)
         fixed (ushort* prev = _prev)
         fixed (uint* symbols = _symbols)
-        fixed (int* litFreq = _litFreq)
-        fixed (int* distFreq = _distFreq)
-        fixed (byte* lengthCodeOf = LengthCodeOf)
-        fixed (byte* distCodeOf = DistCodeOf)
         {
             var pos = 0;
             var count = _symbolCount;
@@ -244,7 +276,7 @@ public sealed unsafe class DeflateEncoder
                 if (pos <= lastHashable)
                 {
                     var candidate = Insert(src, pos, head, prev);
-                    if (candidate >= 0 && pos - candidate <= MaxDistance)
+                    if (pos - candidate <= MaxDistance)
                     {
                         var match = FindMatch(src, pos, end, candidate, MinMatch - 1, chain, nice, prev);
                         length = match & 0xFFFF;
@@ -255,9 +287,6 @@ public sealed unsafe class DeflateEncoder
                 if (length >= MinMatch)
                 {
                     symbols[count++] = (uint)((distance << 9) | (256 + length - 3));
-                    litFreq[257 + lengthCodeOf[length - 3]]++;
-                    var d = distance - 1;
-                    distFreq[d < 256 ? distCodeOf[d] : distCodeOf[256 + (d >> 7)]]++;
                     var stop = pos + length;
                     if (length <= maxInsert)
                     {
@@ -272,8 +301,7 @@ public sealed unsafe class DeflateEncoder
                 }
                 else
                 {
-                    symbols[count++] = src[pos];
-                    litFreq[src[pos]]++;
+                    symbols[count++] = src[(uint)pos];
                     pos++;
                 }
 
@@ -297,10 +325,6 @@ public sealed unsafe class DeflateEncoder
         fixed (int* head = _head)
         fixed (ushort* prev = _prev)
         fixed (uint* symbols = _symbols)
-        fixed (int* litFreq = _litFreq)
-        fixed (int* distFreq = _distFreq)
-        fixed (byte* lengthCodeOf = LengthCodeOf)
-        fixed (byte* distCodeOf = DistCodeOf)
         {
             var pos = 0;
             var count = _symbolCount;
@@ -315,7 +339,7 @@ public sealed unsafe class DeflateEncoder
                 if (pos <= lastHashable)
                 {
                     var candidate = Insert(src, pos, head, prev);
-                    if (candidate >= 0 && previousLength < lazy && pos - candidate <= MaxDistance)
+                    if (previousLength < lazy && pos - candidate <= MaxDistance)
                     {
                         var match = FindMatch(src, pos, end, candidate, Math.Max(previousLength, MinMatch - 1), previousLength >= good ? chain >> 2 : chain, nice, prev);
                         length = match & 0xFFFF;
@@ -328,9 +352,6 @@ public sealed unsafe class DeflateEncoder
                 {
                     // The match that starts at the previous byte is at least as long: take it.
                     symbols[count++] = (uint)((previousDistance << 9) | (256 + previousLength - 3));
-                    litFreq[257 + lengthCodeOf[previousLength - 3]]++;
-                    var d = previousDistance - 1;
-                    distFreq[d < 256 ? distCodeOf[d] : distCodeOf[256 + (d >> 7)]]++;
                     var stop = pos - 1 + previousLength;
                     var last = Math.Min(stop, lastHashable + 1);
                     for (var p = pos + 1; p < last; p++)
@@ -349,7 +370,6 @@ public sealed unsafe class DeflateEncoder
                     {
                         var literal = src[pos - 1];
                         symbols[count++] = literal;
-                        litFreq[literal]++;
                     }
 
                     emittedTo = pos;
@@ -372,7 +392,6 @@ public sealed unsafe class DeflateEncoder
             {
                 var literal = src[end - 1];
                 symbols[count++] = literal;
-                litFreq[literal]++;
             }
 
             _symbolCount = count;
@@ -392,10 +411,6 @@ public sealed unsafe class DeflateEncoder
         fixed (int* head = _head)
         fixed (ushort* prev = _prev)
         fixed (uint* symbols = _symbols)
-        fixed (int* litFreq = _litFreq)
-        fixed (int* distFreq = _distFreq)
-        fixed (byte* lengthCodeOf = LengthCodeOf)
-        fixed (byte* distCodeOf = DistCodeOf)
         {
             var pos = 0;
             var count = _symbolCount;
@@ -423,13 +438,18 @@ public sealed unsafe class DeflateEncoder
                     distance = 0;
                     if (pos <= lastHashable && pos != searchedInVain)
                     {
-                        var candidate = pos >= inserted ? Insert(src, pos, head, prev) : pos - prev[pos & WindowMask];
+                        int candidate;
                         if (pos >= inserted)
                         {
+                            candidate = Insert(src, pos, head, prev);
                             inserted = pos + 1;
                         }
+                        else
+                        {
+                            candidate = pos - prev[(uint)pos & WindowMask];
+                        }
 
-                        if (candidate >= 0 && candidate < pos && pos - candidate <= MaxDistance)
+                        if (pos - candidate <= MaxDistance)
                         {
                             var match = FindMatch(src, pos, end, candidate, MinMatch - 1, chain, nice, prev);
                             length = match & 0xFFFF;
@@ -455,7 +475,7 @@ public sealed unsafe class DeflateEncoder
                         var candidate = Insert(src, stop, head, prev);
                         inserted = Math.Max(inserted, stop + 1);
                         searchedInVain = stop; // or found: then it is taken as the next match, not searched
-                        if (candidate >= 0 && stop - candidate <= MaxDistance)
+                        if (stop - candidate <= MaxDistance)
                         {
                             var next = FindMatch(src, stop, end, candidate, MinMatch - 1, chain, nice, prev);
                             var found = next & 0xFFFF;
@@ -486,9 +506,6 @@ public sealed unsafe class DeflateEncoder
                 if (length >= MinMatch)
                 {
                     symbols[count++] = (uint)((distance << 9) | (256 + length - 3));
-                    litFreq[257 + lengthCodeOf[length - 3]]++;
-                    var d = distance - 1;
-                    distFreq[d < 256 ? distCodeOf[d] : distCodeOf[256 + (d >> 7)]]++;
                     pos += length;
                 }
                 else if (length == 0 && nextLength != 0)
@@ -497,8 +514,7 @@ public sealed unsafe class DeflateEncoder
                 }
                 else
                 {
-                    symbols[count++] = src[pos];
-                    litFreq[src[pos]]++;
+                    symbols[count++] = src[(uint)pos];
                     pos++;
                 }
 
@@ -516,15 +532,20 @@ public sealed unsafe class DeflateEncoder
         }
     }
 
-    /// <summary>Puts <paramref name="pos"/> at the head of its hash chain; returns the position that was there, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Hash(byte* p) => (ReadUInt32(p) * 0x9E3779B1u) >> (32 - HashBits);
+
+    /// <summary>Puts <paramref name="pos"/> at the head of its hash chain; returns the position that was there (negative for none).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Insert(byte* src, int pos, int* head, ushort* prev)
     {
-        var hash = (ReadUInt32(src + pos) * 0x9E3779B1u) >> (32 - HashBits);
-        var candidate = head[hash] - 1;
-        head[hash] = pos + 1;
+        var hash = Hash(src + (uint)pos);
+        var candidate = head[hash];
+        head[hash] = pos;
         // The distance back to the previous position with this hash; 65,535 (beyond any window) for none.
-        prev[pos & WindowMask] = (ushort)Math.Min(pos - candidate, 0xFFFF);
+        // Branch-free minimum: (0xFFFF - distance) >> 31 is all ones exactly when the distance is larger.
+        var distance = pos - candidate;
+        prev[(uint)pos & WindowMask] = (ushort)(distance | ((0xFFFF - distance) >> 31));
         return candidate;
     }
 
@@ -543,7 +564,7 @@ public sealed unsafe class DeflateEncoder
 
         var enough = Math.Min(nice, maxLength);
         var foundAt = -1;
-        var scan = src + pos;
+        var scan = src + (uint)pos;
         var first = ReadUInt32(scan);
 
         // Chains end at a step that leaves the window (Insert stores 65,535 for "no earlier position").
@@ -551,41 +572,50 @@ public sealed unsafe class DeflateEncoder
 
         // Until a match of 8 is found, a candidate must agree on the first 4 bytes and the 4 that end at best + 1;
         // from then on on the 8 that end there (a filter only: the bytes are compared in full all the same).
+        // The candidates that fail it, most of a chain, are passed over in an inner loop of their own that keeps
+        // everything it needs in registers.
         if (best < 7)
         {
             var tail = ReadUInt32(scan + best - 3);
+            var tailAt = src + best - 3;
             while (true)
             {
-                var match = src + candidate;
-                if (ReadUInt32(match + best - 3) == tail && ReadUInt32(match) == first)
+                while (ReadUInt32(tailAt + (uint)candidate) != tail || ReadUInt32(src + (uint)candidate) != first)
                 {
-                    var length = MatchLength(scan, match, maxLength);
-                    if (length > best)
+                    candidate -= prev[(uint)candidate & WindowMask];
+                    if (--chain <= 0 || candidate < limit)
                     {
-                        best = length;
-                        foundAt = candidate;
-                        if (length >= enough)
-                        {
-                            return best | ((pos - foundAt) << 16);
-                        }
-
-                        if (best >= 7)
-                        {
-                            break;
-                        }
-
-                        tail = ReadUInt32(scan + best - 3);
+                        return foundAt < 0 ? 0 : best | ((pos - foundAt) << 16);
                     }
                 }
 
-                candidate -= prev[candidate & WindowMask];
+                var length = MatchLength(scan, src + (uint)candidate, maxLength);
+                if (length > best)
+                {
+                    best = length;
+                    foundAt = candidate;
+                    if (length >= enough)
+                    {
+                        return best | ((pos - foundAt) << 16);
+                    }
+
+                    if (best >= 7)
+                    {
+                        break;
+                    }
+
+                    tail = ReadUInt32(scan + best - 3);
+                    tailAt = src + best - 3;
+                }
+
+                candidate -= prev[(uint)candidate & WindowMask];
                 if (--chain <= 0 || candidate < limit)
                 {
                     return foundAt < 0 ? 0 : best | ((pos - foundAt) << 16);
                 }
             }
 
-            candidate -= prev[candidate & WindowMask];
+            candidate -= prev[(uint)candidate & WindowMask];
             if (--chain <= 0 || candidate < limit)
             {
                 return best | ((pos - foundAt) << 16);
@@ -593,26 +623,33 @@ public sealed unsafe class DeflateEncoder
         }
 
         var tail8 = ReadUInt64(scan + best - 7);
+        var tail8At = src + best - 7;
         while (true)
         {
-            var match = src + candidate;
-            if (ReadUInt64(match + best - 7) == tail8 && ReadUInt32(match) == first)
+            while (ReadUInt64(tail8At + (uint)candidate) != tail8 || ReadUInt32(src + (uint)candidate) != first)
             {
-                var length = MatchLength(scan, match, maxLength);
-                if (length > best)
+                candidate -= prev[(uint)candidate & WindowMask];
+                if (--chain <= 0 || candidate < limit)
                 {
-                    best = length;
-                    foundAt = candidate;
-                    if (length >= enough)
-                    {
-                        break;
-                    }
-
-                    tail8 = ReadUInt64(scan + best - 7);
+                    return foundAt < 0 ? 0 : best | ((pos - foundAt) << 16);
                 }
             }
 
-            candidate -= prev[candidate & WindowMask];
+            var length = MatchLength(scan, src + (uint)candidate, maxLength);
+            if (length > best)
+            {
+                best = length;
+                foundAt = candidate;
+                if (length >= enough)
+                {
+                    break;
+                }
+
+                tail8 = ReadUInt64(scan + best - 7);
+                tail8At = src + best - 7;
+            }
+
+            candidate -= prev[(uint)candidate & WindowMask];
             if (--chain <= 0 || candidate < limit)
             {
                 break;
@@ -631,7 +668,7 @@ public sealed unsafe class DeflateEncoder
         {
             while (length + 8 <= maxLength)
             {
-                var difference = Unsafe.ReadUnaligned<ulong>(scan + length) ^ Unsafe.ReadUnaligned<ulong>(match + length);
+                var difference = Unsafe.ReadUnaligned<ulong>(scan + (uint)length) ^ Unsafe.ReadUnaligned<ulong>(match + (uint)length);
                 if (difference != 0)
                 {
                     return length + (TrailingZeroCount(difference) >> 3);
@@ -641,7 +678,7 @@ public sealed unsafe class DeflateEncoder
             }
         }
 
-        while (length < maxLength && scan[length] == match[length])
+        while (length < maxLength && scan[(uint)length] == match[(uint)length])
         {
             length++;
         }
@@ -649,11 +686,12 @@ public sealed unsafe class DeflateEncoder
         return length;
     }
 
-    private static readonly byte[] DeBruijn = { 0, 1, 48, 2, 57, 49, 28, 3, 61, 58, 50, 42, 38, 29, 17, 4, 62, 55, 59, 36, 53, 51, 43, 22, 45, 39, 33, 30, 24, 18, 12, 5, 63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52, 21, 44, 32, 23, 11, 46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9, 13, 8, 7, 6 };
+    // Constant data in the assembly (no array, no bounds check: the index is below 64 by construction).
+    private static ReadOnlySpan<byte> DeBruijn => new byte[] { 0, 1, 48, 2, 57, 49, 28, 3, 61, 58, 50, 42, 38, 29, 17, 4, 62, 55, 59, 36, 53, 51, 43, 22, 45, 39, 33, 30, 24, 18, 12, 5, 63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52, 21, 44, 32, 23, 11, 46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9, 13, 8, 7, 6 };
 
     /// <summary>Trailing zero bits of a non-zero value (a de Bruijn multiply: the same answer on every CPU).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int TrailingZeroCount(ulong value) => DeBruijn[((value & (0UL - value)) * 0x03F79D71B4CB0A89UL) >> 58];
+    private static int TrailingZeroCount(ulong value) => DeBruijn[(int)(((value & (0UL - value)) * 0x03F79D71B4CB0A89UL) >> 58)];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong ReadUInt64(byte* p) => BitConverter.IsLittleEndian
@@ -665,12 +703,10 @@ public sealed unsafe class DeflateEncoder
         ? Unsafe.ReadUnaligned<uint>(p)
         : (uint)(p[0] | (p[1] << 8) | (p[2] << 16) | (p[3] << 24));
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int DistanceCode(int d) => d < 256 ? DistCodeOf[d] : DistCodeOf[256 + (d >> 7)];
-
     /// <summary>Writes the symbols gathered since the last block as the smallest of dynamic, fixed and stored.</summary>
     private void FlushBlock(byte* src, bool final)
     {
+        CountSymbols();
         _litFreq[EndOfBlock] = 1;
         BuildLengths(_litFreq, LitCodes, 15, _litLengths);
         BuildLengths(_distFreq, DistCodes, 15, _distLengths);
@@ -841,6 +877,37 @@ public sealed unsafe class DeflateEncoder
         Array.Clear(_distFreq, 0, _distFreq.Length);
     }
 
+    /// <summary>
+    /// The block's symbol frequencies, counted from its symbols at the end rather than as they are found (the
+    /// matching loops then keep fewer values in registers), without a branch on literal or match: a literal
+    /// counts a distance in the unused <see cref="NoDistance"/> slot.
+    /// </summary>
+    [MethodImpl(Hot)]
+    private void CountSymbols()
+    {
+        fixed (uint* symbols = _symbols)
+        fixed (int* litFreq = _litFreq)
+        fixed (int* distFreq = _distFreq)
+        fixed (ushort* litLenCodeOf = LitLenCodeOf)
+        fixed (byte* distCodeOfSlot = DistCodeOfSlot)
+        {
+            var count = _symbolCount;
+            for (var k = 0; k < count; k++)
+            {
+                var symbol = symbols[k];
+                litFreq[litLenCodeOf[symbol & 511]]++;
+                distFreq[distCodeOfSlot[DistanceSlot(symbol >> 9)]]++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where a distance's code is in <see cref="DistCodeOfSlot"/>: distances 1 to 256 each have one, longer ones
+    /// share one per 128 (as <see cref="DistCodeOf"/>); 0 (a literal) is slot 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint DistanceSlot(uint distance) => distance <= 256 ? distance : 257 + ((distance - 1) >> 7);
+
     private long BitsWritten() => ((long)_out * 8) + _bitCount;
 
     /// <summary>Bits that stored blocks of <paramref name="length"/> bytes take from the current bit position.</summary>
@@ -881,72 +948,120 @@ public sealed unsafe class DeflateEncoder
         while (remaining > 0);
     }
 
+    /// <summary>
+    /// Writes the block's symbols and its end-of-block code. Each symbol is one literal/length part (a literal's
+    /// code, or a length's code with its extra bits) and one distance part (none for a literal), looked up in
+    /// tables made for this block's codes, then 8 bytes are stored and the whole ones kept: no branch a symbol.
+    /// At most 7 + 20 + 28 bits are pending, so the 64-bit buffer never overflows.
+    /// </summary>
     [MethodImpl(Hot)]
     private void WriteSymbols(uint[] litCodes, byte[] litLengths, uint[] distCodes, byte[] distLengths)
     {
         fixed (uint* symbols = _symbols)
-        fixed (uint* lc = litCodes)
-        fixed (byte* ll = litLengths)
-        fixed (uint* dc = distCodes)
-        fixed (byte* dl = distLengths)
+        fixed (uint* litLenBits = _litLenBits)
+        fixed (byte* litLenBitCount = _litLenBitCount)
+        fixed (uint* distBits = _distBits)
+        fixed (byte* distBitCount = _distBitCount)
+        fixed (byte* distCodeLength = _distCodeLength)
+        fixed (int* distBase = _distBase)
+        fixed (byte* distCodeOfSlot = DistCodeOfSlot)
         {
+            for (var v = 0; v < 256; v++)
+            {
+                litLenBits[v] = litCodes[v];
+                litLenBitCount[v] = litLengths[v];
+            }
+
+            for (var lengthIndex = 0; lengthIndex < 256; lengthIndex++)
+            {
+                var code = LengthCodeOf[lengthIndex];
+                var s = 257 + code;
+                litLenBits[256 + lengthIndex] = litCodes[s] | ((uint)(lengthIndex + 3 - LengthBase[code]) << litLengths[s]);
+                litLenBitCount[256 + lengthIndex] = (byte)(litLengths[s] + LengthExtra[code]);
+            }
+
+            for (var d = 0; d < DistCodes; d++)
+            {
+                distBits[d] = distCodes[d];
+                distBitCount[d] = (byte)(distLengths[d] + DistExtra[d]);
+                distCodeLength[d] = distLengths[d];
+                distBase[d] = DistBase[d];
+            }
+
+            // A literal's distance part: code 0 of no bits, extra bits 0 (distance 0 - base 0).
+            distBits[NoDistance] = 0;
+            distBitCount[NoDistance] = 0;
+            distCodeLength[NoDistance] = 0;
+            distBase[NoDistance] = 0;
+
             var count = _symbolCount;
             var bitBuffer = _bitBuffer;
             var bitCount = _bitCount;
             var output = _out;
-            for (var k = 0; k < count; k++)
+            if (BitConverter.IsLittleEndian)
             {
-                var symbol = symbols[k];
-                if (symbol < 256)
+                // Whole bytes go out: at most 7 bits stay pending.
+                WriteUInt64(output, bitBuffer);
+                output += bitCount >> 3;
+                bitBuffer >>= bitCount & ~7;
+                bitCount &= 7;
+                for (var k = 0; k < count; k++)
                 {
-                    bitBuffer |= (ulong)lc[symbol] << bitCount;
-                    bitCount += ll[symbol];
+                    var symbol = symbols[k];
+                    var v = symbol & 511;
+                    bitBuffer |= (ulong)litLenBits[v] << bitCount;
+                    bitCount += litLenBitCount[v];
+                    var distance = symbol >> 9;
+                    var d = distCodeOfSlot[DistanceSlot(distance)];
+                    bitBuffer |= (ulong)(distBits[d] | ((distance - (uint)distBase[d]) << distCodeLength[d])) << bitCount;
+                    bitCount += distBitCount[d];
+                    Unsafe.WriteUnaligned(output, bitBuffer);
+                    output += bitCount >> 3;
+                    bitBuffer >>= bitCount & ~7;
+                    bitCount &= 7;
                 }
-                else
+            }
+            else
+            {
+                for (var k = 0; k < count; k++)
                 {
-                    var lengthIndex = (int)(symbol & 511) - 256;
-                    var code = LengthCodeOf[lengthIndex];
-                    var s = 257 + code;
-                    bitBuffer |= (ulong)(lc[s] | ((uint)(lengthIndex + 3 - LengthBase[code]) << ll[s])) << bitCount;
-                    bitCount += ll[s] + LengthExtra[code];
-                    if (bitCount >= 32)
-                    {
-                        WriteUInt32(output, (uint)bitBuffer);
-                        output += 4;
-                        bitBuffer >>= 32;
-                        bitCount -= 32;
-                    }
-
-                    var distance = (int)(symbol >> 9);
-                    var d = DistanceCode(distance - 1);
-                    bitBuffer |= (ulong)(dc[d] | ((uint)(distance - DistBase[d]) << dl[d])) << bitCount;
-                    bitCount += dl[d] + DistExtra[d];
-                }
-
-                if (bitCount >= 32)
-                {
-                    WriteUInt32(output, (uint)bitBuffer);
-                    output += 4;
-                    bitBuffer >>= 32;
-                    bitCount -= 32;
+                    var symbol = symbols[k];
+                    var v = symbol & 511;
+                    bitBuffer |= (ulong)litLenBits[v] << bitCount;
+                    bitCount += litLenBitCount[v];
+                    FlushWhole32(ref output, ref bitBuffer, ref bitCount);
+                    var distance = symbol >> 9;
+                    var d = distCodeOfSlot[DistanceSlot(distance)];
+                    bitBuffer |= (ulong)(distBits[d] | ((distance - (uint)distBase[d]) << distCodeLength[d])) << bitCount;
+                    bitCount += distBitCount[d];
+                    FlushWhole32(ref output, ref bitBuffer, ref bitCount);
                 }
             }
 
-            bitBuffer |= (ulong)lc[EndOfBlock] << bitCount;
-            bitCount += ll[EndOfBlock];
-            if (bitCount >= 32)
-            {
-                WriteUInt32(output, (uint)bitBuffer);
-                output += 4;
-                bitBuffer >>= 32;
-                bitCount -= 32;
-            }
-
+            bitBuffer |= (ulong)litCodes[EndOfBlock] << bitCount;
+            bitCount += litLengths[EndOfBlock];
+            FlushWhole32(ref output, ref bitBuffer, ref bitCount);
             _bitBuffer = bitBuffer;
             _bitCount = bitCount;
             _out = output;
         }
     }
+
+    /// <summary>Writes 32 bits when as many are pending (the state every other writer expects: fewer than 32 pending).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FlushWhole32(ref byte* output, ref ulong bitBuffer, ref int bitCount)
+    {
+        if (bitCount >= 32)
+        {
+            WriteUInt32(output, (uint)bitBuffer);
+            output += 4;
+            bitBuffer >>= 32;
+            bitCount -= 32;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteUInt64(byte* p, ulong value) => Unsafe.WriteUnaligned(p, value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WriteUInt32(byte* p, uint value)
