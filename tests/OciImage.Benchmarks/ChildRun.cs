@@ -28,7 +28,10 @@ public static class ChildRun
         // OCIIMAGE_BENCH_TRACE=1: the engine's verbose log on stderr, each line with the milliseconds since the
         // process started, to see by hand where a run's wall time goes (start-up, requests, blobs).
         IEngineLog log = Environment.GetEnvironmentVariable("OCIIMAGE_BENCH_TRACE") == "1" ? new TimedLog() : NullEngineLog.Instance;
-        var context = new StoreContext(new RegistrySessions { DockerConfigPath = null }, null, log);
+        // OCIIMAGE_BENCH_LEDGER=1: every request counted in a ledger, as the cmdlets do (Copy-OciImage, the mirror),
+        // to measure what the ledger handler costs a copy.
+        var ledger = Environment.GetEnvironmentVariable("OCIIMAGE_BENCH_LEDGER") == "1" ? new RegistryOptions { Ledger = new RequestLedger() } : null;
+        var context = new StoreContext(new RegistrySessions { DockerConfigPath = null }, ledger, log);
         var token = CancellationToken.None;
         switch (args[0])
         {

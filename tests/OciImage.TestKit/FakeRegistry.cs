@@ -75,6 +75,12 @@ public sealed class FakeRegistry : LoopbackHttpServer
     /// <summary>The next this many token requests answer 503 (a token server that is briefly down).</summary>
     public int TokenFailures { get; set; }
 
+    /// <summary>
+    /// Awaited before each request is answered (its method and path): a test holds an answer back until something
+    /// else has happened, to see which requests a client has in flight together.
+    /// </summary>
+    public Func<string, string, Task>? BeforeAnswer { get; set; }
+
     /// <summary>Every request, "METHOD /path STATUS".</summary>
     public List<string> Log { get; } = new();
 
@@ -175,6 +181,11 @@ public sealed class FakeRegistry : LoopbackHttpServer
         var response = context.Response;
         var path = request.Url!.AbsolutePath;
         var body = await ReadBodyAsync(request);
+        if (BeforeAnswer is { } gate)
+        {
+            await gate(request.HttpMethod, path);
+        }
+
         if (MaxRequestBody is { } cap && body.Length > cap)
         {
             return Status(response, 413);

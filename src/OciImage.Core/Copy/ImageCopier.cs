@@ -78,15 +78,28 @@ internal sealed class ImageCopier
         }
         else
         {
-            await CopyManifestTreeAsync(manifest, cancellationToken).ConfigureAwait(false);
+            var tree = CopyManifestTreeAsync(manifest, cancellationToken);
 
-            // Read back before the tag is written: whatever fails here must leave the tag where it was. From the
-            // target, which may have held the config already (the source's may then be anything); but a config this
-            // copy took from a layout is read there, a local file, and not again over the network (a push).
-            if (manifest is ImageManifest image && MediaTypes.IsImageConfig(image.Config.MediaType) && platforms.Count == 0)
+            // Read back before the tag is written: whatever fails here must leave the tag where it was. As soon as
+            // the config is in place, while the layers still stream (not one more round trip after them).
+            var platform = manifest is ImageManifest image && MediaTypes.IsImageConfig(image.Config.MediaType) && platforms.Count == 0
+                && _blobs.TryGetValue(image.Config.Digest, out var config)
+                ? PlatformAfterAsync(config, image, cancellationToken)
+                : null;
+            try
             {
-                var holder = _source is ILocalBlobs && CopiedHere(image.Config.Digest) ? _source : _target;
-                platforms.Add((await ImageReader.GetConfigAsync(holder, image, cancellationToken).ConfigureAwait(false)).Platform.ToString());
+                await tree.ConfigureAwait(false);
+            }
+            catch
+            {
+                // The copy's failure is the one to report; the read back's is observed and dropped.
+                _ = platform?.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                throw;
+            }
+
+            if (platform is not null)
+            {
+                platforms.Add(await platform.ConfigureAwait(false));
             }
 
             await PutManifestAsync(manifest, to.Tag, cancellationToken).ConfigureAwait(false);
@@ -114,6 +127,18 @@ internal sealed class ImageCopier
             Duration = clock.Elapsed,
             UpToDate = upToDate && referrers == 0,
         };
+    }
+
+    /// <summary>
+    /// The platform of an image's config, read once the config is in the target: from the target, which may have
+    /// held the config already (the source's may then be anything); but a config this copy took from a layout is
+    /// read there, a local file, and not again over the network (a push).
+    /// </summary>
+    private async Task<string> PlatformAfterAsync(Task<BlobOutcome> config, ImageManifest image, CancellationToken cancellationToken)
+    {
+        await config.ConfigureAwait(false);
+        var holder = _source is ILocalBlobs && CopiedHere(image.Config.Digest) ? _source : _target;
+        return (await ImageReader.GetConfigAsync(holder, image, cancellationToken).ConfigureAwait(false)).Platform.ToString();
     }
 
     /// <summary>The manifest to write: the source's, or a platform-filtered index, or one platform's image.</summary>

@@ -99,7 +99,8 @@ internal sealed class BlobUploader
         (Location(transport, response, what),
          response.Headers.TryGetValues("OCI-Chunk-Min-Length", out var values) && long.TryParse(values.FirstOrDefault(), out var min) ? min : 0);
 
-    private async Task<(Uri Location, long MinimumChunk)> StartAsync(string what, CancellationToken cancellationToken)
+    /// <summary>Opens an upload session (POST).</summary>
+    public async Task<(Uri Location, long MinimumChunk)> StartAsync(string what, CancellationToken cancellationToken)
     {
         // A POST whose answer is lost is simply sent again: the session it opened is left to the registry's clean-up.
         using var start = await _transport.SendAsync(HttpMethod.Post, _transport.Url($"v2/{_repository}/blobs/uploads/"), _scope, cancellationToken).ConfigureAwait(false);

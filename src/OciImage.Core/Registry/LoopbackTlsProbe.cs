@@ -11,7 +11,7 @@ namespace OciImage.Core.Registry;
 
 /// <summary>
 /// Whether a loopback port speaks TLS, found once per port and process as docker and skopeo find it (HTTPS
-/// first): a TLS handshake on a connection of its own, before any request, so no credential and no HTTP request
+/// first): a ClientHello on a connection of its own, before any request, so no credential and no HTTP request
 /// goes to a port before its scheme is known. A TLS server answers with a handshake or an alert record (0x16,
 /// 0x15); a plain HTTP server answers the ClientHello with a 400 of its own (or closes), and never sees a
 /// request it would count. Certificates are not judged here (the request that follows judges them).
@@ -73,7 +73,52 @@ internal static class LoopbackTlsProbe
         }
     }
 
+    /// <summary>
+    /// A ClientHello of our own (<see cref="TlsClientHello"/>) and the first byte back: a TLS record (a handshake or
+    /// an alert) is TLS, anything else is not. A port that closes without a word is asked again with a real
+    /// handshake (a TLS server that drops a hello it dislikes); one that says nothing in time has no answer.
+    /// </summary>
     private static bool? ProbeAddress(IPAddress address, int port, string host, TimeSpan timeout)
+    {
+        var serverName = IPAddress.TryParse(host, out _) ? "localhost" : host;
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            if (!Wait(socket.ConnectAsync(address, port), timeout))
+            {
+                return null;
+            }
+
+            var milliseconds = (int)Math.Min(int.MaxValue, timeout.TotalMilliseconds);
+            using var network = new NetworkStream(socket, ownsSocket: false) { ReadTimeout = milliseconds, WriteTimeout = milliseconds };
+            var hello = TlsClientHello.Build(serverName);
+            network.Write(hello, 0, hello.Length);
+            var first = new byte[1];
+            var read = network.ReadAsync(first, 0, 1);
+            if (!Wait(read, timeout) && !read.IsCompleted)
+            {
+                return null;
+            }
+
+            if (read.Status == TaskStatus.RanToCompletion && read.Result == 1)
+            {
+                return first[0] is TlsClientHello.HandshakeRecord or TlsClientHello.AlertRecord;
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
+        {
+            return null;
+        }
+        finally
+        {
+            socket.Dispose();
+        }
+
+        return HandshakeProbe(address, port, serverName, timeout);
+    }
+
+    /// <summary>The TLS stack's own handshake: true when it completes or the server's first byte began a TLS record.</summary>
+    private static bool? HandshakeProbe(IPAddress address, int port, string serverName, TimeSpan timeout)
     {
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -88,14 +133,14 @@ internal static class LoopbackTlsProbe
             using var network = new NetworkStream(socket, ownsSocket: false) { ReadTimeout = milliseconds, WriteTimeout = milliseconds };
             var first = new FirstByteStream(network);
             using var tls = new SslStream(first, leaveInnerStreamOpen: true, (_, _, _, _) => true);
-            var handshake = tls.AuthenticateAsClientAsync(IPAddress.TryParse(host, out _) ? "localhost" : host);
+            var handshake = tls.AuthenticateAsClientAsync(serverName);
             if (Wait(handshake, timeout))
             {
                 return true;
             }
 
             // A handshake that failed: TLS if the first byte back began a TLS record (a handshake or an alert).
-            return first.First is 0x16 or 0x15 ? true : first.First is null && !handshake.IsCompleted ? null : false;
+            return first.First is TlsClientHello.HandshakeRecord or TlsClientHello.AlertRecord ? true : first.First is null && !handshake.IsCompleted ? null : false;
         }
         catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
         {

@@ -19,7 +19,7 @@ namespace OciImage.Core.Registry;
 /// One repository of a registry, through the distribution API. Every manifest is checked against the digest
 /// asked for or the Docker-Content-Digest the registry gave; every blob stream is verified at its end.
 /// </summary>
-internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, IConditionalUntag
+internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, IConditionalUntag, IUploadPreparation
 {
     private readonly RegistryClient _client;
     private readonly BlobUploader _uploader;
@@ -32,8 +32,11 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
 
     private volatile bool _referrersApiKnown;
 
-    /// <summary>Uploads the registry opened when it declined a mount, by blob, until the blob's upload takes one.</summary>
-    private readonly ConcurrentDictionary<Digest, (Uri Location, long MinimumChunk)> _declinedMounts = new();
+    /// <summary>
+    /// Uploads opened ahead of their bytes, by blob, until the blob's upload takes one: the registry opened it when
+    /// it declined a mount, or the copy opened it while the source's GET was under way.
+    /// </summary>
+    private readonly ConcurrentDictionary<Digest, (Uri Location, long MinimumChunk)> _openedUploads = new();
 
     internal RegistryStore(RegistryClient client, string repository)
     {
@@ -219,10 +222,21 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
         return response.Content.Headers.ContentLength;
     }
 
+    /// <summary>Opens the blob's upload (POST) ahead of its bytes, unless one is open already (a declined mount's).</summary>
+    public async Task PrepareUploadAsync(Descriptor blob, CancellationToken cancellationToken)
+    {
+        if (!_openedUploads.ContainsKey(blob.Digest))
+        {
+            _openedUploads[blob.Digest] = await _uploader.StartAsync($"upload of blob {blob.Digest} to {Location}", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void AbandonUpload(Descriptor blob) => _openedUploads.TryRemove(blob.Digest, out _);
+
     public Task PutBlobAsync(Descriptor descriptor, Stream content, IProgress<long>? bytesWritten, CancellationToken cancellationToken)
     {
-        // The registry declined a mount of this blob and opened an upload instead: use that one.
-        (Uri, long)? session = _declinedMounts.TryRemove(descriptor.Digest, out var declined) ? declined : null;
+        // An upload opened for this blob already (a declined mount's, or one the copy opened ahead): use that one.
+        (Uri, long)? session = _openedUploads.TryRemove(descriptor.Digest, out var declined) ? declined : null;
         return _uploader.UploadAsync(descriptor, content, session, bytesWritten, $"upload of blob {descriptor.Digest} to {Location}", cancellationToken);
     }
 
@@ -253,7 +267,7 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
 
         if (response.StatusCode == HttpStatusCode.Accepted && response.Headers.Location is not null)
         {
-            _declinedMounts[descriptor.Digest] = BlobUploader.Session(Transport, response, $"upload of blob {descriptor.Digest} to {Location}");
+            _openedUploads[descriptor.Digest] = BlobUploader.Session(Transport, response, $"upload of blob {descriptor.Digest} to {Location}");
             return false;
         }
 

@@ -55,12 +55,15 @@ internal static class BlobTransfer
         // restarts share one budget of -MaximumRetryCount + 1 attempts, so the layers do not multiply.
         using (RetryBudget.Enter(budget))
         {
+            var first = true;
             while (true)
             {
                 try
                 {
-                    using (var stream = await source.OpenBlobAsync(blob, cancellationToken).ConfigureAwait(false))
+                    // The first attempt opens the target's upload while the source's GET is under way; a restart does not.
+                    using (var stream = await OpenAsync(source, first ? target as IUploadPreparation : null, blob, cancellationToken).ConfigureAwait(false))
                     {
+                        first = false;
                         await target.PutBlobAsync(blob, stream, progress, cancellationToken).ConfigureAwait(false);
                     }
 
@@ -81,5 +84,44 @@ internal static class BlobTransfer
 
         log.Verbose($"Blob {blob.Digest} ({blob.Size} bytes) copied to {target.Location}.");
         return BlobOutcome.Copied;
+    }
+
+    /// <summary>
+    /// Opens the source's blob and, at the same time, the target's upload when it has one to open: both wait on a
+    /// round trip, so together they cost one. Either failing fails the attempt, with nothing left open.
+    /// </summary>
+    private static async Task<System.IO.Stream> OpenAsync(IImageStore source, IUploadPreparation? target, Descriptor blob, CancellationToken cancellationToken)
+    {
+        if (target is null)
+        {
+            return await source.OpenBlobAsync(blob, cancellationToken).ConfigureAwait(false);
+        }
+
+        var prepared = target.PrepareUploadAsync(blob, cancellationToken);
+        System.IO.Stream stream;
+        try
+        {
+            stream = await source.OpenBlobAsync(blob, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The source's failure is the one to report; the upload opened for it is not used.
+            await Task.WhenAny(prepared).ConfigureAwait(false);
+            _ = prepared.Exception;
+            target.AbandonUpload(blob);
+            throw;
+        }
+
+        try
+        {
+            await prepared.ConfigureAwait(false);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+
+        return stream;
     }
 }

@@ -1,0 +1,18 @@
+using System.Threading;
+using System.Threading.Tasks;
+using OciImage.Core.Model;
+
+namespace OciImage.Core.Stores;
+
+/// <summary>
+/// A store whose blob writes open with a round trip of their own (a registry's upload session, POST): the copy
+/// opens it while the source's GET is under way, so the bytes start one round trip sooner. The next
+/// <see cref="IImageStore.PutBlobAsync"/> of that blob uses it; a transfer that does not come abandons it.
+/// </summary>
+internal interface IUploadPreparation
+{
+    Task PrepareUploadAsync(Descriptor blob, CancellationToken cancellationToken);
+
+    /// <summary>Forgets a prepared upload no bytes will follow (the registry expires the session).</summary>
+    void AbandonUpload(Descriptor blob);
+}
