@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.IO;
 using OciImage.Core.IO;
 
@@ -19,7 +18,11 @@ internal sealed unsafe class NativeZstdStream : ReadOnlyStream
     private readonly NativeZstd _library;
     private readonly ZstdContextHandle _context;
     private readonly Stream _compressed;
-    private byte[]? _input;
+
+    // Owned, never pooled: a dispose from another thread during a read must not hand it to another user while
+    // the read still fills it.
+    private readonly byte[] _input = new byte[InputSize];
+    private bool _disposed;
     private int _inputSize;
     private int _inputPosition;
     private nuint _lastResult;
@@ -30,7 +33,6 @@ internal sealed unsafe class NativeZstdStream : ReadOnlyStream
         _library = library;
         _compressed = compressed;
         _context = library.CreateContext(windowLogMax);
-        _input = ArrayPool<byte>.Shared.Rent(InputSize);
     }
 
     public override int Read(byte[] buffer, int offset, int count)
@@ -40,12 +42,17 @@ internal sealed unsafe class NativeZstdStream : ReadOnlyStream
             throw new ArgumentOutOfRangeException(nameof(count));
         }
 
-        var input = _input ?? throw new ObjectDisposedException(nameof(NativeZstdStream));
+        if (_disposed)
+        {
+            throw new ObjectDisposedException(nameof(NativeZstdStream));
+        }
+
         if (count == 0)
         {
             return 0;
         }
 
+        var input = _input;
         fixed (byte* outputStart = &buffer[offset])
         {
             var output = new NativeZstd.ZstdBuffer { Data = outputStart, Size = (nuint)count };
@@ -95,11 +102,10 @@ internal sealed unsafe class NativeZstdStream : ReadOnlyStream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && _input is { } input)
+        if (disposing && !_disposed)
         {
-            _input = null;
+            _disposed = true;
             _context.Dispose();
-            ArrayPool<byte>.Shared.Return(input);
             _compressed.Dispose();
         }
 

@@ -57,6 +57,8 @@ internal static class ZstdDecoders
 
     internal static Stream Open(Stream compressed, ZstdDecoderKind kind, int windowLogMax)
     {
+        // Frames either decoder may not read are stopped before it sees them, however the input is chunked.
+        compressed = new ZstdFrameWalker(compressed, windowLogMax);
         if (kind == ZstdDecoderKind.Native)
         {
             var library = Chosen.Value.Library ?? throw new InvalidOperationException("libzstd is not available: " + Chosen.Value.Description);

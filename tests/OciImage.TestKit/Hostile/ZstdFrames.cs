@@ -41,6 +41,8 @@ public static class ZstdFrames
         ("trailing-garbage", "InvalidLayer", TrailingGarbage()),
         ("trailing-partial-magic", "InvalidLayer", TrailingPartialMagic()),
         ("zstd-bomb", "DecompressionLimitExceeded", Bomb()),
+        ("legacy-frame", "InvalidLayer", ZstdLegacyFrames.LegacyLayer()),
+        ("legacy-frame-behind-a-split-header", "InvalidLayer", ZstdLegacyFrames.BehindASplitHeader()),
     };
 
     /// <summary>The tar every fixture carries: two small files and one of 300 KB (several blocks).</summary>
