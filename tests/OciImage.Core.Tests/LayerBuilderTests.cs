@@ -138,6 +138,13 @@ public class LayerBuilderTests
 
         Assert.Contains(listing, l => Name(l) == "dev/zero" && l.StartsWith("crw-r--r-- 0/0") && l.Contains(" 1,5 "));
         Assert.Contains(listing, l => Name(l) == "dev/loop9" && l.StartsWith("brw-r--r-- 0/0") && l.Contains(" 7,9 "));
+
+        // Our own reader must read back what our writer wrote (SharpZipLib's ustar version field is " \0", not "00").
+        using var blob = File.OpenRead(build.Result.BlobPath);
+        using var reader = new LayerReader(blob, "built");
+        var items = reader.Items(default).ToDictionary(i => i.Path);
+        Assert.Equal((1L, 5L), (items["dev/zero"].DeviceMajor, items["dev/zero"].DeviceMinor));
+        Assert.Equal((7L, 9L), (items["dev/loop9"].DeviceMajor, items["dev/loop9"].DeviceMinor));
     }
 
     [Fact]

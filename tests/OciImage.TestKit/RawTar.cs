@@ -19,7 +19,8 @@ public sealed class RawTar
     /// <summary>One header block. Numbers are octal unless <paramref name="base256"/> names the fields to write in base-256 ("size", "uid", "gid", "mtime").</summary>
     public RawTar Header(
         string name, char type, long size = 0, string link = "", long uid = 0, long gid = 0, long mtime = 946684800, int mode = 0x1A4,
-        string format = "ustar", string prefix = "", string[]? base256 = null, int checksumDelta = 0, string uname = "", string gname = "")
+        string format = "ustar", string prefix = "", string[]? base256 = null, int checksumDelta = 0, string uname = "", string gname = "",
+        long devMajor = 0, long devMinor = 0)
     {
         var b = new byte[Block];
         Text(b, 0, 100, name);
@@ -41,6 +42,8 @@ public sealed class RawTar
             Text(b, 257, 8, "ustar  \0");
         }
 
+        Number(b, 329, 8, devMajor, base256, "devmajor");
+        Number(b, 337, 8, devMinor, base256, "devminor");
         Text(b, 265, 32, uname);
         Text(b, 297, 32, gname);
         for (var i = 148; i < 156; i++)

@@ -126,33 +126,54 @@ internal static class LayerSquash
         var path = LayerScanner.Clean(item.Path);
         var uid = Id(item.UserId, what, path);
         var gid = Id(item.GroupId, what, path);
+        var xattrs = Xattrs(item, what, path);
         switch (item.Type)
         {
             case EntryKind.File:
-                tar.AddFile(path, item.Mode, item.Modified, uid, gid, item.Size, reader.Content);
+                tar.AddFile(path, item.Mode, item.Modified, uid, gid, item.Size, reader.Content, xattrs);
                 break;
             case EntryKind.Directory:
-                tar.AddDirectory(path, item.Mode, item.Modified, uid, gid);
+                tar.AddDirectory(path, item.Mode, item.Modified, uid, gid, xattrs);
                 break;
             case EntryKind.Symlink:
-                tar.AddSymlink(path, item.LinkTarget ?? string.Empty, item.Modified, uid, gid);
+                tar.AddSymlink(path, item.LinkTarget ?? string.Empty, item.Modified, uid, gid, xattrs);
                 break;
             case EntryKind.HardLink:
-                tar.AddHardLink(path, LayerScanner.Clean(item.LinkTarget ?? string.Empty), item.Mode, item.Modified, uid, gid);
+                tar.AddHardLink(path, LayerScanner.Clean(item.LinkTarget ?? string.Empty), item.Mode, item.Modified, uid, gid, xattrs);
                 break;
             case EntryKind.CharacterDevice:
-                tar.AddSpecial(path, TreeEntryType.CharacterDevice, 0, 0, item.Mode, item.Modified, uid, gid);
+                tar.AddSpecial(path, TreeEntryType.CharacterDevice, Device(item.DeviceMajor, what, path), Device(item.DeviceMinor, what, path), item.Mode, item.Modified, uid, gid, xattrs);
                 break;
             case EntryKind.BlockDevice:
-                tar.AddSpecial(path, TreeEntryType.BlockDevice, 0, 0, item.Mode, item.Modified, uid, gid);
+                tar.AddSpecial(path, TreeEntryType.BlockDevice, Device(item.DeviceMajor, what, path), Device(item.DeviceMinor, what, path), item.Mode, item.Modified, uid, gid, xattrs);
                 break;
             case EntryKind.Fifo:
-                tar.AddSpecial(path, TreeEntryType.Fifo, 0, 0, item.Mode, item.Modified, uid, gid);
+                tar.AddSpecial(path, TreeEntryType.Fifo, 0, 0, item.Mode, item.Modified, uid, gid, xattrs);
                 break;
             default:
                 throw new InvalidLayerException(what, $"the entry '{path}' is of a kind a squashed layer cannot carry");
         }
     }
+
+    /// <summary>The entry's extended attributes (file capabilities, SELinux labels, ACLs), carried over as they were read.</summary>
+    private static IReadOnlyDictionary<string, byte[]> Xattrs(LayerItem item, string what, string path)
+    {
+        foreach (var name in item.Xattrs.Keys)
+        {
+            if (!TarLayerWriter.CanCarryXattrName(name))
+            {
+                throw new InvalidLayerException(what, $"the entry '{path}' has an extended attribute whose name a squashed layer cannot carry");
+            }
+        }
+
+        return item.Xattrs;
+    }
+
+    /// <summary>The ustar header's 7 octal digits hold a device number; Linux's (12-bit major, 20-bit minor) fit.</summary>
+    private static int Device(long number, string what, string path) =>
+        number is >= 0 and <= MaxDeviceNumber ? (int)number : throw new InvalidLayerException(what, $"the device '{path}' has number {number}, beyond what a squashed layer can carry");
+
+    private const long MaxDeviceNumber = 0x1FFFFF;
 
     private static int Id(long id, string what, string path) =>
         id is >= 0 and <= int.MaxValue ? (int)id : throw new InvalidLayerException(what, $"the entry '{path}' has owner {id}, beyond what a squashed layer can carry");

@@ -7,9 +7,11 @@ namespace OciImage.Core.Layers;
 public sealed class LayerItem
 {
     public LayerItem(string path, string rawName, EntryKind type, long size, int mode, string? linkTarget, DateTime modified, long uid, long gid,
-        IReadOnlyDictionary<string, byte[]>? xattrs = null)
+        IReadOnlyDictionary<string, byte[]>? xattrs = null, long deviceMajor = 0, long deviceMinor = 0)
     {
         Xattrs = xattrs ?? Tar.TarHeader.NoXattrs;
+        DeviceMajor = deviceMajor;
+        DeviceMinor = deviceMinor;
         Path = path;
         RawName = rawName;
         Type = type;
@@ -44,6 +46,12 @@ public sealed class LayerItem
 
     /// <summary>Extended attributes from the entry's PAX records (SCHILY.xattr.*, LIBARCHIVE.xattr.*), by name.</summary>
     public IReadOnlyDictionary<string, byte[]> Xattrs { get; }
+
+    /// <summary>A character or block device's major number (0 for every other kind).</summary>
+    public long DeviceMajor { get; }
+
+    /// <summary>A character or block device's minor number (0 for every other kind).</summary>
+    public long DeviceMinor { get; }
 
     public string Name => Path.Substring(Path.LastIndexOf('/') + 1);
 

@@ -72,7 +72,8 @@ internal sealed class LayerReader : IDisposable
             }
 
             yield return new LayerItem(path, header.Name, TypeOf(header.TypeFlag), header.Size, (int)(header.Mode & PermissionBits),
-                header.LinkName.Length == 0 ? null : header.LinkName, header.ModTime, header.UserId, header.GroupId, header.Xattrs);
+                header.LinkName.Length == 0 ? null : header.LinkName, header.ModTime, header.UserId, header.GroupId, header.Xattrs,
+                header.DevMajor, header.DevMinor);
         }
     }
 

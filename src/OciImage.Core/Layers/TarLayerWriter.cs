@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using ICSharpCode.SharpZipLib.Tar;
 
@@ -8,7 +10,8 @@ namespace OciImage.Core.Layers;
 /// <summary>
 /// Writes layer tar entries with SharpZipLib, deterministically: given mtime, uid/gid, empty user and group
 /// names. A name or link target that does not fit the 100-byte ustar field, or is not ASCII, gets a PAX
-/// extended header ('x') with the full UTF-8 value, as Go's and GNU's writers do.
+/// extended header ('x') with the full UTF-8 value, as Go's and GNU's writers do. Extended attributes go in the
+/// same header as SCHILY.xattr.NAME records (raw bytes, names in ordinal order), as GNU tar, Go and buildah write them.
 /// </summary>
 internal sealed class TarLayerWriter : IDisposable
 {
@@ -20,20 +23,20 @@ internal sealed class TarLayerWriter : IDisposable
         _tar = new TarOutputStream(output, Encoding.UTF8) { IsStreamOwner = false };
     }
 
-    public void AddDirectory(string path, int mode, DateTime modified, int uid, int gid) =>
-        Put(path.TrimEnd('/') + "/", TarHeader.LF_DIR, mode, modified, uid, gid, 0, null, null);
+    public void AddDirectory(string path, int mode, DateTime modified, int uid, int gid, IReadOnlyDictionary<string, byte[]>? xattrs = null) =>
+        Put(path.TrimEnd('/') + "/", TarHeader.LF_DIR, mode, modified, uid, gid, 0, null, null, xattrs);
 
-    public void AddFile(string path, int mode, DateTime modified, int uid, int gid, long size, Stream content) =>
-        Put(path, TarHeader.LF_NORMAL, mode, modified, uid, gid, size, null, content);
+    public void AddFile(string path, int mode, DateTime modified, int uid, int gid, long size, Stream content, IReadOnlyDictionary<string, byte[]>? xattrs = null) =>
+        Put(path, TarHeader.LF_NORMAL, mode, modified, uid, gid, size, null, content, xattrs);
 
-    public void AddSymlink(string path, string target, DateTime modified, int uid, int gid) =>
-        Put(path, TarHeader.LF_SYMLINK, 0x1FF, modified, uid, gid, 0, target, null);
+    public void AddSymlink(string path, string target, DateTime modified, int uid, int gid, IReadOnlyDictionary<string, byte[]>? xattrs = null) =>
+        Put(path, TarHeader.LF_SYMLINK, 0x1FF, modified, uid, gid, 0, target, null, xattrs);
 
-    public void AddHardLink(string path, string target, int mode, DateTime modified, int uid, int gid) =>
-        Put(path, TarHeader.LF_LINK, mode, modified, uid, gid, 0, target, null);
+    public void AddHardLink(string path, string target, int mode, DateTime modified, int uid, int gid, IReadOnlyDictionary<string, byte[]>? xattrs = null) =>
+        Put(path, TarHeader.LF_LINK, mode, modified, uid, gid, 0, target, null, xattrs);
 
     /// <summary>A character or block device (with its numbers) or a FIFO: a header, no content.</summary>
-    public void AddSpecial(string path, TreeEntryType type, int deviceMajor, int deviceMinor, int mode, DateTime modified, int uid, int gid)
+    public void AddSpecial(string path, TreeEntryType type, int deviceMajor, int deviceMinor, int mode, DateTime modified, int uid, int gid, IReadOnlyDictionary<string, byte[]>? xattrs = null)
     {
         var flag = type switch
         {
@@ -42,25 +45,34 @@ internal sealed class TarLayerWriter : IDisposable
             TreeEntryType.Fifo => TarHeader.LF_FIFO,
             _ => throw new ArgumentException($"'{path}' is not a device or FIFO", nameof(type)),
         };
-        Put(path, flag, mode, modified, uid, gid, 0, null, null, deviceMajor, deviceMinor);
+        Put(path, flag, mode, modified, uid, gid, 0, null, null, xattrs, deviceMajor, deviceMinor);
     }
+
+    /// <summary>Whether a PAX record can carry this attribute name: not empty, no '=' (it ends the key), no NUL or newline.</summary>
+    public static bool CanCarryXattrName(string name) =>
+        name.Length > 0 && name.IndexOfAny(new[] { '=', '\0', '\n' }) < 0;
 
     /// <summary>An empty file whose name marks a deletion (.wh.NAME) or an opaque directory (.wh..wh..opq).</summary>
     public void AddWhiteout(string path, DateTime modified) =>
-        Put(path, TarHeader.LF_NORMAL, 0, modified, 0, 0, 0, null, null);
+        Put(path, TarHeader.LF_NORMAL, 0, modified, 0, 0, 0, null, null, null);
 
     /// <summary>Writes the end-of-archive blocks; the underlying stream stays open.</summary>
     public void Finish() => _tar.Finish();
 
     public void Dispose() => _tar.Dispose();
 
-    private void Put(string path, byte type, int mode, DateTime modified, int uid, int gid, long size, string? link, Stream? content, int deviceMajor = 0, int deviceMinor = 0)
+    private void Put(string path, byte type, int mode, DateTime modified, int uid, int gid, long size, string? link, Stream? content,
+        IReadOnlyDictionary<string, byte[]>? xattrs, int deviceMajor = 0, int deviceMinor = 0)
     {
         var name = path;
-        var needsPax = NeedsPax(name) || (link is not null && NeedsPax(link));
-        if (needsPax)
+        var longName = NeedsPax(name) || (link is not null && NeedsPax(link));
+        if (longName || xattrs is { Count: > 0 })
         {
-            WritePax(name, link, modified);
+            WritePax(path, longName ? name : null, longName ? link : null, xattrs, modified);
+        }
+
+        if (longName)
+        {
             name = Shorten(name, type == TarHeader.LF_DIR);
             link = link is null ? null : Shorten(link, false);
         }
@@ -141,16 +153,32 @@ internal sealed class TarLayerWriter : IDisposable
         return directory ? trimmed + "/" : trimmed;
     }
 
-    private void WritePax(string path, string? link, DateTime modified)
+    /// <param name="path">The entry's path, which names the PAX header.</param>
+    /// <param name="name">The path record's value, or null when the ustar field holds the name.</param>
+    private void WritePax(string path, string? name, string? link, IReadOnlyDictionary<string, byte[]>? xattrs, DateTime modified)
     {
-        var records = new StringBuilder();
-        records.Append(Record("path", path));
-        if (link is not null)
+        var records = new MemoryStream();
+        if (name is not null)
         {
-            records.Append(Record("linkpath", link));
+            Record(records, "path", Encoding.UTF8.GetBytes(name));
         }
 
-        var bytes = Encoding.UTF8.GetBytes(records.ToString());
+        if (link is not null)
+        {
+            Record(records, "linkpath", Encoding.UTF8.GetBytes(link));
+        }
+
+        foreach (var xattr in (xattrs ?? Tar.TarHeader.NoXattrs).OrderBy(x => x.Key, StringComparer.Ordinal))
+        {
+            if (!CanCarryXattrName(xattr.Key))
+            {
+                throw new ArgumentException($"'{path}' has an extended attribute name a PAX record cannot carry", nameof(xattrs));
+            }
+
+            Record(records, Tar.Xattr.Schily + xattr.Key, xattr.Value);
+        }
+
+        var bytes = records.ToArray();
         var entry = TarEntry.CreateTarEntry("PaxHeaders/" + Shorten(path, false).TrimStart('/').Replace('/', '_'));
         var header = entry.TarHeader;
         header.Name = header.Name.Length > UstarNameLength ? header.Name.Substring(0, UstarNameLength) : header.Name;
@@ -165,17 +193,19 @@ internal sealed class TarLayerWriter : IDisposable
         _tar.CloseEntry();
     }
 
-    /// <summary>A PAX record: "LENGTH key=value\n", where LENGTH counts itself.</summary>
-    private static string Record(string key, string value)
+    /// <summary>A PAX record: "LENGTH key=value\n", where LENGTH counts itself; the value is raw bytes (xattrs are binary).</summary>
+    private static void Record(Stream records, string key, byte[] value)
     {
-        var body = " " + key + "=" + value + "\n";
-        var bodyLength = Encoding.UTF8.GetByteCount(body);
+        var bodyLength = Encoding.UTF8.GetByteCount(" " + key + "=") + value.Length + 1;
         var length = bodyLength + 1;
-        while ((length.ToString().Length + bodyLength) != length)
+        while ((length.ToString(System.Globalization.CultureInfo.InvariantCulture).Length + bodyLength) != length)
         {
-            length = length.ToString().Length + bodyLength;
+            length = length.ToString(System.Globalization.CultureInfo.InvariantCulture).Length + bodyLength;
         }
 
-        return length + body;
+        var head = Encoding.UTF8.GetBytes(length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + key + "=");
+        records.Write(head, 0, head.Length);
+        records.Write(value, 0, value.Length);
+        records.WriteByte((byte)'\n');
     }
 }

@@ -284,7 +284,8 @@ internal sealed class TarReader : IDisposable
     {
         var magic = Encoding.ASCII.GetString(_block, 257, 8);
         var prefixLength = 0;
-        if (magic == "ustar\0" + "00")
+        // Go's reader takes "ustar\0" with any version as ustar, and so must we: SharpZipLib (our writer) puts " \0" there.
+        if (magic.StartsWith("ustar\0", StringComparison.Ordinal))
         {
             format |= TarFormat.Ustar;
             prefixLength = 155;
