@@ -39,11 +39,24 @@ public sealed class RegistryUnreachableException(string registry, string detail,
 
 /// <summary>
 /// The registry sent a request from https to plain http (a redirect, an upload Location): refused unless
-/// -AllowInsecure, which follows it without credentials.
+/// -AllowInsecure, which follows it without credentials. Or it sent one to a URL that is not http or https at all
+/// (file:, ftp:, a UNC path): refused always.
 /// </summary>
-public sealed class InsecureRedirectException(string registry, string from, string to)
-    : OciException("InsecureRedirect", OciErrorKind.SecurityError,
-        $"{registry} sent a request made over https ({from}) on to plain http ({to}); refused, since what it carries would travel in clear text. -AllowInsecure follows such a hop, without credentials.");
+public sealed class InsecureRedirectException : OciException
+{
+    public InsecureRedirectException(string registry, string from, string to)
+        : base("InsecureRedirect", OciErrorKind.SecurityError,
+            $"{registry} sent a request made over https ({from}) on to plain http ({to}); refused, since what it carries would travel in clear text. -AllowInsecure follows such a hop, without credentials.")
+    {
+    }
+
+    /// <summary>A hop to a URL of another scheme than http or https.</summary>
+    public InsecureRedirectException(string registry, string to)
+        : base("InsecureRedirect", OciErrorKind.SecurityError,
+            $"{registry} sent a request on to {to}, which is not an http or https URL; refused.")
+    {
+    }
+}
 
 /// <summary>
 /// The registry kept answering 429 after every retry; or answered 429 asking for a wait longer than the longest

@@ -30,6 +30,7 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
     /// <summary>Held by the first referrers question until its answer says whether the API is there.</summary>
     private readonly SemaphoreSlim _referrersProbe = new(1, 1);
 
+    /// <summary>Set once the first referrers question ended, answered or failed: later ones need not queue.</summary>
     private volatile bool _referrersApiKnown;
 
     /// <summary>
@@ -463,8 +464,20 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
             {
                 if (!_referrersApiKnown)
                 {
-                    var listed = await AskReferrersApiAsync(subject, what, cancellationToken).ConfigureAwait(false);
-                    _referrersApiKnown = asked = true;
+                    IReadOnlyList<Descriptor>? listed;
+                    try
+                    {
+                        listed = await AskReferrersApiAsync(subject, what, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        // A question that failed (an error, a timeout, a cancellation) tells nothing of the API, and
+                        // the callers queued behind it must not each wait out the same failure in turn: they ask
+                        // in parallel from now on, as without the memo.
+                        _referrersApiKnown = true;
+                    }
+
+                    asked = true;
                     if (listed is not null)
                     {
                         return listed;

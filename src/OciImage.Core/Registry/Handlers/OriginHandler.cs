@@ -13,7 +13,8 @@ namespace OciImage.Core.Registry.Handlers;
 /// (redirects, upload Locations, pages, retries): a request to an https registry never goes on over plain http
 /// (<see cref="InsecureRedirectException"/>) unless -AllowInsecure; and a request to any other origin (scheme, host
 /// and port) than the registry's carries only the headers listed here as public, so no Authorization, cookie or
-/// header a future caller adds can follow it. Nothing after this handler adds headers.
+/// header a future caller adds can follow it; a request to a URL that is not http or https at all is refused. Nothing
+/// after this handler adds headers.
 /// </summary>
 internal sealed class OriginHandler : DelegatingHandler
 {
@@ -38,6 +39,12 @@ internal sealed class OriginHandler : DelegatingHandler
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var target = Origin.Of(request.RequestUri!);
+        if (target.Scheme is not ("http" or "https"))
+        {
+            // A redirect or upload Location to file:, ftp:, a UNC path...: never followed (the HTTP stack would throw its own error).
+            throw new InsecureRedirectException(_registry, RegistryTransport.Show(request.RequestUri!));
+        }
+
         if (_origin.IsHttps && !target.IsHttps && !_allowInsecure)
         {
             throw new InsecureRedirectException(_registry, _origin.ToString(), RegistryTransport.Show(request.RequestUri!));
