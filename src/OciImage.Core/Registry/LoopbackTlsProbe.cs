@@ -81,7 +81,12 @@ internal static class LoopbackTlsProbe
     private static bool? ProbeAddress(IPAddress address, int port, string host, TimeSpan timeout)
     {
         var serverName = IPAddress.TryParse(host, out _) ? "localhost" : host;
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (Open(address) is not { } socket)
+        {
+            return null;
+        }
+
+        socket.NoDelay = true;
         try
         {
             if (!Wait(socket.ConnectAsync(address, port), timeout))
@@ -120,7 +125,11 @@ internal static class LoopbackTlsProbe
     /// <summary>The TLS stack's own handshake: true when it completes or the server's first byte began a TLS record.</summary>
     private static bool? HandshakeProbe(IPAddress address, int port, string serverName, TimeSpan timeout)
     {
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        if (Open(address) is not { } socket)
+        {
+            return null;
+        }
+
         try
         {
             var connect = socket.ConnectAsync(address, port);
@@ -149,6 +158,19 @@ internal static class LoopbackTlsProbe
         finally
         {
             socket.Dispose();
+        }
+    }
+
+    /// <summary>A TCP socket for the address, or null where its family cannot be used (IPv6 turned off at boot, with localhost at ::1).</summary>
+    private static Socket? Open(IPAddress address)
+    {
+        try
+        {
+            return new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        }
+        catch (SocketException)
+        {
+            return null;
         }
     }
 
