@@ -1,7 +1,5 @@
 using System;
 using System.IO;
-using System.Reflection.Metadata;
-using System.Reflection.PortableExecutable;
 using System.Runtime.InteropServices;
 
 namespace OciImage.Isolation;
@@ -43,28 +41,13 @@ public static class ReadyToRunFolder
         if (readyToRunFolder is not null)
         {
             var compiled = Path.Combine(readyToRunFolder, fileName);
-            if (File.Exists(compiled) && ModuleVersionId(compiled) is { } id && id == ModuleVersionId(il))
+            if (File.Exists(compiled) && ModuleVersionIdReader.Read(compiled) is { } id && id == ModuleVersionIdReader.Read(il))
             {
                 return compiled;
             }
         }
 
         return il;
-    }
-
-    private static Guid? ModuleVersionId(string path)
-    {
-        try
-        {
-            using var stream = File.OpenRead(path);
-            using var pe = new PEReader(stream);
-            var metadata = pe.GetMetadataReader();
-            return metadata.GetGuid(metadata.GetModuleDefinition().Mvid);
-        }
-        catch (Exception ex) when (ex is IOException or BadImageFormatException or InvalidOperationException or UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 
     // linux covers glibc and musl alike: R2R code calls the runtime, not the C library.
