@@ -36,9 +36,9 @@ internal static class TypeAccelerators
             {
                 add(pair.Key, pair.Value);
             }
-            catch (ArgumentException)
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException)
             {
-                // Already there (another import of this module): keep it.
+                // Already there (another import of this module), or a host whose table refuses it: keep going.
             }
         }
     }
