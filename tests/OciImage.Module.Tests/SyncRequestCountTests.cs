@@ -86,15 +86,15 @@ public sealed class SyncRequestCountTests : IClassFixture<SyncFixture>
             System.IO.File.Delete(sbom);
         }
 
-        var first = host.Run($"Sync-OciRepository {Host}/refsrc/app {Host}/refdst/app -Exclude sbom -IncludeReferrers");
+        var first = host.Run($"Sync-OciRepository {Host}/refsrc/app {Host}/refdst/app -Exclude sbom, 'sha256-*' -IncludeReferrers");
         Assert.Empty(first.Errors);
         Assert.Single(host.RunClean($"Get-OciReferrer {Host}/refdst/app:1.0.0"));
 
         using var source = new FaultProxy(Host);
         using var destination = new FaultProxy(Host);
-        var again = host.Run($"Sync-OciRepository {source.Host}/refsrc/app {destination.Host}/refdst/app -Exclude sbom -IncludeReferrers");
+        var again = host.Run($"Sync-OciRepository {source.Host}/refsrc/app {destination.Host}/refdst/app -Exclude sbom, 'sha256-*' -IncludeReferrers");
         Assert.Empty(again.Errors);
-        var tags = SyncFixture.Versions.Length + 1; // every version, and multi (an index)
+        var tags = SyncFixture.Versions.Length + 1; // every version, and multi (an index); not the referrers tag schema's tags
         Assert.Equal(tags, Results(again).Count(r => Status(r) == "UpToDate"));
         Assert.Equal(tags, Lines(destination, "HEAD /v2/refdst/app/manifests/").Count);
         Assert.Equal(tags, destination.Requests);
