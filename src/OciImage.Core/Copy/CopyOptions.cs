@@ -33,4 +33,13 @@ public sealed class CopyOptions
 
     /// <summary>Also copy the artifacts that refer to the image (signatures, SBOMs).</summary>
     public bool IncludeReferrers { get; init; }
+
+    /// <summary>The destination's tag as this run saw it (a mirror): a registry destination is not asked again.</summary>
+    internal TagSeen? DestinationTag { get; init; }
+
+    /// <summary>
+    /// Whether a single image's platform is read for the result (its config, once at the destination: one GET); a
+    /// mirror's results do not report it.
+    /// </summary>
+    internal bool ReadPlatform { get; init; } = true;
 }

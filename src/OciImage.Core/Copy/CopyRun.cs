@@ -19,6 +19,9 @@ internal sealed class CopyRun
     private readonly ConcurrentDictionary<string, Lazy<Task<BlobOutcome>>> _blobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<Manifest>>> _manifests = new(StringComparer.Ordinal);
 
+    /// <summary>What this run asked the destinations about their blobs (a mirror's plan asks; its copies take the answers).</summary>
+    public BlobPresence Presence { get; } = new();
+
     /// <summary>
     /// Runs <paramref name="copy"/> for a blob unless another copy of this run already did or is doing it for
     /// the same destination; then waits for that one and reports the blob as skipped (it crossed once).

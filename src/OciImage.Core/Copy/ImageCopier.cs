@@ -82,7 +82,7 @@ internal sealed class ImageCopier
 
             // Read back before the tag is written: whatever fails here must leave the tag where it was. As soon as
             // the config is in place, while the layers still stream (not one more round trip after them).
-            var platform = manifest is ImageManifest image && MediaTypes.IsImageConfig(image.Config.MediaType) && platforms.Count == 0
+            var platform = _options.ReadPlatform && manifest is ImageManifest image && MediaTypes.IsImageConfig(image.Config.MediaType) && platforms.Count == 0
                 && _blobs.TryGetValue(image.Config.Digest, out var config)
                 ? PlatformAfterAsync(config, image, cancellationToken)
                 : null;
@@ -261,6 +261,12 @@ internal sealed class ImageCopier
     /// <summary>True when the destination has this digest and the tag already names it: nothing to write.</summary>
     private async Task<bool> AlreadyThereAsync(Manifest manifest, Reference to, CancellationToken cancellationToken)
     {
+        if (_options.DestinationTag is { } seen && to.Tag is not null && _target.RefusesIncompleteManifests)
+        {
+            // This run just saw what the tag names: the same answer the two HEADs below would give.
+            return seen.Digest == manifest.Digest;
+        }
+
         try
         {
             var byDigest = await _target.ResolveAsync(to.WithTag(null).WithDigest(manifest.Digest), cancellationToken).ConfigureAwait(false);
@@ -376,12 +382,24 @@ internal sealed class ImageCopier
         {
             _log.Verbose($"The registry refused manifest {manifest.Digest} ({ex.Message}); checking its blobs and trying once more.");
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+            var copied = 0;
             foreach (var blob in BlobsOf(manifest))
             {
-                await BlobTransfer.EnsureAsync(_source, _target, blob, new RetryBudget(), _log, null, cancellationToken).ConfigureAwait(false);
+                // Asked again, whatever this run learned before (a mirror's plan): the registry's answer now decides.
+                copied += await BlobTransfer.EnsureAsync(_source, _target, blob, new RetryBudget(), _log, null, cancellationToken).ConfigureAwait(false) == BlobOutcome.Skipped ? 0 : 1;
             }
 
-            await Put().ConfigureAwait(false);
+            try
+            {
+                await Put().ConfigureAwait(false);
+            }
+            catch (RegistryErrorException again) when (IsBlobRace(again) && copied == 0 && BlobsOf(manifest).Any())
+            {
+                // It claims every blob the manifest names and refuses the manifest for one of them: no retry helps.
+                throw new RegistryErrorException(
+                    $"manifest put of {manifest.Digest} to {_target.Location}", again.StatusCode, again.Code,
+                    $"the registry refuses the manifest for a blob it lacks, yet answers that it holds each of the {BlobsOf(manifest).Count()} blobs the manifest names (asked again just now); it contradicts itself, so nothing was tagged ({again.Message})");
+            }
         }
     }
 
@@ -415,7 +433,7 @@ internal sealed class ImageCopier
                 var total = Interlocked.Add(ref _bytesDone, delta);
                 _progress.Report(new CopyProgress(blob.Digest, bytes, blob.Size, total, Interlocked.Read(ref _totalBytes), false));
             });
-            var outcome = await BlobTransfer.EnsureAsync(_source, _target, blob, new RetryBudget(), _log, perBlob, cancellationToken).ConfigureAwait(false);
+            var outcome = await BlobTransfer.EnsureAsync(_source, _target, blob, new RetryBudget(), _log, perBlob, cancellationToken, _run?.Presence.Known(_target, blob)).ConfigureAwait(false);
             if (outcome == BlobOutcome.Copied)
             {
                 Interlocked.Add(ref _bytesCopied, blob.Size);

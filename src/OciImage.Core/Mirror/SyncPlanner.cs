@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -20,8 +19,10 @@ namespace OciImage.Core.Mirror;
 /// destination costs one HEAD at each end and no GET (Docker Hub counts GETs against its pull quota, not HEADs);
 /// a tag missing there costs nothing at the destination once one was (<see cref="DestinationTags"/>: one listing);
 /// with a platform filter, one more GET at the destination reads the source digest it recorded. Images to copy
-/// are read (each manifest once a run, shared with the copies) to count the blobs that will really cross: one
-/// HEAD per blob at the destination, and a blob another item of the plan already moves counts once.
+/// are read (each manifest once a run, shared with the copies; a tag known absent at the destination is read at
+/// once, not HEAD then GET) to count the blobs that will really cross: one HEAD per blob at the destination, and a
+/// blob another item of the plan already moves counts once. The copies of the same invocation take these answers
+/// (<see cref="BlobPresence"/>, the items' destination digests) and do not ask again.
 /// </summary>
 internal sealed class SyncPlanner
 {
@@ -30,7 +31,6 @@ internal sealed class SyncPlanner
     private readonly CopyRun _run;
     private readonly SyncShard? _shard;
     private readonly int _throttle;
-    private readonly ConcurrentDictionary<string, Task<bool>> _blobsAtDestination;
     private readonly HashSet<string> _plannedBlobs;
 
     public SyncPlanner(StoreContext source, StoreContext destination, SyncRun run, SyncShard? shard, int throttle)
@@ -38,7 +38,6 @@ internal sealed class SyncPlanner
         _source = source;
         _destination = destination;
         _run = run.Copies;
-        _blobsAtDestination = run.BlobsAtDestination;
         _plannedBlobs = run.PlannedBlobs;
         _shard = shard;
         _throttle = Math.Max(1, throttle);
@@ -125,11 +124,16 @@ internal sealed class SyncPlanner
     /// <summary>The action for one image, from a HEAD at each end (and a GET at the destination with a platform filter).</summary>
     private async Task<SyncPlanItem> CheckAsync(SyncMapping mapping, IImageStore source, IImageStore? destination, DestinationTags? destinationTags, Reference from, Reference to, CancellationToken cancellationToken)
     {
-        var top = await source.ResolveAsync(from, cancellationToken).ConfigureAwait(false);
+        var absent = destination is null || (destinationTags is not null && to.Tag is { } tag && await destinationTags.KnownMissingAsync(tag).ConfigureAwait(false));
+
+        // An image known to be absent is copied, and its manifest read for that anyway: read it now instead of a HEAD first.
+        var top = absent && from.Digest is null && !source.Location.IsLocal
+            ? (await ReadSourceAsync(source, from, cancellationToken).ConfigureAwait(false)).ToDescriptor()
+            : await source.ResolveAsync(from, cancellationToken).ConfigureAwait(false);
         Descriptor? there = null;
-        if (destination is not null && !(destinationTags is not null && to.Tag is { } tag && await destinationTags.KnownMissingAsync(tag).ConfigureAwait(false)))
+        if (!absent)
         {
-            there = await TryResolveAsync(destination, to, cancellationToken).ConfigureAwait(false);
+            there = await TryResolveAsync(destination!, to, cancellationToken).ConfigureAwait(false);
             if (there is null)
             {
                 destinationTags?.Missing(cancellationToken);
@@ -186,6 +190,13 @@ internal sealed class SyncPlanner
             CompressionLevel = mapping.Compression is null ? null : mapping.CompressionLevel.ToString(),
             Reason = reason,
         };
+    }
+
+    /// <summary>The source's manifest by its tag, kept for the run under its digest (the count and the copy read no more).</summary>
+    private async Task<Manifest> ReadSourceAsync(IImageStore source, Reference from, CancellationToken cancellationToken)
+    {
+        var manifest = await source.GetManifestAsync(from, cancellationToken).ConfigureAwait(false);
+        return await _run.GetManifestAsync(source, manifest.Digest, () => Task.FromResult(manifest)).ConfigureAwait(false);
     }
 
     private async Task<bool> AlreadyCompressedAsync(IImageStore source, Descriptor top, Layers.LayerCompression compression, CancellationToken cancellationToken)
@@ -301,8 +312,9 @@ internal sealed class SyncPlanner
             }
         }
 
-        // Applying: two HEADs at the destination; per blob a HEAD and then a mount (one request), or a read and an
-        // upload (three); each manifest put; with referrers, their listing.
+        // Applying a saved plan: a HEAD at each end; per blob a HEAD and then a mount (one request), or a read and an
+        // upload (three); each manifest put; with referrers, their listing. Applied as planned, in the same
+        // invocation, it sends neither the HEADs of the ends nor those of the blobs (the plan's answers serve).
         var requests = 2 + blobs.Count + mount + (3 * copy) + manifests + (mapping.IncludeReferrers ? 1 : 0);
         return new SyncPlanItem
         {
@@ -331,7 +343,7 @@ internal sealed class SyncPlanner
     private Task<bool> AtDestinationAsync(IImageStore? destination, Descriptor blob, CancellationToken cancellationToken) =>
         destination is null
             ? Task.FromResult(false)
-            : _blobsAtDestination.GetOrAdd(destination.Location + "\n" + blob.Digest, _ => destination.HasBlobAsync(blob, cancellationToken));
+            : _run.Presence.AskAsync(destination, blob, cancellationToken); // the copies take these answers and do not ask again
 
     /// <summary>Destination tags the source selection does not name, each pinned by a HEAD.</summary>
     private async Task<IReadOnlyList<SyncPlanItem>> PruneAsync(SyncMapping mapping, IReadOnlyList<Reference> kept, IImageStore? destination, CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using OciImage.Core.Copy;
 
@@ -15,7 +14,4 @@ public sealed class SyncRun
 
     /// <summary>"DESTINATION\nDIGEST" of the blobs an item of the plan already moves.</summary>
     internal HashSet<string> PlannedBlobs { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Blob HEADs at the destinations, each asked once.</summary>
-    internal ConcurrentDictionary<string, System.Threading.Tasks.Task<bool>> BlobsAtDestination { get; } = new(StringComparer.Ordinal);
 }

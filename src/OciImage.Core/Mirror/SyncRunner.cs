@@ -187,6 +187,10 @@ internal sealed class SyncRunner
                 RequireSameDigest = item.RequireSameDigest,
                 IncludeReferrers = item.IncludeReferrers,
                 RecordSourceDigest = item.Platforms.Count > 0 && !item.Single,
+
+                // What the plan (or the re-check above) just saw: the copy does not ask the destination again.
+                DestinationTag = new TagSeen(item.DestinationDigest),
+                ReadPlatform = false,
             };
             var copy = await new ImageCopier(source, target, options, _source.Log, null, _run).CopyAsync(from, item.Destination, cancellationToken).ConfigureAwait(false);
             return Result(item, moved, copy);

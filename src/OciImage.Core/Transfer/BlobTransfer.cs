@@ -34,12 +34,14 @@ internal static class BlobTransfer
     /// <summary>
     /// Makes sure one blob is in the target. <paramref name="budget"/> is the blob's: its reads, resumes and
     /// restarts all draw from it (the stores see it as the current budget while they work).
+    /// <paramref name="present"/> is what this run already learned of the blob at the target (a mirror's plan asked
+    /// it); null asks.
     /// </summary>
-    public static async Task<BlobOutcome> EnsureAsync(IImageStore source, IImageStore target, Descriptor blob, RetryBudget budget, IEngineLog log, IProgress<long>? progress, CancellationToken cancellationToken)
+    public static async Task<BlobOutcome> EnsureAsync(IImageStore source, IImageStore target, Descriptor blob, RetryBudget budget, IEngineLog log, IProgress<long>? progress, CancellationToken cancellationToken, bool? present = null)
     {
         // Present only counts with the descriptor's size (and, in a layout, its digest): anything else is read
         // again from the source, whose verifier decides.
-        if (await target.HasBlobAsync(blob, cancellationToken).ConfigureAwait(false))
+        if (present ?? await target.HasBlobAsync(blob, cancellationToken).ConfigureAwait(false))
         {
             log.Verbose($"Blob {blob.Digest} is already in {target.Location}; skipped.");
             return BlobOutcome.Skipped;
