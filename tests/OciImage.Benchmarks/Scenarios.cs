@@ -45,6 +45,12 @@ public static class Scenarios
             }
         }
 
+        // OCIIMAGE_BENCH_BASELINE=an older build's OciImage.Benchmarks.dll: its engine runs beside this one in the
+        // analysis scenarios, alternated in the same runs, for before/after figures under the same load.
+        var baseline = System.Environment.GetEnvironmentVariable("OCIIMAGE_BENCH_BASELINE");
+        Scenario WithBaseline(Scenario scenario, string args) =>
+            baseline is null ? scenario : scenario.Add("OciImage engine, baseline", () => $"dotnet \"{baseline}\" --run {args}");
+
         var layerOut = data.Scratch("layer");
         var pulled = data.Scratch("pulled");
         var pulledInSession = data.Scratch("pulled-session");
@@ -112,14 +118,14 @@ public static class Scenarios
                 .Add("OciImage engine", () => Engine($"analyse {data.Source.Host}/big/app:1"))
                 .Add("OciImage cmdlet", () => Cmdlet($"Measure-OciImage {data.Source.Host}/big/app:1"))
                 .Add("skopeo copy", () => $"skopeo copy --quiet {tls} docker://{data.Source.Host}/big/app:1 oci:{pulled}:1"),
-            new Scenario("analyse-layout", "Measure-OciImage of the image in a layout, gzip layers (peer: decompressing every layer, in parallel)")
+            WithBaseline(new Scenario("analyse-layout", "Measure-OciImage of the image in a layout, gzip layers (peer: decompressing every layer, in parallel)")
                 .Add("OciImage engine", () => Engine($"analyse oci:{data.Layout}:big"))
                 .Add("OciImage cmdlet", () => Cmdlet($"Measure-OciImage oci:{data.Layout}:big"))
-                .Add("gzip -dc, parallel", () => DecompressAll(data.Layout, "big", "gzip")),
-            new Scenario("analyse-zstd", "Measure-OciImage of the image in a layout, zstd layers (peer: decompressing every layer, in parallel)")
+                .Add("gzip -dc, parallel", () => DecompressAll(data.Layout, "big", "gzip")), $"analyse oci:{data.Layout}:big"),
+            WithBaseline(new Scenario("analyse-zstd", "Measure-OciImage of the image in a layout, zstd layers (peer: decompressing every layer, in parallel)")
                 .Add("OciImage engine", () => Engine($"analyse oci:{data.Layout}:big-zstd"))
                 .Add("OciImage cmdlet", () => Cmdlet($"Measure-OciImage oci:{data.Layout}:big-zstd"))
-                .Add("zstd -dc, parallel", () => DecompressAll(data.Layout, "big-zstd", "zstd")),
+                .Add("zstd -dc, parallel", () => DecompressAll(data.Layout, "big-zstd", "zstd")), $"analyse oci:{data.Layout}:big-zstd"),
 
             // Issue 30 item 7: every field retention needs, for every tag, against a script's skopeo inspect loop.
             new Scenario("inventory", $"Get-OciTag -Detail All: {data.Inventory.Description}")

@@ -62,31 +62,50 @@ internal static class ImageAnalyzer
         return (image, config);
     }
 
-    /// <summary>Reads every layer, several at once; the first real failure cancels the rest and is thrown.</summary>
+    /// <summary>
+    /// Reads every layer, several at once, the largest first (a big layer started last would run alone at the end
+    /// while the other cores wait); the first real failure cancels the rest and is thrown. The result is in layer order.
+    /// </summary>
     internal static async Task<IReadOnlyList<ScannedLayer>> ScanAllAsync(IImageStore store, ImageManifest manifest, AnalysisOptions options, IEngineLog log, CancellationToken cancellationToken)
     {
         ZstdDecoders.Log(log, manifest.Layers);
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var gate = new SemaphoreSlim(Math.Max(1, options.Concurrency));
-        var tasks = manifest.Layers.Select((descriptor, index) => Task.Run(async () =>
+        var byIndex = new Task<ScannedLayer>[manifest.Layers.Count];
+        var tasks = new List<Task<ScannedLayer>>(byIndex.Length);
+        try
         {
-            await gate.WaitAsync(failed.Token).ConfigureAwait(false);
-            try
+            foreach (var index in LargestFirst(manifest.Layers))
             {
-                var layer = await LayerScanner.ScanAsync(store, index, descriptor, options.HashContent, failed.Token).ConfigureAwait(false);
-                log.Verbose($"Read layer {index} ({descriptor.Digest}): {layer.Entries.Count} entries, {layer.HeaderSize} bytes in its tar headers.");
-                return layer;
+                // Started in this order only when a slot is free, so the thread pool cannot reorder them.
+                await gate.WaitAsync(failed.Token).ConfigureAwait(false);
+                var descriptor = manifest.Layers[index];
+                var task = Task.Run(async () =>
+                {
+                    try
+                    {
+                        var layer = await LayerScanner.ScanAsync(store, index, descriptor, options.HashContent, failed.Token).ConfigureAwait(false);
+                        log.Verbose($"Read layer {index} ({descriptor.Digest}): {layer.Entries.Count} entries, {layer.HeaderSize} bytes in its tar headers.");
+                        return layer;
+                    }
+                    catch
+                    {
+                        failed.Cancel();
+                        throw;
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                });
+                byIndex[index] = task;
+                tasks.Add(task);
             }
-            catch
-            {
-                failed.Cancel();
-                throw;
-            }
-            finally
-            {
-                gate.Release();
-            }
-        })).ToList();
+        }
+        catch (OperationCanceledException) when (failed.IsCancellationRequested)
+        {
+            // A layer failed, or the caller cancelled: none is started any more; the started ones tell which below.
+        }
 
         try
         {
@@ -105,6 +124,11 @@ internal static class ImageAnalyzer
             throw;
         }
 
-        return tasks.Select(t => t.Result).ToList();
+        cancellationToken.ThrowIfCancellationRequested();
+        return byIndex.Select(t => t.Result).ToList();
     }
+
+    /// <summary>Layer indexes by descending size (ties in layer order).</summary>
+    internal static IEnumerable<int> LargestFirst(IReadOnlyList<Descriptor> layers) =>
+        Enumerable.Range(0, layers.Count).OrderByDescending(i => layers[i].Size).ThenBy(i => i);
 }

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
+using OciImage.Core.IO;
 using OciImage.Core.Layers;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
@@ -28,6 +29,9 @@ internal static class LayerScanner
     /// <summary>Scans a blob stream; it is disposed.</summary>
     public static ScannedLayer Scan(Stream blob, int index, Descriptor layer, bool hashContent, string what, CancellationToken cancellationToken)
     {
+        // The blob is read and its digest computed on a thread of its own, a bounded pipe ahead of decompression.
+        blob = new ReadAheadStream(blob, cancellationToken);
+        using var owned = blob;
         var entries = new List<LayerEntry>();
         using (var reader = new LayerReader(blob, what))
         {
