@@ -97,9 +97,44 @@ public sealed class SyncRequestCountTests : IClassFixture<SyncFixture>
         var tags = SyncFixture.Versions.Length + 1; // every version, and multi (an index); not the referrers tag schema's tags
         Assert.Equal(tags, Results(again).Count(r => Status(r) == "UpToDate"));
         Assert.Equal(tags, Lines(destination, "HEAD /v2/refdst/app/manifests/").Count);
-        Assert.Equal(tags, destination.Requests);
         Assert.Equal(tags, Lines(source, "HEAD /v2/refsrc/app/manifests/").Count);
-        Assert.Equal(tags + 1, source.Requests); // and the tag listing
+
+        // With -IncludeReferrers an up-to-date image's referrers are compared too: the source's listed for every
+        // tag (this registry has no referrers API: one question, then each subject's fallback tag), the
+        // destination's only where the source has some (1.0.0's SBOM: one question, one fallback tag).
+        Assert.Equal(tags + 1 + 1 + tags, source.Requests);
+        Assert.Equal(tags, Lines(source, "GET /v2/refsrc/app/manifests/sha256-").Count);
+        Assert.Equal(tags + 2, destination.Requests);
+        Assert.Single(Lines(destination, "GET /v2/refdst/app/manifests/sha256-"));
+    }
+
+    [ToolFact("docker-registry")]
+    public void AReferrerAddedAtTheSourceAfterTheMirrorIsBroughtOverThoughItsImageIsUpToDate()
+    {
+        using var host = new PowerShellHost();
+        host.RunClean($"Sync-OciRepository {Host}/src/app {Host}/newref/app | Out-Null");
+        host.RunClean($"Sync-OciRepository {Host}/newref/app {Host}/newrefdst/app -IncludeReferrers | Out-Null");
+        var sbom = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ocisync-sig-{Guid.NewGuid():N}.json");
+        System.IO.File.WriteAllText(sbom, "{\"signed\":true}");
+        try
+        {
+            host.RunClean($"New-OciImage {Host}/newref/app:sig -ArtifactType application/vnd.example.signature -Subject {Host}/newref/app:1.0.0 -File '{sbom}' -FileMediaType application/json | Out-Null");
+        }
+        finally
+        {
+            System.IO.File.Delete(sbom);
+        }
+
+        var again = host.Run($"Sync-OciRepository {Host}/newref/app {Host}/newrefdst/app -Exclude sig, 'sha256-*' -IncludeReferrers");
+        Assert.Empty(again.Errors);
+        var updated = Assert.Single(Results(again), r => Status(r) != "UpToDate");
+        Assert.Equal("Updated", Status(updated));
+        Assert.Equal(1, (int)updated.Properties["ReferrersCopied"].Value);
+        Assert.Equal("application/vnd.example.signature", host.RunClean($"(Get-OciReferrer {Host}/newrefdst/app:1.0.0).ArtifactType").Single().ToString());
+
+        var third = host.Run($"Sync-OciRepository {Host}/newref/app {Host}/newrefdst/app -Exclude sig, 'sha256-*' -IncludeReferrers");
+        Assert.Empty(third.Errors);
+        Assert.All(Results(third), r => Assert.Equal("UpToDate", Status(r)));
     }
 
     [ToolFact("docker-registry")]

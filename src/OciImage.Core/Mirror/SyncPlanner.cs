@@ -175,6 +175,14 @@ internal sealed class SyncPlanner
             }
         }
 
+        if (action == SyncAction.UpToDate && mapping.IncludeReferrers && there!.Digest == top.Digest
+            && await MissingReferrersAsync(source, destination!, top.Digest, cancellationToken).ConfigureAwait(false) is var missing and > 0)
+        {
+            // The image is there, but a signature or SBOM added at the source since is not: the copy brings the referrers.
+            action = SyncAction.Update;
+            reason = $"the source has {missing} referrer{(missing == 1 ? string.Empty : "s")} of {top.Digest} that the destination lacks";
+        }
+
         return new SyncPlanItem
         {
             Action = action,
@@ -219,6 +227,19 @@ internal sealed class SyncPlanner
         }
 
         return images.SelectMany(i => i.Layers).All(l => Layers.Compressions.OfMediaType(l.MediaType) == compression);
+    }
+
+    /// <summary>How many of the subject's referrers at the source the destination does not list (the destination is asked only when the source has some).</summary>
+    private static async Task<int> MissingReferrersAsync(IImageStore source, IImageStore destination, Digest subject, CancellationToken cancellationToken)
+    {
+        var wanted = await Images.Referrers.ListAsync(source, subject, cancellationToken).ConfigureAwait(false);
+        if (wanted.Count == 0)
+        {
+            return 0;
+        }
+
+        var held = new HashSet<Digest>((await Images.Referrers.ListAsync(destination, subject, cancellationToken).ConfigureAwait(false)).Select(d => d.Digest));
+        return wanted.Count(d => !held.Contains(d.Digest));
     }
 
     /// <summary>True when what the destination holds was written from this source digest (for these platforms).</summary>
