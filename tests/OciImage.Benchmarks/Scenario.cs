@@ -38,6 +38,9 @@ public sealed class Scenario
     /// <summary>The goal for OciImage's wall time over this peer's, e.g. ("skopeo sync", 0.8); reported met or missed.</summary>
     public (string Peer, double MaxRatio)? WallGoal { get; init; }
 
+    /// <summary>The goal for one contender's own median wall time, e.g. a cold Import-Module in at most 0.2 s.</summary>
+    public (string Contender, double MaxSeconds)? WallSecondsGoal { get; init; }
+
     /// <summary>The goal for requests per unchanged tag (each counted contender's reported beside it).</summary>
     public double? RequestsPerUnchangedTagGoal { get; init; }
 

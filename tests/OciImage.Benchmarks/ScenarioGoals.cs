@@ -12,7 +12,7 @@ public sealed record GoalResult(string Goal, string Contender, double? Value, do
     public override string ToString() => $"goal {Goal} <= {Limit:0.##}: {Contender} {(Value is { } v ? v.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) : "n/a")}, {(Met ? "met" : "MISSED")}";
 }
 
-/// <summary>Checks a scenario's goals (<see cref="Scenario.WallGoal"/>, <see cref="Scenario.RequestsPerUnchangedTagGoal"/>) for each OciImage contender.</summary>
+/// <summary>Checks a scenario's goals (<see cref="Scenario.WallGoal"/>, <see cref="Scenario.WallSecondsGoal"/>, <see cref="Scenario.RequestsPerUnchangedTagGoal"/>) for each OciImage contender.</summary>
 public static class ScenarioGoals
 {
     public static List<GoalResult> Evaluate(Scenario scenario, Dictionary<string, List<Sample>> samples, Dictionary<string, RequestCount> counts)
@@ -27,6 +27,11 @@ public static class ScenarioGoals
                 var ratio = Measurement.Median(list.Select(s => s.Seconds)) / peerMedian;
                 results.Add(new GoalResult($"wall / {wall.Peer}", contender, double.IsFinite(ratio) ? ratio : null, wall.MaxRatio));
             }
+        }
+
+        if (scenario.WallSecondsGoal is { } own && samples.TryGetValue(own.Contender, out var timed) && timed.Count > 0)
+        {
+            results.Add(new GoalResult("wall seconds", own.Contender, Measurement.Median(timed.Select(s => s.Seconds)), own.MaxSeconds));
         }
 
         if (scenario.RequestsPerUnchangedTagGoal is { } requests)

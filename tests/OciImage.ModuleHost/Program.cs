@@ -6,7 +6,9 @@ using System.Management.Automation.Runspaces;
 
 // Usage: OciImage.ModuleHost [--after-warmup] MODULE-FOLDER SCRIPT-FILE
 // Loads another module's SharpZipLib and ZstdSharp first (older than OciImage's), imports OciImage, prints
-// "import-ms N", then each output object of the script on its own line. Errors go to stderr, exit code 1.
+// "import-ms N user-ms U sys-ms S peak-kb K" (the import's wall time and the process CPU it took, which
+// counts the JIT's background threads too, and the process's peak memory after it), then each output object of
+// the script on its own line. Errors go to stderr, exit code 1.
 // Import-Module is timed cold (the first import in the process, which also pays for PowerShell's own module
 // machinery) or, with --after-warmup, after a one-line script module was imported first, as in a session
 // where PSReadLine or a profile already imported something: then it is what OciImage itself adds.
@@ -38,13 +40,17 @@ if (afterWarmup)
     }
 }
 
+var self = Process.GetCurrentProcess();
+var (user, system) = (self.UserProcessorTime, self.PrivilegedProcessorTime);
 var clock = Stopwatch.StartNew();
 if (!Run(runspace, $"Import-Module '{args[0].Replace("'", "''")}' -ErrorAction Stop", quiet: true))
 {
     return 1;
 }
 
-Console.WriteLine($"import-ms {clock.ElapsedMilliseconds}");
+var elapsed = clock.ElapsedMilliseconds;
+self.Refresh();
+Console.WriteLine($"import-ms {elapsed} user-ms {(self.UserProcessorTime - user).TotalMilliseconds:0} sys-ms {(self.PrivilegedProcessorTime - system).TotalMilliseconds:0} peak-kb {self.PeakWorkingSet64 / 1024}");
 return Run(runspace, File.ReadAllText(args[1]), quiet: false) ? 0 : 1;
 
 static bool Run(Runspace runspace, string script, bool quiet)
