@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using OciImage.Core;
-using OciImage.Core.Errors;
 using OciImage.Core.Images;
 using OciImage.Core.Verbs;
 
@@ -72,19 +71,16 @@ public abstract class OciComposeCmdlet : OciRegistryCmdlet
     {
         ForEachInput(referenceText, () =>
         {
-            var reference = ResolveReference(referenceText);
-            var tag = newTag ?? reference.Tag ?? throw new InvalidReferenceException(referenceText, "name the tag to update (REPOSITORY:TAG), or give -Tag");
-            var platforms = platformTexts?.Select(Platform.Parse).ToList();
+            var target = ImageChangeTarget.For(ResolveReference(referenceText), referenceText, newTag, platformTexts);
             var request = ConfigRequest(null);
             var edits = HashtableParameter.Strings(Annotation, "Annotation");
             var inputs = layerInputs.Select(LayerInput.From).ToList();
-            var destination = reference.WithoutIdentifier().WithTag(tag);
-            if (!ShouldProcess(destination.ToString(), $"Write a new image (each image of an index) based on {reference} and point the tag at it"))
+            if (!ShouldProcess(target.Destination.ToString(), $"Write a new image (each image of an index) based on {target.Source} and point the tag at it"))
             {
                 return;
             }
 
-            var change = RunCore((messages, ct) => ComposeVerb.RebuildAsync(reference, tag, platforms, inputs, request, edits, StoreContext(messages), ct));
+            var change = RunCore((messages, ct) => ComposeVerb.RebuildAsync(target.Source, target.Tag, target.Platforms, inputs, request, edits, StoreContext(messages), ct));
             WriteChange(change);
         });
     }

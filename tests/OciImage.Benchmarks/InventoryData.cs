@@ -57,7 +57,7 @@ public sealed class InventoryData
     private void Build()
     {
         var store = TestClients.Store(Host, Repository);
-        var layers = Enumerable.Range(0, SharedLayers).Select(i => Push(store, LayerTar(i), MediaTypes.OciLayer)).ToList();
+        var layers = Enumerable.Range(0, SharedLayers).Select(i => TestImages.PutBlob(store, LayerTar(i), MediaTypes.OciLayer)).ToList();
         var tags = Enumerable.Range(0, ImageTags).Select(i => "1." + (i / 100) + "." + (i % 100)).ToArray();
         var subjects = new Manifest[ImageTags];
         Parallel.For(0, ImageTags, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
@@ -91,7 +91,7 @@ public sealed class InventoryData
         });
 
         // A signature-like artifact on evenly spread images, recorded in the fallback tag (no referrers API in 2.8).
-        var signature = Push(store, Encoding.UTF8.GetBytes("{\"critical\":{}}"), "application/vnd.example.signature.v1+json");
+        var signature = TestImages.PutBlob(store, Encoding.UTF8.GetBytes("{\"critical\":{}}"), "application/vnd.example.signature.v1+json");
         for (var r = 0; r < Referrers; r++)
         {
             var subject = subjects[r * (ImageTags / Referrers)];
@@ -117,24 +117,13 @@ public sealed class InventoryData
     {
         var created = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddHours(i).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         var dating = i % 20 == 7 ? "none" : i % 20 == 13 ? "annotation" : "config";
-        var createdMember = dating == "config" ? $"\"created\":\"{created}\"," : string.Empty;
-        var config = Encoding.UTF8.GetBytes($"{{{createdMember}\"architecture\":\"{architecture}\",\"os\":\"linux\",\"config\":{{\"Labels\":{{\"bench.tag\":\"{tag}\"}}}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{string.Join(",", layers.Select(l => "\"" + l.Digest + "\""))}]}}}}");
-        var configDescriptor = Push(store, config, MediaTypes.OciConfig);
-        return ManifestParser.Create(new ImageManifest
+        return TestImages.Create(store, layers.Select(TestImages.Layer.Uncompressed).ToList(), new TestImages.Settings
         {
-            SchemaVersion = 2,
-            DeclaredMediaType = MediaTypes.OciManifest,
-            Config = configDescriptor,
-            Layers = layers,
+            Architecture = architecture,
+            Created = dating == "config" ? created : null,
+            Labels = new Dictionary<string, string> { ["bench.tag"] = tag },
             Annotations = dating == "annotation" ? new Dictionary<string, string> { ["org.opencontainers.image.created"] = created } : null,
         });
-    }
-
-    private static Descriptor Push(RegistryStore store, byte[] content, string mediaType)
-    {
-        var descriptor = new Descriptor { MediaType = mediaType, Digest = Digest.Compute(content), Size = content.Length };
-        Wait(store.PutBlobAsync(descriptor, new MemoryStream(content), null, CancellationToken.None));
-        return descriptor;
     }
 
     /// <summary>An uncompressed tar of one file of 32 KiB of seeded random bytes (its digest is its DiffID).</summary>

@@ -248,23 +248,8 @@ public sealed class MirrorData : IDisposable
     }
 
     /// <summary>An image of these layers with a config of its own (it names the tag), tagged in the layout.</summary>
-    private static Manifest Compose(string layout, string tag, IReadOnlyList<TestImages.Layer> layers)
-    {
-        using var store = OciLayoutStore.OpenOrCreate(layout);
-        var diffIds = string.Join(",", layers.Select(l => "\"" + l.DiffId + "\""));
-        var config = Encoding.UTF8.GetBytes($"{{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{{\"Labels\":{{\"bench.tag\":\"{tag}\"}}}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{diffIds}]}}}}");
-        var configDescriptor = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.Compute(config), Size = config.Length };
-        store.PutBlobAsync(configDescriptor, new MemoryStream(config), null, CancellationToken.None).GetAwaiter().GetResult();
-        var manifest = ManifestParser.Create(new ImageManifest
-        {
-            SchemaVersion = 2,
-            DeclaredMediaType = MediaTypes.OciManifest,
-            Config = configDescriptor,
-            Layers = layers.Select(l => new Descriptor { MediaType = l.MediaType, Digest = Digest.Parse(l.Digest), Size = l.Size }).ToList(),
-        });
-        store.PutManifestAsync(manifest, tag, CancellationToken.None).GetAwaiter().GetResult();
-        return manifest;
-    }
+    private static Manifest Compose(string layout, string tag, IReadOnlyList<TestImages.Layer> layers) =>
+        TestImages.Compose(layout, tag, layers, new TestImages.Settings { Labels = new Dictionary<string, string> { ["bench.tag"] = tag } });
 }
 
 /// <summary>Requests one run made, at each end, by kind; and per tag, and per unchanged tag where the scenario leaves tags unchanged.</summary>

@@ -26,10 +26,10 @@ public sealed class RateLimitTests
     [Fact]
     public async Task TheLedgerCountsEveryRequestEachRegistrySawByKindAndAnUpToDateCopyCostsOneGetAtTheSourceAndTwoHeadsAtTheDestination()
     {
-        using var hub = new FakeRegistry { TokenLifetime = 300, Quota = new PullQuota(100) };
-        using var mirror = new FakeRegistry();
-        hub.AddImage("library/app", "1.0", 2000);
-        var from = Reference.Parse($"{hub.Host}/library/app:1.0");
+        using var set = new QuotaHub(new PullQuota(100), 2000, "1.0");
+        var (hub, mirror) = (set.Hub, set.Mirror);
+        hub.TokenLifetime = 300;
+        var from = set.SourceReference("1.0");
         var to = Reference.Parse($"{mirror.Host}/mirror/app:1.0");
 
         var session = new RegistrySessions { DockerConfigPath = null }; // one PowerShell session: its tokens are kept
@@ -70,7 +70,7 @@ public sealed class RateLimitTests
         }
 
         Assert.Equal(98, again.RateLimitOf(hub.Host)!.Remaining);
-        Assert.Equal(98, hub.Quota.Remaining);
+        Assert.Equal(98, set.Quota.Remaining);
         Assert.Equal(0, again.Retries);
         Assert.Equal(3, again.Requests);
         Assert.Contains("ManifestGet", again.ToString());
@@ -79,23 +79,21 @@ public sealed class RateLimitTests
     [Fact]
     public async Task TheReserveStopsManifestGetsButNotHeads()
     {
-        using var hub = new FakeRegistry { Quota = new PullQuota(100, remaining: 4) };
-        using var mirror = new FakeRegistry();
-        hub.AddImage("library/app", "1.0", 500, seed: 1);
-        hub.AddImage("library/app", "2.0", 500, seed: 2);
+        using var set = new QuotaHub(new PullQuota(100, remaining: 4), 500, "1.0", "2.0");
+        var (hub, mirror) = (set.Hub, set.Mirror);
         var ledger = new RequestLedger();
         var options = new RegistryOptions { Ledger = ledger, RateLimitReserve = 2 };
 
         // The quota is unknown until the first answer: 1.0 is copied, and leaves 3.
-        await Copy(Reference.Parse($"{hub.Host}/library/app:1.0"), Reference.Parse($"{mirror.Host}/m/app:1.0"), options);
+        await Copy(set.SourceReference("1.0"), Reference.Parse($"{mirror.Host}/m/app:1.0"), options);
         Assert.Equal(3, ledger.RateLimitOf(hub.Host)!.Remaining);
 
         // 3 > 2: one more GET may start; then 2 is the reserve and 2.0's GET is not started.
-        var store = TestClients.Store(hub.Host, "library/app", options);
-        await store.GetManifestAsync(Reference.Parse($"{hub.Host}/library/app:1.0"), None);
+        var store = set.Store(options);
+        await store.GetManifestAsync(set.SourceReference("1.0"), None);
         var gets = hub.Log.Count(l => l.StartsWith("GET ", StringComparison.Ordinal) && l.Contains("/manifests/"));
         var error = await Assert.ThrowsAsync<RateLimitReserveReachedException>(() =>
-            Copy(Reference.Parse($"{hub.Host}/library/app:2.0"), Reference.Parse($"{mirror.Host}/m/app:2.0"), options));
+            Copy(set.SourceReference("2.0"), Reference.Parse($"{mirror.Host}/m/app:2.0"), options));
         Assert.Equal("RateLimitReserve", error.ErrorId);
         Assert.Equal(OciErrorKind.LimitsExceeded, error.Kind);
         Assert.Equal((hub.Host, 2L, 2), (error.Registry, error.Remaining, error.Reserve));
@@ -103,26 +101,24 @@ public sealed class RateLimitTests
         Assert.Contains(hub.Host, error.Message);
         Assert.Contains("6 h", error.Message);
         Assert.Equal(gets, hub.Log.Count(l => l.StartsWith("GET ", StringComparison.Ordinal) && l.Contains("/manifests/")));
-        Assert.Equal(2, hub.Quota!.Remaining);
+        Assert.Equal(2, set.Quota.Remaining);
         Assert.False(mirror.HasTag("m/app", "2.0"));
 
         // HEADs are not held back (Docker Hub does not count them), and keep the quota known.
-        var resolved = await store.ResolveAsync(Reference.Parse($"{hub.Host}/library/app:2.0"), None);
-        Assert.Equal(hub.DigestOf("library/app", "2.0"), resolved.Digest.ToString());
+        var resolved = await store.ResolveAsync(set.SourceReference("2.0"), None);
+        Assert.Equal(hub.DigestOf(QuotaHub.Repository, "2.0"), resolved.Digest.ToString());
         var heads = hub.Log.Count(l => l.StartsWith("HEAD ", StringComparison.Ordinal) && l.Contains("/manifests/2.0"));
         Assert.InRange(heads, 1, 2); // a second attempt only if a loaded machine made the transport retry
         Assert.Equal(heads, ledger.Count(RequestKind.ManifestHead, hub.Host));
-        Assert.Equal(2, hub.Quota.Remaining);
+        Assert.Equal(2, set.Quota.Remaining);
     }
 
     [Fact]
     public async Task ParallelGetsStartedBeforeAnyAnswerCannotSlipUnderTheReserve()
     {
-        using var hub = new FakeRegistry { Quota = new PullQuota(100, remaining: 6) };
-        hub.AddImage("library/app", "1.0", 100);
-        var options = new RegistryOptions { Ledger = new RequestLedger(), RateLimitReserve = 2 };
-        var store = TestClients.Store(hub.Host, "library/app", options);
-        var tag = Reference.Parse($"{hub.Host}/library/app:1.0");
+        using var set = new QuotaHub(new PullQuota(100, remaining: 6), 100, "1.0");
+        var store = set.Store(new RegistryOptions { Ledger = new RequestLedger(), RateLimitReserve = 2 });
+        var tag = set.SourceReference("1.0");
         await store.GetManifestAsync(tag, None); // 5 left, known
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(async () =>
@@ -139,7 +135,7 @@ public sealed class RateLimitTests
         })));
 
         Assert.Equal(3, outcomes.Count(o => o == "ok"));
-        Assert.Equal(2, hub.Quota!.Remaining);
+        Assert.Equal(2, set.Quota.Remaining);
     }
 
     [Fact]
@@ -174,34 +170,32 @@ public sealed class RateLimitTests
     public async Task ALongRetryAfterIsReportedNotSleptOn()
     {
         // Docker Hub's quota spent, six hours to go: one GET, a 429 with Retry-After, and the error at once.
-        using var hub = new FakeRegistry { Quota = new PullQuota(100, remaining: 0) };
-        hub.AddImage("library/app", "1.0", 100);
+        using var set = new QuotaHub(new PullQuota(100, remaining: 0), 100, "1.0");
         var ledger = new RequestLedger();
-        var store = TestClients.Store(hub.Host, "library/app", new RegistryOptions { Ledger = ledger });
+        var store = set.Store(new RegistryOptions { Ledger = ledger });
         var clock = Stopwatch.StartNew();
 
-        var error = await Assert.ThrowsAsync<TooManyRequestsException>(() => store.GetManifestAsync(Reference.Parse($"{hub.Host}/library/app:1.0"), None));
+        var error = await Assert.ThrowsAsync<TooManyRequestsException>(() => store.GetManifestAsync(set.SourceReference("1.0"), None));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
-        Assert.Equal(1, hub.Quota!.Refused);
+        Assert.Equal(1, set.Quota.Refused);
         Assert.InRange(error.RetryAfter!.Value.TotalHours, 5.9, 6.0);
         Assert.NotNull(error.RetryAtUtc);
         Assert.Contains("Try again after " + error.RetryAtUtc!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), error.Message);
         Assert.Contains("longer than the longest retry wait (1 min)", error.Message);
         Assert.Equal((1L, 0L), (ledger.TooManyRequests, ledger.Retries));
-        Assert.Equal(0, ledger.RateLimitOf(hub.Host)!.Remaining);
+        Assert.Equal(0, ledger.RateLimitOf(set.Hub.Host)!.Remaining);
     }
 
     [Fact]
     public async Task ASpentQuotaWithoutRetryAfterEndsAtOnce()
     {
-        using var hub = new FakeRegistry { Quota = new PullQuota(100, remaining: 0) { SendRetryAfter = false } };
-        hub.AddImage("library/app", "1.0", 100);
-        var store = TestClients.Store(hub.Host, "library/app", new RegistryOptions { RetryInterval = TimeSpan.FromSeconds(1) });
+        using var set = new QuotaHub(new PullQuota(100, remaining: 0) { SendRetryAfter = false }, 100, "1.0");
+        var store = set.Store(new RegistryOptions { RetryInterval = TimeSpan.FromSeconds(1) });
 
-        var error = await Assert.ThrowsAsync<TooManyRequestsException>(() => store.GetManifestAsync(Reference.Parse($"{hub.Host}/library/app:1.0"), None));
+        var error = await Assert.ThrowsAsync<TooManyRequestsException>(() => store.GetManifestAsync(set.SourceReference("1.0"), None));
 
-        Assert.Equal(1, hub.Quota!.Refused);
+        Assert.Equal(1, set.Quota.Refused);
         Assert.Null(error.RetryAfter);
         Assert.Contains("its rate limit is spent (0 of 100 per 6 h left)", error.Message);
     }
@@ -210,30 +204,28 @@ public sealed class RateLimitTests
     public async Task AShortRetryAfterIsStillWaitedOnAndTheGetRetried()
     {
         // A window of 2 s: the 429 asks for about 2 s, within the longest retry wait; then the quota is back.
-        using var hub = new FakeRegistry { Quota = new PullQuota(1, remaining: 0, windowSeconds: 2) };
-        hub.AddImage("library/app", "1.0", 100);
+        using var set = new QuotaHub(new PullQuota(1, remaining: 0, windowSeconds: 2), 100, "1.0");
         var ledger = new RequestLedger();
-        var store = TestClients.Store(hub.Host, "library/app", new RegistryOptions { Ledger = ledger });
+        var store = set.Store(new RegistryOptions { Ledger = ledger });
 
-        var manifest = await store.GetManifestAsync(Reference.Parse($"{hub.Host}/library/app:1.0"), None);
+        var manifest = await store.GetManifestAsync(set.SourceReference("1.0"), None);
 
-        Assert.Equal(hub.DigestOf("library/app", "1.0"), manifest.Digest.ToString());
-        Assert.Equal(1, hub.Quota!.Refused);
+        Assert.Equal(set.Hub.DigestOf(QuotaHub.Repository, "1.0"), manifest.Digest.ToString());
+        Assert.Equal(1, set.Quota.Refused);
         Assert.Equal((1L, 1L, 2L), (ledger.TooManyRequests, ledger.Retries, ledger.Count(RequestKind.ManifestGet)));
     }
 
     [Fact]
     public async Task JunkRateLimitHeadersAreIgnoredAndTheRequestsGoOn()
     {
-        using var hub = new FakeRegistry { Quota = new PullQuota(100) { Junk = ("lots;w=forever", "-3;w=21600") } };
-        hub.AddImage("library/app", "1.0", 100);
+        using var set = new QuotaHub(new PullQuota(100) { Junk = ("lots;w=forever", "-3;w=21600") }, 100, "1.0");
         var ledger = new RequestLedger();
-        var store = TestClients.Store(hub.Host, "library/app", new RegistryOptions { Ledger = ledger, RateLimitReserve = 50 });
+        var store = set.Store(new RegistryOptions { Ledger = ledger, RateLimitReserve = 50 });
 
-        await store.GetManifestAsync(Reference.Parse($"{hub.Host}/library/app:1.0"), None);
-        await store.GetManifestAsync(Reference.Parse($"{hub.Host}/library/app:1.0"), None);
+        await store.GetManifestAsync(set.SourceReference("1.0"), None);
+        await store.GetManifestAsync(set.SourceReference("1.0"), None);
 
-        Assert.Null(ledger.RateLimitOf(hub.Host));
+        Assert.Null(ledger.RateLimitOf(set.Hub.Host));
         Assert.Equal(2, ledger.Count(RequestKind.ManifestGet));
     }
 

@@ -12,15 +12,10 @@ public sealed class RateLimitCmdletTests
     [Fact]
     public void RateLimitReserveCopiesWhatTheQuotaAllowsAndNamesEachImageHeldBack()
     {
-        using var hub = new FakeRegistry { Quota = new PullQuota(100, remaining: 3) };
-        using var mirror = new FakeRegistry();
-        foreach (var (tag, seed) in new[] { ("a", 1), ("b", 2), ("c", 3), ("d", 4) })
-        {
-            hub.AddImage("library/app", tag, 300, seed);
-        }
-
+        using var set = new QuotaHub(new PullQuota(100, remaining: 3), 300, "a", "b", "c", "d");
+        var (hub, mirror) = (set.Hub, set.Mirror);
         using var host = new PowerShellHost();
-        var sources = string.Join(",", new[] { "a", "b", "c", "d" }.Select(t => $"'{hub.Host}/library/app:{t}'"));
+        var sources = set.SourceList("a", "b", "c", "d");
         var result = host.Run($"Copy-OciImage {sources} {mirror.Host}/m/app -RateLimitReserve 1 -Verbose");
 
         // 3 left, a reserve of 1: a and b are pulled (3 -> 2 -> 1), c and d are not started.
@@ -34,7 +29,7 @@ public sealed class RateLimitCmdletTests
             Assert.Contains("1 manifest pulls left in its 6 h window", error.ToString());
         }
 
-        Assert.Equal(1, hub.Quota!.Remaining);
+        Assert.Equal(1, set.Quota.Remaining);
         Assert.True(mirror.HasTag("m/app", "b"));
         Assert.False(mirror.HasTag("m/app", "c"));
         var summary = Assert.Single(result.Verbose, v => v.StartsWith("Registry requests:", StringComparison.Ordinal));
@@ -45,17 +40,15 @@ public sealed class RateLimitCmdletTests
     [Fact]
     public void A429WithARetryAfterOfHoursIsOneErrorSayingWhenNotAWait()
     {
-        using var hub = new FakeRegistry { Quota = new PullQuota(100, remaining: 0) };
-        using var mirror = new FakeRegistry();
-        hub.AddImage("library/app", "1.0", 300);
+        using var set = new QuotaHub(new PullQuota(100, remaining: 0), 300, "1.0");
         using var host = new PowerShellHost();
         var clock = Stopwatch.StartNew();
 
-        var error = Assert.Single(host.Run($"Copy-OciImage {hub.Host}/library/app:1.0 {mirror.Host}/m/app").Errors);
+        var error = Assert.Single(host.Run($"Copy-OciImage {set.Source("1.0")} {set.Mirror.Host}/m/app").Errors);
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.Equal("TooManyRequests,OciImage.Commands.CopyOciImageCommand", error.FullyQualifiedErrorId);
         Assert.Contains("Try again after", error.ToString());
-        Assert.Equal(1, hub.Quota!.Refused);
+        Assert.Equal(1, set.Quota.Refused);
     }
 }

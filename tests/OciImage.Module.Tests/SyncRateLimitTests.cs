@@ -11,15 +11,10 @@ public sealed class SyncRateLimitTests
     [Fact]
     public void TheReserveStopsNewPullsAndTheRestIsReportedNotStarted()
     {
-        using var hub = new FakeRegistry { Quota = new PullQuota(100, remaining: 3) };
-        using var mirror = new FakeRegistry();
-        foreach (var (tag, seed) in new[] { ("a", 1), ("b", 2), ("c", 3), ("d", 4) })
-        {
-            hub.AddImage("library/app", tag, 300, seed);
-        }
-
+        using var set = new QuotaHub(new PullQuota(100, remaining: 3), 300, "a", "b", "c", "d");
+        var (hub, mirror) = (set.Hub, set.Mirror);
         using var host = new PowerShellHost();
-        var sources = string.Join(",", new[] { "a", "b", "c", "d" }.Select(t => $"'{hub.Host}/library/app:{t}'"));
+        var sources = set.SourceList("a", "b", "c", "d");
         var run = host.Run($"Sync-OciRepository {sources} {mirror.Host}/m/app -RateLimitReserve 1 -ThrottleLimit 1");
 
         // 3 pulls left, a reserve of 1: a and b are read once (for the plan, and the copy reuses them); c and d wait.
@@ -31,7 +26,7 @@ public sealed class SyncRateLimitTests
         Assert.Equal(2, (int)summary.Properties["NotStarted"].Value);
         Assert.Equal(1L, (long?)summary.Properties["RateLimitRemaining"].Value);
         Assert.True((long?)summary.Properties["Requests"].Value > 0);
-        Assert.Equal(1, hub.Quota!.Remaining);
+        Assert.Equal(1, set.Quota.Remaining);
         Assert.True(mirror.HasTag("m/app", "b"));
         Assert.False(mirror.HasTag("m/app", "c"));
     }

@@ -1,11 +1,9 @@
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Text;
 using System.Threading;
 using OciImage.Core;
 using OciImage.Core.Layout;
-using OciImage.Core.Model;
 
 namespace OciImage.TestKit;
 
@@ -57,23 +55,8 @@ public sealed class RetentionRepository
 
     private TestImages.Layer Layer(char c, int size) => TestImages.AddTarLayer(Layout, Encoding.ASCII.GetBytes(new string(c, size)));
 
-    private string Image(string tag, string created, params TestImages.Layer[] layers)
-    {
-        using var store = OciLayoutStore.OpenOrCreate(Layout);
-        var diffIds = string.Join(",", layers.Select(l => "\"" + l.DiffId + "\""));
-        var config = Encoding.UTF8.GetBytes($"{{\"created\":\"{created}\",\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{{}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{diffIds}]}}}}");
-        var configDescriptor = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.Compute(config), Size = config.Length };
-        store.PutBlobAsync(configDescriptor, new MemoryStream(config), null, CancellationToken.None).GetAwaiter().GetResult();
-        var manifest = ManifestParser.Create(new ImageManifest
-        {
-            SchemaVersion = 2,
-            DeclaredMediaType = MediaTypes.OciManifest,
-            Config = configDescriptor,
-            Layers = layers.Select(l => new Descriptor { MediaType = l.MediaType, Digest = Digest.Parse(l.Digest), Size = l.Size }).ToList(),
-        });
-        store.PutManifestAsync(manifest, tag, CancellationToken.None).GetAwaiter().GetResult();
-        return manifest.Digest.ToString();
-    }
+    private string Image(string tag, string created, params TestImages.Layer[] layers) =>
+        TestImages.Compose(Layout, tag, layers, new TestImages.Settings { Created = created }).Digest.ToString();
 
     private string Tag(string tag, string digest)
     {

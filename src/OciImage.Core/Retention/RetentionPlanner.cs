@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
+using OciImage.Core.Registry;
 using OciImage.Core.Selection;
 using OciImage.Core.Transports;
 using OciImage.Core.Verbs;
@@ -19,7 +20,7 @@ namespace OciImage.Core.Retention;
 public static class RetentionPlanner
 {
     public static async Task<RetentionPlan> PlanAsync(Reference repository, TagSelection keep, StoreContext context, CancellationToken cancellationToken,
-        int throttle = RepositoryMeasureVerb.DefaultThrottle)
+        int throttle = RegistryConcurrency.TagsAtOnce)
     {
         repository = repository.WithoutIdentifier();
         keep.Validate();

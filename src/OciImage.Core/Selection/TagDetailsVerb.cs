@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using OciImage.Core.Errors;
 using OciImage.Core.Images;
 using OciImage.Core.Model;
+using OciImage.Core.Registry;
 using OciImage.Core.Stores;
 using OciImage.Core.Transports;
 
@@ -18,12 +19,10 @@ namespace OciImage.Core.Selection;
 /// </summary>
 public static class TagDetailsVerb
 {
-    public const int DefaultThrottle = 16;
-
     /// <param name="repository">The repository or layout (a tag or digest on it is ignored).</param>
     /// <param name="tags">The tags to describe; null lists them all (one request a page on a registry).</param>
     public static async Task<IReadOnlyList<TagDetails>> GetAsync(Reference repository, IReadOnlyList<string>? tags, TagDetailFields fields,
-        StoreContext context, CancellationToken cancellationToken, int throttle = DefaultThrottle)
+        StoreContext context, CancellationToken cancellationToken, int throttle = RegistryConcurrency.TagsAtOnce)
     {
         if (throttle < 1)
         {
@@ -74,7 +73,7 @@ public static class TagDetailsVerb
     }
 
     /// <summary>A created-date lookup for <see cref="TagSelection.ApplyAsync"/>: the config of each tag asked, in parallel.</summary>
-    public static CreatedDateLookup CreatedDates(Reference repository, StoreContext context, int throttle = DefaultThrottle) =>
+    public static CreatedDateLookup CreatedDates(Reference repository, StoreContext context, int throttle = RegistryConcurrency.TagsAtOnce) =>
         async (tags, cancellationToken) =>
         {
             var details = await GetAsync(repository, tags, TagDetailFields.Created, context, cancellationToken, throttle).ConfigureAwait(false);

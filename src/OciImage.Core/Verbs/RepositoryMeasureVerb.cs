@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
 using OciImage.Core.Model;
+using OciImage.Core.Registry;
 using OciImage.Core.Stores;
 using OciImage.Core.Transports;
 
@@ -20,12 +21,10 @@ namespace OciImage.Core.Verbs;
 /// </summary>
 public static class RepositoryMeasureVerb
 {
-    public const int DefaultThrottle = 8;
-
     /// <param name="repository">Registry repository, oci: layout or archive; a tag or digest on it is ignored.</param>
     /// <param name="remove">Tags whose removal to measure (null or empty: none).</param>
     public static async Task<RepositoryMeasurement> MeasureAsync(Reference repository, IReadOnlyCollection<string>? remove, StoreContext context,
-        CancellationToken cancellationToken, int throttle = DefaultThrottle)
+        CancellationToken cancellationToken, int throttle = RegistryConcurrency.TagsAtOnce)
     {
         if (throttle < 1)
         {

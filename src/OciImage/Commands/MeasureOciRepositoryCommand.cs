@@ -31,7 +31,7 @@ public sealed class MeasureOciRepositoryCommand : OciRegistryCmdlet
     /// <summary>How many tags are read at once (each costs a manifest request, and one per index child).</summary>
     [Parameter]
     [ValidateRange(1, 64)]
-    public int ThrottleLimit { get; set; } = RepositoryMeasureVerb.DefaultThrottle;
+    public int ThrottleLimit { get; set; } = Core.Registry.RegistryConcurrency.TagsAtOnce;
 
     protected override void ProcessRecord()
     {

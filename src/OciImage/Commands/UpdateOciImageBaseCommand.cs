@@ -1,6 +1,4 @@
-using System.Linq;
 using System.Management.Automation;
-using OciImage.Core.Errors;
 using OciImage.Core.Verbs;
 
 namespace OciImage.Commands;
@@ -12,14 +10,8 @@ namespace OciImage.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Update, "OciImageBase", SupportsShouldProcess = true)]
 [OutputType(typeof(OciImageChange))]
-public sealed class UpdateOciImageBaseCommand : OciRegistryCmdlet
+public sealed class UpdateOciImageBaseCommand : OciImageChangeCmdlet
 {
-    /// <summary>The image or index to rebase: REPOSITORY:TAG or oci:PATH:TAG. Its tag moves to the result.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(Completion.LayoutTagCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Reference { get; set; } = null!;
-
     /// <summary>The base the image was built on (default: the recorded base.name at base.digest).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -30,33 +22,8 @@ public sealed class UpdateOciImageBaseCommand : OciRegistryCmdlet
     [ValidateNotNullOrEmpty]
     public string? NewBase { get; set; }
 
-    /// <summary>Writes the result under this tag instead of moving the reference's tag.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Tag { get; set; }
-
-    /// <summary>The platforms of an index to rebase (by default every image; artifacts and attestations are left as they are).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(Completion.PlatformCompleter))]
-    public string[]? Platform { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        ForEachInput(Reference, () =>
-        {
-            var reference = ResolveReference(Reference);
-            var tag = Tag ?? reference.Tag ?? throw new InvalidReferenceException(Reference, "name the tag to update (REPOSITORY:TAG), or give -Tag");
-            var platforms = Platform?.Select(Core.Platform.Parse).ToList();
-            var oldBase = OldBase is null ? null : ResolveReference(OldBase);
-            var newBase = NewBase is null ? null : ResolveReference(NewBase);
-            if (!ShouldProcess(reference.WithoutIdentifier().WithTag(tag).ToString(), $"Rebase {reference} onto {NewBase ?? "its recorded base as it is now"} and point the tag at the result"))
-            {
-                return;
-            }
-
-            var change = RunCore((messages, ct) => BaseVerb.RebaseAsync(reference, tag, platforms, oldBase, newBase, StoreContext(messages), ct));
-            WriteObject(new OciImageChange(change));
-        });
-    }
+    protected override void ProcessRecord() => ChangeImage(
+        _ => (Old: OldBase is null ? null : ResolveReference(OldBase), New: NewBase is null ? null : ResolveReference(NewBase)),
+        (target, _) => $"Rebase {target.Source} onto {NewBase ?? "its recorded base as it is now"} and point the tag at the result",
+        (target, bases, store, ct) => BaseVerb.RebaseAsync(target.Source, target.Tag, target.Platforms, bases.Old, bases.New, store, ct));
 }
