@@ -42,6 +42,21 @@ public sealed class SyncRequestCountTests : IClassFixture<SyncFixture>
         }
     }
 
+    /// <summary>An artifact of one JSON file, with a subject: a referrer of that image.</summary>
+    private static void PushReferrer(PowerShellHost host, string reference, string artifactType, string subject, string json)
+    {
+        var file = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ocisync-referrer-{Guid.NewGuid():N}.json");
+        System.IO.File.WriteAllText(file, json);
+        try
+        {
+            host.RunClean($"New-OciImage {reference} -ArtifactType {artifactType} -Subject {subject} -File '{file}' -FileMediaType application/json | Out-Null");
+        }
+        finally
+        {
+            System.IO.File.Delete(file);
+        }
+    }
+
     [ToolFact("docker-registry")]
     public void AFreshMirrorAsksTheDestinationNothingTwice()
     {
@@ -75,16 +90,7 @@ public sealed class SyncRequestCountTests : IClassFixture<SyncFixture>
     {
         using var host = new PowerShellHost();
         host.RunClean($"Sync-OciRepository {Host}/src/app {Host}/refsrc/app | Out-Null");
-        var sbom = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ocisync-sbom-{Guid.NewGuid():N}.json");
-        System.IO.File.WriteAllText(sbom, "{\"spdxVersion\":\"SPDX-2.3\"}");
-        try
-        {
-            host.RunClean($"New-OciImage {Host}/refsrc/app:sbom -ArtifactType application/spdx+json -Subject {Host}/refsrc/app:1.0.0 -File '{sbom}' -FileMediaType application/spdx+json | Out-Null");
-        }
-        finally
-        {
-            System.IO.File.Delete(sbom);
-        }
+        PushReferrer(host, $"{Host}/refsrc/app:sbom", "application/spdx+json", $"{Host}/refsrc/app:1.0.0", "{\"spdxVersion\":\"SPDX-2.3\"}");
 
         var first = host.Run($"Sync-OciRepository {Host}/refsrc/app {Host}/refdst/app -Exclude sbom, 'sha256-*' -IncludeReferrers");
         Assert.Empty(first.Errors);
@@ -114,16 +120,7 @@ public sealed class SyncRequestCountTests : IClassFixture<SyncFixture>
         using var host = new PowerShellHost();
         host.RunClean($"Sync-OciRepository {Host}/src/app {Host}/newref/app | Out-Null");
         host.RunClean($"Sync-OciRepository {Host}/newref/app {Host}/newrefdst/app -IncludeReferrers | Out-Null");
-        var sbom = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ocisync-sig-{Guid.NewGuid():N}.json");
-        System.IO.File.WriteAllText(sbom, "{\"signed\":true}");
-        try
-        {
-            host.RunClean($"New-OciImage {Host}/newref/app:sig -ArtifactType application/vnd.example.signature -Subject {Host}/newref/app:1.0.0 -File '{sbom}' -FileMediaType application/json | Out-Null");
-        }
-        finally
-        {
-            System.IO.File.Delete(sbom);
-        }
+        PushReferrer(host, $"{Host}/newref/app:sig", "application/vnd.example.signature", $"{Host}/newref/app:1.0.0", "{\"signed\":true}");
 
         var again = host.Run($"Sync-OciRepository {Host}/newref/app {Host}/newrefdst/app -Exclude sig, 'sha256-*' -IncludeReferrers");
         Assert.Empty(again.Errors);
