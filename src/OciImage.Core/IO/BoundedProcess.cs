@@ -47,9 +47,12 @@ internal static class BoundedProcess
         };
         using var process = StartRetryingBusyText(info) ?? throw new IOException($"{program} did not start.");
         var clock = Stopwatch.StartNew();
-        var overflow = new CancellationTokenSource(); // not disposed: abandoned readers may still signal it
-        var output = ReadBoundedAsync(process.StandardOutput.BaseStream, outputLimit, overflow);
-        var errors = ReadBoundedAsync(process.StandardError.BaseStream, errorLimit, overflow);
+        // One signal per stream, so the outcome names the stream that overflowed even before its reader has returned.
+        // Not disposed: abandoned readers may still signal them.
+        var outputOverflow = new CancellationTokenSource();
+        var errorOverflow = new CancellationTokenSource();
+        var output = ReadBoundedAsync(process.StandardOutput.BaseStream, outputLimit, outputOverflow);
+        var errors = ReadBoundedAsync(process.StandardError.BaseStream, errorLimit, errorOverflow);
         try
         {
             process.StandardInput.Write(input);
@@ -63,10 +66,11 @@ internal static class BoundedProcess
         var streams = Task.WhenAll(output, errors);
         var outcome = Outcome.Exited;
         var left = timeout - clock.Elapsed;
-        if (Task.WaitAny(new[] { streams, Task.Delay(Timeout.Infinite, overflow.Token) }, left > TimeSpan.Zero ? left : TimeSpan.Zero) != 0)
+        var overflowed = new[] { streams, Task.Delay(Timeout.Infinite, outputOverflow.Token), Task.Delay(Timeout.Infinite, errorOverflow.Token) };
+        if (Task.WaitAny(overflowed, left > TimeSpan.Zero ? left : TimeSpan.Zero) != 0)
         {
-            outcome = overflow.IsCancellationRequested
-                ? output.IsCompleted && output.Result.Overflowed ? Outcome.OutputTooLarge : Outcome.ErrorOutputTooLarge
+            outcome = outputOverflow.IsCancellationRequested ? Outcome.OutputTooLarge
+                : errorOverflow.IsCancellationRequested ? Outcome.ErrorOutputTooLarge
                 : Outcome.TimedOut;
         }
         else if (!process.WaitForExit(Remaining(timeout, clock)))
@@ -80,13 +84,13 @@ internal static class BoundedProcess
             return new Result(outcome, -1, Array.Empty<byte>(), Array.Empty<byte>());
         }
 
-        return new Result(Outcome.Exited, process.ExitCode, output.Result.Bytes, errors.Result.Bytes);
+        return new Result(Outcome.Exited, process.ExitCode, output.Result, errors.Result);
     }
 
     private static int Remaining(TimeSpan timeout, Stopwatch clock) => (int)Math.Max(0, Math.Min(int.MaxValue, (timeout - clock.Elapsed).TotalMilliseconds));
 
     /// <summary>Reads a stream to its end, keeping at most the limit; past it, signals the overflow and stops.</summary>
-    private static async Task<(byte[] Bytes, bool Overflowed)> ReadBoundedAsync(Stream stream, int limit, CancellationTokenSource overflow)
+    private static async Task<byte[]> ReadBoundedAsync(Stream stream, int limit, CancellationTokenSource overflow)
     {
         var kept = new MemoryStream();
         var buffer = new byte[16 * 1024];
@@ -98,7 +102,7 @@ internal static class BoundedProcess
                 if (kept.Length + n > limit)
                 {
                     overflow.Cancel();
-                    return (Array.Empty<byte>(), true);
+                    return Array.Empty<byte>();
                 }
 
                 kept.Write(buffer, 0, n);
@@ -109,7 +113,7 @@ internal static class BoundedProcess
             // The process was killed and its pipes closed under the read.
         }
 
-        return (kept.ToArray(), false);
+        return kept.ToArray();
     }
 
     /// <summary>Kills the process and its children where the runtime can (.NET Core 3+), else the process alone.</summary>
