@@ -6,6 +6,7 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using OciImage.Core.Errors;
@@ -19,7 +20,7 @@ namespace OciImage.Core.Registry;
 /// One repository of a registry, through the distribution API. Every manifest is checked against the digest
 /// asked for or the Docker-Content-Digest the registry gave; every blob stream is verified at its end.
 /// </summary>
-internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, IConditionalUntag, IUploadPreparation
+internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, IConditionalUntag, IUploadPreparation, ITagSnapshot
 {
     private readonly RegistryClient _client;
     private readonly BlobUploader _uploader;
@@ -32,6 +33,18 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
 
     /// <summary>Set once the first referrers question ended, answered or failed: later ones need not queue.</summary>
     private volatile bool _referrersApiKnown;
+
+    /// <summary>
+    /// The tags of the last complete listing (this store's own, or one a caller made moments ago), or null. A tag
+    /// pushed through this store forgets it, and a listing that overlapped such a push is not kept: it may lack that
+    /// tag. Only "this fallback tag is absent" is read from it; a present one is still fetched.
+    /// </summary>
+    private HashSet<string>? _listedTags;
+
+    /// <summary>Tagged pushes through this store so far: a listing that began before one is not kept.</summary>
+    private int _taggedPushes;
+
+    private readonly object _listingLock = new();
 
     /// <summary>
     /// Uploads opened ahead of their bytes, by blob, until the blob's upload takes one: the registry opened it when
@@ -291,6 +304,11 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
     {
         var identifier = tag ?? manifest.Digest.ToString();
         var what = $"push of manifest {manifest.Digest} to {Location}:{identifier}";
+        if (tag is not null)
+        {
+            ForgetListing();
+        }
+
         using var response = await Transport.SendAsync(HttpMethod.Put, ManifestUrl(identifier), PushScope, cancellationToken, content: () =>
         {
             var body = new ByteArrayContent(manifest.GetRawBytes());
@@ -410,8 +428,44 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
     private OperationNotSupportedException DeletionRefused(string what) =>
         new(what, $"the registry {Registry} refuses deletion (HTTP 405); nothing was removed or changed. The CNCF distribution registry deletes only with storage.delete.enabled set to true in its configuration (REGISTRY_STORAGE_DELETE_ENABLED=true); other registries have a setting or a permission of their own");
 
-    public IAsyncEnumerable<string> ListTagsAsync(CancellationToken cancellationToken) =>
-        _client.PagesAsync($"v2/{Repository}/tags/list?n=1000", PullScope, "tags", $"the tags of {Location}", cancellationToken);
+    /// <summary>Every tag, page by page; a listing read to its end is remembered (see <see cref="_listedTags"/>).</summary>
+    public async IAsyncEnumerable<string> ListTagsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var pushesBefore = Volatile.Read(ref _taggedPushes);
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var tag in _client.PagesAsync($"v2/{Repository}/tags/list?n=1000", PullScope, "tags", $"the tags of {Location}", cancellationToken).ConfigureAwait(false))
+        {
+            listed.Add(tag);
+            yield return tag;
+        }
+
+        lock (_listingLock)
+        {
+            if (_taggedPushes == pushesBefore)
+            {
+                _listedTags = listed;
+            }
+        }
+    }
+
+    public void RememberListing(IEnumerable<string> tags)
+    {
+        var listed = new HashSet<string>(tags, StringComparer.Ordinal);
+        lock (_listingLock)
+        {
+            _listedTags = listed;
+        }
+    }
+
+    /// <summary>Before a tag is pushed: the remembered listing would not have it.</summary>
+    private void ForgetListing()
+    {
+        lock (_listingLock)
+        {
+            _taggedPushes++;
+            _listedTags = null;
+        }
+    }
 
     /// <summary>
     /// What refers to a manifest: the referrers API, else the sha256-HEX tag of the fallback schema, which is
@@ -443,7 +497,9 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
     public async Task RecordReferrerAsync(Manifest referrer, CancellationToken cancellationToken)
     {
         var subject = referrer.Subject!.Digest;
-        var existing = await ListReferrersAsync(subject, cancellationToken).ConfigureAwait(false);
+        // Read, then write back with one more: the fallback tag is fetched even where a listing says it is absent
+        // (another writer may have made it since), or its referrers would be lost.
+        var existing = await ListReferrersAsync(subject, trustListing: false, cancellationToken).ConfigureAwait(false);
         if (existing.Any(d => d.Digest == referrer.Digest))
         {
             return;
@@ -452,7 +508,11 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
         await PutManifestAsync(ReferrerIndex.With(existing, ReferrerIndex.DescriptorOf(referrer)), ReferrerIndex.FallbackTag(subject), cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<Descriptor>> ListReferrersAsync(Digest subject, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Descriptor>> ListReferrersAsync(Digest subject, CancellationToken cancellationToken) =>
+        ListReferrersAsync(subject, trustListing: true, cancellationToken);
+
+    /// <param name="trustListing">Whether a remembered listing may answer that the fallback tag is absent.</param>
+    private async Task<IReadOnlyList<Descriptor>> ListReferrersAsync(Digest subject, bool trustListing, CancellationToken cancellationToken)
     {
         var what = $"the referrers of {Location}@{subject}";
         var asked = false;
@@ -499,7 +559,7 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
             }
         }
 
-        return await FallbackReferrersAsync(subject, what, cancellationToken).ConfigureAwait(false);
+        return await FallbackReferrersAsync(subject, what, trustListing, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The referrers API's list, or null when it gave none (no API: 404 or 501, or not an index).</summary>
@@ -524,9 +584,23 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
     }
 
     /// <summary>The referrers recorded in the <c>sha256-HEX</c> fallback tag's index (none when the tag is not there).</summary>
-    private async Task<IReadOnlyList<Descriptor>> FallbackReferrersAsync(Digest subject, string what, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Descriptor>> FallbackReferrersAsync(Digest subject, string what, bool trustListing, CancellationToken cancellationToken)
     {
         var fallbackTag = ReferrerIndex.FallbackTag(subject);
+        HashSet<string>? listed = null;
+        if (trustListing)
+        {
+            lock (_listingLock)
+            {
+                listed = _listedTags;
+            }
+        }
+
+        if (listed is not null && !listed.Contains(fallbackTag))
+        {
+            return Array.Empty<Descriptor>();
+        }
+
         Manifest fallback;
         try
         {

@@ -21,8 +21,12 @@ public static class TagDetailsVerb
 {
     /// <param name="repository">The repository or layout (a tag or digest on it is ignored).</param>
     /// <param name="tags">The tags to describe; null lists them all (one request a page on a registry).</param>
+    /// <param name="listedTags">
+    /// Every tag of the repository, from a complete listing the caller made moments ago (the tags to describe may
+    /// be a selection of them): a referrers fallback tag not among them is absent, and is not asked for.
+    /// </param>
     public static async Task<IReadOnlyList<TagDetails>> GetAsync(Reference repository, IReadOnlyList<string>? tags, TagDetailFields fields,
-        StoreContext context, CancellationToken cancellationToken, int throttle = RegistryConcurrency.TagsAtOnce)
+        StoreContext context, CancellationToken cancellationToken, int throttle = RegistryConcurrency.TagsAtOnce, IEnumerable<string>? listedTags = null)
     {
         if (throttle < 1)
         {
@@ -31,6 +35,10 @@ public static class TagDetailsVerb
 
         repository = repository.WithoutIdentifier();
         using var store = ImageStores.OpenForRead(repository, context);
+        if (listedTags is not null && store is ITagSnapshot snapshot)
+        {
+            snapshot.RememberListing(listedTags);
+        }
 
         // Where the store knows each tag's manifest for free (a layout's index.json), that saves a HEAD a tag.
         var known = new Dictionary<string, Descriptor?>(StringComparer.Ordinal);

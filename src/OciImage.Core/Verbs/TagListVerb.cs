@@ -77,7 +77,7 @@ public static class TagListVerb
             yield break;
         }
 
-        foreach (var described in await TagDetailsVerb.GetAsync(repository, chosen, details, context, cancellationToken).ConfigureAwait(false))
+        foreach (var described in await TagDetailsVerb.GetAsync(repository, chosen, details, context, cancellationToken, listedTags: listed.Keys).ConfigureAwait(false))
         {
             yield return new ListedTag(described.Tag, listed[described.Tag], described);
         }
