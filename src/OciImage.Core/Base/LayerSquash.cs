@@ -107,7 +107,15 @@ internal static class LayerSquash
                     continue;
                 }
 
-                Write(tar, item, reader, what);
+                try
+                {
+                    Write(tar, item, reader, what);
+                }
+                catch (TarLayerWriter.HeaderTooLargeException ex)
+                {
+                    throw new InvalidLayerException(what, ex.Message, ex);
+                }
+
                 copied++;
             }
 

@@ -12,7 +12,8 @@ namespace OciImage.Core.Copy;
 /// so each is asked about once: the plan's HEAD answers the copy's question. A saved plan carries none of it (its
 /// run is new). An answer stands only for the descriptor asked about (destination, digest and size): one that gives
 /// the same digest another size is asked again. Trusting "there" is no weaker than the HEAD it replaces: a registry
-/// that lost or never had the blob refuses the manifest, and the copy then asks again, blob by blob.
+/// that lost or never had the blob refuses the manifest, and the copy then asks again, blob by blob. A layout refuses
+/// no manifest, so its copies never take these answers (a blob removed since the plan would leave a tag on an incomplete image).
 /// </summary>
 internal sealed class BlobPresence
 {

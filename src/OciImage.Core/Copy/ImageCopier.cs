@@ -433,7 +433,10 @@ internal sealed class ImageCopier
                 var total = Interlocked.Add(ref _bytesDone, delta);
                 _progress.Report(new CopyProgress(blob.Digest, bytes, blob.Size, total, Interlocked.Read(ref _totalBytes), false));
             });
-            var outcome = await BlobTransfer.EnsureAsync(_source, _target, blob, new RetryBudget(), _log, perBlob, cancellationToken, _run?.Presence.Known(_target, blob)).ConfigureAwait(false);
+            // The plan's answer stands in for a HEAD only where a lost blob is caught later: a registry refuses the
+            // manifest then. A layout takes any manifest, so it is asked again (a local file check, not a request).
+            var known = _target.RefusesIncompleteManifests ? _run?.Presence.Known(_target, blob) : null;
+            var outcome = await BlobTransfer.EnsureAsync(_source, _target, blob, new RetryBudget(), _log, perBlob, cancellationToken, known).ConfigureAwait(false);
             if (outcome == BlobOutcome.Copied)
             {
                 Interlocked.Add(ref _bytesCopied, blob.Size);
@@ -454,7 +457,15 @@ internal sealed class ImageCopier
         var count = 0;
         foreach (var referrer in await Referrers.ListAsync(_source, subject, cancellationToken).ConfigureAwait(false))
         {
-            var manifest = await _source.GetManifestAsync(referrer, cancellationToken).ConfigureAwait(false);
+            var manifest = await SourceManifestAsync(referrer, cancellationToken).ConfigureAwait(false);
+            if (!Referrers.Refers(manifest, subject))
+            {
+                // A listing (a fallback tag anyone who can push writes, or a registry's answer) is no proof: copied,
+                // it would land at the destination as another manifest's referrer, or as none, and be "missing" for ever.
+                _log.Warning($"{_source.Location}: {referrer.Digest} is listed as a referrer of {subject}, but its subject is {manifest.Subject?.Digest.ToString() ?? "none"}; not copied.");
+                continue;
+            }
+
             await CopyManifestTreeAsync(manifest, cancellationToken).ConfigureAwait(false);
 
             // Its blobs may race another client's as any manifest's do: the same checked put.

@@ -18,6 +18,9 @@ public static class Referrers
             ? referrers.ListReferrersAsync(subject, cancellationToken)
             : Task.FromResult<IReadOnlyList<Descriptor>>(Array.Empty<Descriptor>());
 
+    /// <summary>Whether <paramref name="manifest"/> really is a referrer of <paramref name="subject"/> (its subject field names it), whatever listed it.</summary>
+    public static bool Refers(Manifest manifest, Digest subject) => manifest.Subject?.Digest == subject;
+
     /// <summary>After putting a manifest with a subject: makes it findable as a referrer where the store can.</summary>
     public static Task RecordAsync(IImageStore store, Manifest manifest, CancellationToken cancellationToken) =>
         store is IReferrerStore referrers && manifest.Subject is not null

@@ -179,6 +179,13 @@ internal sealed class TarLayerWriter : IDisposable
         }
 
         var bytes = records.ToArray();
+        if (bytes.Length > Tar.TarReader.MaxSpecialSize)
+        {
+            // A name and attributes read from two headers (a GNU long name, a PAX header) can outgrow one together:
+            // written, Go's archive/tar and our reader would refuse the layer.
+            throw new HeaderTooLargeException(path, bytes.Length);
+        }
+
         var entry = TarEntry.CreateTarEntry("PaxHeaders/" + Shorten(path, false).TrimStart('/').Replace('/', '_'));
         var header = entry.TarHeader;
         header.Name = header.Name.Length > UstarNameLength ? header.Name.Substring(0, UstarNameLength) : header.Name;
@@ -191,6 +198,13 @@ internal sealed class TarLayerWriter : IDisposable
         _tar.PutNextEntry(entry);
         _tar.Write(bytes, 0, bytes.Length);
         _tar.CloseEntry();
+    }
+
+    /// <summary>An entry whose PAX header (long name, link, attributes) would be larger than readers take for one.</summary>
+    public sealed class HeaderTooLargeException(string path, long size)
+        : Exception($"the entry '{path}' needs a PAX header of {size} bytes, more than the {Tar.TarReader.MaxSpecialSize} a tar reader takes")
+    {
+        public string EntryPath { get; } = path;
     }
 
     /// <summary>A PAX record: "LENGTH key=value\n", where LENGTH counts itself; the value is raw bytes (xattrs are binary).</summary>

@@ -229,8 +229,12 @@ internal sealed class SyncPlanner
         return images.SelectMany(i => i.Layers).All(l => Layers.Compressions.OfMediaType(l.MediaType) == compression);
     }
 
-    /// <summary>How many of the subject's referrers at the source the destination does not list (the destination is asked only when the source has some).</summary>
-    private static async Task<int> MissingReferrersAsync(IImageStore source, IImageStore destination, Digest subject, CancellationToken cancellationToken)
+    /// <summary>
+    /// How many of the subject's referrers at the source the destination does not list (the destination is asked
+    /// only when the source has some). One it lacks is read (once a run: the copy takes it) and counts only when its
+    /// subject is this one, as the copy copies it: a listing that names another manifest would be "missing" for ever.
+    /// </summary>
+    private async Task<int> MissingReferrersAsync(IImageStore source, IImageStore destination, Digest subject, CancellationToken cancellationToken)
     {
         var wanted = await Images.Referrers.ListAsync(source, subject, cancellationToken).ConfigureAwait(false);
         if (wanted.Count == 0)
@@ -239,7 +243,14 @@ internal sealed class SyncPlanner
         }
 
         var held = new HashSet<Digest>((await Images.Referrers.ListAsync(destination, subject, cancellationToken).ConfigureAwait(false)).Select(d => d.Digest));
-        return wanted.Count(d => !held.Contains(d.Digest));
+        var missing = 0;
+        foreach (var referrer in wanted.Where(d => !held.Contains(d.Digest)))
+        {
+            var manifest = await _run.GetManifestAsync(source, referrer, cancellationToken).ConfigureAwait(false);
+            missing += Images.Referrers.Refers(manifest, subject) ? 1 : 0;
+        }
+
+        return missing;
     }
 
     /// <summary>True when what the destination holds was written from this source digest (for these platforms).</summary>
