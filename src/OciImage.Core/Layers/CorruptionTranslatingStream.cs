@@ -10,11 +10,14 @@ internal sealed class CorruptionTranslatingStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly string _what;
+    private readonly Func<InvalidLayerException, Exception> _explain;
 
-    public CorruptionTranslatingStream(Stream inner, string what)
+    /// <param name="explain">Turns the layer's damage into the error to throw (a digest mismatch that caused it).</param>
+    public CorruptionTranslatingStream(Stream inner, string what, Func<InvalidLayerException, Exception>? explain = null)
     {
         _inner = inner;
         _what = what;
+        _explain = explain ?? (damage => damage);
     }
 
     public override int Read(byte[] buffer, int offset, int count)
@@ -23,9 +26,13 @@ internal sealed class CorruptionTranslatingStream : ReadOnlyStream
         {
             return _inner.Read(buffer, offset, count);
         }
+        catch (InvalidLayerException damage)
+        {
+            throw _explain(damage);
+        }
         catch (Exception ex) when (ex is not OciException && LayerReader.IsCorruption(ex))
         {
-            throw new InvalidLayerException(_what, "its content cannot be read (" + ex.Message + ")", ex);
+            throw _explain(new InvalidLayerException(_what, "its content cannot be read (" + ex.Message + ")", ex));
         }
     }
 }

@@ -16,6 +16,9 @@ internal sealed class LayerReader : IDisposable
     private readonly TarReader _tar;
     private readonly string _what;
 
+    /// <summary>The blob as given (a verifying stream checks its digest at its end), read to its end when the layer proves unreadable.</summary>
+    private readonly Stream _blob;
+
     public LayerReader(Stream blob, string what)
         : this(blob, what, tar => tar)
     {
@@ -25,8 +28,42 @@ internal sealed class LayerReader : IDisposable
     internal LayerReader(Stream blob, string what, Func<Stream, Stream> tarView)
     {
         _what = what;
+        _blob = blob;
         var buffered = new BufferedStream(blob, 1 << 16);
         _tar = new TarReader(tarView(Decompress(buffered, what)), reason => new InvalidLayerException(what, reason));
+    }
+
+    /// <summary>How much of an unreadable layer's blob is read on to find whether its digest holds (4 GiB).</summary>
+    private const long MaxExplainingRead = 4L << 30;
+
+    /// <summary>
+    /// What to throw for a layer that does not read: the blob is first read to its end, so bytes that are not the
+    /// ones its digest names (a tampered or damaged download) are reported as that, a digest mismatch, rather than as
+    /// the damage they did to the gzip or the tar. A layer whose digest holds is invalid as it stands.
+    /// </summary>
+    internal Exception Explain(InvalidLayerException damage)
+    {
+        try
+        {
+            // A store's blob ends at its descriptor's size; any other stream is read no further than this.
+            var rest = new byte[81920];
+            long read = 0;
+            int n;
+            while (read < MaxExplainingRead && (n = _blob.Read(rest, 0, rest.Length)) > 0)
+            {
+                read += n;
+            }
+        }
+        catch (DigestMismatchException mismatch)
+        {
+            return mismatch;
+        }
+        catch (Exception ex) when (ex is OciException or IOException or ObjectDisposedException or NotSupportedException or InvalidOperationException)
+        {
+            // The blob cannot tell more (it failed otherwise, or cannot be read on): the damage is the answer.
+        }
+
+        return damage;
     }
 
     /// <summary>
@@ -36,7 +73,7 @@ internal sealed class LayerReader : IDisposable
     private const int PermissionBits = 0xFFF;
 
     /// <summary>The content of the current entry; corrupt data surfaces as InvalidLayerException.</summary>
-    public Stream Content => new CorruptionTranslatingStream(_tar.Content, _what);
+    public Stream Content => new CorruptionTranslatingStream(_tar.Content, _what, Explain);
 
     /// <summary>What a damaged or hostile layer makes the decompression code throw.</summary>
     internal static bool IsCorruption(Exception ex) =>
@@ -54,9 +91,13 @@ internal sealed class LayerReader : IDisposable
             {
                 header = _tar.Next();
             }
+            catch (InvalidLayerException damage)
+            {
+                throw Explain(damage);
+            }
             catch (Exception ex) when (ex is not OciException && IsCorruption(ex))
             {
-                throw new InvalidLayerException(_what, "it is not a readable tar (" + ex.Message + ")", ex);
+                throw Explain(new InvalidLayerException(_what, "it is not a readable tar (" + ex.Message + ")", ex));
             }
 
             if (header is null)
