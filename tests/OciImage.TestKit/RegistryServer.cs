@@ -1,7 +1,9 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Net.Http;
+using System.Runtime.InteropServices;
 using System.Threading;
 
 namespace OciImage.TestKit;
@@ -25,6 +27,8 @@ public sealed class RegistryServer : IDisposable
 
     private readonly TempDirectory _temp = new("ociregistry");
     private readonly Process _process;
+    private readonly PosixSignalRegistration[] _onSignals;
+    private int _disposed;
 
     /// <param name="tls">Serve https only, with a self-signed certificate for localhost (a port-forward to a TLS registry).</param>
     /// <param name="deleteEnabled">
@@ -72,8 +76,16 @@ public sealed class RegistryServer : IDisposable
         _process.OutputDataReceived += (_, _) => { };
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
+
+        // A run stopped by SIGTERM or SIGINT (a CI timeout, `kill`, Ctrl+C) or one that never disposed this still
+        // stops its registry: a registry left behind would hold its port and folder. The signals go on to end the
+        // process as they would have.
+        AppDomain.CurrentDomain.ProcessExit += StopOnExit;
+        _onSignals = new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT }.Select(signal => PosixSignalRegistration.Create(signal, _ => Dispose())).ToArray();
         WaitUntilReady();
     }
+
+    private void StopOnExit(object? sender, EventArgs e) => Dispose();
 
     public RegistryAuth Auth { get; }
 
@@ -103,6 +115,17 @@ public sealed class RegistryServer : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        AppDomain.CurrentDomain.ProcessExit -= StopOnExit;
+        foreach (var registration in _onSignals)
+        {
+            registration.Dispose();
+        }
+
         try
         {
             if (!_process.HasExited)
