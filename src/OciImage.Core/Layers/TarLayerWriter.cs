@@ -48,9 +48,13 @@ internal sealed class TarLayerWriter : IDisposable
         Put(path, flag, mode, modified, uid, gid, 0, null, null, xattrs, deviceMajor, deviceMinor);
     }
 
-    /// <summary>Whether a PAX record can carry this attribute name: not empty, no '=' (it ends the key), no NUL or newline.</summary>
+    /// <summary>
+    /// Whether a PAX record can carry this attribute name: not empty, no '=' (it ends the key), no NUL or newline,
+    /// and no U+FFFD, which is what a name read from bytes that are not UTF-8 became: written back, it would be
+    /// another name than the one the layer gave.
+    /// </summary>
     public static bool CanCarryXattrName(string name) =>
-        name.Length > 0 && name.IndexOfAny(new[] { '=', '\0', '\n' }) < 0;
+        name.Length > 0 && name.IndexOfAny(new[] { '=', '\0', '\n', '\uFFFD' }) < 0;
 
     /// <summary>An empty file whose name marks a deletion (.wh.NAME) or an opaque directory (.wh..wh..opq).</summary>
     public void AddWhiteout(string path, DateTime modified) =>
