@@ -202,8 +202,13 @@ public abstract class OciSyncCmdlet : OciTagSelectionCmdlet
     /// A saved plan under -DestinationRoot, checked before any request (<see cref="SyncDestinationRoot"/>); without
     /// one, a warning names the places a plan spans when they are several, since a plan file may have been edited.
     /// </summary>
-    private protected void KeepToDestinationRoot(string? root, IReadOnlyList<SyncPlanItem> items)
+    private protected void KeepToDestinationRoot(bool saved, string? root, IReadOnlyList<SyncPlanItem> items)
     {
+        if (!saved)
+        {
+            return;
+        }
+
         if (root is null)
         {
             if (SyncDestinationRoot.Spread(items.Select(i => i.Destination)) is { } places)

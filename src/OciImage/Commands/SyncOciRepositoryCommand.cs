@@ -40,10 +40,7 @@ public sealed class SyncOciRepositoryCommand : OciSyncCmdlet
     [ValidateNotNullOrEmpty]
     public string PlanPath { get; set; } = null!;
 
-    /// <summary>
-    /// With a saved plan: the registry prefix (host[:port][/path]) or layout directory (oci:DIR or a path) every
-    /// destination must be under; one item outside refuses the whole plan before any request.
-    /// </summary>
+    /// <summary>With a saved plan: the registry prefix or layout directory every destination must be under, or nothing is applied.</summary>
     [Parameter(ParameterSetName = "Apply")]
     [Parameter(ParameterSetName = "PlanFile")]
     [ValidateNotNullOrEmpty]
@@ -87,11 +84,7 @@ public sealed class SyncOciRepositoryCommand : OciSyncCmdlet
             saved,
             saved ? _saved.Select(i => i.Source) : _mappings.Select(m => (Core.Reference?)m.Source),
             saved ? _saved.Select(i => (Core.Reference?)i.Destination) : _mappings.Select(m => (Core.Reference?)m.Destination));
-        if (saved)
-        {
-            KeepToDestinationRoot(DestinationRoot, _saved);
-        }
-
+        KeepToDestinationRoot(saved, DestinationRoot, _saved);
         var run = new SyncRun();
         var plan = saved ? _saved : PlanEach(_mappings, mapping => RunCore((messages, ct) =>
             SyncVerb.PlanAsync(mapping, run, Shard, ThrottleLimit, SourceContext(messages), DestinationContext(messages), ct)));
