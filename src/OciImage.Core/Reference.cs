@@ -78,7 +78,7 @@ public sealed class Reference : IEquatable<Reference>
     public static string EndpointHostOf(string registry) => registry == DockerHub ? "registry-1.docker.io" : registry;
 
     /// <summary>Text no registry reference can start with: /, ./, ../, ~/, \\, C:\ or C:/.</summary>
-    private static bool LooksLikeAPath(string text) =>
+    internal static bool LooksLikeAPath(string text) =>
         text[0] is '/' or '\\' or '~'
         || text.StartsWith("./", StringComparison.Ordinal) || text.StartsWith(".\\", StringComparison.Ordinal) || text.StartsWith("..", StringComparison.Ordinal)
         || (text.Length >= 3 && char.IsLetter(text[0]) && text[1] == ':' && text[2] is '/' or '\\');

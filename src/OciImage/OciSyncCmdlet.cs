@@ -198,6 +198,37 @@ public abstract class OciSyncCmdlet : OciTagSelectionCmdlet
         }
     }
 
+    /// <summary>
+    /// A saved plan under -DestinationRoot, checked before any request (<see cref="SyncDestinationRoot"/>); without
+    /// one, a warning names the places a plan spans when they are several, since a plan file may have been edited.
+    /// </summary>
+    private protected void KeepToDestinationRoot(bool saved, string? root, IReadOnlyList<SyncPlanItem> items)
+    {
+        if (!saved)
+        {
+            return;
+        }
+
+        if (root is null)
+        {
+            if (SyncDestinationRoot.Spread(items.Select(i => i.Destination)) is { } places)
+            {
+                WriteWarning($"The saved plan writes to {places.Count} places ({string.Join(", ", places)}). A plan file can be edited to name any destination: give -DestinationRoot to refuse one outside the place you mean.");
+            }
+
+            return;
+        }
+
+        try
+        {
+            SyncDestinationRoot.Parse(root, ResolvePath).Check(items);
+        }
+        catch (OciException ex)
+        {
+            ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, root));
+        }
+    }
+
     /// <summary>Each mapping's plan in turn; a mapping that cannot be planned is an error naming it, and the rest go on.</summary>
     private protected List<SyncPlanItem> PlanEach(IReadOnlyList<SyncMapping> mappings, Func<SyncMapping, IReadOnlyList<SyncPlanItem>> plan)
     {

@@ -99,6 +99,23 @@ public sealed class RegistryServer : IDisposable
 
     public TokenServer? Tokens { get; }
 
+    /// <summary>The registry's storage root (its filesystem driver's rootdirectory).</summary>
+    public string DataDirectory => _temp.Combine("data");
+
+    /// <summary>
+    /// The upload sessions the registry holds open for a repository: the folders under its _uploads directory with
+    /// a startedat file (one a POST; kept with its data until the upload completes or is cancelled, else until the
+    /// registry's purge). distribution 2.x rewrites an empty hashstates/ folder into a session it has just cancelled
+    /// (its writer's Close after Cancel); that husk holds no session (GET and DELETE on it answer 404) and is not counted.
+    /// </summary>
+    public string[] OpenUploads(string repository)
+    {
+        var uploads = Path.Combine(DataDirectory, "docker", "registry", "v2", "repositories", repository, "_uploads");
+        return Directory.Exists(uploads)
+            ? Array.FindAll(Directory.GetDirectories(uploads), d => File.Exists(Path.Combine(d, "startedat")))
+            : Array.Empty<string>();
+    }
+
     /// <summary>skopeo's credential flags for this registry.</summary>
     public string[] SkopeoCredentials(string flag = "--dest-creds") =>
         Auth == RegistryAuth.None ? Array.Empty<string>() : new[] { flag, $"{User}:{Password}" };

@@ -41,53 +41,93 @@ internal sealed class BlobUploader
         _stat = stat;
     }
 
-    /// <summary>Uploads a blob; <paramref name="session"/> is an upload the registry opened already, or null.</summary>
+    /// <summary>How long cancelling an abandoned upload may take: a failing copy never waits longer on it.</summary>
+    internal static readonly TimeSpan CancelTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Uploads a blob; <paramref name="session"/> is an upload the registry opened already, or null. A session given
+    /// up on (the upload failed, or starts again with a new one) is cancelled: no failure leaves one open.
+    /// </summary>
     public async Task UploadAsync(Descriptor descriptor, Stream content, (Uri Location, long MinimumChunk)? session, IProgress<long>? bytesWritten, string what, CancellationToken cancellationToken)
     {
         var budget = RetryBudget.Current ?? new RetryBudget();
         using (RetryBudget.Enter(budget))
         {
             var origin = content.CanSeek ? content.Position : (long?)null;
-            while (true)
+            try
             {
-                try
+                while (true)
                 {
-                    session ??= await StartAsync(what, cancellationToken).ConfigureAwait(false);
-                    await UploadOnceAsync(descriptor, content, session.Value, bytesWritten, what, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-                catch (RequestTooLargeException tooLarge)
-                {
-                    // The blob went in one PUT, which a proxy or the registry refused for its size: from now on this
-                    // registry gets chunks. The bytes already read are gone with the refused request: start again.
-                    var chunk = FirstChunkUnder(descriptor.Size);
-                    if (chunk < MinimumPiece)
+                    try
                     {
-                        throw Rethrown(tooLarge.Failure);
+                        session ??= await StartAsync(what, cancellationToken).ConfigureAwait(false);
+                        await UploadOnceAsync(descriptor, content, session.Value, bytesWritten, what, cancellationToken).ConfigureAwait(false);
+                        return;
                     }
-
-                    _transport.LearnedChunkSize = chunk;
-                    _transport.Log.Verbose($"{_transport.Registry} refused {descriptor.Size} bytes in one request; uploading in chunks of {chunk} bytes.");
-                    if (origin is not { } from)
+                    catch (RequestTooLargeException tooLarge)
                     {
-                        throw new UploadRestartException(tooLarge.Failure);
-                    }
+                        // The blob went in one PUT, which a proxy or the registry refused for its size: from now on this
+                        // registry gets chunks. The bytes already read are gone with the refused request: start again.
+                        var chunk = FirstChunkUnder(descriptor.Size);
+                        if (chunk < MinimumPiece)
+                        {
+                            throw Rethrown(tooLarge.Failure);
+                        }
 
-                    content.Position = from;
-                    session = null;
-                }
-                catch (SessionLostException lost)
-                {
-                    // A one-way stream cannot be read again here: the failure goes up, and the transfer opens the source again.
-                    if (origin is not { } start || !await budget.TryRetryAsync(_transport.Log, null, cancellationToken).ConfigureAwait(false))
+                        _transport.LearnedChunkSize = chunk;
+                        _transport.Log.Verbose($"{_transport.Registry} refused {descriptor.Size} bytes in one request; uploading in chunks of {chunk} bytes.");
+                        if (origin is not { } from)
+                        {
+                            throw new UploadRestartException(tooLarge.Failure);
+                        }
+
+                        content.Position = from;
+                        await CancelAsync(session!.Value.Location, what).ConfigureAwait(false);
+                        session = null;
+                    }
+                    catch (SessionLostException lost)
                     {
-                        throw Rethrown(lost.Failure);
-                    }
+                        // A one-way stream cannot be read again here: the failure goes up, and the transfer opens the source again.
+                        if (origin is not { } start || !await budget.TryRetryAsync(_transport.Log, null, cancellationToken).ConfigureAwait(false))
+                        {
+                            throw Rethrown(lost.Failure);
+                        }
 
-                    content.Position = start;
-                    session = null;
+                        content.Position = start;
+                        await CancelAsync(session!.Value.Location, what).ConfigureAwait(false);
+                        session = null;
+                    }
                 }
             }
+            catch when (session is not null)
+            {
+                // The source failed (a digest mismatch, a cut), the registry refused, or the copy was cancelled.
+                await CancelAsync(session.Value.Location, what).ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Cancels an upload session no bytes will complete: DELETE on the Location the registry gave (the distribution
+    /// spec's "cancel an upload"), so it keeps no upload directory until its purge. Best effort and bounded: a slow,
+    /// refusing or unreachable registry costs at most <see cref="CancelTimeout"/> and a verbose line, and the
+    /// failure the caller sees stays its own. It goes through the transport, so the Location meets the rules every
+    /// upload request meets (scheme, origin, credentials).
+    /// </summary>
+    public async Task CancelAsync(Uri location, string what)
+    {
+        using var limit = new CancellationTokenSource(CancelTimeout);
+        try
+        {
+            using var response = await _transport.SendAsync(HttpMethod.Delete, location, _scope, limit.Token, retry: false).ConfigureAwait(false);
+            _transport.Log.Verbose(response.IsSuccessStatusCode
+                ? $"Cancelled the unfinished {what}."
+                : $"The registry answered {(int)response.StatusCode} to cancelling the unfinished {what}; it expires the session itself.");
+        }
+        catch (Exception ex)
+        {
+            _transport.Log.Verbose($"Could not cancel the unfinished {what} ({ex.Message}); the registry expires the session itself.");
         }
     }
 

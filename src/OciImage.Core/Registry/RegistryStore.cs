@@ -245,7 +245,13 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
         }
     }
 
-    public void AbandonUpload(Descriptor blob) => _openedUploads.TryRemove(blob.Digest, out _);
+    public async Task AbandonUploadAsync(Descriptor blob)
+    {
+        if (_openedUploads.TryRemove(blob.Digest, out var session))
+        {
+            await _uploader.CancelAsync(session.Location, $"upload of blob {blob.Digest} to {Location}").ConfigureAwait(false);
+        }
+    }
 
     public Task PutBlobAsync(Descriptor descriptor, Stream content, IProgress<long>? bytesWritten, CancellationToken cancellationToken)
     {

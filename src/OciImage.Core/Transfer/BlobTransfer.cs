@@ -107,10 +107,10 @@ internal static class BlobTransfer
         }
         catch
         {
-            // The source's failure is the one to report; the upload opened for it is not used.
+            // The source's failure is the one to report; the upload opened for it is cancelled, not left open.
             await Task.WhenAny(prepared).ConfigureAwait(false);
             _ = prepared.Exception;
-            target.AbandonUpload(blob);
+            await target.AbandonUploadAsync(blob).ConfigureAwait(false);
             throw;
         }
 

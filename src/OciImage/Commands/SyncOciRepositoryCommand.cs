@@ -40,6 +40,12 @@ public sealed class SyncOciRepositoryCommand : OciSyncCmdlet
     [ValidateNotNullOrEmpty]
     public string PlanPath { get; set; } = null!;
 
+    /// <summary>With a saved plan: the registry prefix or layout directory every destination must be under, or nothing is applied.</summary>
+    [Parameter(ParameterSetName = "Apply")]
+    [Parameter(ParameterSetName = "PlanFile")]
+    [ValidateNotNullOrEmpty]
+    public string? DestinationRoot { get; set; }
+
     private readonly List<SyncMapping> _mappings = new();
     private readonly List<SyncPlanItem> _saved = new();
 
@@ -78,6 +84,7 @@ public sealed class SyncOciRepositoryCommand : OciSyncCmdlet
             saved,
             saved ? _saved.Select(i => i.Source) : _mappings.Select(m => (Core.Reference?)m.Source),
             saved ? _saved.Select(i => (Core.Reference?)i.Destination) : _mappings.Select(m => (Core.Reference?)m.Destination));
+        KeepToDestinationRoot(saved, DestinationRoot, _saved);
         var run = new SyncRun();
         var plan = saved ? _saved : PlanEach(_mappings, mapping => RunCore((messages, ct) =>
             SyncVerb.PlanAsync(mapping, run, Shard, ThrottleLimit, SourceContext(messages), DestinationContext(messages), ct)));
