@@ -39,21 +39,26 @@ internal static class PlainValues
         using (document)
         {
             var root = document.RootElement;
+            var single = false;
             if (root.ValueKind == JsonValueKind.Object)
             {
-                root = root.EnumerateObject().FirstOrDefault(p => string.Equals(p.Name, listKey, StringComparison.OrdinalIgnoreCase)).Value;
+                var list = root.EnumerateObject().FirstOrDefault(p => string.Equals(p.Name, listKey, StringComparison.OrdinalIgnoreCase)).Value;
+
+                // PowerShell's ConvertTo-Json writes a list of one as that one object, not as an array of one.
+                single = list.ValueKind == JsonValueKind.Undefined;
+                root = single ? root : list;
             }
 
-            if (root.ValueKind != JsonValueKind.Array)
+            if (!single && root.ValueKind != JsonValueKind.Array)
             {
-                throw fail(path, $"it holds neither an array nor an object with \"{listKey}\"");
+                throw fail(path, $"it holds neither an array, nor an object with \"{listKey}\", nor one entry");
             }
 
             var entries = new List<(Hashtable, string)>();
             var index = 0;
-            foreach (var element in root.EnumerateArray())
+            foreach (var element in single ? new[] { root } : root.EnumerateArray().ToArray())
             {
-                var where = $"{path}, {listKey}[{index++}]";
+                var where = single ? path : $"{path}, {listKey}[{index++}]";
                 if (element.ValueKind != JsonValueKind.Object)
                 {
                     throw fail(where, "it is not an object");
