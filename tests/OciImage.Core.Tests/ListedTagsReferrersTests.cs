@@ -133,4 +133,67 @@ public sealed class ListedTagsReferrersTests
 
         Assert.Equal(new[] { signature.Digest }, (await Referrers.ListAsync(store, image.Digest, None)).Select(d => d.Digest));
     }
+
+    [Fact]
+    public async Task APageLinkWithAnUnquotedRelIsFollowedSoNoReferrerIsHidden()
+    {
+        // A registry without the referrers API that pages its tags and writes its Link as RFC 8288 allows (rel=next,
+        // unquoted): the fallback tag is on the second page. Stopping after the first would remember a listing
+        // without it, and so report no referrers for an image that has one.
+        var subject = Digest.Parse("sha256:" + new string('1', 64));
+        var signature = "sha256:" + new string('2', 64);
+        using var server = new PagingRegistry(ReferrerIndex.FallbackTag(subject), signature);
+        var store = TestClients.Store(server.Host, "inv/app");
+        var tags = await store.ListTagsAsync(None).ToListAsync();
+        Assert.Equal(new[] { "1.0", ReferrerIndex.FallbackTag(subject) }, tags);
+        Assert.Equal(new[] { signature }, (await Referrers.ListAsync(store, subject, None)).Select(d => d.Digest.ToString()));
+    }
+
+    /// <summary>Two pages of tags (rel=next unquoted), no referrers API, and the fallback tag's index.</summary>
+    private sealed class PagingRegistry : LoopbackHttpServer
+    {
+        private readonly string _fallbackTag;
+        private readonly byte[] _index;
+
+        public PagingRegistry(string fallbackTag, string referrer)
+        {
+            _fallbackTag = fallbackTag;
+            _index = Encoding.UTF8.GetBytes("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OciIndex + "\",\"manifests\":[{\"mediaType\":\""
+                + MediaTypes.OciManifest + "\",\"digest\":\"" + referrer + "\",\"size\":100,\"artifactType\":\"application/example.signature\"}]}");
+            Start();
+        }
+
+        protected override async Task HandleAsync(System.Net.HttpListenerContext context)
+        {
+            var url = context.Request.Url!;
+            var response = context.Response;
+            byte[] body;
+            if (url.AbsolutePath == "/v2/inv/app/tags/list")
+            {
+                var second = (context.Request.QueryString["last"] ?? string.Empty) == "1.0";
+                if (!second)
+                {
+                    response.AddHeader("Link", "</v2/inv/app/tags/list?last=1.0&n=1000>; rel=next");
+                }
+
+                body = Encoding.UTF8.GetBytes("{\"name\":\"inv/app\",\"tags\":[\"" + (second ? _fallbackTag : "1.0") + "\"]}");
+                response.ContentType = "application/json";
+            }
+            else if (url.AbsolutePath == "/v2/inv/app/manifests/" + _fallbackTag)
+            {
+                body = _index;
+                response.ContentType = MediaTypes.OciIndex;
+                response.AddHeader("Docker-Content-Digest", Digest.Compute(_index).ToString());
+            }
+            else
+            {
+                response.StatusCode = url.AbsolutePath == "/v2/" ? 200 : 404;
+                body = Array.Empty<byte>();
+            }
+
+            response.ContentLength64 = body.Length;
+            await response.OutputStream.WriteAsync(body);
+            response.Close();
+        }
+    }
 }

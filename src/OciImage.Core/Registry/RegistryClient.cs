@@ -87,6 +87,26 @@ internal sealed class RegistryClient
         return names?.Select(n => n!).ToList() ?? new List<string>();
     }
 
+    /// <summary>
+    /// Whether a link's parameters say rel next: quoted or not, among other relation types (RFC 8288). A next page
+    /// missed ends the listing early, and a listing read to its end is taken as every tag (a referrers fallback
+    /// tag not in it is taken as absent).
+    /// </summary>
+    private static bool IsNext(string parameters)
+    {
+        foreach (var parameter in parameters.Split(';'))
+        {
+            var equals = parameter.IndexOf('=');
+            if (equals > 0 && parameter.Substring(0, equals).Trim().Equals("rel", StringComparison.OrdinalIgnoreCase)
+                && parameter.Substring(equals + 1).Trim().Trim('"').Split(' ').Any(r => r.Equals("next", StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Link: &lt;/v2/x/tags/list?last=a&amp;n=100&gt;; rel="next"</summary>
     private static Uri? NextLink(HttpResponseMessage response, Uri current)
     {
@@ -101,7 +121,7 @@ internal sealed class RegistryClient
             {
                 var open = part.IndexOf('<');
                 var close = part.IndexOf('>');
-                if (open >= 0 && close > open && part.IndexOf("rel=\"next\"", StringComparison.OrdinalIgnoreCase) >= 0)
+                if (open >= 0 && close > open && IsNext(part.Substring(close + 1)))
                 {
                     var link = part.Substring(open + 1, close - open - 1);
                     var uri = Uri.TryCreate(link, UriKind.RelativeOrAbsolute, out var parsed) ? parsed : null;
