@@ -315,16 +315,27 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
             ForgetListing();
         }
 
-        using var response = await Transport.SendAsync(HttpMethod.Put, ManifestUrl(identifier), PushScope, cancellationToken, content: () =>
+        try
         {
-            var body = new ByteArrayContent(manifest.GetRawBytes());
-            body.Headers.ContentType = new MediaTypeHeaderValue(manifest.MediaType);
-            return body;
-        }).ConfigureAwait(false);
-        await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
-        if (HeaderDigest(response) is { } stored && stored.Algorithm == manifest.Digest.Algorithm && stored != manifest.Digest)
+            using var response = await Transport.SendAsync(HttpMethod.Put, ManifestUrl(identifier), PushScope, cancellationToken, content: () =>
+            {
+                var body = new ByteArrayContent(manifest.GetRawBytes());
+                body.Headers.ContentType = new MediaTypeHeaderValue(manifest.MediaType);
+                return body;
+            }).ConfigureAwait(false);
+            await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
+            if (HeaderDigest(response) is { } stored && stored.Algorithm == manifest.Digest.Algorithm && stored != manifest.Digest)
+            {
+                throw new DigestMismatchException(what, manifest.Digest, stored.ToString());
+            }
+        }
+        finally
         {
-            throw new DigestMismatchException(what, manifest.Digest, stored.ToString());
+            // A listing made while the push was under way may have missed the tag too.
+            if (tag is not null)
+            {
+                ForgetListing();
+            }
         }
     }
 
