@@ -224,4 +224,25 @@ Describe 'Measure-OciImage and Compare-OciImage in a pipeline' {
         $m.LayerCount | Should -Be 2
         (Get-OciLayerItem "oci:${layout}:amd" -Merged | Group-Object LayerIndex | Sort-Object Name).Name | Should -Be @('0', '1')
     }
+
+    It 'an image with more paths than the analysis may keep is AnalysisLimitExceeded, and OCIIMAGE_ANALYSIS_MEMORY raises it' {
+        # 6,000 empty files: about 4 MiB of paths to keep, against an allowance of 2 MiB, then of 64 MiB.
+        $many = Join-Path $TestDrive 'many'
+        $null = New-Item -ItemType Directory -Path $many
+        foreach ($i in 0..5999) { [System.IO.File]::Create((Join-Path $many "f$i")).Dispose() }
+        $manyLayout = Join-Path $TestDrive 'many-layout'
+        New-OciLayer $many -Layout $manyLayout | New-OciImage -Layout $manyLayout -Tag many | Out-Null
+        try {
+            $env:OCIIMAGE_ANALYSIS_MEMORY = 2MB
+            $err = { Measure-OciImage "oci:${manyLayout}:many" -ErrorAction Stop } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -Be 'AnalysisLimitExceeded,OciImage.Commands.MeasureOciImageCommand'
+            "$($err.CategoryInfo.Category)" | Should -Be 'LimitsExceeded'
+            $err.Exception.Message | Should -Match 'OCIIMAGE_ANALYSIS_MEMORY'
+            $env:OCIIMAGE_ANALYSIS_MEMORY = 64MB
+            (Measure-OciImage "oci:${manyLayout}:many").FileCount | Should -Be 6000
+        }
+        finally {
+            Remove-Item Env:OCIIMAGE_ANALYSIS_MEMORY -ErrorAction SilentlyContinue
+        }
+    }
 }

@@ -42,7 +42,7 @@ internal sealed class DiveEfficiency
                 continue;
             }
 
-            var path = DiveTree.PathOf(node);
+            var path = DiveTree.KeyOf(node);
             if (!_paths.TryGetValue(path, out var data))
             {
                 data = new PathSizes(path);
@@ -55,7 +55,7 @@ internal sealed class DiveEfficiency
                 var previous = below.GetNode(path);
                 if (previous is null)
                 {
-                    _notes.Add($"layer {index} deletes {path}, which no layer below holds; as dive does, the rest of that layer's tree is not counted");
+                    _notes.Add($"layer {index} deletes /{path}, which no layer below holds; as dive does, the rest of that layer's tree is not counted");
                     break;
                 }
 
@@ -72,18 +72,22 @@ internal sealed class DiveEfficiency
                 data.Minimum = size;
             }
 
-            data.Layers.Add(index);
-            if (data.Layers.Count == 2)
+            data.AddLayer(index);
+            if (data.LayerCount == 2)
             {
                 _inefficient.Add(data);
             }
         }
 
-        if (_stacked is null)
+        if (_stacked is null && !tree.HasWhiteouts)
         {
-            _stacked = tree.Copy();
+            // dive stacks the first layer onto a copy of itself, which changes nothing without a whiteout: the
+            // tree is kept as it is, rather than held twice.
+            _stacked = tree;
+            return;
         }
 
+        _stacked ??= tree.Copy();
         _stacked.Stack(tree);
         _steps += tree.Steps;
     }
@@ -110,7 +114,7 @@ internal sealed class DiveEfficiency
     /// <summary>The paths seen in two or more layers, largest cumulative size first (then by path).</summary>
     public IReadOnlyList<Inefficiency> Inefficiencies =>
         _inefficient.OrderByDescending(d => d.Cumulative).ThenBy(d => d.Path, System.StringComparer.Ordinal)
-            .Select(d => new Inefficiency(d.Path, d.Layers.ToArray(), d.Cumulative)).ToList();
+            .Select(d => new Inefficiency("/" + d.Path, d.Layers(), d.Cumulative)).ToList();
 
     /// <summary>Nodes stepped through on the trees so far: a measure of work for tests, independent of the clock.</summary>
     internal long Steps => _steps + (_stacked?.Steps ?? 0);
@@ -118,8 +122,12 @@ internal sealed class DiveEfficiency
     /// <summary>Where dive's definitions gave a figure that needs explaining (a whiteout of nothing).</summary>
     public IReadOnlyList<string> Notes => _notes;
 
+    /// <summary>What dive sums for a path ("a/b", no leading '/'); most paths are in one layer, so the first takes no list.</summary>
     private sealed class PathSizes
     {
+        private int _firstLayer;
+        private List<int>? _moreLayers;
+
         public PathSizes(string path) => Path = path;
 
         public string Path { get; }
@@ -128,6 +136,31 @@ internal sealed class DiveEfficiency
 
         public long Minimum { get; set; } = -1;
 
-        public List<int> Layers { get; } = new();
+        /// <summary>How many times a layer's tree held the path as a leaf (a layer with both NAME and .wh.NAME twice).</summary>
+        public int LayerCount { get; private set; }
+
+        public void AddLayer(int index)
+        {
+            if (LayerCount++ == 0)
+            {
+                _firstLayer = index;
+            }
+            else
+            {
+                (_moreLayers ??= new List<int>(1)).Add(index);
+            }
+        }
+
+        public int[] Layers()
+        {
+            var layers = new int[LayerCount];
+            if (LayerCount > 0)
+            {
+                layers[0] = _firstLayer;
+                _moreLayers?.CopyTo(layers, 1);
+            }
+
+            return layers;
+        }
     }
 }

@@ -28,6 +28,9 @@ internal sealed class DiveTree
     /// <summary>Work done on this tree so far (nodes stepped through).</summary>
     public long Steps => _tree.Steps;
 
+    /// <summary>Whether a ".wh." node was made: only then does dive's stacking of a tree onto its own copy change it.</summary>
+    public bool HasWhiteouts { get; private set; }
+
     /// <summary>A layer's tree from its entries, in tar order.</summary>
     public static DiveTree FromEntries(IEnumerable<LayerEntry> entries)
     {
@@ -36,7 +39,7 @@ internal sealed class DiveTree
         {
             if (entry.EntryName.Length > 0)
             {
-                tree.AddPath(entry.EntryName, new Data(entry.Size, entry.IsDirectory));
+                tree.AddPath(entry.EntryName, new Data(entry.Size, entry.IsDirectory, entry.EntryName));
             }
         }
 
@@ -51,6 +54,13 @@ internal sealed class DiveTree
         var path = node.Path;
         return IsWhiteout(node) ? path.Substring(0, path.Length - node.Name.Length) + node.Name.Substring(WhiteoutPrefix.Length) : path;
     }
+
+    /// <summary>
+    /// <see cref="PathOf"/> without its leading '/': for a node an entry made, that entry's own name (the same
+    /// string, so a million paths are not held twice), else made from the tree.
+    /// </summary>
+    public static string KeyOf(PathTree<Data>.Node node) =>
+        node.Value is { } data && !IsWhiteout(node) ? data.Name : PathOf(node).Substring(1);
 
     /// <summary>The size a node holds: 0 for a parent the tar did not list.</summary>
     public static long SizeOf(PathTree<Data>.Node node) => node.Value?.Size ?? 0;
@@ -177,6 +187,7 @@ internal sealed class DiveTree
                 }
 
                 child = node.Add(name);
+                HasWhiteouts |= name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal);
             }
 
             node = child;
@@ -187,14 +198,18 @@ internal sealed class DiveTree
         }
     }
 
-    /// <summary>What dive keeps of an entry: its size in the tar header and whether it is a directory.</summary>
+    /// <summary>What dive keeps of an entry: its size in the tar header and whether it is a directory; and its name.</summary>
     internal sealed class Data
     {
-        public Data(long size, bool isDirectory)
+        public Data(long size, bool isDirectory, string name)
         {
             Size = size;
             IsDirectory = isDirectory;
+            Name = name;
         }
+
+        /// <summary>The entry's cleaned tar name: the path of the node it was given to, without the leading '/'.</summary>
+        public string Name { get; }
 
         public long Size { get; }
 

@@ -84,7 +84,7 @@ internal static class ImageAnalyzer
                 {
                     try
                     {
-                        var layer = await LayerScanner.ScanAsync(store, index, descriptor, options.HashContent, failed.Token).ConfigureAwait(false);
+                        var layer = await LayerScanner.ScanAsync(store, index, descriptor, options.HashContent, failed.Token, options.PathMemory).ConfigureAwait(false);
                         log.Verbose($"Read layer {index} ({descriptor.Digest}): {layer.Entries.Count} entries, {layer.HeaderSize} bytes in its tar headers.");
                         return layer;
                     }

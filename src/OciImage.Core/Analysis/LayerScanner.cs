@@ -19,16 +19,18 @@ namespace OciImage.Core.Analysis;
 /// </summary>
 internal static class LayerScanner
 {
-    public static async Task<ScannedLayer> ScanAsync(IImageStore store, int index, Descriptor layer, bool hashContent, CancellationToken cancellationToken)
+    /// <param name="allowance">The memory the operation's paths may take, shared by its layers; a new one for this process when null.</param>
+    public static async Task<ScannedLayer> ScanAsync(IImageStore store, int index, Descriptor layer, bool hashContent, CancellationToken cancellationToken, PathMemoryAllowance? allowance = null)
     {
         var what = $"layer {index} ({layer.Digest})";
         var blob = await store.OpenBlobAsync(layer, cancellationToken).ConfigureAwait(false);
-        return Scan(blob, index, layer, hashContent, what, cancellationToken);
+        return Scan(blob, index, layer, hashContent, what, cancellationToken, allowance);
     }
 
     /// <summary>Scans a blob stream; it is disposed.</summary>
-    public static ScannedLayer Scan(Stream blob, int index, Descriptor layer, bool hashContent, string what, CancellationToken cancellationToken)
+    public static ScannedLayer Scan(Stream blob, int index, Descriptor layer, bool hashContent, string what, CancellationToken cancellationToken, PathMemoryAllowance? allowance = null)
     {
+        allowance ??= PathMemoryAllowance.ForThisProcess();
         // The blob is read and its digest computed on a thread of its own, a bounded pipe ahead of decompression.
         blob = new ReadAheadStream(blob, cancellationToken);
         using var owned = blob;
@@ -47,7 +49,10 @@ internal static class LayerScanner
                     contentDigest = Hash(reader.Content, buffer, what, item.Path);
                 }
 
-                entries.Add(ToEntry(item, contentDigest));
+                // Every entry kept is charged before it is added: a layer of millions of empty entries stops here.
+                var entry = ToEntry(item, contentDigest);
+                allowance.Charge(entry, what);
+                entries.Add(entry);
             }
 
             try

@@ -38,9 +38,10 @@ internal static class LayerSquash
     public static async Task<Result> SquashAsync(IImageStore store, IReadOnlyList<Descriptor> layers, int first, bool overBase, string createdBy, CancellationToken cancellationToken)
     {
         var scanned = new List<ScannedLayer>();
+        var pathMemory = PathMemoryAllowance.ForThisProcess();
         for (var n = 0; n < layers.Count; n++)
         {
-            scanned.Add(await LayerScanner.ScanAsync(store, first + n, layers[n], hashContent: false, cancellationToken).ConfigureAwait(false));
+            scanned.Add(await LayerScanner.ScanAsync(store, first + n, layers[n], hashContent: false, cancellationToken, pathMemory).ConfigureAwait(false));
         }
 
         var plan = SquashPlan.Make(scanned, overBase);

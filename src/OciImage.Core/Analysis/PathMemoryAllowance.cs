@@ -1,0 +1,80 @@
+using System;
+using System.Globalization;
+using System.Threading;
+using OciImage.Core.Errors;
+
+namespace OciImage.Core.Analysis;
+
+/// <summary>
+/// The memory one analysis may spend on the paths it keeps (every entry of every layer, the merged tree and dive's
+/// trees), shared by the layers it reads at once. A tar header compresses to a few bytes (a gzip layer of empty
+/// files holds about 150,000 entries a megabyte, a zstd one 600,000), so without a bound a small hostile layer makes
+/// the analysis outgrow the machine and the host is killed; with it, the analysis stops with
+/// <c>AnalysisLimitExceeded</c> first. The default is half the memory the process may use (the GC's view: physical
+/// memory or the container's limit), or 4 GiB where the runtime does not say; <c>OCIIMAGE_ANALYSIS_MEMORY</c> (a
+/// whole number of bytes, so <c>$env:OCIIMAGE_ANALYSIS_MEMORY = 16GB</c> in PowerShell) sets it.
+/// </summary>
+internal sealed class PathMemoryAllowance
+{
+    public const string EnvironmentVariable = "OCIIMAGE_ANALYSIS_MEMORY";
+
+    /// <summary>What an entry costs besides its strings: its record, a node and a map slot in each tree, dive's sums (measured about 600 bytes).</summary>
+    internal const long EntryOverhead = 640;
+
+    private const long Fallback = 4L << 30;
+
+    private const long Floor = 256L << 20;
+
+    private long _left;
+    private long _paths;
+
+    public PathMemoryAllowance(long bytes)
+    {
+        Limit = Math.Max(1, bytes);
+        _left = Limit;
+    }
+
+    public long Limit { get; }
+
+    /// <summary>What is left to charge (below 0 once exceeded).</summary>
+    public long Left => Interlocked.Read(ref _left);
+
+    /// <summary>The allowance for this process: the environment variable's, else half of what the GC may use.</summary>
+    public static PathMemoryAllowance ForThisProcess() => new(Configured() ?? Math.Max(Floor, (AvailableMemory() ?? 2 * Fallback) / 2));
+
+    /// <summary>What keeping an entry costs, about: the path is held in the entry and (its last name) in two trees, as UTF-16.</summary>
+    public static long CostOf(LayerEntry entry) =>
+        EntryOverhead + 6L * entry.Path.Length + 2L * (entry.LinkTarget?.Length ?? 0) + 2L * (entry.ContentDigest?.Length ?? 0)
+        + (ReferenceEquals(entry.EntryName, entry.Path) ? 0 : 2L * entry.EntryName.Length);
+
+    /// <summary>Charges an entry about to be kept; past the limit, AnalysisLimitExceeded naming what was read.</summary>
+    public void Charge(LayerEntry entry, string what)
+    {
+        var paths = Interlocked.Increment(ref _paths);
+        if (Interlocked.Add(ref _left, -CostOf(entry)) < 0)
+        {
+            throw new AnalysisLimitException(what, paths, Limit, EnvironmentVariable);
+        }
+    }
+
+    private static long? Configured()
+    {
+        var text = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        return long.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes > 0 ? bytes : null;
+    }
+
+    /// <summary>GC.GetGCMemoryInfo().TotalAvailableMemoryBytes on .NET Core 3 and later (not in netstandard2.0's surface), else null.</summary>
+    private static long? AvailableMemory()
+    {
+        try
+        {
+            var info = typeof(GC).GetMethod("GetGCMemoryInfo", Type.EmptyTypes)?.Invoke(null, null);
+            var total = info?.GetType().GetProperty("TotalAvailableMemoryBytes")?.GetValue(info);
+            return total is long bytes && bytes > 0 ? bytes : null;
+        }
+        catch (Exception ex) when (ex is System.Reflection.TargetInvocationException or MemberAccessException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+}
