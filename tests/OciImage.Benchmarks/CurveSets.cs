@@ -17,13 +17,13 @@ public sealed class CurveSets
 
     private const string Tls = "--src-tls-verify=false --dest-tls-verify=false";
 
-    private readonly TempDirectory _temp;
+    private readonly HarnessFolder _temp;
     private readonly string _self;
     private readonly bool _quick;
     private readonly bool _mirror2000;
 
     /// <param name="mirror2000">The mirror curve's 2,000-tag point too (preparing it takes about 7 minutes here).</param>
-    public CurveSets(TempDirectory temp, string self, bool quick, bool mirror2000 = false)
+    public CurveSets(HarnessFolder temp, string self, bool quick, bool mirror2000 = false)
     {
         _temp = temp;
         _self = self;

@@ -21,7 +21,7 @@ namespace OciImage.Benchmarks;
 /// </summary>
 public sealed class DataSet : IDisposable
 {
-    private readonly TempDirectory _temp = new("ocibench");
+    private readonly HarnessFolder _temp = new("ocibench");
 
     private DataSet(bool quick, bool mirrorFull)
     {
@@ -44,7 +44,7 @@ public sealed class DataSet : IDisposable
     public bool Quick { get; }
 
     /// <summary>The tree layers are built of (the curves use it too): small with quick, else Debian's or the SDK's.</summary>
-    public static string ChooseTree(bool quick, TempDirectory temp) =>
+    public static string ChooseTree(bool quick, HarnessFolder temp) =>
         quick ? MakeSmallTree(temp.Combine("tree")) : Debootstrap(temp.Combine("rootfs")) ?? FindSdkTree();
 
     public string Tree { get; }

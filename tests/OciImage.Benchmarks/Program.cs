@@ -187,7 +187,7 @@ public static class Program
         var runs = runsAt >= 0 ? int.Parse(args[runsAt + 1]) : quick ? 1 : 3;
         var groups = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && i > 0 && args[i - 1] != "--runs" && args[i - 1] != "--results").ToList();
         Console.WriteLine($"OciImage curves: {Environment.ProcessorCount} cores, {runs} run(s) a point{(quick ? ", quick data" : string.Empty)}; load average {CurveRunner.LoadAverage()}");
-        using var temp = new TempDirectory("ocicurves");
+        using var temp = new HarnessFolder("ocicurves");
         var failures = CurveRunner.Run(new CurveSets(temp, Assembly.GetExecutingAssembly().Location, quick, args.Contains("--mirror-2000")).Select(groups), runs);
         Console.WriteLine("results: " + ResultsFile.Write(args, runs, quick));
         return failures == 0 ? 0 : 1;

@@ -25,10 +25,9 @@ public static class Throughput
         {
             var tarTime = Measure(() =>
             {
-                var temp = Path.Combine(Path.GetTempPath(), "ociimage-throughput-" + Environment.ProcessId);
-                var layer = LayerBuilder.BuildIntoDirectory(tree, new LayerBuildOptions { Compression = LayerCompression.None }, temp, CancellationToken.None);
+                using var temp = new HarnessFolder("ocithroughput");
+                var layer = LayerBuilder.BuildIntoDirectory(tree, new LayerBuildOptions { Compression = LayerCompression.None }, temp.Path, CancellationToken.None);
                 tar = new MemoryStream(File.ReadAllBytes(layer.BlobPath));
-                Directory.Delete(temp, recursive: true);
             });
             Console.WriteLine($"tar of {tree}: {tar.Length / 1e6:0.0} MB; reading the files and writing the tar (to a file, then read back) took {tarTime.Cpu:0.00} CPU-s, {tar.Length / 1e6 / tarTime.Cpu:0} MB/s");
         }

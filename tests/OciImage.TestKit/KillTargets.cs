@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
 using System.Threading;
@@ -60,15 +59,11 @@ public static class KillTargets
     }
 
     /// <summary>A layout that never answers its second layer's read: the writer is then half way, for good.</summary>
-    private sealed class StallingStore(IImageStore inner) : IImageStore
+    private sealed class StallingStore(IImageStore inner) : ForwardingStore(inner)
     {
         private int _opened;
 
-        public Reference Location => inner.Location;
-
-        public bool RefusesIncompleteManifests => inner.RefusesIncompleteManifests;
-
-        public Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken cancellationToken)
+        public override Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken cancellationToken)
         {
             if (descriptor.MediaType.Contains("layer") && Interlocked.Increment(ref _opened) == 2)
             {
@@ -77,37 +72,7 @@ public static class KillTargets
                 Thread.Sleep(Timeout.Infinite);
             }
 
-            return inner.OpenBlobAsync(descriptor, cancellationToken);
+            return Inner.OpenBlobAsync(descriptor, cancellationToken);
         }
-
-        public Task<Descriptor> ResolveAsync(Reference reference, CancellationToken cancellationToken) => inner.ResolveAsync(reference, cancellationToken);
-
-        public Task<Manifest> GetManifestAsync(Reference reference, CancellationToken cancellationToken) => inner.GetManifestAsync(reference, cancellationToken);
-
-        public Task<Manifest> GetManifestAsync(Descriptor descriptor, CancellationToken cancellationToken) => inner.GetManifestAsync(descriptor, cancellationToken);
-
-        public Task<bool> HasBlobAsync(Descriptor descriptor, CancellationToken cancellationToken) => inner.HasBlobAsync(descriptor, cancellationToken);
-
-        public Task<long?> StatBlobAsync(Digest digest, CancellationToken cancellationToken) => inner.StatBlobAsync(digest, cancellationToken);
-
-        public Task<Stream> OpenBlobRangeAsync(Descriptor descriptor, long offset, CancellationToken cancellationToken) => inner.OpenBlobRangeAsync(descriptor, offset, cancellationToken);
-
-        public Task PutBlobAsync(Descriptor descriptor, Stream content, IProgress<long>? bytesWritten, CancellationToken cancellationToken) => inner.PutBlobAsync(descriptor, content, bytesWritten, cancellationToken);
-
-        public Task PutManifestAsync(Manifest manifest, string? tag, CancellationToken cancellationToken) => inner.PutManifestAsync(manifest, tag, cancellationToken);
-
-        public Task PutChildManifestAsync(Manifest manifest, CancellationToken cancellationToken) => inner.PutChildManifestAsync(manifest, cancellationToken);
-
-        public Task TagAsync(Manifest manifest, string tag, CancellationToken cancellationToken) => inner.TagAsync(manifest, tag, cancellationToken);
-
-        public Task DeleteTagAsync(string tag, CancellationToken cancellationToken) => inner.DeleteTagAsync(tag, cancellationToken);
-
-        public Task DeleteManifestAsync(Digest digest, CancellationToken cancellationToken) => inner.DeleteManifestAsync(digest, cancellationToken);
-
-        public IAsyncEnumerable<string> ListTagsAsync(CancellationToken cancellationToken) => inner.ListTagsAsync(cancellationToken);
-
-        public Task CommitAsync(CancellationToken cancellationToken) => inner.CommitAsync(cancellationToken);
-
-        public void Dispose() => inner.Dispose();
     }
 }

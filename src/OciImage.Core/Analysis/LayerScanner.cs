@@ -58,11 +58,7 @@ internal static class LayerScanner
             try
             {
                 // Read to the end so the digest of the whole blob is checked, padding included.
-                var rest = new byte[81920];
-                while (blob.Read(rest, 0, rest.Length) > 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
+                Drain.ToEnd(blob, cancellationToken: cancellationToken);
             }
             catch (Exception ex) when (ex is not OciException && ex is not OperationCanceledException && LayerReader.IsCorruption(ex))
             {

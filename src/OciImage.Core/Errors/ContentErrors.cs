@@ -16,10 +16,23 @@ public sealed class InvalidManifestException(string what, string reason, Excepti
     : OciException("InvalidManifest", OciErrorKind.InvalidData,
         $"{what} is not a valid OCI or Docker document: {reason}.", inner);
 
-/// <summary>A manifest larger than the 4 MiB the distribution spec lets a client refuse.</summary>
-public sealed class ManifestTooLargeException(string what, long size, long limit)
-    : OciException("ManifestTooLarge", OciErrorKind.LimitsExceeded,
-        $"{what} is {size} bytes, over the {limit}-byte limit for manifests; it was not read.");
+/// <summary>A manifest larger than the 4 MiB the distribution spec lets a client refuse, or a referrers list longer than the module reads.</summary>
+public sealed class ManifestTooLargeException : OciException
+{
+    public ManifestTooLargeException(string what, long size, long limit)
+        : base("ManifestTooLarge", OciErrorKind.LimitsExceeded, $"{what} is {size} bytes, over the {limit}-byte limit for manifests; it was not read.")
+    {
+    }
+
+    private ManifestTooLargeException(string message)
+        : base("ManifestTooLarge", OciErrorKind.LimitsExceeded, message)
+    {
+    }
+
+    /// <summary>A referrers list (an API answer, a fallback index, a walk of them) over <paramref name="limit"/> entries.</summary>
+    public static ManifestTooLargeException TooManyReferrers(string what, int limit, string outcome) =>
+        new($"{what} number more than {limit}, the most this module reads for one image; {outcome}.");
+}
 
 /// <summary>A media type the operation cannot handle.</summary>
 public sealed class UnsupportedMediaTypeException : OciException

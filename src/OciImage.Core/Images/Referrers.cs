@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using OciImage.Core.Errors;
 using OciImage.Core.Model;
 using OciImage.Core.Stores;
 
@@ -13,10 +14,30 @@ namespace OciImage.Core.Images;
 /// </summary>
 public static class Referrers
 {
-    public static Task<IReadOnlyList<Descriptor>> ListAsync(IImageStore store, Digest subject, CancellationToken cancellationToken) =>
-        store is IReferrerStore referrers
-            ? referrers.ListReferrersAsync(subject, cancellationToken)
-            : Task.FromResult<IReadOnlyList<Descriptor>>(Array.Empty<Descriptor>());
+    /// <summary>
+    /// At most this many referrers of one subject are taken. A listing is the registry's word (or a fallback tag's,
+    /// which anyone who can push writes): 20,000 descriptors fit under the 4 MiB manifest limit, and a copy, a
+    /// mirror or an inventory would ask a request or more for each. Refused whole, not cut: which N a cut keeps is
+    /// the registry's order, a copy would be silently partial (a signature left behind) and a mirror never settle.
+    /// </summary>
+    public const int MaxCount = 10_000;
+
+    /// <summary>The referrers a store lists for the subject (none where it cannot say); over <see cref="MaxCount"/> is ManifestTooLarge.</summary>
+    public static async Task<IReadOnlyList<Descriptor>> ListAsync(IImageStore store, Digest subject, CancellationToken cancellationToken)
+    {
+        if (store is not IReferrerStore referrers)
+        {
+            return Array.Empty<Descriptor>();
+        }
+
+        var listed = await referrers.ListReferrersAsync(subject, cancellationToken).ConfigureAwait(false);
+        if (listed.Count > MaxCount)
+        {
+            throw ManifestTooLargeException.TooManyReferrers($"the referrers of {store.Location.WithoutIdentifier()}@{subject} ({listed.Count} listed)", MaxCount, "none was read");
+        }
+
+        return listed;
+    }
 
     /// <summary>Whether <paramref name="manifest"/> really is a referrer of <paramref name="subject"/> (its subject field names it), whatever listed it.</summary>
     public static bool Refers(Manifest manifest, Digest subject) => manifest.Subject?.Digest == subject;

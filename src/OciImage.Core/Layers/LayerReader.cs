@@ -46,13 +46,7 @@ internal sealed class LayerReader : IDisposable
         try
         {
             // A store's blob ends at its descriptor's size; any other stream is read no further than this.
-            var rest = new byte[81920];
-            long read = 0;
-            int n;
-            while (read < MaxExplainingRead && (n = _blob.Read(rest, 0, rest.Length)) > 0)
-            {
-                read += n;
-            }
+            IO.Drain.ToEnd(_blob, MaxExplainingRead);
         }
         catch (DigestMismatchException mismatch)
         {

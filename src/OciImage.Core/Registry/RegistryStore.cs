@@ -522,6 +522,12 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
             return;
         }
 
+        if (existing.Count >= Images.Referrers.MaxCount)
+        {
+            // Not written: a list longer than that is refused when read.
+            throw ManifestTooLargeException.TooManyReferrers($"the referrers of {Location}@{subject}", Images.Referrers.MaxCount, $"{referrer.Digest} was not recorded in the fallback tag");
+        }
+
         await PutManifestAsync(ReferrerIndex.With(existing, ReferrerIndex.DescriptorOf(referrer)), ReferrerIndex.FallbackTag(subject), cancellationToken).ConfigureAwait(false);
     }
 

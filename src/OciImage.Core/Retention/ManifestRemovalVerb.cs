@@ -21,8 +21,8 @@ namespace OciImage.Core.Retention;
 /// </summary>
 public static class ManifestRemovalVerb
 {
-    /// <summary>At most this many referrers are followed (a hostile fallback index must not make the walk endless).</summary>
-    public const int MaxReferrers = 10_000;
+    /// <summary>At most this many referrers are followed in all (a hostile fallback index must not make the walk endless): one listing's bound.</summary>
+    public const int MaxReferrers = Referrers.MaxCount;
 
     /// <summary>What deleting the image a reference names takes with it (a tag is resolved to its digest first).</summary>
     public static async Task<ManifestRemoval> PlanAsync(Reference reference, bool includeReferrers, StoreContext context, CancellationToken cancellationToken)
@@ -66,7 +66,7 @@ public static class ManifestRemovalVerb
                 {
                     if (referrers.Count == MaxReferrers)
                     {
-                        throw new InvalidManifestException($"the referrers of {repository}@{digest}", $"more than {MaxReferrers} referrers; nothing was deleted");
+                        throw ManifestTooLargeException.TooManyReferrers($"the referrers of {repository}@{digest} and of its referrers", MaxReferrers, "nothing was deleted");
                     }
 
                     referrers.Add(referrer);

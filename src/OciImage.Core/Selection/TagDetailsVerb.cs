@@ -124,8 +124,8 @@ public static class TagDetailsVerb
 
             if ((fields & TagDetailFields.Referrers) != 0 && top is not null)
             {
-                details.ReferrerCount = store is IReferrerStore referrers
-                    ? (await referrers.ListReferrersAsync(top.Digest, cancellationToken).ConfigureAwait(false)).Count
+                details.ReferrerCount = store is IReferrerStore
+                    ? (await Referrers.ListAsync(store, top.Digest, cancellationToken).ConfigureAwait(false)).Count
                     : null;
             }
         }

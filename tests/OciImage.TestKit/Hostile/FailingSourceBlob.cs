@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -29,29 +28,25 @@ public enum SourceBlobFailure
 /// leaves an upload directory in the registry until its purge, one per failed blob, a failing mirror filling the
 /// registry's disk with them. Wraps a store and makes one blob fail as <see cref="SourceBlobFailure"/> says.
 /// </summary>
-public sealed class FailingSourceBlob(IImageStore inner, Digest blob, SourceBlobFailure failure) : IImageStore
+public sealed class FailingSourceBlob(IImageStore inner, Digest blob, SourceBlobFailure failure) : ForwardingStore(inner)
 {
     private readonly TaskCompletionSource<bool> _asked = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes when the copy first asks for the failing blob.</summary>
     public Task Asked => _asked.Task;
 
-    public Reference Location => inner.Location;
-
-    public bool RefusesIncompleteManifests => inner.RefusesIncompleteManifests;
-
-    public async Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken cancellationToken)
+    public override async Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken cancellationToken)
     {
         if (!descriptor.Digest.Equals(blob))
         {
-            return await inner.OpenBlobAsync(descriptor, cancellationToken).ConfigureAwait(false);
+            return await Inner.OpenBlobAsync(descriptor, cancellationToken).ConfigureAwait(false);
         }
 
         _asked.TrySetResult(true);
         switch (failure)
         {
             case SourceBlobFailure.Missing:
-                throw new BlobUnknownException(inner.Location.ToString(), blob) { Target = blob };
+                throw new BlobUnknownException(Inner.Location.ToString(), blob) { Target = blob };
             case SourceBlobFailure.Tampered:
                 var forged = new byte[descriptor.Size];
                 new Random(7).NextBytes(forged);
@@ -61,34 +56,4 @@ public sealed class FailingSourceBlob(IImageStore inner, Digest blob, SourceBlob
                 throw new InvalidOperationException("not reached");
         }
     }
-
-    public Task<Descriptor> ResolveAsync(Reference reference, CancellationToken cancellationToken) => inner.ResolveAsync(reference, cancellationToken);
-
-    public Task<Manifest> GetManifestAsync(Reference reference, CancellationToken cancellationToken) => inner.GetManifestAsync(reference, cancellationToken);
-
-    public Task<Manifest> GetManifestAsync(Descriptor descriptor, CancellationToken cancellationToken) => inner.GetManifestAsync(descriptor, cancellationToken);
-
-    public Task<bool> HasBlobAsync(Descriptor descriptor, CancellationToken cancellationToken) => inner.HasBlobAsync(descriptor, cancellationToken);
-
-    public Task<long?> StatBlobAsync(Digest digest, CancellationToken cancellationToken) => inner.StatBlobAsync(digest, cancellationToken);
-
-    public Task<Stream> OpenBlobRangeAsync(Descriptor descriptor, long offset, CancellationToken cancellationToken) => inner.OpenBlobRangeAsync(descriptor, offset, cancellationToken);
-
-    public Task PutBlobAsync(Descriptor descriptor, Stream content, IProgress<long>? bytesWritten, CancellationToken cancellationToken) => inner.PutBlobAsync(descriptor, content, bytesWritten, cancellationToken);
-
-    public Task PutManifestAsync(Manifest manifest, string? tag, CancellationToken cancellationToken) => inner.PutManifestAsync(manifest, tag, cancellationToken);
-
-    public Task PutChildManifestAsync(Manifest manifest, CancellationToken cancellationToken) => inner.PutChildManifestAsync(manifest, cancellationToken);
-
-    public Task TagAsync(Manifest manifest, string tag, CancellationToken cancellationToken) => inner.TagAsync(manifest, tag, cancellationToken);
-
-    public Task DeleteTagAsync(string tag, CancellationToken cancellationToken) => inner.DeleteTagAsync(tag, cancellationToken);
-
-    public Task DeleteManifestAsync(Digest digest, CancellationToken cancellationToken) => inner.DeleteManifestAsync(digest, cancellationToken);
-
-    public IAsyncEnumerable<string> ListTagsAsync(CancellationToken cancellationToken) => inner.ListTagsAsync(cancellationToken);
-
-    public Task CommitAsync(CancellationToken cancellationToken) => inner.CommitAsync(cancellationToken);
-
-    public void Dispose() => inner.Dispose();
 }
