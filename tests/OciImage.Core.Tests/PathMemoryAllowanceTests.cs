@@ -104,6 +104,31 @@ public sealed class PathMemoryAllowanceTests : IDisposable
         GC.KeepAlive(analysis);
     }
 
+    [Fact]
+    public void AnItemIsChargedItsExtendedAttributes()
+    {
+        // A PAX header of 512 KiB of attributes compresses to almost nothing and may come with every entry: a list
+        // of items held until the digest is checked is charged for them, not only for the names.
+        var value = new byte[512 * 1024];
+        var tar = new RawTar().Pax('x', ("SCHILY.xattr.user.big", new string((char)0x61, value.Length)))
+            .Header("f", '0').End().ToArray();
+        using var reader = new LayerReader(new MemoryStream(tar), "layer 0");
+        var item = reader.Items(CancellationToken.None).Single();
+        Assert.Equal(value.Length, item.Xattrs["user.big"].Length);
+        Assert.True(PathMemoryAllowance.CostOf(item) > value.Length, $"an item with {value.Length} bytes of attributes was charged {PathMemoryAllowance.CostOf(item)}");
+
+        var allowance = new PathMemoryAllowance(100 * value.Length);
+        var charged = 0;
+        Assert.Throws<AnalysisLimitException>(() =>
+        {
+            for (; charged < 1000; charged++)
+            {
+                allowance.Charge(PathMemoryAllowance.CostOf(item), "layer 0");
+            }
+        });
+        Assert.InRange(charged, 90, 100);
+    }
+
     private static Descriptor Describe(byte[] blob) =>
         new() { MediaType = MediaTypes.OciLayerGzip, Digest = Digest.Compute(new MemoryStream(blob)).Digest, Size = blob.Length };
 

@@ -238,8 +238,12 @@ Describe 'Measure-OciImage and Compare-OciImage in a pipeline' {
             $err.FullyQualifiedErrorId | Should -Be 'AnalysisLimitExceeded,OciImage.Commands.MeasureOciImageCommand'
             "$($err.CategoryInfo.Category)" | Should -Be 'LimitsExceeded'
             $err.Exception.Message | Should -Match 'OCIIMAGE_ANALYSIS_MEMORY'
+            # Get-OciLayerItem holds a layer's items until its digest is checked: the same allowance.
+            $err = { Get-OciLayerItem "oci:${manyLayout}:many" -ErrorAction Stop } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -Be 'AnalysisLimitExceeded,OciImage.Commands.GetOciLayerItemCommand'
             $env:OCIIMAGE_ANALYSIS_MEMORY = 64MB
             (Measure-OciImage "oci:${manyLayout}:many").FileCount | Should -Be 6000
+            @(Get-OciLayerItem "oci:${manyLayout}:many").Count | Should -BeGreaterOrEqual 6000
         }
         finally {
             Remove-Item Env:OCIIMAGE_ANALYSIS_MEMORY -ErrorAction SilentlyContinue

@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Threading;
 using OciImage.Core.Errors;
+using OciImage.Core.Layers;
 
 namespace OciImage.Core.Analysis;
 
@@ -47,11 +48,29 @@ internal sealed class PathMemoryAllowance
         EntryOverhead + 6L * entry.Path.Length + 2L * (entry.LinkTarget?.Length ?? 0) + 2L * (entry.ContentDigest?.Length ?? 0)
         + (ReferenceEquals(entry.EntryName, entry.Path) ? 0 : 2L * entry.EntryName.Length);
 
+    /// <summary>
+    /// What keeping a tar item costs, about: its record, its names and link as UTF-16, and its extended attributes
+    /// (a PAX header of a megabyte of them compresses to almost nothing, and every entry may have one).
+    /// </summary>
+    public static long CostOf(LayerItem item)
+    {
+        var cost = EntryOverhead + 2L * (item.Path.Length + item.RawName.Length + (item.LinkTarget?.Length ?? 0));
+        foreach (var attribute in item.Xattrs)
+        {
+            cost += 64 + 2L * attribute.Key.Length + attribute.Value.Length;
+        }
+
+        return cost;
+    }
+
     /// <summary>Charges an entry about to be kept; past the limit, AnalysisLimitExceeded naming what was read.</summary>
-    public void Charge(LayerEntry entry, string what)
+    public void Charge(LayerEntry entry, string what) => Charge(CostOf(entry), what);
+
+    /// <summary>Charges what keeping one more path costs; past the limit, AnalysisLimitExceeded naming what was read.</summary>
+    public void Charge(long cost, string what)
     {
         var paths = Interlocked.Increment(ref _paths);
-        if (Interlocked.Add(ref _left, -CostOf(entry)) < 0)
+        if (Interlocked.Add(ref _left, -cost) < 0)
         {
             throw new AnalysisLimitException(what, paths, Limit, EnvironmentVariable);
         }

@@ -23,7 +23,7 @@ public sealed class DecompressionLimitException(string what, long limit)
 /// <summary>An image with more paths than an analysis may keep in memory: a hostile layer of empty entries, or one far larger than any real image.</summary>
 public sealed class AnalysisLimitException(string what, long paths, long limit, string variable)
     : OciException("AnalysisLimitExceeded", OciErrorKind.LimitsExceeded,
-        $"{what}: the image holds more paths than an analysis keeps in memory here ({paths:N0} paths reached the {limit / (1024 * 1024):N0} MiB an analysis may use: half the memory this process may use, unless {variable} sets it); nothing is reported. Set the environment variable {variable} to a number of bytes to allow more (in PowerShell: $env:{variable} = 16GB).")
+        $"{what}: more paths than can be kept in memory here ({paths:N0} paths reached the {limit / (1024 * 1024):N0} MiB allowed: half the memory this process may use, unless {variable} sets it); nothing is reported. Set the environment variable {variable} to a number of bytes to allow more (in PowerShell: $env:{variable} = 16GB).")
 {
     public long Paths { get; } = paths;
 

@@ -30,10 +30,14 @@ public static class LayerItemVerb
         {
             var blob = await store.OpenBlobAsync(layers[i], cancellationToken).ConfigureAwait(false);
             var items = new List<LayerItemAt>();
-            using (var reader = new LayerReader(blob, $"layer {layers[i].Digest}"))
+            var what = $"layer {layers[i].Digest}";
+            var allowance = PathMemoryAllowance.ForThisProcess();
+            using (var reader = new LayerReader(blob, what))
             {
                 foreach (var item in reader.Items(cancellationToken))
                 {
+                    // Held until the digest is checked: bounded, as an analysis's paths are.
+                    allowance.Charge(PathMemoryAllowance.CostOf(item), what);
                     items.Add(new LayerItemAt(item, i, layers[i].Digest));
                 }
 
