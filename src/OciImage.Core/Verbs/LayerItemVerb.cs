@@ -30,7 +30,7 @@ public static class LayerItemVerb
         {
             var blob = await store.OpenBlobAsync(layers[i], cancellationToken).ConfigureAwait(false);
             var items = new List<LayerItemAt>();
-            using (var reader = new LayerReader(blob, $"layer {layers[i].Digest}"))
+            using (var reader = new LayerReader(blob, $"layer {layers[i].Digest}", cancellationToken))
             {
                 foreach (var item in reader.Items(cancellationToken))
                 {
@@ -61,7 +61,7 @@ public static class LayerItemVerb
 
         static IEnumerable<LayerItemAt> Read(string file, CancellationToken cancellationToken)
         {
-            using var reader = new LayerReader(File.OpenRead(file), file);
+            using var reader = new LayerReader(File.OpenRead(file), file, cancellationToken);
             foreach (var item in reader.Items(cancellationToken))
             {
                 yield return new LayerItemAt(item, 0, null);
