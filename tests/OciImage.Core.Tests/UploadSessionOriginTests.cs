@@ -88,7 +88,7 @@ public sealed class UploadSessionOriginTests
         }
     }
 
-    /// <summary>Where the session lives: records each request and its Authorization, refuses the bytes (500), takes the DELETE.</summary>
+    /// <summary>Where the session lives: records each request and its Authorization, challenges for credentials (401 Basic).</summary>
     private sealed class SessionHost : LoopbackHttpServer
     {
         public SessionHost()
@@ -106,8 +106,10 @@ public sealed class UploadSessionOriginTests
                 Seen.Add((context.Request.HttpMethod, context.Request.Headers["Authorization"]));
             }
 
+            // Fishing: a challenge, as the registry's own, to any request without credentials.
             await context.Request.InputStream.CopyToAsync(Stream.Null);
-            context.Response.StatusCode = context.Request.HttpMethod == "DELETE" ? 204 : 500;
+            context.Response.StatusCode = context.Request.Headers["Authorization"] is null ? 401 : context.Request.HttpMethod == "DELETE" ? 204 : 500;
+            context.Response.AddHeader("WWW-Authenticate", "Basic realm=\"test\"");
             context.Response.ContentLength64 = 0;
             context.Response.Close();
         }
