@@ -161,7 +161,7 @@ public class ExpansionEscapeTests
         {
             foreach (var tar in hostile.Layers)
             {
-                using var reader = new LayerReader(new MemoryStream(tar), "layer");
+                using var reader = new LayerReader(new MemoryStream(tar), "layer", System.Threading.CancellationToken.None);
                 extractor.Apply(reader, CancellationToken.None);
             }
 

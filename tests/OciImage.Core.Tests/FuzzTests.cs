@@ -128,7 +128,7 @@ public class FuzzTests(ITestOutputHelper output)
             Expect(
                 () =>
                 {
-                    using var reader = new LayerReader(new MemoryStream(input), "fuzz");
+                    using var reader = new LayerReader(new MemoryStream(input), "fuzz", System.Threading.CancellationToken.None);
                     foreach (var item in reader.Items(default))
                     {
                         reader.Content.CopyTo(Stream.Null);
@@ -149,7 +149,7 @@ public class FuzzTests(ITestOutputHelper output)
         var input = File.ReadAllBytes(Path.Combine(RepoPaths.Root, "tests", "data", "fuzz", "pax-loop.tar"));
         var reading = System.Threading.Tasks.Task.Run(() =>
         {
-            using var reader = new LayerReader(new MemoryStream(input), "pax-loop");
+            using var reader = new LayerReader(new MemoryStream(input), "pax-loop", System.Threading.CancellationToken.None);
             foreach (var _ in reader.Items(default))
             {
                 reader.Content.CopyTo(Stream.Null);

@@ -57,7 +57,7 @@ public sealed class HardLinkExpansionTests
     {
         Directory.CreateDirectory(root);
         var extractor = new LayerExtractor(root, 1L << 30, NullEngineLog.Instance);
-        using var reader = new LayerReader(new MemoryStream(tar), "layer");
+        using var reader = new LayerReader(new MemoryStream(tar), "layer", System.Threading.CancellationToken.None);
         extractor.Apply(reader, CancellationToken.None);
         extractor.Finish();
     }

@@ -141,7 +141,7 @@ public class LayerBuilderTests
 
         // Our own reader must read back what our writer wrote (SharpZipLib's ustar version field is " \0", not "00").
         using var blob = File.OpenRead(build.Result.BlobPath);
-        using var reader = new LayerReader(blob, "built");
+        using var reader = new LayerReader(blob, "built", System.Threading.CancellationToken.None);
         var items = reader.Items(default).ToDictionary(i => i.Path);
         Assert.Equal((1L, 5L), (items["dev/zero"].DeviceMajor, items["dev/zero"].DeviceMinor));
         Assert.Equal((7L, 9L), (items["dev/loop9"].DeviceMajor, items["dev/loop9"].DeviceMinor));

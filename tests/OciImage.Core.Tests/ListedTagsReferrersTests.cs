@@ -12,6 +12,7 @@ using OciImage.Core.Stores;
 using OciImage.Core.Transports;
 using OciImage.Core.Verbs;
 using OciImage.TestKit;
+using OciImage.TestKit.Hostile;
 using Xunit;
 
 namespace OciImage.Core.Tests;
@@ -147,6 +148,57 @@ public sealed class ListedTagsReferrersTests
         var tags = await store.ListTagsAsync(None).ToListAsync();
         Assert.Equal(new[] { "1.0", ReferrerIndex.FallbackTag(subject) }, tags);
         Assert.Equal(new[] { signature }, (await Referrers.ListAsync(store, subject, None)).Select(d => d.Digest.ToString()));
+    }
+
+    public static TheoryData<string> RefusedLinks() => new(RefusedPageLinks.Refused.Keys);
+
+    [Theory]
+    [MemberData(nameof(RefusedLinks))]
+    public async Task ANextPageLinkThatIsRefusedLeavesTheListingIncompleteAndSaysSo(string form)
+    {
+        // Page 1's next link is not followed (another origin, or not readable): the listing is partial, so the
+        // fallback tag on page 2 is asked for rather than taken as absent, and the user is told.
+        using var server = new RefusedPageLinks(RefusedPageLinks.Refused[form]);
+        var log = new RecordingLog();
+        var store = TestClients.Store(server.Host, "inv/app", null, log);
+        Assert.Equal(new[] { "1.0" }, await store.ListTagsAsync(None).ToListAsync());
+        Assert.False(server.SecondPageRead);
+        Assert.Null(store.CompleteListing);
+        Assert.Equal(new[] { server.Signature }, (await Referrers.ListAsync(store, server.Subject, None)).Select(d => d.Digest.ToString()));
+
+        var warning = Assert.Single(log.Messages, m => m.StartsWith("WARNING: ", StringComparison.Ordinal));
+        Assert.Contains($"the tags of {server.Host}/inv/app stopped after 1 page(s)", warning);
+        Assert.Contains(form == "another host" || form == "another scheme" ? "another origin" : form == "not a URL" ? "is not a URL" : "cannot be read", warning);
+        Assert.Contains("partial", warning);
+    }
+
+    [Theory]
+    [MemberData(nameof(RefusedLinks))]
+    public async Task AnInventoryOverARefusedNextPageLinkStillCountsTheReferrer(string form)
+    {
+        // Get-OciTag -Detail: the listing is handed on as every tag only when it was complete.
+        using var server = new RefusedPageLinks(RefusedPageLinks.Refused[form]);
+        var log = new RecordingLog();
+        var listed = await TagListVerb.ListAsync(Reference.Parse($"{server.Host}/inv/app"), null, TagDetailFields.Referrers,
+            new StoreContext(new RegistrySessions { DockerConfigPath = null }, null, log), None).ToListAsync();
+        var only = Assert.Single(listed);
+        Assert.Equal("1.0", only.Tag);
+        Assert.Null(only.Details!.Error);
+        Assert.Equal(1, only.Details.ReferrerCount);
+        Assert.Single(log.Messages, m => m.StartsWith("WARNING: ", StringComparison.Ordinal) && m.Contains("partial"));
+    }
+
+    [Fact]
+    public async Task ACommaInsideANextPageLinkIsPartOfItsTargetAndTheListingIsWhole()
+    {
+        // RFC 8288: the target runs to its '>'; splitting the header at every comma lost the next page.
+        using var server = new RefusedPageLinks(RefusedPageLinks.CommaInTarget);
+        var log = new RecordingLog();
+        var store = TestClients.Store(server.Host, "inv/app", null, log);
+        Assert.Equal(new[] { "1.0", server.FallbackTag }, await store.ListTagsAsync(None).ToListAsync());
+        Assert.Equal(new[] { "1.0", server.FallbackTag }, store.CompleteListing);
+        Assert.DoesNotContain(log.Messages, m => m.StartsWith("WARNING: ", StringComparison.Ordinal));
+        Assert.Equal(new[] { server.Signature }, (await Referrers.ListAsync(store, server.Subject, None)).Select(d => d.Digest.ToString()));
     }
 
     /// <summary>Two pages of tags (rel=next unquoted), no referrers API, and the fallback tag's index.</summary>

@@ -116,7 +116,7 @@ public class OpaqueMarkerTests(ITestOutputHelper output)
 
     private static void Apply(LayerExtractor extractor, byte[] tar)
     {
-        using var reader = new LayerReader(new MemoryStream(tar), "layer");
+        using var reader = new LayerReader(new MemoryStream(tar), "layer", System.Threading.CancellationToken.None);
         extractor.Apply(reader, CancellationToken.None);
     }
 

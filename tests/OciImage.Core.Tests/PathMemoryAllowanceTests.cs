@@ -112,7 +112,7 @@ public sealed class PathMemoryAllowanceTests : IDisposable
         var value = new byte[512 * 1024];
         var tar = new RawTar().Pax('x', ("SCHILY.xattr.user.big", new string((char)0x61, value.Length)))
             .Header("f", '0').End().ToArray();
-        using var reader = new LayerReader(new MemoryStream(tar), "layer 0");
+        using var reader = new LayerReader(new MemoryStream(tar), "layer 0", CancellationToken.None);
         var item = reader.Items(CancellationToken.None).Single();
         Assert.Equal(value.Length, item.Xattrs["user.big"].Length);
         Assert.True(PathMemoryAllowance.CostOf(item) > value.Length, $"an item with {value.Length} bytes of attributes was charged {PathMemoryAllowance.CostOf(item)}");

@@ -98,7 +98,7 @@ public sealed class PathTreeTests : IDisposable
             var extractor = new LayerExtractor(root, long.MaxValue, NullEngineLog.Instance);
             foreach (var tar in OpaqueMarkerFlood.Layers(count))
             {
-                using var reader = new LayerReader(new MemoryStream(tar), "layer");
+                using var reader = new LayerReader(new MemoryStream(tar), "layer", System.Threading.CancellationToken.None);
                 extractor.Apply(reader, CancellationToken.None);
             }
 

@@ -145,25 +145,57 @@ public sealed class RateLimitTests
         // answer only lowers the estimate; once none is, the registry's word stands (a quota that came back).
         var ledger = new RequestLedger();
         RateLimitState Said(long remaining) => new("hub", 100, remaining, TimeSpan.FromHours(6), DateTime.UtcNow);
-        ledger.Observe(Said(5));
+        ledger.Observe(Said(5), ledger.Sending("hub"));
+        ledger.StartManifestGet("hub", 2);
+        var first = ledger.Sending("hub");
         ledger.StartManifestGet("hub", 2);
         ledger.StartManifestGet("hub", 2);
-        ledger.StartManifestGet("hub", 2);
+        var third = ledger.Sending("hub");
         Assert.Equal(2, ledger.RateLimitOf("hub")!.Remaining);
 
-        ledger.Observe(Said(4), ownGetInFlight: true); // the first GET's answer, counted before the other two
+        ledger.Observe(Said(4), first, ownGetInFlight: true); // the first GET's answer, counted before the other two
         Assert.Equal(2, ledger.RateLimitOf("hub")!.Remaining);
         Assert.Throws<RateLimitReserveReachedException>(() => ledger.StartManifestGet("hub", 2));
 
         ledger.EndManifestGet("hub");
         ledger.EndManifestGet("hub");
-        ledger.Observe(Said(2), ownGetInFlight: true);
+        ledger.Observe(Said(2), third, ownGetInFlight: true);
         ledger.EndManifestGet("hub");
         Assert.Equal(2, ledger.RateLimitOf("hub")!.Remaining);
 
-        ledger.Observe(Said(100)); // a HEAD, with nothing in flight, after the window turned
+        ledger.Observe(Said(100), ledger.Sending("hub")); // a HEAD, with nothing in flight, after the window turned
         Assert.Equal(100, ledger.RateLimitOf("hub")!.Remaining);
         ledger.StartManifestGet("hub", 2);
+    }
+
+    [Fact]
+    public void AnAnswerTheRegistryWroteBeforeAnotherGetWasCountedCannotRaiseTheEstimateOnceThatGetEnded()
+    {
+        // Two GETs in flight; the registry counts B before A, so A's answer says 3 and B's says 4, and A's is read
+        // first. Once A has ended, B is the only GET in flight: its 4 is older than A's 3, not a quota that came
+        // back. Taken as the registry's word, it let a fourth GET through under a reserve of 2 (the CI failure of
+        // ParallelGetsStartedBeforeAnyAnswer…, when a late task started after it was read).
+        var ledger = new RequestLedger();
+        RateLimitState Said(long remaining) => new("hub", 100, remaining, TimeSpan.FromHours(6), DateTime.UtcNow);
+        ledger.Observe(Said(5), ledger.Sending("hub"));
+        ledger.StartManifestGet("hub", 2);
+        var a = ledger.Sending("hub");
+        ledger.StartManifestGet("hub", 2);
+        var b = ledger.Sending("hub");
+        ledger.Observe(Said(3), a, ownGetInFlight: true); // A's answer
+        ledger.EndManifestGet("hub");
+        ledger.Observe(Said(4), b, ownGetInFlight: true); // B's answer, read last
+        ledger.EndManifestGet("hub");
+        Assert.InRange(ledger.RateLimitOf("hub")!.Remaining, 0, 3);
+        Assert.Throws<RateLimitReserveReachedException>(() => ledger.StartManifestGet("hub", 2));
+
+        // A GET alone from leaving to its answer is the registry's word: a quota that came back shows.
+        ledger.Observe(Said(50), ledger.Sending("hub"));
+        ledger.StartManifestGet("hub", 2);
+        var alone = ledger.Sending("hub");
+        ledger.Observe(Said(60), alone, ownGetInFlight: true);
+        ledger.EndManifestGet("hub");
+        Assert.Equal(60, ledger.RateLimitOf("hub")!.Remaining);
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public sealed class SquashCarriesAttributesTests
     private static Dictionary<string, LayerItem> Read(string file)
     {
         using var stream = File.OpenRead(file);
-        using var reader = new LayerReader(stream, "squashed");
+        using var reader = new LayerReader(stream, "squashed", System.Threading.CancellationToken.None);
         return reader.Items(CancellationToken.None).ToDictionary(i => i.Path);
     }
 
@@ -138,7 +138,7 @@ public sealed class SquashCarriesAttributesTests
     private static string ReadFile(string file, string path)
     {
         using var stream = File.OpenRead(file);
-        using var reader = new LayerReader(stream, "squashed");
+        using var reader = new LayerReader(stream, "squashed", System.Threading.CancellationToken.None);
         foreach (var item in reader.Items(CancellationToken.None))
         {
             if (item.Path == path)

@@ -64,7 +64,7 @@ public sealed class SquashSpecialHeaderBoundTests
 
     private static LayerItem Read(Stream stream, string path)
     {
-        using var reader = new LayerReader(stream, "layer");
+        using var reader = new LayerReader(stream, "layer", System.Threading.CancellationToken.None);
         return reader.Items(CancellationToken.None).Single(i => i.Path == path);
     }
 

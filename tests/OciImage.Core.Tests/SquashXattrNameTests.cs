@@ -65,7 +65,7 @@ public sealed class SquashXattrNameTests
         try
         {
             using var squashed = File.OpenRead(result.TempFile);
-            using var reader = new LayerReader(squashed, "squashed");
+            using var reader = new LayerReader(squashed, "squashed", System.Threading.CancellationToken.None);
             var item = reader.Items(CancellationToken.None).Single(i => i.Path == "file");
             Assert.Equal(Encoding.ASCII.GetBytes("value"), item.Xattrs["user.grüße"]);
         }

@@ -7,6 +7,7 @@ using OciImage.Core.Analysis;
 using OciImage.Core.Errors;
 using OciImage.Core.IO;
 using OciImage.Core.Model;
+using OciImage.TestKit.Hostile;
 using Xunit;
 
 namespace OciImage.Core.Tests;
@@ -105,5 +106,29 @@ public sealed class TamperedLayerTests
         var broken = Tamper(Gzip(Tar()), 0.3);
         var error = Scan(broken, Describe(broken, MediaTypes.OciLayerGzip), hashContent: true);
         Assert.Equal("InvalidLayer", error.ErrorId);
+    }
+    [Fact]
+    public void TheReadToABrokenLayersEndStopsWhenCancelled()
+    {
+        // The gzip breaks at once; the blob then trickles without end. Cancelling must end the read to its end
+        // (which checks the digest) promptly, as a cancelled read: not run on for as long as the server likes.
+        using var blob = new TricklingBrokenLayer();
+        using var cancel = new CancellationTokenSource();
+        // Test-OciImage -Deep's tar check reads the store's blob as it comes (the scanner's read-ahead would hide this).
+        var scan = System.Threading.Tasks.Task.Run(() => OciImage.Core.Images.LayerTarCheck.Read(blob, 1L << 40, "layer 0", cancel.Token));
+        try
+        {
+            Assert.True(blob.Trickling.WaitOne(TimeSpan.FromSeconds(30)), "the reader never got past the broken head");
+            cancel.Cancel();
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+            var ended = ((IAsyncResult)scan).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10));
+            Assert.True(ended, $"the read went on after cancellation ({blob.Trickled} bytes trickled)");
+            Assert.InRange(stopwatch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+            Assert.IsAssignableFrom<OperationCanceledException>(Assert.Throws<AggregateException>(() => scan.Wait()).InnerException);
+        }
+        finally
+        {
+            blob.Stop();
+        }
     }
 }

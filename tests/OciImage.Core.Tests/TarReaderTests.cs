@@ -279,7 +279,7 @@ public sealed class TarReaderTests
             .Pax('x', ("linkpath", LongTarget), ("uid", "3000000"), ("gid", "4294967295"), ("SCHILY.xattr.security.capability", "cap"))
             .Header("link", '2')
             .End();
-        using var reader = new LayerReader(new MemoryStream(tar.ToArray()), "test");
+        using var reader = new LayerReader(new MemoryStream(tar.ToArray()), "test", System.Threading.CancellationToken.None);
         var item = Assert.Single(reader.Items(default));
         Assert.Equal((LongTarget, 3000000L, 4294967295L), (item.LinkTarget, item.UserId, item.GroupId));
         Assert.Equal("cap", Encoding.UTF8.GetString(item.Xattrs["security.capability"]));

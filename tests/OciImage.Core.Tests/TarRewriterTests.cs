@@ -23,7 +23,7 @@ public class TarRewriterTests
 
     private static LayerItem[] Items(byte[] tar)
     {
-        using var reader = new LayerReader(new MemoryStream(tar), "the output");
+        using var reader = new LayerReader(new MemoryStream(tar), "the output", System.Threading.CancellationToken.None);
         return reader.Items(CancellationToken.None).ToArray();
     }
 

@@ -56,7 +56,7 @@ public class DesktopLayerTests
     {
         using var temp = new TempFolder();
         var layer = LayerBuilder.BuildIntoDirectory(Fixture.Value, new LayerBuildOptions { Compression = compression }, temp.Combine("out"), default);
-        using var reader = new LayerReader(File.OpenRead(layer.BlobPath!), "the layer");
+        using var reader = new LayerReader(File.OpenRead(layer.BlobPath!), "the layer", System.Threading.CancellationToken.None);
         var items = reader.Items(CancellationToken.None).ToDictionary(i => i.Path);
         Assert.Equal(layer.FileCount, items.Values.Count(i => i.Type == EntryKind.File));
         Assert.Equal(1_100_000, items["usr/lib/deep/random.bin"].Size);
@@ -81,7 +81,7 @@ public class DesktopLayerTests
         File.WriteAllBytes(path, new byte[] { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5 });
         var error = Assert.ThrowsAny<OciException>(() =>
         {
-            using var reader = new LayerReader(File.OpenRead(path), "junk");
+            using var reader = new LayerReader(File.OpenRead(path), "junk", System.Threading.CancellationToken.None);
             reader.Items(CancellationToken.None).ToList();
         });
         Assert.Equal("InvalidLayer", error.ErrorId);

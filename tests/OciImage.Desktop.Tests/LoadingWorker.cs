@@ -61,7 +61,7 @@ public sealed class LoadingWorker : MarshalByRefObject
             foreach (var compression in new[] { LayerCompression.Gzip, LayerCompression.Zstd })
             {
                 var layer = LayerBuilder.BuildIntoDirectory(Path.Combine(root, "tree"), new LayerBuildOptions { Compression = compression }, Path.Combine(root, compression.ToString()), default);
-                using var reader = new LayerReader(File.OpenRead(layer.BlobPath!), "layer");
+                using var reader = new LayerReader(File.OpenRead(layer.BlobPath!), "layer", System.Threading.CancellationToken.None);
                 counts.Add($"{compression}={reader.Items(CancellationToken.None).Count(i => i.Type == EntryKind.File)}");
             }
 

@@ -35,7 +35,7 @@ internal static class LayerScanner
         blob = new ReadAheadStream(blob, cancellationToken);
         using var owned = blob;
         var entries = new List<LayerEntry>();
-        using (var reader = new LayerReader(blob, what))
+        using (var reader = new LayerReader(blob, what, cancellationToken))
         {
             var buffer = hashContent ? new byte[81920] : null;
             var budget = new DecompressionBudget(layer.Size, what);

@@ -97,7 +97,7 @@ internal static class LayerSquash
         var what = $"layer {index} ({layer.Digest})";
         using var blob = await store.OpenBlobAsync(layer, cancellationToken).ConfigureAwait(false);
         var copied = 0;
-        using (var reader = new LayerReader(blob, what))
+        using (var reader = new LayerReader(blob, what, cancellationToken))
         {
             var ordinal = -1;
             foreach (var item in reader.Items(cancellationToken))

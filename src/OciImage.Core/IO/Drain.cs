@@ -15,10 +15,16 @@ internal static class Drain
         var buffer = new byte[81920];
         long read = 0;
         int n;
-        while (read < limit && (n = stream.Read(buffer, 0, buffer.Length)) > 0)
+        while (read < limit)
         {
-            read += n;
+            // Asked before each read, and passed to it: a source that trickles or stalls is left when cancelled.
             cancellationToken.ThrowIfCancellationRequested();
+            if ((n = stream.ReadAsync(buffer, 0, buffer.Length, cancellationToken).GetAwaiter().GetResult()) <= 0)
+            {
+                break;
+            }
+
+            read += n;
         }
 
         return read;

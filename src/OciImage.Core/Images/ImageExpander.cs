@@ -70,7 +70,7 @@ internal static class ImageExpander
         {
             log.Verbose($"Applying layer {index} ({layer.Digest}, {layer.Size} bytes).");
             var blob = await store.OpenBlobAsync(layer, cancellationToken).ConfigureAwait(false);
-            using (var reader = new LayerReader(blob, $"layer {layer.Digest}"))
+            using (var reader = new LayerReader(blob, $"layer {layer.Digest}", cancellationToken))
             {
                 extractor.Apply(reader, cancellationToken);
 

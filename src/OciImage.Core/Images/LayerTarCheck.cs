@@ -20,7 +20,7 @@ internal static class LayerTarCheck
     {
         var budget = new DecompressionBudget(compressedSize, what);
         Hashing? hashing = null;
-        using var reader = new LayerReader(blob, what, tar => hashing = new Hashing(budget.Wrap(tar)));
+        using var reader = new LayerReader(blob, what, tar => hashing = new Hashing(budget.Wrap(tar)), cancellationToken);
         foreach (var item in reader.Items(cancellationToken))
         {
             EntrySafety.Check(item);

@@ -19,16 +19,20 @@ internal sealed class LayerReader : IDisposable
     /// <summary>The blob as given (a verifying stream checks its digest at its end), read to its end when the layer proves unreadable.</summary>
     private readonly Stream _blob;
 
-    public LayerReader(Stream blob, string what)
-        : this(blob, what, tar => tar)
+    /// <summary>The caller's: it also ends the read to the blob's end that explains an unreadable layer.</summary>
+    private readonly CancellationToken _cancellationToken;
+
+    public LayerReader(Stream blob, string what, CancellationToken cancellationToken)
+        : this(blob, what, tar => tar, cancellationToken)
     {
     }
 
     /// <param name="tarView">Wraps the decompressed tar before the tar reader sees it (a decompression budget, a hash of it all).</param>
-    internal LayerReader(Stream blob, string what, Func<Stream, Stream> tarView)
+    internal LayerReader(Stream blob, string what, Func<Stream, Stream> tarView, CancellationToken cancellationToken)
     {
         _what = what;
         _blob = blob;
+        _cancellationToken = cancellationToken;
         var buffered = new BufferedStream(blob, 1 << 16);
         _tar = new TarReader(tarView(Decompress(buffered, what)), reason => new InvalidLayerException(what, reason));
     }
@@ -39,14 +43,16 @@ internal sealed class LayerReader : IDisposable
     /// <summary>
     /// What to throw for a layer that does not read: the blob is first read to its end, so bytes that are not the
     /// ones its digest names (a tampered or damaged download) are reported as that, a digest mismatch, rather than as
-    /// the damage they did to the gzip or the tar. A layer whose digest holds is invalid as it stands.
+    /// the damage they did to the gzip or the tar. A layer whose digest holds is invalid as it stands. The read is
+    /// the caller's to cancel: a registry may serve a broken layer as slowly as its guard allows, and a cancelled
+    /// read reports cancellation (OperationCanceledException), as every other read does.
     /// </summary>
     internal Exception Explain(InvalidLayerException damage)
     {
         try
         {
             // A store's blob ends at its descriptor's size; any other stream is read no further than this.
-            IO.Drain.ToEnd(_blob, MaxExplainingRead);
+            IO.Drain.ToEnd(_blob, MaxExplainingRead, _cancellationToken);
         }
         catch (DigestMismatchException mismatch)
         {

@@ -48,12 +48,17 @@ internal sealed class RegistryClient
     public IAsyncEnumerable<string> CatalogAsync(CancellationToken cancellationToken) =>
         PagesAsync("v2/_catalog?n=1000", "registry:catalog:*", "repositories", $"the catalog of {Registry}", cancellationToken);
 
-    /// <summary>Follows Link rel="next" pages of a list answer, yielding the strings of one array property.</summary>
-    internal async IAsyncEnumerable<string> PagesAsync(string first, string scope, string property, string what, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Follows Link rel="next" pages of a list answer, yielding the strings of one array property. A loop or more
+    /// than <see cref="MaxPages"/> pages is an error (the pages never end); a next page that is refused (another
+    /// origin, not a URL) ends the listing with a warning, and <paramref name="listing"/> says it is not complete.
+    /// </summary>
+    internal async IAsyncEnumerable<string> PagesAsync(string first, string scope, string property, string what, [EnumeratorCancellation] CancellationToken cancellationToken, PageListing? listing = null)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         Uri? next = Transport.Url(first);
         var pages = 0;
+        var names = 0;
         while (next is not null)
         {
             if (!seen.Add(next.ToString()) || ++pages > MaxPages)
@@ -62,12 +67,12 @@ internal sealed class RegistryClient
             }
 
             List<string> items;
-            Uri? following;
+            PageLink following;
             using (var response = await Transport.SendAsync(HttpMethod.Get, next, scope, cancellationToken).ConfigureAwait(false))
             {
                 await RegistryResponses.EnsureSuccessAsync(response, Registry, what, cancellationToken).ConfigureAwait(false);
                 items = await ReadListAsync(response, Registry, property, what).ConfigureAwait(false);
-                following = NextLink(response, next);
+                following = PageLink.Of(response, next);
             }
 
             foreach (var item in items)
@@ -75,8 +80,19 @@ internal sealed class RegistryClient
                 yield return item;
             }
 
-            next = following;
+            names += items.Count;
+            if (following.Refused is { } refused)
+            {
+                listing?.Stopped(refused);
+                Transport.Log.Warning($"Listing {what} stopped after {pages} page(s) ({names} name(s)): {refused}. The listing is partial; "
+                    + "what the registry lists past that page is missing from it, and nothing is taken as absent because it is not listed.");
+                yield break;
+            }
+
+            next = following.Next;
         }
+
+        listing?.Finished();
     }
 
     private static async Task<List<string>> ReadListAsync(HttpResponseMessage response, string registry, string property, string what)
@@ -85,59 +101,5 @@ internal sealed class RegistryClient
         var page = Model.OciJson.Read<NameList>(bytes, (reason, inner) => new Errors.InvalidManifestException(what, "the list is not of the spec's shape: " + reason, inner));
         var names = property == "tags" ? page.Tags : page.Repositories;
         return names?.Select(n => n!).ToList() ?? new List<string>();
-    }
-
-    /// <summary>
-    /// Whether a link's parameters say rel next: quoted or not, among other relation types (RFC 8288). A next page
-    /// missed ends the listing early, and a listing read to its end is taken as every tag (a referrers fallback
-    /// tag not in it is taken as absent).
-    /// </summary>
-    private static bool IsNext(string parameters)
-    {
-        foreach (var parameter in parameters.Split(';'))
-        {
-            var equals = parameter.IndexOf('=');
-            if (equals > 0 && parameter.Substring(0, equals).Trim().Equals("rel", StringComparison.OrdinalIgnoreCase)
-                && parameter.Substring(equals + 1).Trim().Trim('"').Split(' ').Any(r => r.Equals("next", StringComparison.OrdinalIgnoreCase)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Link: &lt;/v2/x/tags/list?last=a&amp;n=100&gt;; rel="next"</summary>
-    private static Uri? NextLink(HttpResponseMessage response, Uri current)
-    {
-        if (!response.Headers.TryGetValues("Link", out var values))
-        {
-            return null;
-        }
-
-        foreach (var value in values)
-        {
-            foreach (var part in value.Split(','))
-            {
-                var open = part.IndexOf('<');
-                var close = part.IndexOf('>');
-                if (open >= 0 && close > open && IsNext(part.Substring(close + 1)))
-                {
-                    var link = part.Substring(open + 1, close - open - 1);
-                    var uri = Uri.TryCreate(link, UriKind.RelativeOrAbsolute, out var parsed) ? parsed : null;
-                    if (uri is null)
-                    {
-                        return null;
-                    }
-
-                    var absolute = uri.IsAbsoluteUri ? uri : new Uri(current, uri);
-
-                    // Pages stay on the registry; a link elsewhere is not followed with our credentials.
-                    return string.Equals(absolute.Authority, current.Authority, StringComparison.OrdinalIgnoreCase) ? absolute : null;
-                }
-            }
-        }
-
-        return null;
     }
 }

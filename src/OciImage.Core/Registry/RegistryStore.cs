@@ -445,12 +445,16 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
     private OperationNotSupportedException DeletionRefused(string what) =>
         new(what, $"the registry {Registry} refuses deletion (HTTP 405); nothing was removed or changed. The CNCF distribution registry deletes only with storage.delete.enabled set to true in its configuration (REGISTRY_STORAGE_DELETE_ENABLED=true); other registries have a setting or a permission of their own");
 
-    /// <summary>Every tag, page by page; a listing read to its end is remembered (see <see cref="_listedTags"/>).</summary>
+    /// <summary>
+    /// Every tag, page by page; a listing the pager read to the registry's last page is remembered (see
+    /// <see cref="_listedTags"/>). One it stopped early (a refused next link, with a warning) is not.
+    /// </summary>
     public async IAsyncEnumerable<string> ListTagsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var pushesBefore = Volatile.Read(ref _taggedPushes);
         var listed = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var tag in _client.PagesAsync($"v2/{Repository}/tags/list?n=1000", PullScope, "tags", $"the tags of {Location}", cancellationToken).ConfigureAwait(false))
+        var listing = new PageListing();
+        await foreach (var tag in _client.PagesAsync($"v2/{Repository}/tags/list?n=1000", PullScope, "tags", $"the tags of {Location}", cancellationToken, listing).ConfigureAwait(false))
         {
             listed.Add(tag);
             yield return tag;
@@ -458,9 +462,20 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
 
         lock (_listingLock)
         {
-            if (_taggedPushes == pushesBefore)
+            if (listing.Complete && _taggedPushes == pushesBefore)
             {
                 _listedTags = listed;
+            }
+        }
+    }
+
+    public IReadOnlyCollection<string>? CompleteListing
+    {
+        get
+        {
+            lock (_listingLock)
+            {
+                return _listedTags;
             }
         }
     }

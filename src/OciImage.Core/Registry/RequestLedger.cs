@@ -22,7 +22,7 @@ public sealed class RequestLedger
     private readonly ConcurrentDictionary<(string Registry, RequestKind Kind), Counter> _requests = new();
     private readonly ConcurrentDictionary<string, RateLimitState> _limits = new(StringComparer.OrdinalIgnoreCase);
     private readonly object _reserveGate = new();
-    private readonly Dictionary<string, int> _inFlight = new(StringComparer.OrdinalIgnoreCase); // manifest GETs started under a reserve, not yet ended
+    private readonly Dictionary<string, GetTally> _gets = new(StringComparer.OrdinalIgnoreCase); // manifest GETs started under a reserve
     private long _retries;
     private long _tooManyRequests;
 
@@ -69,19 +69,35 @@ public sealed class RequestLedger
 
     internal void RecordTooManyRequests() => Interlocked.Increment(ref _tooManyRequests);
 
-    /// <summary>
-    /// A registry's answer. With no other manifest GET to it in flight, its word replaces the estimate (a quota
-    /// that came back shows). Else it cannot yet count the GETs still going (nor be newer than an answer read
-    /// before it): the estimate only falls, to what it says less those.
-    /// </summary>
-    internal void Observe(RateLimitState state, bool ownGetInFlight = false)
+    /// <summary>What the ledger knew of a registry's manifest GETs as a request left; taken by the request's attempt.</summary>
+    internal GetsAtSend Sending(string registry)
     {
         lock (_reserveGate)
         {
-            var others = (_inFlight.TryGetValue(state.Registry, out var n) ? n : 0) - (ownGetInFlight ? 1 : 0);
-            _limits[state.Registry] = others <= 0 || !_limits.TryGetValue(state.Registry, out var known)
+            return _gets.TryGetValue(registry, out var tally) ? new GetsAtSend(tally.Started, tally.InFlight) : default;
+        }
+    }
+
+    /// <summary>
+    /// A registry's answer. Its word replaces the estimate (a quota that came back shows) only when no other
+    /// manifest GET overlapped the request: none in flight as it left, none started since, none in flight now.
+    /// Else the registry may have counted a GET after it wrote this answer (the order answers are read in is not
+    /// the order it counted them, and a GET that has ended since is no longer in flight): the estimate only falls,
+    /// to what it says less the GETs still in flight.
+    /// </summary>
+    /// <param name="sent">From <see cref="Sending"/> as the request's attempt left.</param>
+    /// <param name="ownGetInFlight">The request is itself a manifest GET counted in flight (and in <paramref name="sent"/>).</param>
+    internal void Observe(RateLimitState state, GetsAtSend sent, bool ownGetInFlight = false)
+    {
+        lock (_reserveGate)
+        {
+            var own = ownGetInFlight ? 1 : 0;
+            var tally = _gets.TryGetValue(state.Registry, out var t) ? t : new GetTally();
+            var others = tally.InFlight - own;
+            var alone = others <= 0 && sent.InFlight - own <= 0 && tally.Started == sent.Started;
+            _limits[state.Registry] = alone || !_limits.TryGetValue(state.Registry, out var known)
                 ? state.WithRemaining(Math.Max(0, state.Remaining - Math.Max(0, others)))
-                : state.WithRemaining(Math.Max(0, Math.Min(known.Remaining, state.Remaining - others)));
+                : state.WithRemaining(Math.Max(0, Math.Min(known.Remaining, state.Remaining - Math.Max(0, others))));
         }
     }
 
@@ -105,7 +121,13 @@ public sealed class RequestLedger
                 _limits[registry] = state.WithRemaining(state.Remaining - 1);
             }
 
-            _inFlight[registry] = (_inFlight.TryGetValue(registry, out var n) ? n : 0) + 1;
+            if (!_gets.TryGetValue(registry, out var tally))
+            {
+                _gets[registry] = tally = new GetTally();
+            }
+
+            tally.Started++;
+            tally.InFlight++;
         }
     }
 
@@ -114,11 +136,19 @@ public sealed class RequestLedger
     {
         lock (_reserveGate)
         {
-            if (_inFlight.TryGetValue(registry, out var n) && n > 0)
+            if (_gets.TryGetValue(registry, out var tally) && tally.InFlight > 0)
             {
-                _inFlight[registry] = n - 1;
+                tally.InFlight--;
             }
         }
+    }
+
+    /// <summary>A registry's manifest GETs under a reserve: started so far, and not yet ended.</summary>
+    private sealed class GetTally
+    {
+        public long Started;
+
+        public int InFlight;
     }
 
     private sealed class Counter
@@ -129,4 +159,18 @@ public sealed class RequestLedger
 
         public void Increment() => Interlocked.Increment(ref _value);
     }
+}
+
+/// <summary>A registry's manifest GETs as a request left: how many had started, how many were in flight.</summary>
+internal readonly struct GetsAtSend
+{
+    public GetsAtSend(long started, int inFlight)
+    {
+        Started = started;
+        InFlight = inFlight;
+    }
+
+    public long Started { get; }
+
+    public int InFlight { get; }
 }

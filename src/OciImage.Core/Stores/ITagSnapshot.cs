@@ -11,4 +11,10 @@ internal interface ITagSnapshot
 {
     /// <summary>Every tag of the repository, as a listing that read all its pages gave them.</summary>
     void RememberListing(IEnumerable<string> tags);
+
+    /// <summary>
+    /// The tags of this store's last listing if it was complete (every page read, no tag pushed through the store
+    /// since), else null: a listing that stopped early must not be handed to <see cref="RememberListing"/>.
+    /// </summary>
+    IReadOnlyCollection<string>? CompleteListing { get; }
 }

@@ -131,7 +131,7 @@ public static class ContentVerb
         var what = $"'{located.ResolvedPath}' in layer {located.LayerIndex} ({located.Layer.Digest})";
         var expected = Digest.Parse(located.Content.ContentDigest!);
         var blob = await store.OpenBlobAsync(located.Layer, cancellationToken).ConfigureAwait(false);
-        using var reader = new LayerReader(blob, $"layer {located.LayerIndex} ({located.Layer.Digest})");
+        using var reader = new LayerReader(blob, $"layer {located.LayerIndex} ({located.Layer.Digest})", cancellationToken);
         var ordinal = 0;
         foreach (var item in reader.Items(cancellationToken))
         {

@@ -32,7 +32,7 @@ public static class LayerItemVerb
             var items = new List<LayerItemAt>();
             var what = $"layer {layers[i].Digest}";
             var allowance = PathMemoryAllowance.ForThisProcess();
-            using (var reader = new LayerReader(blob, what))
+            using (var reader = new LayerReader(blob, what, cancellationToken))
             {
                 foreach (var item in reader.Items(cancellationToken))
                 {
@@ -65,7 +65,7 @@ public static class LayerItemVerb
 
         static IEnumerable<LayerItemAt> Read(string file, CancellationToken cancellationToken)
         {
-            using var reader = new LayerReader(File.OpenRead(file), file);
+            using var reader = new LayerReader(File.OpenRead(file), file, cancellationToken);
             foreach (var item in reader.Items(cancellationToken))
             {
                 yield return new LayerItemAt(item, 0, null);

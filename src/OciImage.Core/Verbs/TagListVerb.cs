@@ -54,10 +54,18 @@ public static class TagListVerb
             yield break;
         }
 
+        // Handed on as every tag only when the store says its listing was complete (a registry's pager can stop
+        // early, with a warning): a referrers fallback tag not in it is then taken as absent.
         var listed = new Dictionary<string, Descriptor?>(StringComparer.Ordinal);
-        await foreach (var tagged in ReadVerb.TagsAsync(repository, context, cancellationToken).ConfigureAwait(false))
+        IEnumerable<string>? complete;
+        using (var store = ImageStores.OpenForRead(repository, context))
         {
-            listed[tagged.Tag] = tagged.Manifest;
+            await foreach (var tagged in TagListing.ListAsync(store, cancellationToken).ConfigureAwait(false))
+            {
+                listed[tagged.Tag] = tagged.Manifest;
+            }
+
+            complete = store is ITagSnapshot snapshot ? snapshot.CompleteListing : listed.Keys;
         }
 
         IReadOnlyList<string> chosen = listed.Keys.ToList();
@@ -77,7 +85,7 @@ public static class TagListVerb
             yield break;
         }
 
-        foreach (var described in await TagDetailsVerb.GetAsync(repository, chosen, details, context, cancellationToken, listedTags: listed.Keys).ConfigureAwait(false))
+        foreach (var described in await TagDetailsVerb.GetAsync(repository, chosen, details, context, cancellationToken, listedTags: complete).ConfigureAwait(false))
         {
             yield return new ListedTag(described.Tag, listed[described.Tag], described);
         }

@@ -33,6 +33,7 @@ internal sealed class LedgerHandler : DelegatingHandler
     {
         var kind = KindOf(request.Method, RegistryRequest.Of(request).Uri);
         _ledger.Record(_registry, kind);
+        var sent = _ledger.Sending(_registry);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if ((int)response.StatusCode == 429)
         {
@@ -41,7 +42,7 @@ internal sealed class LedgerHandler : DelegatingHandler
 
         if (Origin.Of(request.RequestUri!) == _origin && RateLimitState.Parse(_registry, response.Headers, _clock.UtcNow) is { } state)
         {
-            _ledger.Observe(state, ownGetInFlight: _reserved && kind == RequestKind.ManifestGet);
+            _ledger.Observe(state, sent, ownGetInFlight: _reserved && kind == RequestKind.ManifestGet);
         }
 
         return response;
