@@ -52,7 +52,7 @@ internal sealed class SyncPlanner
         using var source = ImageStores.OpenForRead(repository, _source);
         using var destination = OpenDestination(target);
         var destinationTags = destination is { Location.IsLocal: false } ? new DestinationTags(destination) : null; // a remote repository: tags cost requests
-        var images = await SourceImagesAsync(mapping, cancellationToken).ConfigureAwait(false);
+        var (images, listedWhole) = await SourceImagesAsync(mapping, cancellationToken).ConfigureAwait(false);
         var mine = images.Where(i => _shard is null || _shard.Contains(repository, i.Tag ?? i.Digest!.ToString())).ToList();
 
         // Each image's two HEADs at once, a few images at a time; blobs are then counted in the plan's order.
@@ -78,7 +78,12 @@ internal sealed class SyncPlanner
                 : item);
         }
 
-        if (mapping.Prune)
+        if (mapping.Prune && !listedWhole)
+        {
+            // A tag past where the source's listing stopped is not "gone from the source": nothing is pruned on it.
+            Log.Warning($"{repository}: the source's tag listing is partial, so nothing is pruned at {target}.");
+        }
+        else if (mapping.Prune)
         {
             items.AddRange(await PruneAsync(mapping, images, destination, cancellationToken).ConfigureAwait(false));
         }
@@ -86,17 +91,21 @@ internal sealed class SyncPlanner
         return items;
     }
 
-    /// <summary>The images the mapping takes: its one image, or the tags its selection keeps (a warning when none).</summary>
-    private async Task<IReadOnlyList<Reference>> SourceImagesAsync(SyncMapping mapping, CancellationToken cancellationToken)
+    /// <summary>
+    /// The images the mapping takes: its one image, or the tags its selection keeps (a warning when none); and
+    /// whether the source's listing was every tag.
+    /// </summary>
+    private async Task<(IReadOnlyList<Reference> Images, bool ListedWhole)> SourceImagesAsync(SyncMapping mapping, CancellationToken cancellationToken)
     {
         if (mapping.Source.Tag is not null || mapping.Source.Digest is not null)
         {
-            return new[] { mapping.Source };
+            return (new[] { mapping.Source }, true);
         }
 
         var repository = mapping.Source.WithoutIdentifier();
         var tags = new List<Reference>();
-        await foreach (var listed in TagListVerb.ListAsync(repository, mapping.Selection, TagDetailFields.None, _source, cancellationToken).ConfigureAwait(false))
+        var whole = false;
+        await foreach (var listed in TagListVerb.ListAsync(repository, mapping.Selection, TagDetailFields.None, _source, cancellationToken, complete => whole = complete).ConfigureAwait(false))
         {
             tags.Add(repository.WithTag(listed.Tag));
         }
@@ -106,7 +115,7 @@ internal sealed class SyncPlanner
             Log.Warning($"{repository}: no tag matches the selection; nothing to mirror from it{(mapping.Prune ? ", and nothing is pruned at the destination" : string.Empty)}.");
         }
 
-        return tags;
+        return (tags, whole);
     }
 
     private IImageStore? OpenDestination(Reference target)

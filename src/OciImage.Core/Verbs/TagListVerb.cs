@@ -39,12 +39,13 @@ public sealed class ListedTag
 /// </summary>
 public static class TagListVerb
 {
+    /// <param name="listingComplete">Told, once the tags were listed, whether that listing was every tag (a registry's pager can stop early with a warning).</param>
     public static async IAsyncEnumerable<ListedTag> ListAsync(Reference repository, TagSelection? selection, TagDetailFields details, StoreContext context,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        [EnumeratorCancellation] CancellationToken cancellationToken, Action<bool>? listingComplete = null)
     {
         repository = repository.WithoutIdentifier();
         selection?.Validate();
-        if (selection is null && details == TagDetailFields.None)
+        if (selection is null && details == TagDetailFields.None && listingComplete is null)
         {
             await foreach (var tagged in ReadVerb.TagsAsync(repository, context, cancellationToken).ConfigureAwait(false))
             {
@@ -67,6 +68,8 @@ public static class TagListVerb
 
             complete = store is ITagSnapshot snapshot ? snapshot.CompleteListing : listed.Keys;
         }
+
+        listingComplete?.Invoke(complete is not null);
 
         IReadOnlyList<string> chosen = listed.Keys.ToList();
         if (selection is not null)
