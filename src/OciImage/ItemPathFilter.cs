@@ -13,7 +13,7 @@ internal sealed class ItemPathFilter
     private readonly WildcardPattern[]? _patterns;
 
     public ItemPathFilter(string[]? patterns) =>
-        _patterns = patterns?.Select(p => WildcardPattern.Get(p.StartsWith("/", System.StringComparison.Ordinal) ? p : "/" + p, WildcardOptions.None)).ToArray();
+        _patterns = patterns?.Select(p => CheckedWildcard.Get(p.StartsWith("/", System.StringComparison.Ordinal) ? p : "/" + p, WildcardOptions.None)).ToArray();
 
     /// <summary>True when <paramref name="path"/> ("/a/b") matches a pattern, or there are none.</summary>
     public bool Includes(string path) => _patterns is null || _patterns.Any(p => p.IsMatch(path));

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Management.Automation;
 using OciImage.TestKit;
 using OciImage.TestKit.Hostile;
 using Xunit;
@@ -106,5 +107,40 @@ public sealed class CmdletSurfaceTests
         {
             File.Delete(bait);
         }
+    }
+
+    [Fact]
+    public void AnUnclosedBracketInAWildcardIsInvalidSelectionNotARawException()
+    {
+        using var temp = new TempDirectory();
+        using var host = new PowerShellHost(temp.Path);
+        var good = $"oci:{Hello}:1.0";
+        host.RunClean($"Export-OciImage '{good}' -Path ./hello.tar");
+        foreach (var call in new[]
+        {
+            $"Get-OciLayerItem '{good}' -Path '['",
+            $"Get-OciLayerItem '{good}' -Merged -Path '/app/[a-'",
+            "Import-OciImage ./hello.tar -Destination oci:./imported -Name '['",
+            "Get-OciRepository 127.0.0.1:1 -Name '[' -MaximumRetryCount 0",
+        })
+        {
+            var error = Assert.Single(host.Run(call).Errors);
+            Assert.True(error.FullyQualifiedErrorId.StartsWith("InvalidSelection,", System.StringComparison.Ordinal), $"{call}: {error.FullyQualifiedErrorId}: {error}");
+            Assert.Equal("InvalidArgument", error.CategoryInfo.Category.ToString());
+        }
+
+        Assert.Equal(new[] { "hello.tar" }, Directory.EnumerateFileSystemEntries(temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void NewOciLayerWithANullDestinationIsABindingErrorNotANullReference()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Combine("site"));
+        using var host = new PowerShellHost(temp.Path);
+        var error = Assert.Single(host.Run("New-OciLayer ./site -Destination $null -OutputDirectory ./out").Errors);
+        Assert.StartsWith("ParameterArgumentValidationError,", error.FullyQualifiedErrorId);
+        Assert.IsType<ParameterBindingException>(error.Exception, exactMatch: false);
+        Assert.False(Directory.Exists(temp.Combine("out")));
     }
 }

@@ -57,7 +57,17 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
 
     protected override void ProcessRecord()
     {
-        var filter = new ItemPathFilter(Path);
+        ItemPathFilter filter;
+        try
+        {
+            filter = new ItemPathFilter(Path);
+        }
+        catch (Core.Errors.InvalidSelectionException ex)
+        {
+            ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, Path));
+            return;
+        }
+
         if (ParameterSetName == FileSet)
         {
             ForEachInput(LiteralPath, () =>
