@@ -41,7 +41,7 @@ public sealed class StopMidFileTests
     {
         using var temp = new TempDirectory();
         var layout = temp.Combine("layout");
-        TestImages.Compose(layout, "big", new[] { HugeCheapLayer.Add(layout, "big.bin", 120) }); // 7.5 GiB of zeros
+        TestImages.Compose(layout, "big", new[] { HugeCheapLayer.Add(layout, "big.bin", 320) }); // 20 GiB of zeros
         var blobs = Path.Combine(layout, "blobs", "sha256");
         var before = Directory.GetFiles(blobs).Select(Path.GetFileName).OrderBy(n => n).ToList();
         var index = File.ReadAllText(Path.Combine(layout, "index.json"));

@@ -24,7 +24,7 @@ public static class HugeCheapLayer
         var zeros = Gzip(new byte[Member]);
         using (var file = File.Create(blob))
         {
-            var header = new RawTar().Header(name, '0', size: (long)members * Member).ToArray();
+            var header = new RawTar().Header(name, '0', size: (long)members * Member, base256: new[] { "size" }).ToArray();
             file.Write(Gzip(header[..RawTar.Block]));
             for (var i = 0; i < members; i++)
             {
