@@ -57,17 +57,7 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
 
     protected override void ProcessRecord()
     {
-        ItemPathFilter filter;
-        try
-        {
-            filter = new ItemPathFilter(Path);
-        }
-        catch (Core.Errors.InvalidSelectionException ex)
-        {
-            ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, Path));
-            return;
-        }
-
+        var filter = ItemPathFilter.Create(Path, ThrowTerminatingError);
         if (ParameterSetName == FileSet)
         {
             ForEachInput(LiteralPath, () =>
