@@ -284,6 +284,15 @@ public sealed class Reference : IEquatable<Reference>
     {
         Digest? digest = null;
         var at = text.IndexOf('@');
+
+        // USER:PASSWORD@HOST/...: refused, and never repeated (an error would carry the password into logs).
+        var firstSlash = text.IndexOf('/');
+        if (at >= 0 && firstSlash > at)
+        {
+            var shown = "(credentials)@" + text.Substring(at + 1);
+            throw new InvalidReferenceException(shown, "a reference carries no user name or password; give them with -Credential or Connect-OciRegistry") { Target = shown };
+        }
+
         if (at >= 0)
         {
             var digestText = text.Substring(at + 1);
@@ -326,7 +335,8 @@ public sealed class Reference : IEquatable<Reference>
         {
             registry = first;
             repository = text.Substring(slash + 1);
-            if (!DomainPattern.IsMatch(registry))
+            // The grammar admits hosts no URL carries (port 65536, [1.2.3.4]): what the transport builds must parse.
+            if (!DomainPattern.IsMatch(registry) || !Uri.TryCreate("https://" + registry + "/", UriKind.Absolute, out _))
             {
                 throw new InvalidReferenceException(original, $"'{registry}' is not a valid registry host");
             }

@@ -125,6 +125,12 @@ public abstract class OciCmdlet : PSCmdlet, IDisposable
     /// </summary>
     protected string ResolvePath(string path)
     {
+        // NUL (and on Windows '|', '<', ...) no file API takes: refused here, not as the runtime's ArgumentException later.
+        if (path.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            throw new InvalidPathException(path, "it holds a character no path on this system may hold");
+        }
+
         string resolved;
         ProviderInfo provider;
         try

@@ -55,7 +55,7 @@ internal static class LayerSquash
             Digest diffId;
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                using var compressor = new ParallelCompressingStream(file, LayerCompression.Gzip, default, GzipEncoder.Portable);
+                using var compressor = new ParallelCompressingStream(file, LayerCompression.Gzip, default, GzipEncoder.Portable, cancellation: cancellationToken);
                 using (var tar = new TarLayerWriter(compressor))
                 {
                     foreach (var path in plan.Whiteouts)

@@ -95,7 +95,7 @@ internal static class LayerBuilder
             Digest diffId;
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                using var compressor = new ParallelCompressingStream(file, options.Compression, options.CompressionLevel, options.GzipEncoder, options.Parallelism);
+                using var compressor = new ParallelCompressingStream(file, options.Compression, options.CompressionLevel, options.GzipEncoder, options.Parallelism, cancellationToken);
                 files = WriteTar(plan, options, compressor, progress, cancellationToken);
                 compressor.Complete();
                 file.Flush(flushToDisk: true);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Security.Cryptography;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace OciImage.Core.Layers;
@@ -26,6 +27,7 @@ internal sealed class ParallelCompressingStream : Stream
     private readonly Queue<(Task<int> Written, byte[] Input, byte[] Output)> _inFlight = new();
     private readonly Stack<(byte[] Input, byte[] Output)> _free = new();
     private readonly int _maxInFlight;
+    private readonly CancellationToken _cancellation;
     private byte[] _chunk = new byte[ChunkSize];
     private int _filled;
     private long _tarSize;
@@ -37,8 +39,10 @@ internal sealed class ParallelCompressingStream : Stream
     {
     }
 
-    public ParallelCompressingStream(Stream output, LayerCompression compression, LayerCompressionLevel level, GzipEncoder encoder, int? parallelism = null)
+    /// <param name="cancellation">Checked at every write: one file of gigabytes is one tar entry, and Ctrl+C must not wait for it.</param>
+    public ParallelCompressingStream(Stream output, LayerCompression compression, LayerCompressionLevel level, GzipEncoder encoder, int? parallelism = null, CancellationToken cancellation = default)
     {
+        _cancellation = cancellation;
         _output = output;
         _compression = compression;
         _level = level;
@@ -72,6 +76,7 @@ internal sealed class ParallelCompressingStream : Stream
 
     public override void Write(byte[] buffer, int offset, int count)
     {
+        _cancellation.ThrowIfCancellationRequested();
         _diffId.AppendData(buffer, offset, count);
         _tarSize += count;
         while (count > 0)

@@ -48,7 +48,7 @@ internal static class LayerRewriter
             long newSize;
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                using var compressor = new ParallelCompressingStream(file, compression, target.Level, GzipEncoder.Portable, target.Parallelism);
+                using var compressor = new ParallelCompressingStream(file, compression, target.Level, GzipEncoder.Portable, target.Parallelism, cancellationToken);
                 try
                 {
                     if (rules.IsEmpty)

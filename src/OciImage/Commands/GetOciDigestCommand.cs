@@ -59,7 +59,7 @@ public sealed class GetOciDigestCommand : OciRegistryCmdlet
                 {
                     ForEachInput(pattern, () =>
                     {
-                        foreach (var file in GetResolvedProviderPathFromPSPath(pattern, out _))
+                        foreach (var file in ResolvePattern(pattern))
                         {
                             HashFile(file);
                         }
@@ -70,11 +70,40 @@ public sealed class GetOciDigestCommand : OciRegistryCmdlet
             default:
                 foreach (var literal in LiteralPath)
                 {
-                    HashFile(ResolvePath(literal));
+                    ForEachInput(literal, () => HashFile(ResolvePath(literal)));
                 }
 
                 break;
         }
+    }
+
+    /// <summary>
+    /// The files a wildcard names. Another provider's path (Env:\HOME) is InvalidPath, never a file of that name in the
+    /// process's folder; a path that names nothing, or a drive this system lacks, is a per-item error, not a stop.
+    /// </summary>
+    private System.Collections.Generic.IEnumerable<string> ResolvePattern(string pattern)
+    {
+        System.Collections.ObjectModel.Collection<string> files;
+        ProviderInfo provider;
+        try
+        {
+            files = GetResolvedProviderPathFromPSPath(pattern, out provider);
+        }
+        catch (ItemNotFoundException)
+        {
+            throw new Core.Errors.FileNotFoundOciException(pattern);
+        }
+        catch (System.Exception ex) when (ex is SessionStateException or ProviderInvocationException or PSArgumentException)
+        {
+            throw new Core.Errors.InvalidPathException(pattern, ex.Message.TrimEnd('.'));
+        }
+
+        if (!string.Equals(provider.Name, "FileSystem", System.StringComparison.OrdinalIgnoreCase))
+        {
+            throw new Core.Errors.InvalidPathException(pattern, $"it is a path of the {provider.Name} provider, not of the file system");
+        }
+
+        return files;
     }
 
     private void HashFile(string file)

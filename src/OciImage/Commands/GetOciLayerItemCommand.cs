@@ -57,7 +57,7 @@ public sealed class GetOciLayerItemCommand : OciRegistryCmdlet
 
     protected override void ProcessRecord()
     {
-        var filter = new ItemPathFilter(Path);
+        var filter = ItemPathFilter.Create(Path, ThrowTerminatingError);
         if (ParameterSetName == FileSet)
         {
             ForEachInput(LiteralPath, () =>

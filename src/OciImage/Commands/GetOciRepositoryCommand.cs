@@ -51,7 +51,16 @@ public sealed class GetOciRepositoryCommand : OciRegistryCmdlet
 
     protected override void ProcessRecord()
     {
-        var pattern = Name is null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+        WildcardPattern? pattern = null;
+        try
+        {
+            pattern = Name is null ? null : CheckedWildcard.Get(Name, WildcardOptions.IgnoreCase);
+        }
+        catch (Core.Errors.InvalidSelectionException ex)
+        {
+            ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, Name));
+        }
+
         var shard = _shard;
         foreach (var text in Registry)
         {

@@ -45,7 +45,7 @@ public sealed class ImportOciImageCommand : OciRegistryCmdlet
                 return;
             }
 
-            var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
+            var patterns = Name?.Select(n => CheckedWildcard.Get(n, WildcardOptions.IgnoreCase)).ToList();
             var names = patterns is null ? null : new NameFilter(n => patterns.Any(p => p.IsMatch(n)), string.Join(" or ", Name!));
             var options = new CopyOptions { Platforms = Platform?.Select(p => Core.Platform.Parse(p)).ToList() };
             var results = RunCore((messages, ct) => ArchiveVerb.ImportAsync(path, destination, names, options, StoreContext(messages), ct));

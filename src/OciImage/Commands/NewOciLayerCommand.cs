@@ -20,6 +20,7 @@ public sealed class NewOciLayerCommand : OciLayerCmdlet
 
     /// <summary>Where the content goes in the image, such as /app (default: the root).</summary>
     [Parameter(Position = 1)]
+    [ValidateNotNull]
     public string Destination { get; set; } = "/";
 
     /// <summary>An OCI image layout to write the layer blob into (created if needed).</summary>
