@@ -35,6 +35,7 @@ internal static class LayerScanner
         blob = new ReadAheadStream(blob, cancellationToken);
         using var owned = blob;
         var entries = new List<LayerEntry>();
+        var directories = new HashSet<string>(StringComparer.Ordinal);
         using (var reader = new LayerReader(blob, what, cancellationToken))
         {
             var buffer = hashContent ? new byte[81920] : null;
@@ -52,6 +53,7 @@ internal static class LayerScanner
                 // Every entry kept is charged before it is added: a layer of millions of empty entries stops here.
                 var entry = ToEntry(item, contentDigest);
                 allowance.Charge(entry, what);
+                allowance.ChargeUnlistedParents(entry, directories, what);
                 entries.Add(entry);
             }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
 using OciImage.Core.Errors;
@@ -21,6 +22,12 @@ internal sealed class PathMemoryAllowance
 
     /// <summary>What an entry costs besides its strings: its record, a node and a map slot in each tree, dive's sums (measured about 600 bytes).</summary>
     internal const long EntryOverhead = 640;
+
+    /// <summary>
+    /// What a parent no entry lists costs: a node, its map of children and its name in the merged tree and in
+    /// dive's layer and stacked trees (measured about 330 bytes a tree).
+    /// </summary>
+    internal const long UnlistedParentCost = 1024;
 
     private const long Fallback = 4L << 30;
 
@@ -73,6 +80,37 @@ internal sealed class PathMemoryAllowance
         if (Interlocked.Add(ref _left, -cost) < 0)
         {
             throw new AnalysisLimitException(what, paths, Limit, EnvironmentVariable);
+        }
+    }
+
+    /// <summary>
+    /// Charges the parents of an entry the trees will make without an entry of their own: a tar may name a file a
+    /// million levels deep in a 1 MiB name and list none of its directories, so its path is not what it costs.
+    /// <paramref name="known"/> holds the layer's directories listed or charged so far: the parent of most entries
+    /// is in it and costs nothing more; an unknown one is charged for every level (an upper bound) and remembered.
+    /// </summary>
+    public void ChargeUnlistedParents(LayerEntry entry, HashSet<string> known, string what)
+    {
+        var slash = entry.EntryName.LastIndexOf('/');
+        if (slash > 0)
+        {
+            var parent = entry.EntryName.Substring(0, slash);
+            if (!known.Contains(parent))
+            {
+                var levels = 1L;
+                foreach (var c in parent)
+                {
+                    levels += c == '/' ? 1 : 0;
+                }
+
+                Charge(levels * UnlistedParentCost + 2L * parent.Length + 48, what);
+                known.Add(parent);
+            }
+        }
+
+        if (entry.IsDirectory)
+        {
+            known.Add(entry.EntryName);
         }
     }
 
