@@ -600,25 +600,67 @@ internal sealed class RegistryStore : IImageStore, IReferrerStore, IBlobReuse, I
         return await FallbackReferrersAsync(subject, what, trustListing, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The referrers API's list, or null when it gave none (no API: 404 or 501, or not an index).</summary>
+    /// <summary>
+    /// The referrers API's list, every page of it (the spec lets a registry page it with Link rel="next", as tag
+    /// lists are), or null when it gave none (no API: 404 or 501, or not an index). More than
+    /// <see cref="Images.Referrers.MaxCount"/> across the pages is ManifestTooLarge before the next page is asked; a loop
+    /// or more than <see cref="RegistryClient.MaxPages"/> pages is an error; a next page that is refused (another
+    /// origin, not a URL) ends the list with a warning, as a tag listing does.
+    /// </summary>
     private async Task<IReadOnlyList<Descriptor>?> AskReferrersApiAsync(Digest subject, string what, CancellationToken cancellationToken)
     {
-        using var response = await Transport.SendAsync(HttpMethod.Get, Transport.Url($"v2/{Repository}/referrers/{subject}"), PullScope, cancellationToken, AcceptIndex).ConfigureAwait(false);
-        if (response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType == MediaTypes.OciIndex)
+        var listed = new List<Descriptor>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        Uri? next = Transport.Url($"v2/{Repository}/referrers/{subject}");
+        while (next is not null)
         {
-            var raw = await Limits.ReadBoundedAsync(response.Content, Manifest.MaxSize, Transport.Registry, what).ConfigureAwait(false);
-            return ((ImageIndex)ManifestParser.Parse(raw, MediaTypes.OciIndex, what)).Manifests;
+            var first = seen.Count == 0;
+            if (!seen.Add(next.ToString()) || seen.Count > RegistryClient.MaxPages)
+            {
+                throw new RegistryErrorException(what, 200, null, "the registry's Link headers go round in a loop; stopped");
+            }
+
+            using var response = await Transport.SendAsync(HttpMethod.Get, next, PullScope, cancellationToken, AcceptIndex).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType == MediaTypes.OciIndex)
+            {
+                var raw = await Limits.ReadBoundedAsync(response.Content, Manifest.MaxSize, Transport.Registry, what).ConfigureAwait(false);
+                listed.AddRange(((ImageIndex)ManifestParser.Parse(raw, MediaTypes.OciIndex, what)).Manifests);
+                if (listed.Count > Images.Referrers.MaxCount)
+                {
+                    throw ManifestTooLargeException.TooManyReferrers($"the referrers of {Location.WithoutIdentifier()}@{subject} ({listed.Count} listed by page {seen.Count})", Images.Referrers.MaxCount, "none was read");
+                }
+
+                var link = PageLink.Of(response, next);
+                if (link.Refused is { } refused)
+                {
+                    Transport.Log.Warning($"Listing {what} stopped after {seen.Count} page(s) ({listed.Count} referrer(s)): {refused}. The list is partial; "
+                        + "referrers the registry lists past that page are missing from it.");
+                    return listed;
+                }
+
+                next = link.Next;
+                continue;
+            }
+
+            if (!first)
+            {
+                // The API answered its first page: a later one that is not a page of it is an error, not "no API".
+                await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
+                throw new InvalidManifestException(what, $"page {seen.Count} of the referrers list is not an OCI index ({response.Content.Headers.ContentType?.MediaType ?? "no media type"})");
+            }
+
+            if (response.StatusCode != HttpStatusCode.NotFound && response.StatusCode != HttpStatusCode.NotImplemented && response.IsSuccessStatusCode == false)
+            {
+                await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
+            }
+
+            // A registry with the API never answers 404 to it (an unknown subject has an empty list), so a 404 or
+            // 501 means no API: ask the fallback tag from now on (an inventory would pay the question once a tag).
+            _noReferrersApi = response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.NotImplemented;
+            return null;
         }
 
-        if (response.StatusCode != HttpStatusCode.NotFound && response.StatusCode != HttpStatusCode.NotImplemented && response.IsSuccessStatusCode == false)
-        {
-            await RegistryResponses.EnsureSuccessAsync(response, Transport.Registry, what, cancellationToken).ConfigureAwait(false);
-        }
-
-        // A registry with the API never answers 404 to it (an unknown subject has an empty list), so a 404 or
-        // 501 means no API: ask the fallback tag from now on (an inventory would pay the question once a tag).
-        _noReferrersApi = response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.NotImplemented;
-        return null;
+        return listed;
     }
 
     /// <summary>The referrers recorded in the <c>sha256-HEX</c> fallback tag's index (none when the tag is not there).</summary>
