@@ -85,6 +85,36 @@ public sealed class PathMemoryAllowanceTests : IDisposable
     }
 
     [Fact]
+    public void AValueThatIsNotAWholeNumberOfBytesIsSaidOnceAndTheDefaultApplies()
+    {
+        Assert.Equal(123, PathMemoryAllowance.Parse(" 123 "));
+        foreach (var wrong in new[] { "16G", "-5", "0", "0x10", "+5", "1e9", "99999999999999999999" })
+        {
+            Assert.Null(PathMemoryAllowance.Parse(wrong));
+        }
+
+        // An invalid value only ever gives the default, so other tests running at once are not affected by it.
+        var before = Environment.GetEnvironmentVariable(PathMemoryAllowance.EnvironmentVariable);
+        Environment.SetEnvironmentVariable(PathMemoryAllowance.EnvironmentVariable, "16G");
+        try
+        {
+            var allowance = PathMemoryAllowance.ForThisProcess();
+            Assert.Equal("16G", allowance.Ignored);
+            Assert.Equal(Math.Max(256L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2), allowance.Limit);
+            var log = new RecordingLog();
+            allowance.WarnIfIgnored(log);
+            allowance.WarnIfIgnored(log);
+            var warning = Assert.Single(log.Messages);
+            Assert.Contains("'16G' is not a whole number of bytes", warning);
+            Assert.Contains("16GB", warning);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(PathMemoryAllowance.EnvironmentVariable, before);
+        }
+    }
+
+    [Fact]
     public void AnEntryCostsAtLeastWhatAnAnalysisKeepsOfIt()
     {
         // The estimate must not undercount: the heap an analysis holds after reading 100,000 paths (its result

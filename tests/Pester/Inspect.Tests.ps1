@@ -244,6 +244,10 @@ Describe 'Measure-OciImage and Compare-OciImage in a pipeline' {
             $env:OCIIMAGE_ANALYSIS_MEMORY = 64MB
             (Measure-OciImage "oci:${manyLayout}:many").FileCount | Should -Be 6000
             @(Get-OciLayerItem "oci:${manyLayout}:many").Count | Should -BeGreaterOrEqual 6000
+            # A value PowerShell users might type as text is not taken silently.
+            $env:OCIIMAGE_ANALYSIS_MEMORY = '16G'
+            $null = Measure-OciImage "oci:${manyLayout}:many" -WarningVariable said -WarningAction SilentlyContinue
+            "$said" | Should -Match "'16G' is not a whole number of bytes"
         }
         finally {
             Remove-Item Env:OCIIMAGE_ANALYSIS_MEMORY -ErrorAction SilentlyContinue

@@ -69,6 +69,7 @@ internal static class ImageAnalyzer
     internal static async Task<IReadOnlyList<ScannedLayer>> ScanAllAsync(IImageStore store, ImageManifest manifest, AnalysisOptions options, IEngineLog log, CancellationToken cancellationToken)
     {
         ZstdDecoders.Log(log, manifest.Layers);
+        options.PathMemory.WarnIfIgnored(log);
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var gate = new SemaphoreSlim(Math.Max(1, options.Concurrency));
         var byIndex = new Task<ScannedLayer>[manifest.Layers.Count];

@@ -35,6 +35,7 @@ internal sealed class PathMemoryAllowance
 
     private long _left;
     private long _paths;
+    private int _warned;
 
     public PathMemoryAllowance(long bytes)
     {
@@ -48,7 +49,32 @@ internal sealed class PathMemoryAllowance
     public long Left => Interlocked.Read(ref _left);
 
     /// <summary>The allowance for this process: the environment variable's, else half of what the GC may use.</summary>
-    public static PathMemoryAllowance ForThisProcess() => new(Configured() ?? Math.Max(Floor, (AvailableMemory() ?? 2 * Fallback) / 2));
+    public static PathMemoryAllowance ForThisProcess()
+    {
+        var text = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        var configured = Parse(text);
+        return new(configured ?? Math.Max(Floor, (AvailableMemory() ?? 2 * Fallback) / 2))
+        {
+            Ignored = configured is null && !string.IsNullOrWhiteSpace(text) ? text : null,
+        };
+    }
+
+    /// <summary>The environment variable's text when it was set but is not a whole number of bytes over 0 (the default applied).</summary>
+    public string? Ignored { get; private init; }
+
+    /// <summary>Says once, where a log is at hand, that the variable's value was not taken (a silent default would hide a typo such as "16G").</summary>
+    public void WarnIfIgnored(IEngineLog log)
+    {
+        if (Ignored is { } text && Interlocked.Exchange(ref _warned, 1) == 0)
+        {
+            var shown = text.Length > 40 ? text.Substring(0, 40) + "…" : text;
+            log.Warning($"{EnvironmentVariable} = '{shown}' is not a whole number of bytes over 0 (in PowerShell: $env:{EnvironmentVariable} = 16GB); the default, {Limit / (1024 * 1024):N0} MiB, applies.");
+        }
+    }
+
+    /// <summary>A whole number of bytes over 0, or null.</summary>
+    internal static long? Parse(string? text) =>
+        long.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes > 0 ? bytes : null;
 
     /// <summary>What keeping an entry costs, about: the path is held in the entry and (its last name) in two trees, as UTF-16.</summary>
     public static long CostOf(LayerEntry entry) =>
@@ -112,12 +138,6 @@ internal sealed class PathMemoryAllowance
         {
             known.Add(entry.EntryName);
         }
-    }
-
-    private static long? Configured()
-    {
-        var text = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        return long.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes > 0 ? bytes : null;
     }
 
     /// <summary>GC.GetGCMemoryInfo().TotalAvailableMemoryBytes on .NET Core 3 and later (not in netstandard2.0's surface), else null.</summary>

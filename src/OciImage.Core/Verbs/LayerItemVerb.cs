@@ -26,6 +26,7 @@ public static class LayerItemVerb
         using var store = ImageStores.OpenForRead(reference, context);
         var image = await ImageReader.ResolveImageAsync(store, reference, platform, cancellationToken).ConfigureAwait(false);
         var layers = image.Image!.Layers;
+        PathMemoryAllowance.ForThisProcess().WarnIfIgnored(context.Log);
         foreach (var i in LayerSelection.Select(image.Image, reference, position, digest))
         {
             var blob = await store.OpenBlobAsync(layers[i], cancellationToken).ConfigureAwait(false);
