@@ -85,6 +85,20 @@ public sealed class PathMemoryAllowanceTests : IDisposable
     }
 
     [Fact]
+    public void AnExpansionIsChargedForThePathsItKeeps()
+    {
+        // Expand-OciImage keeps a tree of the paths each layer wrote and the directories' metadata: a flood of empty
+        // entries under an allowance of 2 MiB stops early (and its size limit alone would have let it run).
+        var root = _temp.Combine("expanded");
+        Directory.CreateDirectory(root);
+        var extractor = new LayerExtractor(root, long.MaxValue, NullEngineLog.Instance, pathMemory: new PathMemoryAllowance(2L << 20));
+        using var reader = new LayerReader(new MemoryStream(EmptyEntryFlood.Gzip(20_000)), "layer 0", CancellationToken.None);
+        var error = Assert.Throws<AnalysisLimitException>(() => extractor.Apply(reader, CancellationToken.None));
+        Assert.Contains("layer 0", error.Message);
+        Assert.InRange(Directory.GetFiles(Path.Combine(root, "f")).Length, 1, 5_000);
+    }
+
+    [Fact]
     public void AValueThatIsNotAWholeNumberOfBytesIsSaidOnceAndTheDefaultApplies()
     {
         Assert.Equal(123, PathMemoryAllowance.Parse(" 123 "));

@@ -27,9 +27,13 @@ internal sealed class LayerExtractor
     private long _written;
     private bool _ownerWarned;
 
-    public LayerExtractor(string root, long maxSize, IEngineLog log, bool applyOwners = false)
+    private readonly Analysis.PathMemoryAllowance _pathMemory;
+
+    /// <param name="pathMemory">What the paths kept may take (a new allowance for this process when null).</param>
+    public LayerExtractor(string root, long maxSize, IEngineLog log, bool applyOwners = false, Analysis.PathMemoryAllowance? pathMemory = null)
     {
         _root = Path.GetFullPath(root);
+        _pathMemory = pathMemory ?? Analysis.PathMemoryAllowance.ForThisProcess();
         _maxSize = maxSize;
         _log = log;
         _applyOwners = applyOwners;
@@ -47,8 +51,10 @@ internal sealed class LayerExtractor
                 continue;
             }
 
-            // Every entry costs at least its tar header: a layer of millions of empty entries is bounded too.
+            // Every entry costs at least its tar header: a layer of millions of empty entries is bounded too; and the
+            // paths this expansion keeps (the layer's written tree, directories' deferred metadata) by memory.
             Count(EntryCost);
+            _pathMemory.Charge(Analysis.PathMemoryAllowance.CostOf(item), layer.What);
             if (item.IsOpaqueMarker)
             {
                 // The marker's own parents are followed (inside the root): it names the directory it sits in.

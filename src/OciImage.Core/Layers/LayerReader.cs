@@ -73,6 +73,9 @@ internal sealed class LayerReader : IDisposable
     private const int PermissionBits = 0xFFF;
 
     /// <summary>The content of the current entry; corrupt data surfaces as InvalidLayerException.</summary>
+    /// <summary>What is read, for messages ("layer sha256:…").</summary>
+    public string What => _what;
+
     public Stream Content => new CorruptionTranslatingStream(_tar.Content, _what, Explain);
 
     /// <summary>What a damaged or hostile layer makes the decompression code throw.</summary>
