@@ -241,12 +241,15 @@ Describe 'Measure-OciImage and Compare-OciImage in a pipeline' {
             # Get-OciLayerItem holds a layer's items until its digest is checked: the same allowance.
             $err = { Get-OciLayerItem "oci:${manyLayout}:many" -ErrorAction Stop } | Should -Throw -PassThru
             $err.FullyQualifiedErrorId | Should -Be 'AnalysisLimitExceeded,OciImage.Commands.GetOciLayerItemCommand'
-            # Expand-OciImage keeps the paths it wrote: the same allowance, and nothing is left at the destination.
+            # Expand-OciImage keeps the paths it wrote (less a path than an analysis): the same allowance, and nothing
+            # is left at or beside the destination.
+            $env:OCIIMAGE_ANALYSIS_MEMORY = 1MB
             $unpacked = Join-Path $TestDrive 'many-unpacked'
             $err = { Expand-OciImage "oci:${manyLayout}:many" -Destination $unpacked -ErrorAction Stop } | Should -Throw -PassThru
             $err.FullyQualifiedErrorId | Should -Be 'AnalysisLimitExceeded,OciImage.Commands.ExpandOciImageCommand'
             Test-Path $unpacked | Should -BeFalse
             @(Get-ChildItem $TestDrive -Filter '*many-unpacked*' -Force).Count | Should -Be 0
+            $env:OCIIMAGE_ANALYSIS_MEMORY = 2MB
             $env:OCIIMAGE_ANALYSIS_MEMORY = 64MB
             (Measure-OciImage "oci:${manyLayout}:many").FileCount | Should -Be 6000
             @(Get-OciLayerItem "oci:${manyLayout}:many").Count | Should -BeGreaterOrEqual 6000

@@ -54,7 +54,7 @@ internal sealed class LayerExtractor
             // Every entry costs at least its tar header: a layer of millions of empty entries is bounded too; and the
             // paths this expansion keeps (the layer's written tree, directories' deferred metadata) by memory.
             Count(EntryCost);
-            _pathMemory.Charge(Analysis.PathMemoryAllowance.CostOf(item), layer.What);
+            _pathMemory.Charge(item.Type == EntryKind.Directory ? Analysis.PathMemoryAllowance.CostOf(item) : WrittenPathCost + 4L * item.Path.Length, layer.What);
             if (item.IsOpaqueMarker)
             {
                 // The marker's own parents are followed (inside the root): it names the directory it sits in.
@@ -132,6 +132,9 @@ internal sealed class LayerExtractor
 
     /// <summary>What each entry counts towards the size limit beside its content: the size of a tar header.</summary>
     public const long EntryCost = 512;
+
+    /// <summary>What a written path other than a directory keeps: a node, a map slot and its name in the layer's tree (a directory's whole record is kept too, until Finish).</summary>
+    private const long WrittenPathCost = 256;
 
     /// <summary>
     /// A hard link as tar and container storage make it: one file under two names (link(2), which never follows
