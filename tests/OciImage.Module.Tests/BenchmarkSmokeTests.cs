@@ -131,7 +131,10 @@ public sealed class BenchmarkSmokeTests
             Assert.True(points.Select(p => p.GetProperty("x").GetDouble()).SequenceEqual(points.Select(p => p.GetProperty("x").GetDouble()).OrderBy(x => x)), name + ": the work grows along the curve");
             var contenders = points.SelectMany(p => p.GetProperty("contenders").EnumerateArray()).ToList();
             Assert.All(contenders, c => Assert.True(c.GetProperty("runs").GetInt32() == 1 && c.GetProperty("wallSeconds").GetDouble() >= 0 && c.GetProperty("peakMegabytes").GetDouble() > 0, name + " " + c));
-            Assert.Contains(contenders, c => c.GetProperty("oursOverThis").ValueKind == System.Text.Json.JsonValueKind.Number && c.GetProperty("oursMemoryOverThis").ValueKind == System.Text.Json.JsonValueKind.Number);
+            // A peer's ratio on every curve: of memory always; of time unless the peer took 0 s to the timer's 10 ms on
+            // tiny data (the ratio is then n/a, as the table prints it: gzip -dc of a 100-entry layer).
+            Assert.Contains(contenders, c => c.GetProperty("oursMemoryOverThis").ValueKind == System.Text.Json.JsonValueKind.Number
+                && (c.GetProperty("oursOverThis").ValueKind == System.Text.Json.JsonValueKind.Number || c.GetProperty("wallSeconds").GetDouble() == 0));
         }
 
         // Layer build: 4 tree sizes, each with OciImage and umoci on 1 and 2 cores, OciImage with chunk parallelism 1, and tar | gzip -6.
